@@ -1,0 +1,36 @@
+/**
+ * What can be passed to `Daemon.create`.
+ */
+import type { PyroConfig } from "../config.js";
+
+/** What a `validateHandshake` hook learns about the connecting client. */
+export interface ClientInfo {
+  /** The peer address, `host:port` or `[v6]:port`, or "unknown" for Unix sockets. */
+  readonly address: string;
+  /** The object id the client asked for in its CONNECT message. */
+  readonly objectId: string | undefined;
+}
+
+/**
+ * Validates a connecting client's handshake data (a proxy's `handshake` option, default
+ * `"hello"`). Return the response data to send back (Pyro's default is `"hello"`), or throw to
+ * refuse the client: the error's message reaches it in a CONNECTFAIL.
+ */
+export type HandshakeValidator = (client: ClientInfo, data: unknown) => unknown;
+
+/** Options of `Daemon.create`: Pyro config items (camelCase) plus the daemon's own. */
+export interface DaemonOptions extends Partial<PyroConfig> {
+  /** TCP port to bind; 0 (the default) picks a free port. */
+  port?: number;
+  /** Listen on this Unix socket path instead of TCP. */
+  unixSocket?: string;
+  /** Handshake validation hook; by default every client is accepted with `"hello"`. */
+  validateHandshake?: HandshakeValidator;
+  /**
+   * Send remote tracebacks with exceptions (default true, as Pyro does). Turn off for untrusted
+   * clients: they then get the exception type and message only.
+   */
+  sendTracebacks?: boolean;
+  /** Environment to read `PYRO_*` items from (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+}

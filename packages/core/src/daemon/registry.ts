@@ -1,0 +1,112 @@
+/**
+ * The objects a daemon serves, by id, and how each one gets its instance: one for all
+ * (`single`, or a registered instance), one per connection (`session`), or one per call (`percall`).
+ */
+import { randomUUID } from "node:crypto";
+import { DaemonError } from "../errors.js";
+import { type ExposedMembers, type InstanceMode, behaviorOf, exposedMembers } from "../decorators.js";
+
+/** A class whose instances the daemon creates itself. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ServedClass = new (...args: any[]) => object;
+
+/** One registered object. */
+export class RegisteredObject {
+  /** The shared instance: the registered instance itself, or the lazily created `single` one. */
+  private shared: object | undefined;
+
+  constructor(
+    readonly id: string,
+    /** The registered class, or undefined when an instance was registered. */
+    readonly servedClass: ServedClass | undefined,
+    instance: object | undefined,
+    readonly members: ExposedMembers,
+    readonly mode: InstanceMode,
+    private readonly creator: ((cls: ServedClass) => object) | undefined,
+  ) {
+    this.shared = instance;
+  }
+
+  /** The registered instance or class, as passed to `register`. */
+  get target(): object {
+    return this.servedClass ?? this.shared!;
+  }
+
+  /**
+   * The instance that serves a call arriving on a connection whose session instances are kept
+   * in `sessions`.
+   */
+  instanceFor(sessions: Map<RegisteredObject, object>): object {
+    if (this.servedClass === undefined || this.mode === "single") return (this.shared ??= this.create());
+    if (this.mode === "percall") return this.create();
+    let instance = sessions.get(this);
+    if (instance === undefined) {
+      instance = this.create();
+      sessions.set(this, instance);
+    }
+    return instance;
+  }
+
+  private create(): object {
+    const cls = this.servedClass!;
+    const instance = this.creator ? this.creator(cls) : new cls();
+    if (!(instance instanceof cls)) {
+      throw new DaemonError(`instanceCreator for ${cls.name} must return an instance of ${cls.name}`);
+    }
+    return instance;
+  }
+}
+
+/** Objects by id. */
+export class ObjectRegistry {
+  readonly byId = new Map<string, RegisteredObject>();
+  private readonly idsByTarget = new WeakMap<object, string>();
+
+  /** Registers a class or an instance; returns its id. */
+  register(target: object, id: string | undefined, force: boolean): RegisteredObject {
+    if (target === null || (typeof target !== "object" && typeof target !== "function")) {
+      throw new TypeError(`register() needs a class or an object, got ${target === null ? "null" : typeof target}`);
+    }
+    const objectId = id ?? `obj_${randomUUID().replaceAll("-", "")}`;
+    if (typeof objectId !== "string" || objectId.length === 0) throw new TypeError("object id must be a non-empty string");
+    const existingId = this.idsByTarget.get(target);
+    if (!force) {
+      if (existingId !== undefined && this.byId.get(existingId)?.target === target) {
+        throw new DaemonError(`object or class already registered as ${JSON.stringify(existingId)}`);
+      }
+      if (this.byId.has(objectId)) throw new DaemonError(`an object or class is already registered with that id: ${JSON.stringify(objectId)}`);
+    } else if (existingId !== undefined && existingId !== objectId) {
+      this.byId.delete(existingId);
+    }
+    const isClass = typeof target === "function";
+    const { instanceMode, instanceCreator } = isClass ? behaviorOf(target) : { instanceMode: "single" as const, instanceCreator: undefined };
+    const entry = new RegisteredObject(
+      objectId,
+      isClass ? (target as ServedClass) : undefined,
+      isClass ? undefined : target,
+      exposedMembers(target),
+      instanceMode,
+      instanceCreator as ((cls: ServedClass) => object) | undefined,
+    );
+    this.byId.set(objectId, entry);
+    this.idsByTarget.set(target, objectId);
+    return entry;
+  }
+
+  /** Removes an object by id, class or instance; returns whether something was removed. */
+  unregister(targetOrId: object | string): boolean {
+    const id = typeof targetOrId === "string" ? targetOrId : this.idsByTarget.get(targetOrId);
+    if (id === undefined) return false;
+    const entry = this.byId.get(id);
+    if (!entry) return false;
+    this.byId.delete(id);
+    this.idsByTarget.delete(entry.target);
+    return true;
+  }
+
+  /** The id a class or instance is registered under, if any. */
+  idOf(target: object): string | undefined {
+    const id = this.idsByTarget.get(target);
+    return id !== undefined && this.byId.get(id)?.target === target ? id : undefined;
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Pure encoding and decoding of Pyro4 protocol 48 messages on Buffers; no I/O here.
+ * The header layout is in `constants.ts`.
+ */
+import { ProtocolError } from "../errors.js";
+import { CHECKSUM_MAGIC, HEADER_SIZE, MAGIC, MAX_ANNOTATIONS_LENGTH, MAX_DATA_LENGTH, PROTOCOL_VERSION } from "./constants.js";
+
+/** Annotations of a message: 4-character ids to raw values. */
+export type Annotations = Map<string, Uint8Array>;
+
+/** The fixed header fields of a message. */
+export interface Header {
+  type: number;
+  flags: number;
+  seq: number;
+  dataLength: number;
+  serializerId: number;
+  annotationsLength: number;
+}
+
+/** A whole message as read from or written to the wire. */
+export interface Message {
+  type: number;
+  flags: number;
+  seq: number;
+  serializerId: number;
+  /** Absent when the message has no annotations (the common case; saves a Map per message). */
+  annotations: Annotations | undefined;
+  /** The payload, possibly still zlib-compressed (see `Flags.COMPRESSED`). */
+  data: Uint8Array;
+}
+
+/** The header checksum as Pyro4 computes it. */
+export function checksum(type: number, flags: number, seq: number, dataLength: number, serializerId: number, annotationsLength: number): number {
+  return (type + PROTOCOL_VERSION + dataLength + annotationsLength + serializerId + flags + seq + CHECKSUM_MAGIC) & 0xffff;
+}
+
+/** Writes a 24-byte header at `offset` of `target`. */
+export function writeHeader(target: Buffer, offset: number, type: number, flags: number, seq: number, dataLength: number, serializerId: number, annotationsLength: number): void {
+  target.writeUInt32BE(MAGIC, offset);
+  target.writeUInt16BE(PROTOCOL_VERSION, offset + 4);
+  target.writeUInt16BE(type, offset + 6);
+  target.writeUInt16BE(flags, offset + 8);
+  target.writeUInt16BE(seq, offset + 10);
+  target.writeInt32BE(dataLength, offset + 12);
+  target.writeUInt16BE(serializerId, offset + 16);
+  target.writeUInt16BE(annotationsLength, offset + 18);
+  target.writeUInt16BE(0, offset + 20);
+  target.writeUInt16BE(checksum(type, flags, seq, dataLength, serializerId, annotationsLength), offset + 22);
+}
+
+/**
+ * Reads and validates the header at `offset`. Throws {@link ProtocolError} with Pyro4's texts for
+ * a wrong magic or version, or a checksum mismatch.
+ */
+export function readHeader(source: Uint8Array, offset = 0): Header {
+  const view = Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+  if (view.readUInt32BE(offset) !== MAGIC || view.readUInt16BE(offset + 4) !== PROTOCOL_VERSION) {
+    throw new ProtocolError("invalid data or unsupported protocol version");
+  }
+  const type = view.readUInt16BE(offset + 6);
+  const flags = view.readUInt16BE(offset + 8);
+  const seq = view.readUInt16BE(offset + 10);
+  const dataLength = view.readInt32BE(offset + 12);
+  const serializerId = view.readUInt16BE(offset + 16);
+  const annotationsLength = view.readUInt16BE(offset + 18);
+  const sum = view.readUInt16BE(offset + 22);
+  if (sum !== checksum(type, flags, seq, dataLength, serializerId, annotationsLength)) {
+    throw new ProtocolError("header checksum mismatch");
+  }
+  if (dataLength < 0) throw new ProtocolError(`invalid data length ${dataLength}`);
+  return { type, flags, seq, dataLength, serializerId, annotationsLength };
+}
+
+/** Total byte size of the annotation chunks for `annotations`. */
+export function annotationsSize(annotations: Annotations | undefined): number {
+  if (!annotations) return 0;
+  let size = 0;
+  for (const value of annotations.values()) size += 6 + value.byteLength;
+  return size;
+}
+
+/** Writes annotation chunks at `offset`; returns the offset after them. Ids must be 4 ASCII chars. */
+export function writeAnnotations(target: Buffer, offset: number, annotations: Annotations): number {
+  for (const [id, value] of annotations) {
+    if (id.length !== 4) throw new ProtocolError(`annotation id must be 4 characters: ${JSON.stringify(id)}`);
+    if (value.byteLength > 0xffff) throw new ProtocolError(`annotation ${id} is too long (${value.byteLength} bytes)`);
+    target.write(id, offset, 4, "latin1");
+    target.writeUInt16BE(value.byteLength, offset + 4);
+    target.set(value, offset + 6);
+    offset += 6 + value.byteLength;
+  }
+  return offset;
+}
+
+/** Parses the annotation block `source[start, end)`. Values are views into `source`. */
+export function readAnnotations(source: Buffer, start: number, end: number): Annotations {
+  const annotations: Annotations = new Map();
+  let offset = start;
+  while (offset < end) {
+    if (end - offset < 6) throw new ProtocolError("truncated annotation chunk");
+    const id = source.toString("latin1", offset, offset + 4);
+    const length = source.readUInt16BE(offset + 4);
+    const valueStart = offset + 6;
+    if (valueStart + length > end) throw new ProtocolError(`annotation ${JSON.stringify(id)} overruns the annotation block`);
+    annotations.set(id, source.subarray(valueStart, valueStart + length));
+    offset = valueStart + length;
+  }
+  return annotations;
+}
+
+/**
+ * Encodes a whole message into one new Buffer. The hot paths in daemon and proxy build messages
+ * in place around a serializer's output instead (see `transport/outgoing.ts`); this is for the
+ * rest: handshakes, errors, tests.
+ */
+export function encodeMessage(message: Message): Buffer {
+  const annLength = annotationsSize(message.annotations);
+  if (annLength > MAX_ANNOTATIONS_LENGTH) throw new ProtocolError(`annotations too large (${annLength} bytes)`);
+  if (message.data.byteLength > MAX_DATA_LENGTH) throw new ProtocolError(`payload too large (${message.data.byteLength} bytes)`);
+  const out = Buffer.allocUnsafe(HEADER_SIZE + annLength + message.data.byteLength);
+  writeHeader(out, 0, message.type, message.flags, message.seq, message.data.byteLength, message.serializerId, annLength);
+  if (message.annotations) writeAnnotations(out, HEADER_SIZE, message.annotations);
+  out.set(message.data, HEADER_SIZE + annLength);
+  return out;
+}
+
+/** Decodes one complete message held in `source` (header, annotations and payload, nothing more). */
+export function decodeMessage(source: Buffer): Message {
+  if (source.length < HEADER_SIZE) throw new ProtocolError("message shorter than its header");
+  const header = readHeader(source);
+  const end = HEADER_SIZE + header.annotationsLength + header.dataLength;
+  if (source.length !== end) throw new ProtocolError(`message length ${source.length} does not match its header (${end})`);
+  return messageFromParts(header, source, HEADER_SIZE);
+}
+
+/** Builds a {@link Message} from a parsed header and the body starting at `bodyStart` of `source`. */
+export function messageFromParts(header: Header, source: Buffer, bodyStart: number): Message {
+  const dataStart = bodyStart + header.annotationsLength;
+  return {
+    type: header.type,
+    flags: header.flags,
+    seq: header.seq,
+    serializerId: header.serializerId,
+    annotations: header.annotationsLength > 0 ? readAnnotations(source, bodyStart, dataStart) : undefined,
+    data: source.subarray(dataStart, dataStart + header.dataLength),
+  };
+}

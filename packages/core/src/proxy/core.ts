@@ -1,0 +1,212 @@
+/**
+ * The engine behind a proxy: resolves its URI, keeps its connection(s), numbers and sends calls,
+ * retries and reconnects. The `Proxy` object users hold is a thin typed face over this.
+ */
+import { type PyroConfig, loadConfig } from "../config.js";
+import { ConnectionClosedError, PyroError, TimeoutError } from "../errors.js";
+import { Flags, MessageType } from "../protocol/constants.js";
+import { serializerByName } from "../serializers/registry.js";
+import type { Serializer } from "../serializers/types.js";
+import { callFrame } from "../transport/outgoing.js";
+import type { ListenAddress } from "../transport/socket.js";
+import { URI } from "../uri.js";
+import { Channel, type RemoteMetadata } from "./channel.js";
+import type { CallOptions, ProxyOptions } from "./options.js";
+import { PendingCall } from "./pending.js";
+import { resolveUri } from "./resolver.js";
+
+const PROXY_OWN_OPTIONS = new Set(["timeout", "handshake", "poolSize", "env"]);
+
+/** Connection and call machinery of one proxy. */
+export class ProxyCore {
+  /** The URI the proxy was made with (may be `PYRONAME:`). */
+  readonly originalUri: URI;
+  /** The URI currently connected to or last resolved. */
+  uri: URI;
+  readonly config: PyroConfig;
+  readonly serializer: Serializer;
+  readonly timeout: number;
+  readonly handshake: unknown;
+  readonly poolSize: number;
+  /** Metadata known for the remote object (from the handshake). */
+  metadata: RemoteMetadata | undefined;
+  private channels: Channel[] = [];
+  private opening: Promise<Channel> | undefined;
+  private bound = false;
+  private seq = 0;
+  private readonly dropChannel = (channel: Channel): void => {
+    this.channels = this.channels.filter((c) => c !== channel);
+  };
+
+  constructor(uri: URI, options: ProxyOptions, metadata?: RemoteMetadata) {
+    this.originalUri = uri;
+    this.uri = uri;
+    const configOptions: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(options)) if (!PROXY_OWN_OPTIONS.has(key) && value !== undefined) configOptions[key] = value;
+    this.config = loadConfig(configOptions as Partial<PyroConfig>, options.env ?? process.env);
+    this.serializer = serializerByName(this.config.serializer);
+    this.timeout = options.timeout ?? this.config.commTimeout;
+    this.handshake = options.handshake ?? "hello";
+    this.poolSize = Math.max(1, options.poolSize ?? 1);
+    this.metadata = metadata;
+  }
+
+  /** Calls a remote method. */
+  call(method: string, args: unknown[], kwargs: Record<string, unknown> | null, options: CallOptions | undefined): Promise<unknown> {
+    const channel = this.readyChannel();
+    if (channel === undefined || this.config.maxRetries > 0) return this.callSlow(method, args, kwargs, options);
+    return this.send(channel, method, args, kwargs, options);
+  }
+
+  /** Reads an exposed remote property. */
+  async getAttr(name: string, options?: CallOptions): Promise<unknown> {
+    await this.connectedChannel();
+    if (this.metadata && !this.metadata.attrs.has(name)) throw this.unknownMember(name, "attribute");
+    return this.call("__getattr__", [name], null, options);
+  }
+
+  /** Sets an exposed remote property. */
+  async setAttr(name: string, value: unknown, options?: CallOptions): Promise<void> {
+    await this.connectedChannel();
+    if (this.metadata && !this.metadata.attrs.has(name)) throw this.unknownMember(name, "attribute");
+    await this.call("__setattr__", [name, value], null, options);
+  }
+
+  /** Connects now (resolving a name once and for all) and returns the metadata. */
+  async bind(): Promise<void> {
+    await this.connectedChannel();
+    this.bound = true;
+  }
+
+  /** Closes the connections; the next call opens a new one. */
+  release(): void {
+    const channels = this.channels;
+    this.channels = [];
+    for (const channel of channels) channel.close();
+  }
+
+  /** True while at least one connection is open. */
+  get connected(): boolean {
+    return this.channels.some((c) => !c.closed);
+  }
+
+  /** The channel a call can go on right now, without waiting, if there is one. */
+  private readyChannel(): Channel | undefined {
+    const channels = this.channels;
+    if (channels.length === 0) return undefined;
+    const first = channels[0];
+    if (first.multiplex || this.poolSize === 1) return first.closed ? undefined : first;
+    let best: Channel | undefined;
+    for (const channel of channels) {
+      if (channel.closed) continue;
+      if (channel.load === 0) return channel;
+      if (best === undefined || channel.load < best.load) best = channel;
+    }
+    // All busy: a new connection helps if the pool may grow.
+    return channels.length < this.poolSize ? undefined : best;
+  }
+
+  private async callSlow(method: string, args: unknown[], kwargs: Record<string, unknown> | null, options: CallOptions | undefined): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const channel = this.readyChannel() ?? (await this.connectedChannel());
+        return await this.send(channel, method, args, kwargs, options);
+      } catch (error) {
+        const retriable = error instanceof ConnectionClosedError || error instanceof TimeoutError;
+        if (!retriable || attempt >= this.config.maxRetries) throw error;
+      }
+    }
+  }
+
+  private send(channel: Channel, method: string, args: unknown[], kwargs: Record<string, unknown> | null, options: CallOptions | undefined): Promise<unknown> {
+    const metadata = this.metadata;
+    let flags = 0;
+    if (metadata !== undefined && method !== "__getattr__" && method !== "__setattr__") {
+      if (!metadata.methods.has(method)) return Promise.reject(this.unknownMember(method, "method"));
+      if (metadata.oneway.has(method)) flags = Flags.ONEWAY;
+    }
+    let seq = (this.seq + 1) & 0xffff;
+    while (!channel.seqFree(seq)) seq = (seq + 1) & 0xffff;
+    this.seq = seq;
+    const frame = callFrame({ type: MessageType.INVOKE, flags, seq, compress: this.config.compression }, this.serializer, this.uri.object, method, args, kwargs);
+    const call = new PendingCall(seq, frame, flags === Flags.ONEWAY, method);
+    const promise = new Promise<unknown>((resolve, reject) => {
+      call.resolve = resolve;
+      call.reject = reject;
+    });
+    const timeout = options?.timeout ?? this.timeout;
+    if (timeout > 0 && !call.oneway) {
+      call.timer = setTimeout(() => {
+        channel.abandon(call);
+        call.fail(new TimeoutError(`call ${method} to ${this.uri} timed out after ${timeout} s`));
+      }, timeout * 1000);
+    }
+    const signal = options?.signal;
+    if (signal) {
+      if (signal.aborted) {
+        call.fail(abortError(signal, method));
+        return promise;
+      }
+      const onAbort = () => {
+        channel.abandon(call);
+        call.fail(abortError(signal, method));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      call.cleanup = () => signal.removeEventListener("abort", onAbort);
+    }
+    channel.submit(call);
+    return promise;
+  }
+
+  /** An open channel, connecting (and resolving the name) if needed. */
+  async connectedChannel(): Promise<Channel> {
+    const ready = this.readyChannel();
+    if (ready) return ready;
+    this.opening ??= this.openChannel().finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  private async openChannel(): Promise<Channel> {
+    if (!this.bound) this.uri = await resolveUri(this.originalUri, this.config);
+    const channel = await Channel.open({
+      address: addressOf(this.uri),
+      what: this.uri.toString(),
+      objectId: this.uri.object,
+      serializer: this.serializer,
+      handshake: this.handshake,
+      metadata: this.config.metadata,
+      timeout: this.timeout,
+      maxMessageSize: this.config.maxMessageSize,
+      seq: this.seq,
+    });
+    if (channel.metadata) {
+      const { methods, attrs } = channel.metadata;
+      if (methods.size === 0 && attrs.size === 0) {
+        channel.close();
+        throw new PyroError(`remote object '${this.uri}' has no exposed attributes or methods. Did you forget setting @expose on them?`);
+      }
+      this.metadata = channel.metadata;
+    }
+    channel.onClosed = this.dropChannel;
+    this.channels.push(channel);
+    return channel;
+  }
+
+  private unknownMember(name: string, kind: string): PyroError {
+    const known = this.metadata ? [...this.metadata.methods, ...this.metadata.attrs].sort().join(", ") : "";
+    return new PyroError(`remote object '${this.uri}' has no exposed ${kind} '${name}'${known ? ` (it has: ${known})` : ""}`);
+  }
+}
+
+/** The socket address a `PYRO:` URI points at. */
+export function addressOf(uri: URI): ListenAddress {
+  if (uri.sockname !== undefined) return { path: uri.sockname };
+  if (uri.host === undefined || uri.port === undefined) throw new PyroError(`URI ${uri} has no location to connect to`);
+  return { host: uri.host, port: uri.port };
+}
+
+function abortError(signal: AbortSignal, method: string): Error {
+  const reason = signal.reason;
+  if (reason instanceof Error) return reason;
+  return new PyroError(`call ${method} was aborted${reason !== undefined ? `: ${String(reason)}` : ""}`);
+}

@@ -1,0 +1,28 @@
+/**
+ * Options of `new Proxy(uri, options)` and of single calls.
+ */
+import type { PyroConfig } from "../config.js";
+
+/** Options for a proxy: Pyro config items (camelCase) plus the proxy's own. */
+export interface ProxyOptions extends Partial<PyroConfig> {
+  /** Seconds to wait for connects and replies; 0 or absent = wait forever (Pyro's `COMMTIMEOUT`). */
+  timeout?: number;
+  /** Data sent in the handshake; a daemon's `validateHandshake` sees it. Default `"hello"`. */
+  handshake?: unknown;
+  /**
+   * Connections to open at most for concurrent calls to a daemon that answers one request at a
+   * time (Python Pyro4). Each connection is a separate session there. Default 1. pyrots daemons
+   * take concurrent calls on one connection, so this does not apply to them.
+   */
+  poolSize?: number;
+  /** Environment to read `PYRO_*` items from (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Options for individual calls, set with `withOptions(proxy, ...)`. */
+export interface CallOptions {
+  /** Seconds to wait for the reply; overrides the proxy's timeout. */
+  timeout?: number;
+  /** Aborts waiting for the reply (the call may still run remotely). */
+  signal?: AbortSignal;
+}

@@ -1,0 +1,57 @@
+/**
+ * A call waiting for its reply. One small object per call and no closures beyond the promise's
+ * own executor: this is the client's hot path.
+ */
+import { PyroError } from "../errors.js";
+import { Flags } from "../protocol/constants.js";
+import type { Message } from "../protocol/message.js";
+
+/** A call in flight. */
+export class PendingCall {
+  /** The encoded frame until it is handed to the connection. */
+  frame: Buffer | undefined;
+  resolve!: (value: unknown) => void;
+  reject!: (error: Error) => void;
+  timer: NodeJS.Timeout | undefined;
+  /** Called when the call settles, to drop listeners (abort signal) or count it done. */
+  cleanup: (() => void) | undefined;
+  private settled = false;
+
+  constructor(
+    readonly seq: number,
+    frame: Buffer,
+    readonly oneway: boolean,
+    /** Method name, for error messages. */
+    readonly method: string,
+  ) {
+    this.frame = frame;
+  }
+
+  /** Settles from a RESULT message and its decoded payload. */
+  settle(message: Message, value: unknown): void {
+    if (message.flags & Flags.EXCEPTION) {
+      this.fail(value instanceof Error ? value : new PyroError(`remote call ${this.method} failed: ${String(value)}`));
+    } else {
+      this.succeed(value);
+    }
+  }
+
+  succeed(value: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.finish();
+    this.resolve(value);
+  }
+
+  fail(error: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.finish();
+    this.reject(error);
+  }
+
+  private finish(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.cleanup?.();
+  }
+}

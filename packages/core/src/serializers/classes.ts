@@ -1,0 +1,170 @@
+/**
+ * Pyro4 class dicts: maps with a `__class__` key that stand for objects on the wire.
+ *
+ * | `__class__`                           | JS value                                |
+ * | ------------------------------------- | --------------------------------------- |
+ * | `Pyro4.core.URI`                      | {@link URI}                             |
+ * | `Pyro4.core.Proxy`                    | {@link ProxyRef}                        |
+ * | `Pyro4.core.Daemon`                   | {@link DaemonPlaceholder}               |
+ * | `Pyro4.futures._ExceptionWrapper`     | {@link ExceptionWrapper}                |
+ * | `Pyro4.errors.X` (X a Pyro error)     | the matching class of `errors.ts`       |
+ * | any other name with `__exception__`   | {@link RemoteError}                     |
+ * | a name containing `__`                | refused: SecurityError (as Pyro4)       |
+ * | anything else                         | refused: SerializeError (as Pyro4)      |
+ *
+ * Decoding walks the tree bottom-up (like msgpack's object_hook), so an exception wrapper or an
+ * exception's args already hold decoded values when their own dict is converted.
+ */
+import { PyroError, PythonError, RemoteError, SecurityError, SerializeError, messageFromArgs, pyroErrorClasses, pythonNameOf } from "../errors.js";
+import { URI } from "../uri.js";
+import { DaemonPlaceholder, ExceptionWrapper, ProxyRef, type ClassDict } from "./values.js";
+
+export { Complex, DaemonPlaceholder, ExceptionWrapper, ProxyRef, PyDate, type ClassDict, type ProxyRefFields } from "./values.js";
+
+/** The key that marks a class dict. */
+export const CLASS_KEY = "__class__";
+
+/** Pyro4's exception dict. */
+export interface ExceptionDict {
+  __class__: string;
+  __exception__: true;
+  args: unknown[];
+  attributes: Record<string, unknown>;
+}
+
+/** Converts one class dict into its JS value; throws SecurityError/SerializeError as Pyro4 does. */
+export function dictToClass(data: Record<string, unknown>): unknown {
+  const name = data[CLASS_KEY];
+  if (typeof name !== "string") throw new SerializeError(`unsupported serialized class: ${String(name)}`);
+  if (name.includes("__")) throw new SecurityError("refused to deserialize types with double underscores in their name: " + name);
+  switch (name) {
+    case "Pyro4.core.URI":
+      return URI.fromState(data.state);
+    case "Pyro4.core.Proxy":
+      return ProxyRef.fromState(data.state);
+    case "Pyro4.core.Daemon":
+      return new DaemonPlaceholder();
+    case "Pyro4.futures._ExceptionWrapper": {
+      const error = data.exception;
+      if (!(error instanceof Error)) throw new SerializeError("invalid Pyro4.futures._ExceptionWrapper: no exception inside");
+      return new ExceptionWrapper(error);
+    }
+  }
+  if (name.startsWith("Pyro4.errors.")) {
+    const cls = pyroErrorClasses.get(name);
+    if (cls) return makePyroError(cls, data);
+  } else if (data.__exception__ && !name.startsWith("Pyro4.")) {
+    const { args, attributes, traceback } = exceptionParts(data);
+    return new RemoteError({ type: name, args, attributes, traceback });
+  }
+  throw new SerializeError("unsupported serialized class: " + name);
+}
+
+function makePyroError(cls: typeof PyroError, data: Record<string, unknown>): PyroError {
+  const { args, traceback } = exceptionParts(data);
+  const error = new cls(messageFromArgs(args));
+  if (traceback.length > 0) error.remoteTraceback = traceback;
+  return error;
+}
+
+function exceptionParts(data: Record<string, unknown>): { args: unknown[]; attributes: Record<string, unknown>; traceback: string[] } {
+  const args = Array.isArray(data.args) ? data.args : data.args === undefined || data.args === null ? [] : [data.args];
+  const attributes: Record<string, unknown> = {};
+  let traceback: string[] = [];
+  const raw = data.attributes;
+  if (raw !== null && typeof raw === "object" && !Array.isArray(raw)) {
+    for (const key of Object.keys(raw)) {
+      const value = (raw as Record<string, unknown>)[key];
+      if (key === "_pyroTraceback") {
+        if (Array.isArray(value)) traceback = value.filter((line): line is string => typeof line === "string");
+        else if (typeof value === "string") traceback = [value];
+      } else {
+        // Plain assignment is safe: decoders never produce an own "__proto__" key (see json.ts).
+        attributes[key] = value;
+      }
+    }
+  }
+  return { args, attributes, traceback };
+}
+
+/**
+ * Replaces every class dict inside a freshly decoded value, in place (arrays and plain objects
+ * only: decoders produce nothing else that can contain maps). Returns the possibly replaced root.
+ */
+export function reviveClasses(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (item !== null && typeof item === "object") value[i] = reviveClasses(item);
+    }
+    return value;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const item = record[key];
+    if (item !== null && typeof item === "object") record[key] = reviveClasses(item);
+  }
+  return Object.hasOwn(record, CLASS_KEY) ? dictToClass(record) : record;
+}
+
+/** Own properties of errors that are the error's own machinery, never custom attributes. */
+const ERROR_INTERNALS: ReadonlySet<string> = new Set(["name", "message", "stack", "cause", "remoteTraceback", "remoteType", "args", "attributes", "pythonType"]);
+
+/**
+ * Pyro4's exception dict for any thrown value, to send in an exception RESULT or inside a value.
+ * `attributes` holds the error's custom own enumerable properties (functions and symbols left
+ * out) and `_pyroTraceback`: Python-style traceback lines when `includeTraceback`, else null.
+ */
+export function exceptionToDict(error: unknown, includeTraceback: boolean): ExceptionDict {
+  const attributes: Record<string, unknown> = {};
+  let args: unknown[];
+  if (error instanceof RemoteError || error instanceof PythonError) args = error.args;
+  else if (error instanceof Error) args = [error.message];
+  else args = [String(error)];
+  if (error instanceof RemoteError) copyAttributes(error.attributes, attributes, undefined);
+  if (error !== null && typeof error === "object") copyAttributes(error as Record<string, unknown>, attributes, ERROR_INTERNALS);
+  const className = pythonNameOf(error);
+  attributes._pyroTraceback = includeTraceback ? tracebackOf(error, className, args) : null;
+  return { __class__: className, __exception__: true, args, attributes };
+}
+
+function copyAttributes(from: Record<string, unknown>, to: Record<string, unknown>, skip: ReadonlySet<string> | undefined): void {
+  for (const key of Object.keys(from)) {
+    // "__proto__" would replace the target's prototype instead of adding a key.
+    if (key === "__proto__" || skip?.has(key)) continue;
+    const value = from[key];
+    if (typeof value !== "function" && typeof value !== "symbol") to[key] = value;
+  }
+}
+
+/**
+ * Python-style traceback lines for an error: a remote error's own lines when it has them, else
+ * lines made from the JS stack, ending with `ShortName: message`.
+ */
+export function tracebackOf(error: unknown, className = pythonNameOf(error), args?: readonly unknown[]): string[] {
+  if (error instanceof PyroError && error.remoteTraceback && error.remoteTraceback.length > 0) return error.remoteTraceback;
+  const lines = ["Traceback (most recent call last):\n"];
+  const stack = error instanceof Error && typeof error.stack === "string" ? error.stack : "";
+  const frames: string[] = [];
+  for (const line of stack.split("\n")) {
+    const match = FRAME.exec(line);
+    if (!match) continue;
+    const file = match[2]!.startsWith("file://") ? decodeURI(match[2]!.slice(7)) : match[2]!;
+    frames.push(`  File "${file}", line ${match[3]}, in ${match[1] ?? "<module>"}\n`);
+  }
+  // JS lists the innermost frame first; Python lists it last.
+  for (let i = frames.length - 1; i >= 0; i--) lines.push(frames[i]!);
+  const shortName = className.slice(className.lastIndexOf(".") + 1);
+  const message = args ? messageFromArgs(args) : error instanceof Error ? error.message : String(error);
+  lines.push(message ? `${shortName}: ${message}\n` : `${shortName}\n`);
+  return lines;
+}
+
+const FRAME = /^\s+at (?:(?:async )?(.+?) \()?(.+?):(\d+):\d+\)?$/;
+
+/** True when a value is one of Pyro4's class dicts. */
+export function isClassDict(value: unknown): value is ClassDict {
+  return value !== null && typeof value === "object" && Object.hasOwn(value, CLASS_KEY);
+}

@@ -1,0 +1,138 @@
+/**
+ * A message connection over any duplex byte stream. Everything above the transport talks to a
+ * `Connection`; only `socket.ts` knows about `node:net` and `node:tls`.
+ *
+ * Outgoing frames written in the same tick are coalesced into one write (one syscall, one TCP
+ * segment where they fit), which is what makes many small concurrent calls cheap.
+ */
+import type { Duplex } from "node:stream";
+import { ConnectionClosedError, type PyroError } from "../errors.js";
+import { FrameReader } from "../protocol/framing.js";
+import type { Message } from "../protocol/message.js";
+
+/** Receives a connection's events. */
+export interface ConnectionHandler {
+  /** A complete message arrived. */
+  onMessage(message: Message): void;
+  /** Bytes arrived that are not a valid message; the connection will be closed after this. */
+  onProtocolError(error: PyroError): void;
+  /** The connection is gone (closed by either side, or failed). Called exactly once. */
+  onClose(error: Error | undefined): void;
+}
+
+/** Frames at most this large are merged into one buffer when coalescing; larger ones go as is. */
+const COALESCE_LIMIT = 64 * 1024;
+
+/** A connection carrying Pyro4 messages in both directions. */
+export class Connection {
+  private readonly reader: FrameReader;
+  private handler: ConnectionHandler | undefined;
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+  private flushScheduled = false;
+  private closedFlag = false;
+  private readonly flush = (): void => this.flushQueued();
+
+  /**
+   * @param stream the byte stream (a socket, a TLS socket, or an in-memory duplex in tests).
+   * @param maxMessageSize largest incoming message (annotations + payload); 0 = unlimited.
+   */
+  constructor(
+    readonly stream: Duplex,
+    maxMessageSize: number,
+  ) {
+    this.reader = new FrameReader(maxMessageSize, (message) => this.handler?.onMessage(message));
+  }
+
+  /** Starts delivering events to `handler`. */
+  start(handler: ConnectionHandler): void {
+    this.handler = handler;
+    this.stream.on("data", (chunk: Buffer) => {
+      if (this.closedFlag) return;
+      try {
+        this.reader.push(chunk);
+      } catch (error) {
+        handler.onProtocolError(error as PyroError);
+        this.close();
+      }
+    });
+    this.stream.on("error", (error) => this.finish(error));
+    this.stream.on("close", () => this.finish(undefined));
+    this.stream.on("end", () => this.close());
+  }
+
+  /** True once the connection is closing or closed; sends are then dropped. */
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  /** The peer's address as `host:port` (or the socket path), for logs and call context. */
+  get remoteAddress(): string {
+    const socket = this.stream as Partial<{ remoteAddress: string; remotePort: number }>;
+    if (socket.remoteAddress === undefined) return "unknown";
+    return socket.remoteAddress.includes(":") ? `[${socket.remoteAddress}]:${socket.remotePort}` : `${socket.remoteAddress}:${socket.remotePort}`;
+  }
+
+  /** Queues one encoded frame; frames queued in the same tick leave in one write. */
+  send(frame: Buffer): void {
+    if (this.closedFlag) return;
+    this.queued.push(frame);
+    this.queuedBytes += frame.length;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(this.flush);
+    }
+  }
+
+  /** Writes the queued frames now and then ends the stream gracefully. */
+  close(): void {
+    if (this.closedFlag) return;
+    this.flushQueued();
+    this.closedFlag = true;
+    this.stream.end();
+    // A peer that never reads must not keep the socket alive forever.
+    setTimeout(() => this.stream.destroy(), 2000).unref();
+  }
+
+  /** Drops the connection at once, without flushing. */
+  destroy(error?: Error): void {
+    this.closedFlag = true;
+    this.stream.destroy(error);
+  }
+
+  private flushQueued(): void {
+    this.flushScheduled = false;
+    const frames = this.queued;
+    if (frames.length === 0 || this.stream.destroyed) {
+      this.queued = [];
+      this.queuedBytes = 0;
+      return;
+    }
+    if (frames.length === 1) {
+      this.stream.write(frames[0]);
+    } else if (this.queuedBytes <= COALESCE_LIMIT) {
+      this.stream.write(Buffer.concat(frames, this.queuedBytes));
+    } else {
+      this.stream.cork();
+      for (const frame of frames) this.stream.write(frame);
+      this.stream.uncork();
+    }
+    this.queued = [];
+    this.queuedBytes = 0;
+  }
+
+  private finish(error: Error | undefined): void {
+    const handler = this.handler;
+    if (!handler) return;
+    this.handler = undefined;
+    this.closedFlag = true;
+    this.queued = [];
+    handler.onClose(error ?? undefined);
+  }
+}
+
+/** The error given to calls that were in flight when a connection went away. */
+export function connectionLost(cause: Error | undefined, what: string): ConnectionClosedError {
+  const reason = cause ? `: ${cause.message}` : "";
+  return new ConnectionClosedError(`connection to ${what} was lost${reason}`, { cause });
+}

@@ -1,0 +1,40 @@
+/**
+ * The variants every integration suite runs under: each serializer over TCP, and msgpack over a
+ * Unix socket.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Daemon, type DaemonOptions } from "@pyrots/core";
+
+/** One way of connecting. */
+export interface Variant {
+  name: string;
+  serializer: "msgpack" | "json";
+  transport: "tcp" | "unix";
+}
+
+/** The variants suites loop over. */
+export const VARIANTS: readonly Variant[] = [
+  { name: "msgpack over TCP", serializer: "msgpack", transport: "tcp" },
+  { name: "json over TCP", serializer: "json", transport: "tcp" },
+  { name: "msgpack over a Unix socket", serializer: "msgpack", transport: "unix" },
+];
+
+/** Starts a daemon for `variant` on loopback (or on a Unix socket in a fresh temp folder). */
+export async function startDaemon(variant: Variant, options: DaemonOptions = {}): Promise<Daemon> {
+  if (variant.transport === "tcp") return Daemon.create({ host: "127.0.0.1", ...options });
+  const dir = mkdtempSync(join(tmpdir(), "pyrots-test-"));
+  const daemon = await Daemon.create({ ...options, unixSocket: join(dir, "daemon.sock") });
+  void daemon.requestLoop().then(() => rmSync(dir, { recursive: true, force: true }));
+  return daemon;
+}
+
+/** Waits until `condition` holds, polling; fails after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
