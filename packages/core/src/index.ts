@@ -10,12 +10,17 @@ import "reflect-metadata";
 
 export { Daemon, type RegisterOptions } from "./daemon/daemon.js";
 export type { DaemonOptions, ClientInfo, HandshakeValidator } from "./daemon/options.js";
-export { Proxy, type ProxyConstructor, type ProxyTarget, bind, release, uriOf, setAttr, withOptions, callWithKwargs, metadataOf, refFor, isProxy } from "./proxy/proxy.js";
+export { Proxy, type ProxyConstructor, type ProxyTarget, bind, release, uriOf, setAttr, withOptions, callWithKwargs, metadataOf, refFor, isProxy, batch } from "./proxy/proxy.js";
+export { runBatch, BatchError, type Batch } from "./proxy/batch.js";
+export { RemoteStream } from "./proxy/stream.js";
+export { currentContext, type CallContext, type Closable } from "./daemon/context.js";
 export type { ProxyOptions, CallOptions } from "./proxy/options.js";
 export type { Remote, RemoteResult } from "./proxy/remote.js";
 export { expose, oneway, callback, behavior, type InstanceMode } from "./decorators.js";
 export { URI } from "./uri.js";
-export { loadConfig, type PyroConfig } from "./config.js";
+export { locateNS, resolve, type LocateOptions } from "./naming/index.js";
+export type { NameServerApi, NameServerProxy } from "./naming/index.js";
+export { loadConfig, explainConfig, defaultConfig, ConfigError, configTable, type PyroConfig, type ConfigRow } from "./config.js";
 export { ProxyRef, ExceptionWrapper } from "./serializers/classes.js";
 export {
   PyroError,

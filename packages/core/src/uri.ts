@@ -96,7 +96,7 @@ export class URI {
     const trimmed = text.trim();
     const bad = (why: string): PyroError => new PyroError(`invalid URI ${JSON.stringify(text)}: ${why}`);
     const colon = trimmed.indexOf(":");
-    if (colon < 0) throw bad("missing protocol (expected PYRO:, PYRONAME: or PYROMETA:)");
+    if (colon < 0 || !/^[A-Za-z]+$/.test(trimmed.slice(0, colon))) throw bad("missing protocol (expected PYRO:, PYRONAME: or PYROMETA:)");
     const protocol = trimmed.slice(0, colon).toUpperCase();
     if (!PROTOCOLS.has(protocol)) throw bad(`unknown protocol "${trimmed.slice(0, colon)}" (expected PYRO, PYRONAME or PYROMETA)`);
     const rest = trimmed.slice(colon + 1);

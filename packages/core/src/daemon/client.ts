@@ -5,26 +5,33 @@
  * not hold up the next request, and each reply carries its request's sequence number. Pyro4
  * clients send one request at a time anyway; pyrots clients use this to multiplex.
  */
-import { DaemonError, PyroError, SecurityError, SerializeError } from "../errors.js";
+import { DaemonError, PyroError, ProtocolError, SecurityError, SerializeError } from "../errors.js";
 import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
 import type { Annotations, Message } from "../protocol/message.js";
 import { encodeMarshalString } from "../serializers/marshal.js";
-import { ExceptionWrapper, exceptionToDict } from "../serializers/classes.js";
+import { exceptionToDict } from "../serializers/classes.js";
 import type { Serializer } from "../serializers/types.js";
-import { type Connection, type ConnectionHandler } from "../transport/connection.js";
+import type { Connection, ConnectionHandler } from "../transport/connection.js";
 import { payloadOf, rawFrame, valueFrame } from "../transport/outgoing.js";
 import { resolveMember } from "../decorators.js";
 import { callWithArguments } from "./arguments.js";
+import { runBatch } from "./batch.js";
+import { type CallContext, type Closable, enterCall, leaveCall } from "./context.js";
 import type { ClientInfo } from "./options.js";
 import type { RegisteredObject } from "./registry.js";
+import { isStreamable, type StreamRegistry } from "./streams.js";
 
 /** What a client connection needs from its daemon. */
 export interface DaemonCore {
   readonly objects: ReadonlyMap<string, RegisteredObject>;
   /** Accepted serializers by wire id. */
   readonly serializers: ReadonlyMap<number, Serializer>;
+  readonly streams: StreamRegistry;
   readonly compression: boolean;
   readonly sendTracebacks: boolean;
+  readonly iterStreaming: boolean;
+  /** Most requests one connection may have in flight; 0 = no limit. */
+  readonly maxInflight: number;
   validateHandshake(client: ClientInfo, data: unknown): unknown;
   /** Metadata of an object for the handshake; throws DaemonError for an unknown one. */
   metadataOf(objectId: unknown): { methods: string[]; oneway: string[]; attrs: string[] };
@@ -35,13 +42,16 @@ export interface DaemonCore {
 }
 
 const MULTIPLEX_ANNOTATIONS: Annotations = new Map([[Annotation.MULTIPLEX, Buffer.from("1")]]);
+const PONG = Buffer.from("pong");
 
 /** Daemon side of one connection. */
 export class ClientConnection implements ConnectionHandler {
   /** Instances of `session` mode objects that belong to this connection. */
   readonly sessions = new Map<RegisteredObject, object>();
+  /** Resources tracked with `currentContext().trackResource`, closed with the connection. */
+  readonly resources = new Set<Closable>();
   private handshakeDone = false;
-  private connectObjectId: string | undefined;
+  private inFlight = 0;
 
   constructor(
     readonly connection: Connection,
@@ -70,12 +80,23 @@ export class ClientConnection implements ConnectionHandler {
 
   onClose(): void {
     this.sessions.clear();
+    this.daemon.streams.ownerGone(this);
+    for (const resource of this.resources) {
+      try {
+        const closing = resource.close();
+        if (closing instanceof Promise) closing.catch(() => undefined);
+      } catch {
+        // one failing resource must not keep the others open
+      }
+    }
+    this.resources.clear();
     this.daemon.clientClosed(this);
   }
 
   private handshake(message: Message): void {
     if (message.type !== MessageType.CONNECT) {
-      this.connectFail(message.seq, `invalid msg type ${message.type} received`);
+      // Pyro4 rejects the type while still reading the message, before it knows the seq.
+      this.connectFail(0, `invalid msg type ${message.type} received`);
       return;
     }
     const serializer = this.daemon.serializers.get(message.serializerId);
@@ -86,8 +107,8 @@ export class ClientConnection implements ConnectionHandler {
     try {
       const data = serializer.decode(payloadOf(message));
       const request = isRecord(data) ? data : {};
-      this.connectObjectId = typeof request.object === "string" ? request.object : undefined;
-      const response = this.daemon.validateHandshake({ address: this.address, objectId: this.connectObjectId }, request.handshake);
+      const objectId = typeof request.object === "string" ? request.object : undefined;
+      const response = this.daemon.validateHandshake({ address: this.address, objectId }, request.handshake);
       let flags = 0;
       let payload: unknown = response;
       if (message.flags & Flags.META_ON_CONNECT) {
@@ -116,102 +137,124 @@ export class ClientConnection implements ConnectionHandler {
 
   private invoke(message: Message): void {
     const serializer = this.daemon.serializers.get(message.serializerId);
-    const oneway = (message.flags & Flags.ONEWAY) !== 0;
     if (!serializer) {
-      this.fail(message, this.daemon.serializers.values().next().value!, new SerializeError(`message used serializer that is not accepted: ${message.serializerId}`), true);
+      // Answer in a serializer the client can read, then hang up as Pyro4 does.
+      const fallback = this.daemon.serializers.values().next().value!;
+      this.fail(message, fallback, new SerializeError(`message used serializer that is not accepted: ${message.serializerId}`), true, undefined);
+      return;
+    }
+    const oneway = (message.flags & Flags.ONEWAY) !== 0;
+    if (this.daemon.maxInflight > 0 && this.inFlight >= this.daemon.maxInflight) {
+      if (!oneway) this.fail(message, serializer, new PyroError(`too many requests in flight on this connection (the limit is ${this.daemon.maxInflight})`), false, undefined);
       return;
     }
     let result: unknown;
-    this.daemon.requestStarted();
+    let entry: RegisteredObject | undefined;
+    let name = "";
+    this.started();
+    enterCall(this, message);
     try {
       const call = serializer.decodeCall(payloadOf(message));
-      const entry = this.daemon.objects.get(call.object);
+      entry = this.daemon.objects.get(call.object);
       if (entry === undefined) throw new DaemonError("unknown object");
       const instance = entry.instanceFor(this.sessions);
-      const name = call.method;
+      name = call.method;
       if (message.flags & Flags.BATCH) {
-        result = this.runBatch(entry, instance, call.args);
+        result = runBatch(entry, instance, call.args);
       } else if (name === "__getattr__") {
         const attr = String(call.args[0]);
-        resolveMember(entry.members, attr, "get");
+        resolveMember(entry.members, attr, "get", instance);
         result = (instance as Record<string, unknown>)[attr];
       } else if (name === "__setattr__") {
         const attr = String(call.args[0]);
-        resolveMember(entry.members, attr, "set");
+        resolveMember(entry.members, attr, "set", instance);
         (instance as Record<string, unknown>)[attr] = call.args[1];
         result = null;
       } else {
-        resolveMember(entry.members, name, "call");
-        const fn = (instance as Record<string, unknown>)[name] as Function;
-        result = callWithArguments(instance, name, fn, call.args, call.kwargs);
+        resolveMember(entry.members, name, "call", instance);
+        result = callWithArguments(instance, name, (instance as Record<string, Function>)[name], call.args, call.kwargs);
       }
     } catch (error) {
-      this.daemon.requestFinished();
-      if (!oneway) this.fail(message, serializer, error, error instanceof SerializeError || error instanceof SecurityError);
-      else if (error instanceof SerializeError) this.connection.close();
+      const context = leaveCall();
+      this.finished();
+      const fatal = error instanceof SerializeError || error instanceof SecurityError;
+      if (entry?.members.callbacks.has(name)) reportCallbackError(name, error);
+      if (!oneway) this.fail(message, serializer, error, fatal, context);
+      else if (fatal) this.connection.close();
       return;
     }
+    const context = leaveCall();
     if (oneway) {
-      if (result instanceof Promise) result.then(this.finished, this.finished);
-      else this.daemon.requestFinished();
+      if (result instanceof Promise) result.then(this.finishedFn, this.finishedFn);
+      else this.finished();
       return;
     }
     if (result instanceof Promise) {
+      const isCallback = entry.members.callbacks.has(name);
       result.then(
         (value) => {
-          this.daemon.requestFinished();
-          this.reply(message, serializer, value);
+          this.finished();
+          this.reply(message, serializer, value, context);
         },
         (error) => {
-          this.daemon.requestFinished();
-          this.fail(message, serializer, error, false);
+          this.finished();
+          if (isCallback) reportCallbackError(name, error);
+          this.fail(message, serializer, error, false, context);
         },
       );
       return;
     }
+    this.finished();
+    this.reply(message, serializer, result, context);
+  }
+
+  private started(): void {
+    this.inFlight++;
+    this.daemon.requestStarted();
+  }
+
+  private finished(): void {
+    this.inFlight--;
     this.daemon.requestFinished();
-    this.reply(message, serializer, result);
   }
 
-  private readonly finished = (): void => this.daemon.requestFinished();
+  private readonly finishedFn = (): void => this.finished();
 
-  private runBatch(entry: RegisteredObject, instance: object, calls: unknown[]): unknown[] {
-    const results: unknown[] = [];
-    for (const item of calls) {
-      if (!Array.isArray(item) || typeof item[0] !== "string") throw new SerializeError("invalid batch call");
-      const [name, args, kwargs] = item as [string, unknown[], Record<string, unknown> | null];
-      resolveMember(entry.members, name, "call");
-      try {
-        const fn = (instance as Record<string, unknown>)[name] as Function;
-        results.push(callWithArguments(instance, name, fn, Array.isArray(args) ? args : [], kwargs ?? null));
-      } catch (error) {
-        results.push(new ExceptionWrapper(error as Error));
-        break;
-      }
-    }
-    return results;
-  }
-
-  private reply(message: Message, serializer: Serializer, value: unknown): void {
+  private reply(message: Message, serializer: Serializer, value: unknown, context: CallContext | undefined): void {
     if (this.connection.closed) return;
+    if (isStreamable(value)) {
+      this.replyStream(message, serializer, value);
+      return;
+    }
     let frame: Buffer;
     try {
       frame = valueFrame(
-        { type: MessageType.RESULT, flags: message.flags & Flags.BATCH, seq: message.seq, annotations: correlationOnly(message), compress: this.daemon.compression },
+        { type: MessageType.RESULT, flags: message.flags & Flags.BATCH, seq: message.seq, annotations: replyAnnotations(message, context), compress: this.daemon.compression },
         serializer,
         value,
       );
     } catch (error) {
-      this.fail(message, serializer, new SerializeError(`cannot serialize the result: ${errorText(error)}`, { cause: error }), false);
+      this.fail(message, serializer, new SerializeError(`cannot serialize the result: ${errorText(error)}`, { cause: error }), false, context);
       return;
     }
     this.connection.send(frame);
   }
 
-  private fail(message: Message, serializer: Serializer, error: unknown, thenClose: boolean): void {
+  /** Announces a remote iterator: Pyro4's ITEMSTREAMRESULT reply with a decoy exception. */
+  private replyStream(message: Message, serializer: Serializer, iterator: Iterator<unknown> | AsyncIterator<unknown>): void {
+    const annotations: Annotations = new Map();
+    if (this.daemon.iterStreaming) annotations.set(Annotation.STRM, Buffer.from(this.daemon.streams.open(iterator, this), "latin1"));
+    const decoy = exceptionToDict(new ProtocolError("result of call is an iterator"), false);
+    const flags = Flags.EXCEPTION | Flags.ITEMSTREAMRESULT;
+    this.connection.send(valueFrame({ type: MessageType.RESULT, flags, seq: message.seq, annotations, compress: this.daemon.compression }, serializer, decoy));
+  }
+
+  private fail(message: Message, serializer: Serializer, error: unknown, thenClose: boolean, context: CallContext | undefined): void {
     if (this.connection.closed) return;
     let frame: Buffer;
-    const fields = { type: MessageType.RESULT, flags: Flags.EXCEPTION, seq: message.seq, compress: this.daemon.compression };
+    // Like Pyro4, exception replies carry no correlation id; user response annotations do go.
+    const annotations = context && context.responseAnnotations.size > 0 ? context.responseAnnotations : undefined;
+    const fields = { type: MessageType.RESULT, flags: Flags.EXCEPTION, seq: message.seq, annotations, compress: this.daemon.compression };
     try {
       frame = valueFrame(fields, serializer, exceptionToDict(error, this.daemon.sendTracebacks));
     } catch (serializeError) {
@@ -223,7 +266,11 @@ export class ClientConnection implements ConnectionHandler {
   }
 }
 
-const PONG = Buffer.from("pong");
+/** `@callback` methods report their errors on this side too, not only to the caller. */
+function reportCallbackError(name: string, error: unknown): void {
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`pyrots: error in callback ${name}: ${text}\n`);
+}
 
 function withCorrelation(message: Message, extra: Annotations): Annotations {
   const corr = message.annotations?.get(Annotation.CORR);
@@ -237,6 +284,14 @@ function withCorrelation(message: Message, extra: Annotations): Annotations {
 function correlationOnly(message: Message): Annotations | undefined {
   const corr = message.annotations?.get(Annotation.CORR);
   return corr ? new Map([[Annotation.CORR, corr]]) : undefined;
+}
+
+function replyAnnotations(message: Message, context: CallContext | undefined): Annotations | undefined {
+  const base = correlationOnly(message);
+  if (!context || context.responseAnnotations.size === 0) return base;
+  const annotations: Annotations = new Map(context.responseAnnotations);
+  if (base) annotations.set(Annotation.CORR, base.get(Annotation.CORR)!);
+  return annotations;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

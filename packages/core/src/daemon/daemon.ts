@@ -15,6 +15,7 @@ import { ClientConnection, type DaemonCore } from "./client.js";
 import { DaemonObject } from "./daemon-object.js";
 import type { ClientInfo, DaemonOptions, HandshakeValidator } from "./options.js";
 import { ObjectRegistry, type RegisteredObject } from "./registry.js";
+import { StreamRegistry } from "./streams.js";
 
 const DAEMON_OWN_OPTIONS = new Set(["port", "unixSocket", "validateHandshake", "sendTracebacks", "env"]);
 
@@ -39,6 +40,10 @@ export class Daemon implements DaemonCore, AsyncDisposable {
   readonly serializers: ReadonlyMap<number, Serializer>;
   readonly compression: boolean;
   readonly sendTracebacks: boolean;
+  readonly iterStreaming: boolean;
+  readonly maxInflight: number;
+  /** @internal Open remote iterators. */
+  readonly streams: StreamRegistry;
   private readonly registry = new ObjectRegistry();
   private readonly clients = new Set<ClientConnection>();
   private readonly handshakeValidator: HandshakeValidator | undefined;
@@ -56,6 +61,9 @@ export class Daemon implements DaemonCore, AsyncDisposable {
     this.serializers = new Map(this.config.serializersAccepted.map((name) => serializerByName(name)).map((s) => [s.id, s] as const));
     this.compression = this.config.compression;
     this.sendTracebacks = options.sendTracebacks ?? true;
+    this.iterStreaming = this.config.iterStreaming;
+    this.maxInflight = this.config.maxInflight;
+    this.streams = new StreamRegistry({ lifetime: this.config.iterStreamLifetime, linger: this.config.iterStreamLinger });
     this.handshakeValidator = options.validateHandshake;
     this.stopped = new Promise((resolve) => (this.markStopped = resolve));
     this.registry.register(new DaemonObject(this.introspection()), DAEMON_OBJECT_ID, false);
@@ -206,6 +214,7 @@ export class Daemon implements DaemonCore, AsyncDisposable {
     // Replies of the last calls are queued for the next tick; let them leave first.
     await new Promise((resolve) => setImmediate(resolve));
     for (const client of this.clients) client.connection.close();
+    this.streams.closeAll();
     await serverClosed;
     this.markStopped();
   }
@@ -220,6 +229,7 @@ export class Daemon implements DaemonCore, AsyncDisposable {
       registeredIds: () => this.objectIds,
       locationText: () => this.locationStr,
       metadataOf: (objectId: unknown) => this.metadataOf(objectId),
+      streams: this.streams,
     };
   }
 }

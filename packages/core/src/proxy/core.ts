@@ -4,7 +4,8 @@
  */
 import { type PyroConfig, loadConfig } from "../config.js";
 import { ConnectionClosedError, PyroError, TimeoutError } from "../errors.js";
-import { Flags, MessageType } from "../protocol/constants.js";
+import { Annotation, Flags, MessageType } from "../protocol/constants.js";
+import type { Annotations } from "../protocol/message.js";
 import { serializerByName } from "../serializers/registry.js";
 import type { Serializer } from "../serializers/types.js";
 import { callFrame } from "../transport/outgoing.js";
@@ -14,11 +15,12 @@ import { Channel, type RemoteMetadata } from "./channel.js";
 import type { CallOptions, ProxyOptions } from "./options.js";
 import { PendingCall } from "./pending.js";
 import { resolveUri } from "./resolver.js";
+import type { StreamChannel } from "./stream.js";
 
 const PROXY_OWN_OPTIONS = new Set(["timeout", "handshake", "poolSize", "env"]);
 
 /** Connection and call machinery of one proxy. */
-export class ProxyCore {
+export class ProxyCore implements StreamChannel {
   /** The URI the proxy was made with (may be `PYRONAME:`). */
   readonly originalUri: URI;
   /** The URI currently connected to or last resolved. */
@@ -55,7 +57,20 @@ export class ProxyCore {
   call(method: string, args: unknown[], kwargs: Record<string, unknown> | null, options: CallOptions | undefined): Promise<unknown> {
     const channel = this.readyChannel();
     if (channel === undefined || this.config.maxRetries > 0) return this.callSlow(method, args, kwargs, options);
-    return this.send(channel, method, args, kwargs, options);
+    try {
+      return this.send(channel, this.uri.object, method, args, kwargs, this.flagsFor(method), options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Calls a method on another object of the same daemon, without metadata checks (the built-in
+   * `Pyro.Daemon` object, batches).
+   */
+  async callObject(objectId: string, method: string, args: unknown[], oneway: boolean, extraFlags = 0, kwargs: Record<string, unknown> | null = {}): Promise<unknown> {
+    const channel = await this.connectedChannel();
+    return this.send(channel, objectId, method, args, kwargs, extraFlags | (oneway ? Flags.ONEWAY : 0), undefined);
   }
 
   /** Reads an exposed remote property. */
@@ -110,7 +125,7 @@ export class ProxyCore {
     for (let attempt = 0; ; attempt++) {
       try {
         const channel = this.readyChannel() ?? (await this.connectedChannel());
-        return await this.send(channel, method, args, kwargs, options);
+        return await this.send(channel, this.uri.object, method, args, kwargs, this.flagsFor(method), options);
       } catch (error) {
         const retriable = error instanceof ConnectionClosedError || error instanceof TimeoutError;
         if (!retriable || attempt >= this.config.maxRetries) throw error;
@@ -118,18 +133,24 @@ export class ProxyCore {
     }
   }
 
-  private send(channel: Channel, method: string, args: unknown[], kwargs: Record<string, unknown> | null, options: CallOptions | undefined): Promise<unknown> {
+  /** Header flags for a call of `method`; throws locally for names the remote object lacks. */
+  private flagsFor(method: string): number {
     const metadata = this.metadata;
-    let flags = 0;
-    if (metadata !== undefined && method !== "__getattr__" && method !== "__setattr__") {
-      if (!metadata.methods.has(method)) return Promise.reject(this.unknownMember(method, "method"));
-      if (metadata.oneway.has(method)) flags = Flags.ONEWAY;
-    }
+    if (metadata === undefined || method === "__getattr__" || method === "__setattr__") return 0;
+    if (!metadata.methods.has(method)) throw this.unknownMember(method, "method");
+    return metadata.oneway.has(method) ? Flags.ONEWAY : 0;
+  }
+
+  /** Encodes and submits a call. Throws (synchronously) when the call cannot be encoded. */
+  private send(channel: Channel, objectId: string, method: string, args: unknown[], kwargs: Record<string, unknown> | null, flags: number, options: CallOptions | undefined): Promise<unknown> {
     let seq = (this.seq + 1) & 0xffff;
     while (!channel.seqFree(seq)) seq = (seq + 1) & 0xffff;
     this.seq = seq;
-    const frame = callFrame({ type: MessageType.INVOKE, flags, seq, compress: this.config.compression }, this.serializer, this.uri.object, method, args, kwargs);
-    const call = new PendingCall(seq, frame, flags === Flags.ONEWAY, method);
+    const annotations = options?.annotations === undefined && options?.correlationId === undefined ? undefined : requestAnnotations(options);
+    const frame = callFrame({ type: MessageType.INVOKE, flags, seq, annotations, compress: this.config.compression }, this.serializer, objectId, method, args, kwargs);
+    const call = new PendingCall(seq, frame, (flags & Flags.ONEWAY) !== 0, method);
+    call.streams = this;
+    if (options?.onAnnotations) call.onAnnotations = options.onAnnotations;
     const promise = new Promise<unknown>((resolve, reject) => {
       call.resolve = resolve;
       call.reject = reject;
@@ -203,6 +224,24 @@ export function addressOf(uri: URI): ListenAddress {
   if (uri.sockname !== undefined) return { path: uri.sockname };
   if (uri.host === undefined || uri.port === undefined) throw new PyroError(`URI ${uri} has no location to connect to`);
   return { host: uri.host, port: uri.port };
+}
+
+/** The annotations a call's options ask for (custom ones and a correlation id). */
+function requestAnnotations(options: CallOptions): Annotations {
+  const annotations: Annotations = new Map();
+  for (const [id, value] of Object.entries(options.annotations ?? {})) {
+    if (id.length !== 4) throw new PyroError(`annotation ids must be 4 characters: ${JSON.stringify(id)}`);
+    annotations.set(id, typeof value === "string" ? Buffer.from(value) : value);
+  }
+  const corr = options.correlationId;
+  if (corr !== undefined) annotations.set(Annotation.CORR, typeof corr === "string" ? uuidBytes(corr) : corr);
+  return annotations;
+}
+
+function uuidBytes(uuid: string): Buffer {
+  const hex = uuid.replaceAll("-", "");
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new PyroError(`correlationId must be a UUID or 16 bytes, got ${JSON.stringify(uuid)}`);
+  return Buffer.from(hex, "hex");
 }
 
 function abortError(signal: AbortSignal, method: string): Error {

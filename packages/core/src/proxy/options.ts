@@ -25,4 +25,10 @@ export interface CallOptions {
   timeout?: number;
   /** Aborts waiting for the reply (the call may still run remotely). */
   signal?: AbortSignal;
+  /** Annotations to send with each call: 4-character ids to bytes (or text, sent as UTF-8). */
+  annotations?: Record<string, Uint8Array | string>;
+  /** Correlation id for each call (Pyro's `CORR` annotation): a UUID string or 16 bytes. */
+  correlationId?: string | Uint8Array;
+  /** Receives the annotations of each reply (those the daemon set in `responseAnnotations`). */
+  onAnnotations?: (annotations: ReadonlyMap<string, Uint8Array>) => void;
 }

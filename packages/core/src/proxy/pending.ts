@@ -3,8 +3,9 @@
  * own executor: this is the client's hot path.
  */
 import { PyroError } from "../errors.js";
-import { Flags } from "../protocol/constants.js";
-import type { Message } from "../protocol/message.js";
+import { Annotation, Flags } from "../protocol/constants.js";
+import type { Annotations, Message } from "../protocol/message.js";
+import { RemoteStream, type StreamChannel } from "./stream.js";
 
 /** A call in flight. */
 export class PendingCall {
@@ -15,6 +16,10 @@ export class PendingCall {
   timer: NodeJS.Timeout | undefined;
   /** Called when the call settles, to drop listeners (abort signal) or count it done. */
   cleanup: (() => void) | undefined;
+  /** Receives the reply's annotations, when the caller asked for them. */
+  onAnnotations: ((annotations: Annotations) => void) | undefined;
+  /** Where a remote iterator announced by the reply fetches its items. */
+  streams: StreamChannel | undefined;
   private settled = false;
 
   constructor(
@@ -29,6 +34,14 @@ export class PendingCall {
 
   /** Settles from a RESULT message and its decoded payload. */
   settle(message: Message, value: unknown): void {
+    if (this.onAnnotations && message.annotations) this.onAnnotations(message.annotations);
+    if (message.flags & Flags.ITEMSTREAMRESULT) {
+      const id = message.annotations?.get(Annotation.STRM);
+      if (id && this.streams) {
+        this.succeed(new RemoteStream(this.streams, Buffer.from(id).toString("latin1")));
+        return;
+      }
+    }
     if (message.flags & Flags.EXCEPTION) {
       this.fail(value instanceof Error ? value : new PyroError(`remote call ${this.method} failed: ${String(value)}`));
     } else {

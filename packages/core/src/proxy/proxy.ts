@@ -20,6 +20,8 @@ import { type RemoteMetadata, metadataFrom } from "./channel.js";
 import { ProxyCore } from "./core.js";
 import type { CallOptions, ProxyOptions } from "./options.js";
 import type { Remote } from "./remote.js";
+import { iterateCallResult } from "./stream.js";
+import { type Batch, createBatch } from "./batch.js";
 
 const EMPTY_KWARGS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
@@ -95,7 +97,12 @@ function face(view: ProxyView): object {
 
 function makeMember(view: ProxyView, name: string): unknown {
   const { core, callOptions } = view;
-  const member = (...args: unknown[]) => core.call(name, args, EMPTY_KWARGS, callOptions);
+  const member = (...args: unknown[]) => {
+    const result = core.call(name, args, EMPTY_KWARGS, callOptions) as Promise<unknown> & { [Symbol.asyncIterator]?: unknown };
+    // Lets `for await (const x of proxy.generator())` iterate a remote iterator directly.
+    result[Symbol.asyncIterator] = iterateCallResult;
+    return result;
+  };
   // Awaiting a member reads the remote property of that name.
   return Object.assign(member, {
     then: (onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) => core.getAttr(name, callOptions).then(onFulfilled, onRejected),
@@ -178,6 +185,11 @@ export function metadataOf(proxy: object): { methods: string[]; oneway: string[]
 /** A serializable reference to the proxy's object (Pyro4's proxy state). */
 export function refFor(proxy: object): ProxyRef {
   return refOf(viewOf(proxy).core);
+}
+
+/** Starts a batch of calls on the proxy's object; send it with `runBatch`. */
+export function batch<T>(proxy: Remote<T>): Batch<T> {
+  return createBatch<T>(viewOf(proxy).core);
 }
 
 /** @internal The core of a proxy, for sibling modules (batches, streams). */

@@ -32,6 +32,23 @@ export interface ExceptionDict {
   attributes: Record<string, unknown>;
 }
 
+const CLASS_KEY_BYTES = Buffer.from(CLASS_KEY, "latin1");
+/** Below this size a JS loop beats the ~40 ns fixed cost of a native `Buffer.indexOf` call. */
+const NATIVE_SCAN_FROM = 128;
+
+/** True when the raw bytes contain `__class__`, i.e. the decode walk has anything to find. */
+export function mayContainClassDict(data: Buffer): boolean {
+  if (data.length >= NATIVE_SCAN_FROM) return data.indexOf(CLASS_KEY_BYTES) >= 0;
+  const last = data.length - CLASS_KEY_BYTES.length;
+  for (let i = 0; i <= last; i++) {
+    if (data[i] !== 0x5f || data[i + 1] !== 0x5f) continue;
+    let j = 2;
+    while (j < CLASS_KEY_BYTES.length && data[i + j] === CLASS_KEY_BYTES[j]) j++;
+    if (j === CLASS_KEY_BYTES.length) return true;
+  }
+  return false;
+}
+
 /** Converts one class dict into its JS value; throws SecurityError/SerializeError as Pyro4 does. */
 export function dictToClass(data: Record<string, unknown>): unknown {
   const name = data[CLASS_KEY];

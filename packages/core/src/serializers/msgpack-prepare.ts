@@ -22,16 +22,11 @@ const MAX_U64 = 2n ** 64n - 1n;
 
 /** The value with every part msgpackr must not write itself replaced; `value` itself if none. */
 export function prepareForMsgpack(value: unknown): unknown {
-  switch (typeof value) {
-    case "number":
-      return value > MAX_U32 || value < MIN_I32 ? largeNumber(value) : value;
-    case "bigint":
-      return bigInteger(value);
-    case "object":
-      return value === null ? value : prepareObject(value);
-    default:
-      return value;
-  }
+  // Ordered by how often each type occurs; strings fall through untouched.
+  if (typeof value === "object") return value === null ? value : prepareObject(value);
+  if (typeof value === "number") return value > MAX_U32 || value < MIN_I32 ? largeNumber(value) : value;
+  if (typeof value === "bigint") return bigInteger(value);
+  return value;
 }
 
 function largeNumber(value: number): unknown {
@@ -90,6 +85,10 @@ function dateValue(date: Date): RawBytes {
 }
 
 function prepareObject(value: object): unknown {
+  // The constructor test is the cheap common case; an own "constructor" key falls to the checks below.
+  const constructor = value.constructor;
+  if (constructor === Array) return prepareArray(value as unknown[]);
+  if (constructor === Object) return prepareRecord(value as Record<string, unknown>, false);
   if (Array.isArray(value)) return prepareArray(value);
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) return prepareRecord(value as Record<string, unknown>, false);
@@ -119,6 +118,7 @@ function prepareObject(value: object): unknown {
 function prepareArray(array: unknown[]): unknown[] {
   for (let i = 0; i < array.length; i++) {
     const item = array[i];
+    if (typeof item === "string") continue;
     const prepared = prepareForMsgpack(item);
     if (prepared !== item) {
       const copy = array.slice(0, i);
@@ -134,6 +134,7 @@ function prepareRecord(record: Record<string, unknown>, ownOnly: boolean): unkno
   for (const key in record) {
     if (ownOnly && !Object.hasOwn(record, key)) continue;
     const item = record[key];
+    if (typeof item === "string") continue;
     const prepared = prepareForMsgpack(item);
     if (prepared !== item) return copyRecord(record, key, prepared);
   }

@@ -20,13 +20,11 @@
  */
 import { Packr, RESERVE_START_SPACE, addExtension } from "msgpackr";
 import { PyroError, SerializeError } from "../errors.js";
-import { CLASS_KEY, reviveClasses } from "./classes.js";
+import { mayContainClassDict, reviveClasses } from "./classes.js";
 import { prepareForMsgpack, RawBytes } from "./msgpack-prepare.js";
 import { checkCall } from "./call.js";
 import type { CallRequest, Serializer } from "./types.js";
 import { Complex, PyDate } from "./values.js";
-
-const CLASS_MARKER = Buffer.from(CLASS_KEY, "latin1");
 
 // msgpackr keeps extensions in module-wide tables (there is no per-Packr hook in 2.1.4), so
 // registering is global. To leave other msgpackr users in this process unaffected: the encode
@@ -138,7 +136,7 @@ function unpack(data: Uint8Array): unknown {
   } finally {
     ourDecodes--;
   }
-  return buffer.indexOf(CLASS_MARKER) < 0 ? value : reviveClasses(value);
+  return mayContainClassDict(buffer) ? reviveClasses(value) : value;
 }
 
 /** Pyro4's msgpack serializer (id 6). */

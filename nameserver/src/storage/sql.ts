@@ -1,0 +1,194 @@
+/**
+ * Persistent storage in an SQLite file (better-sqlite3), with the same two tables Pyro4's
+ * `SqlStorage` uses, so a database can move between a Python and a pyrots name server:
+ *
+ * | table           | columns                                                        |
+ * | --------------- | -------------------------------------------------------------- |
+ * | `pyro_names`    | `id integer PRIMARY KEY`, `name UNIQUE NOT NULL`, `uri NOT NULL` |
+ * | `pyro_metadata` | `object` (→ `pyro_names.id`), `metadata` (one tag per row)      |
+ *
+ * The file runs in WAL mode; every write is one IMMEDIATE transaction, so several processes may
+ * share a file and a registration is never half-written.
+ */
+import Database from "better-sqlite3";
+import { NamingError } from "@pyrots/core";
+import { type NameStorage, type Registration, type StorageFilter, uniqueTags } from "./types.js";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS pyro_names (
+  id integer PRIMARY KEY,
+  name nvarchar NOT NULL UNIQUE,
+  uri nvarchar NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pyro_metadata (
+  object integer NOT NULL,
+  metadata nvarchar NOT NULL,
+  FOREIGN KEY(object) REFERENCES pyro_names(id)
+);
+CREATE INDEX IF NOT EXISTS pyro_metadata_object ON pyro_metadata(object);
+CREATE INDEX IF NOT EXISTS pyro_metadata_tag ON pyro_metadata(metadata);
+`;
+
+// One query shape for every listing: names with their tags, in registration then tag order.
+const LIST = (where: string) => `
+SELECT n.name AS name, n.uri AS uri, m.metadata AS tag
+FROM pyro_names n LEFT JOIN pyro_metadata m ON m.object = n.id
+${where}
+ORDER BY n.id, m.rowid`;
+
+interface Row {
+  name: string;
+  uri: string;
+  tag: string | null;
+}
+
+/** SQLite-backed storage; opens (creating if needed) `file`. */
+export class SqlStorage implements NameStorage {
+  /** The database file. */
+  readonly file: string;
+  readonly #db: Database.Database;
+  readonly #statements;
+  readonly #setTx: (name: string, registration: Registration, onlyIfNew: boolean) => boolean;
+  readonly #setMetadataTx: (name: string, metadata: readonly string[]) => boolean;
+  readonly #removeTx: (names: string[]) => number;
+  readonly #removeIfUriTx: (name: string, uri: string) => boolean;
+
+  constructor(file: string) {
+    if (!file || file === ":memory:") throw new NamingError("sql storage needs a file name (use the memory storage for a volatile name server)");
+    this.file = file;
+    this.#db = sqlite(() => new Database(file, { timeout: 10_000 }), `opening ${file}`);
+    const db = this.#db;
+    sqlite(() => {
+      db.pragma("journal_mode = WAL");
+      db.pragma("foreign_keys = ON");
+      db.exec(SCHEMA);
+    }, `preparing ${file}`);
+    const s = {
+      idOf: db.prepare<[string], { id: number }>("SELECT id FROM pyro_names WHERE name = ?"),
+      get: db.prepare<[string], Row>(LIST("WHERE n.name = ?")),
+      insert: db.prepare<[string, string]>("INSERT INTO pyro_names(name, uri) VALUES (?, ?)"),
+      insertTag: db.prepare<[number | bigint, string]>("INSERT INTO pyro_metadata(object, metadata) VALUES (?, ?)"),
+      deleteTags: db.prepare<[number]>("DELETE FROM pyro_metadata WHERE object = ?"),
+      deleteName: db.prepare<[number]>("DELETE FROM pyro_names WHERE id = ?"),
+      uriOf: db.prepare<[string], { id: number; uri: string }>("SELECT id, uri FROM pyro_names WHERE name = ?"),
+      count: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM pyro_names"),
+      all: db.prepare<[], Row>(LIST("")),
+      prefix: db.prepare<[string, string], Row>(LIST("WHERE substr(n.name, 1, length(?)) = ?")),
+      any: db.prepare<[string], Row>(LIST("WHERE n.id IN (SELECT object FROM pyro_metadata WHERE metadata IN (SELECT value FROM json_each(?)))")),
+      every: db.prepare<[string, number], Row>(
+        LIST("WHERE n.id IN (SELECT object FROM pyro_metadata WHERE metadata IN (SELECT value FROM json_each(?)) GROUP BY object HAVING count(DISTINCT metadata) = ?)"),
+      ),
+    };
+    this.#statements = s;
+    const drop = (id: number) => {
+      s.deleteTags.run(id);
+      s.deleteName.run(id);
+    };
+    const insertTags = (id: number | bigint, tags: readonly string[]) => {
+      for (const tag of uniqueTags(tags)) s.insertTag.run(id, tag);
+    };
+    this.#setTx = db.transaction((name: string, registration: Registration, onlyIfNew: boolean) => {
+      const existing = s.idOf.get(name);
+      if (existing && onlyIfNew) return false;
+      // Delete and insert (as Pyro does) so a re-registered name moves to the end of listings.
+      if (existing) drop(existing.id);
+      insertTags(s.insert.run(name, registration.uri).lastInsertRowid, registration.metadata);
+      return true;
+    }).immediate;
+    this.#setMetadataTx = db.transaction((name: string, metadata: readonly string[]) => {
+      const existing = s.idOf.get(name);
+      if (!existing) return false;
+      s.deleteTags.run(existing.id);
+      insertTags(existing.id, metadata);
+      return true;
+    }).immediate;
+    this.#removeTx = db.transaction((names: string[]) => {
+      let removed = 0;
+      for (const name of names) {
+        const existing = s.idOf.get(name);
+        if (existing) {
+          drop(existing.id);
+          removed++;
+        }
+      }
+      return removed;
+    }).immediate;
+    this.#removeIfUriTx = db.transaction((name: string, uri: string) => {
+      const existing = s.uriOf.get(name);
+      if (!existing || existing.uri !== uri) return false;
+      drop(existing.id);
+      return true;
+    }).immediate;
+  }
+
+  /** @inheritdoc */
+  get(name: string): Registration | undefined {
+    return sqlite(() => collect(this.#statements.get.all(name)).get(name), "get");
+  }
+
+  /** @inheritdoc */
+  set(name: string, registration: Registration, onlyIfNew = false): boolean {
+    return sqlite(() => this.#setTx(name, registration, onlyIfNew), "set");
+  }
+
+  /** @inheritdoc */
+  setMetadata(name: string, metadata: readonly string[]): boolean {
+    return sqlite(() => this.#setMetadataTx(name, metadata), "setMetadata");
+  }
+
+  /** @inheritdoc */
+  remove(names: Iterable<string>): number {
+    return sqlite(() => this.#removeTx([...names]), "remove");
+  }
+
+  /** @inheritdoc */
+  removeIfUri(name: string, uri: string): boolean {
+    return sqlite(() => this.#removeIfUriTx(name, uri), "removeIfUri");
+  }
+
+  /** @inheritdoc */
+  count(): number {
+    return sqlite(() => this.#statements.count.get()!.n, "count");
+  }
+
+  /** @inheritdoc */
+  list(filter: StorageFilter = {}): Map<string, Registration> {
+    const s = this.#statements;
+    return sqlite(() => {
+      if (filter.prefix !== undefined) return collect(s.prefix.all(filter.prefix, filter.prefix));
+      if (filter.metadataAny !== undefined) return collect(s.any.all(JSON.stringify(filter.metadataAny)));
+      if (filter.metadataAll !== undefined && filter.metadataAll.length > 0) {
+        const tags = uniqueTags(filter.metadataAll);
+        return collect(s.every.all(JSON.stringify(tags), tags.length));
+      }
+      return collect(s.all.all());
+    }, "list");
+  }
+
+  /** @inheritdoc */
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+function collect(rows: Row[]): Map<string, Registration> {
+  const result = new Map<string, { uri: string; metadata: string[] }>();
+  for (const row of rows) {
+    let entry = result.get(row.name);
+    if (entry === undefined) result.set(row.name, (entry = { uri: row.uri, metadata: [] }));
+    if (row.tag !== null && !entry.metadata.includes(row.tag)) entry.metadata.push(row.tag);
+  }
+  return result;
+}
+
+/** Runs a database step, reporting SQLite failures as NamingErrors (as Pyro4 does). */
+function sqlite<T>(step: () => T, what: string): T {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof Error && (error.name === "SqliteError" || (error as { code?: unknown }).code?.toString().startsWith("SQLITE"))) {
+      throw new NamingError(`sqlite error in ${what}: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+}

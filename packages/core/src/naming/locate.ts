@@ -1,0 +1,175 @@
+/**
+ * `locateNS()`: finding a name server, the way Pyro4 does, plus mDNS and a clear failure.
+ *
+ * 1. An explicit `host` (`./u:/path` for a Unix socket): connect there, or fail.
+ * 2. `NS_HOST` on loopback (`localhost`, `::1`, `127.*`): try it, and `127.0.1.1` when that
+ *    address has a name (Debian's hostname entry).
+ * 3. UDP broadcast of `GET_NSURI` to `BROADCAST_ADDRS` (skipped for `broadcast: false` or
+ *    `PREFER_IP_VERSION=6`).
+ * 4. mDNS browse for `_pyro-ns._tcp` (skipped for `mdns: false`).
+ * 5. A direct connect to `NS_HOST:NS_PORT`.
+ *
+ * When everything fails the NamingError lists each attempt and its outcome.
+ */
+import { promises as dns } from "node:dns";
+
+import { type PyroConfig, loadConfig } from "../config.js";
+import { NamingError } from "../errors.js";
+import { Proxy, bind, release } from "../proxy/proxy.js";
+import { URI } from "../uri.js";
+import type { NameServerApi, NameServerProxy } from "./api.js";
+import { queryBroadcast } from "./broadcast.js";
+import { MDNS_BROWSE_SECONDS, MDNS_SERVICE_TYPE, NAMESERVER_NAME } from "./constants.js";
+import { browseMdns } from "./mdns.js";
+
+/** Options of {@link locateNS}: where to look, plus any config item (camelCase). */
+export interface LocateOptions extends Partial<PyroConfig> {
+  /**
+   * The name server's host (not the daemon `host` config item): connect there only. An IPv6
+   * address may be bracketed; `./u:/path` is a Unix socket.
+   */
+  host?: string;
+  /** With `host`: the name server's TCP port (default `nsPort`). Without: the broadcast port (default `nsBcPort`). */
+  port?: number;
+  /** Broadcast `GET_NSURI` on the local network (default true). */
+  broadcast?: boolean;
+  /** Browse mDNS for a name server (default true). */
+  mdns?: boolean;
+  /** Seconds to browse mDNS (default 1.5). */
+  mdnsTimeout?: number;
+  /** Environment to read `PYRO_*` items from (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Where to look, once the configuration is known. */
+export interface LocateRequest {
+  host?: string;
+  port?: number;
+  broadcast?: boolean;
+  mdns?: boolean;
+  mdnsTimeout?: number;
+}
+
+/**
+ * Finds a name server and returns a connected proxy for it; close it with
+ * `await ns[Symbol.asyncDispose]()` (or `await using`). Throws NamingError when none is found.
+ */
+export async function locateNS(options: LocateOptions = {}): Promise<NameServerProxy> {
+  const { host, port, broadcast, mdns, mdnsTimeout, env, ...configOptions } = options;
+  const config = loadConfig(configOptions, env ?? process.env);
+  return locateWithConfig(config, { host, port, broadcast, mdns, mdnsTimeout });
+}
+
+/** {@link locateNS} with a configuration already loaded (for `resolve` and tools). */
+export async function locateWithConfig(config: PyroConfig, request: LocateRequest = {}): Promise<NameServerProxy> {
+  const { host, port } = request;
+  if (host !== undefined && host !== "") {
+    const uri = nameServerUri(host, port ?? config.nsPort);
+    try {
+      return await connectNameServer(uri, config);
+    } catch (error) {
+      const hint = uri.sockname !== undefined ? `pyro-ns -u ${uri.sockname}` : `pyro-ns -n ${uri.host}${uri.port === 9090 ? "" : ` -p ${uri.port}`}`;
+      throw new NamingError(`Failed to locate the nameserver at ${uri.location}: ${reasonOf(error)} — is one running there? (start one with \`${hint}\`)`, { cause: error });
+    }
+  }
+  const tried: string[] = [];
+  let lastError: unknown;
+  const attempt = async (uri: URI, label: string = uri.location ?? String(uri)): Promise<NameServerProxy | undefined> => {
+    try {
+      return await connectNameServer(uri, config);
+    } catch (error) {
+      lastError = error;
+      tried.push(`${label} (${reasonOf(error)})`);
+      return undefined;
+    }
+  };
+
+  if (isLoopbackName(config.nsHost)) {
+    for (const candidate of await loopbackHosts(config.nsHost)) {
+      const found = await attempt(nameServerUri(candidate, port ?? config.nsPort));
+      if (found) return found;
+    }
+  }
+  if (request.broadcast !== false && config.preferIpVersion !== 6) {
+    const outcome = await queryBroadcast({ addresses: config.broadcastAddrs, port: port ?? config.nsBcPort });
+    const targets = outcome.targets.join(" + ") || "(no IPv4 broadcast address configured)";
+    if (outcome.uri) {
+      const found = await attempt(outcome.uri, `broadcast ${targets}: answer ${outcome.uri} from ${outcome.from}`);
+      if (found) return found;
+    } else {
+      const notes = [`no answer in ${outcome.seconds.toFixed(1)} s`];
+      for (const [target, code] of outcome.sendErrors) notes.push(`${target}: ${code}`);
+      if (outcome.ignoredReplies > 0) notes.push(`${outcome.ignoredReplies} unusable repl${outcome.ignoredReplies === 1 ? "y" : "ies"} ignored`);
+      tried.push(`broadcast ${targets} (${notes.join("; ")})`);
+    }
+  }
+  if (request.mdns !== false) {
+    const outcome = await browseMdns(request.mdnsTimeout ?? MDNS_BROWSE_SECONDS);
+    const label = `mDNS _${MDNS_SERVICE_TYPE}._tcp`;
+    if (outcome.uri) {
+      const found = await attempt(outcome.uri, `${label}: ${outcome.uri} from "${outcome.service}"`);
+      if (found) return found;
+    } else {
+      tried.push(`${label} (${outcome.error ? `${outcome.error}; ` : ""}no answer in ${outcome.seconds.toFixed(1)} s)`);
+    }
+  }
+  const direct = nameServerUri(config.nsHost, config.nsPort);
+  const found = await attempt(direct, tried.some((t) => t.startsWith(`${direct.location} (`)) ? `${direct.location} again` : undefined);
+  if (found) return found;
+  throw new NamingError(`no name server found: tried ${tried.join(", ")} — start one with \`pyro-ns\` (\`pyro-ns -n 0.0.0.0\` to serve other machines)`, { cause: lastError });
+}
+
+/** `PYRO:Pyro.NameServer@host:port`, or `@./u:path` for a Unix socket host. */
+export function nameServerUri(host: string, port: number): URI {
+  if (host.startsWith("./u:")) return new URI({ protocol: "PYRO", object: NAMESERVER_NAME, sockname: host.slice(4) });
+  return new URI({ protocol: "PYRO", object: NAMESERVER_NAME, host, port });
+}
+
+/** Whether Pyro4 would look for the name server on this host before broadcasting. */
+export function isLoopbackName(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || host.startsWith("127.");
+}
+
+async function loopbackHosts(nsHost: string): Promise<string[]> {
+  if (nsHost.includes(":") || nsHost === "127.0.1.1") return [nsHost];
+  // Debian maps the hostname to 127.0.1.1; Pyro4 tries it when the address has a name.
+  try {
+    await dns.lookupService("127.0.1.1", 0);
+    return [nsHost, "127.0.1.1"];
+  } catch {
+    return [nsHost];
+  }
+}
+
+/** Connects a proxy to `uri` and binds it, closing it again when that fails. */
+async function connectNameServer(uri: URI, config: PyroConfig): Promise<NameServerProxy> {
+  // The config was read once by the caller: the proxy must not read the environment again.
+  const proxy = new Proxy<NameServerApi>(uri, { ...config, env: {} }) as NameServerProxy;
+  try {
+    await bind(proxy);
+    return proxy;
+  } catch (error) {
+    release(proxy);
+    throw error;
+  }
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: "connection refused",
+  ENOENT: "no such socket file",
+  ETIMEDOUT: "timed out",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  ENOTFOUND: "unknown host",
+  EAI_AGAIN: "host name lookup failed",
+  ECONNRESET: "connection reset",
+};
+
+/** A short reason for an attempt's failure: the errno's meaning when there is one, else the message. */
+function reasonOf(error: unknown): string {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === "string" && REASONS[code]) return REASONS[code];
+  }
+  return error instanceof Error ? error.message : String(error);
+}

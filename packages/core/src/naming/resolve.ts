@@ -1,0 +1,49 @@
+/**
+ * `resolve()`: turns `PYRONAME:` and `PYROMETA:` URIs into `PYRO:` ones through a name server,
+ * as Pyro4's `resolve` does. Proxies call it (through the resolver hook) each time they connect
+ * without being bound.
+ */
+import { type PyroConfig, loadConfig } from "../config.js";
+import { NamingError } from "../errors.js";
+import { URI } from "../uri.js";
+import type { NameServerProxy } from "./api.js";
+import { locateWithConfig } from "./locate.js";
+
+/**
+ * The `PYRO:` URI that `uri` stands for: `PYRO:` unchanged, `PYRONAME:name[@host[:port]]` looked
+ * up, `PYROMETA:tags[@host[:port]]` a random object having all tags. The name server is the one
+ * at `host:port` when the URI names one, else found by `locateNS`. `config` defaults to
+ * `loadConfig()`.
+ */
+export async function resolve(uri: string | URI, config?: PyroConfig): Promise<URI> {
+  const parsed = typeof uri === "string" ? URI.parse(uri) : uri;
+  if (parsed.protocol === "PYRO") return parsed;
+  const effective = config ?? loadConfig();
+  const host = parsed.sockname !== undefined ? `./u:${parsed.sockname}` : parsed.host;
+  const ns = await locateWithConfig(effective, { host, port: parsed.port });
+  try {
+    return parsed.protocol === "PYRONAME" ? await lookupName(ns, parsed.object) : await pickByMetadata(ns, parsed.metadata);
+  } finally {
+    await ns[Symbol.asyncDispose]();
+  }
+}
+
+async function lookupName(ns: NameServerProxy, name: string): Promise<URI> {
+  const found: unknown = await ns.lookup(name);
+  // A Python name server sends a URI object; tolerate a bare string from anything else.
+  if (found instanceof URI) return found;
+  if (typeof found === "string") return URI.parse(found);
+  throw new NamingError(`name server returned ${describe(found)} for ${name}, not a URI`);
+}
+
+async function pickByMetadata(ns: NameServerProxy, tags: readonly string[]): Promise<URI> {
+  const candidates: unknown = await ns.list(null, null, tags);
+  const uris = candidates !== null && typeof candidates === "object" ? Object.values(candidates as Record<string, unknown>) : [];
+  if (uris.length === 0) throw new NamingError(`no registrations available with desired metadata properties ${JSON.stringify(tags)}`);
+  const pick = uris[Math.floor(Math.random() * uris.length)];
+  return pick instanceof URI ? pick : URI.parse(String(pick));
+}
+
+function describe(value: unknown): string {
+  return value === null ? "null" : typeof value === "object" ? ((value as object).constructor?.name ?? "object") : typeof value;
+}

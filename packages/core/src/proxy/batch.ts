@@ -1,0 +1,80 @@
+/**
+ * Batched calls: queue several calls on one proxy and send them as one message (Pyro4's
+ * FLAGS_BATCH); the daemon runs them in order and answers with all results at once.
+ *
+ * ```ts
+ * const b = batch(calc);
+ * b.add(1, 2);
+ * b.mul(3, 4);
+ * const [sum, product] = await runBatch(b);
+ * ```
+ */
+import { PyroError } from "../errors.js";
+import { Flags } from "../protocol/constants.js";
+import { ExceptionWrapper } from "../serializers/classes.js";
+import type { ProxyCore } from "./core.js";
+import type { RemoteMembers } from "./remote.js";
+
+/** A batch recorder: the remote methods of `T`, each recording a call instead of making it. */
+export type Batch<T> = {
+  readonly [K in keyof RemoteMembers<T> as RemoteMembers<T>[K] extends (...args: never[]) => unknown ? K : never]: RemoteMembers<T>[K] extends (...args: infer A) => unknown
+    ? (...args: A) => void
+    : never;
+};
+
+/** A batch call failed: the results before it, and its error. */
+export class BatchError extends PyroError {
+  constructor(
+    /** Position of the failed call in the batch. */
+    readonly index: number,
+    /** Results of the calls before it. */
+    readonly results: unknown[],
+    cause: Error,
+  ) {
+    super(`call ${index} of the batch failed: ${cause.message}`, { cause });
+  }
+}
+
+interface Recording {
+  core: ProxyCore;
+  calls: [string, unknown[], Record<string, unknown>][];
+}
+
+const recordings = new WeakMap<object, Recording>();
+
+/** Starts a batch on the proxy's object. */
+export function createBatch<T>(core: ProxyCore): Batch<T> {
+  const recording: Recording = { core, calls: [] };
+  const recorder = new globalThis.Proxy(Object.create(null) as object, {
+    get(_target, key) {
+      if (typeof key === "symbol" || key === "then") return undefined;
+      return (...args: unknown[]) => {
+        recording.calls.push([key, args, {}]);
+      };
+    },
+  });
+  recordings.set(recorder, recording);
+  return recorder as Batch<T>;
+}
+
+/**
+ * Sends the recorded calls as one message and returns their results in order. If a call fails,
+ * the batch stops there (as Pyro4 does) and this rejects with a {@link BatchError} holding the
+ * results before it. With `oneway`, resolves once sent, with no results.
+ */
+export async function runBatch(batch: object, options: { oneway?: boolean } = {}): Promise<unknown[]> {
+  const recording = recordings.get(batch);
+  if (!recording) throw new TypeError("runBatch needs a batch made with batch(proxy)");
+  const calls = recording.calls.splice(0);
+  const { core } = recording;
+  await core.connectedChannel();
+  for (const [method] of calls) {
+    if (core.metadata && !core.metadata.methods.has(method)) throw new PyroError(`remote object '${core.uri}' has no exposed method '${method}'`);
+  }
+  const reply = await core.callObject(core.uri.object, "<batch>", calls, options.oneway ?? false, Flags.BATCH, null);
+  if (options.oneway) return [];
+  const results = Array.isArray(reply) ? reply : [];
+  const last = results.at(-1);
+  if (last instanceof ExceptionWrapper) throw new BatchError(results.length - 1, results.slice(0, -1), last.error);
+  return results;
+}

@@ -1,0 +1,238 @@
+/**
+ * A pyrots proxy calls a Python Pyro4 daemon (test/interop/python/server.py), per serializer.
+ * One Python daemon per serializer; proxies are released after each suite.
+ */
+import { expect } from "chai";
+import {
+  CommunicationError,
+  NamingError,
+  Proxy,
+  PyroError,
+  RemoteError,
+  SerializeError,
+  bind,
+  callWithKwargs,
+  metadataOf,
+  release,
+  setAttr,
+} from "@pyrots/core";
+import { SERIALIZERS, type PythonDaemon, describeInterop, startPythonDaemon } from "../support/python.js";
+import { JS_VALUES } from "./values.js";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+
+/** Awaits a promise that must reject, and returns what it rejected with. */
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    const value = await promise;
+    expect.fail(`expected a rejection, got ${String(value)}`);
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+function expectRemote(error: Error, type: string, message: string | RegExp): RemoteError {
+  expect(error, String(error)).to.be.instanceOf(RemoteError);
+  const remote = error as RemoteError;
+  expect(remote.remoteType).to.equal(type);
+  if (typeof message === "string") expect(remote.message).to.equal(message);
+  else expect(remote.message).to.match(message);
+  return remote;
+}
+
+for (const serializer of SERIALIZERS) {
+  describeInterop(`pyrots proxy calling a Python Pyro4 daemon (${serializer})`, function () {
+    let python: PythonDaemon | undefined;
+    const proxies: object[] = [];
+    /** A proxy released after the suite. */
+    const proxy = (name: string, options: Record<string, unknown> = {}): Any => {
+      const p = new Proxy<Any>(python!.uris[name]!, { serializer, timeout: 10, ...options });
+      proxies.push(p);
+      return p;
+    };
+    let lab: Any;
+
+    before(async function () {
+      this.timeout(30_000);
+      python = await startPythonDaemon(serializer);
+      lab = proxy("lab");
+    });
+
+    after(async () => {
+      for (const p of proxies) release(p);
+      await python?.stop();
+    });
+
+    describe("values", () => {
+      it("decodes every Python value: ints up to 64 bits, NaN, ±inf, str, lists, tuples, nested maps, None, booleans", async () => {
+        // json: integers beyond 2^53 arrive as the nearest double (documented in core's json serializer).
+        const bigint = (text: string) => (serializer === "msgpack" ? BigInt(text) : Number(text));
+        expect(await lab.values()).to.deep.equal({
+          int63max: bigint("9223372036854775807"),
+          int63min: bigint("-9223372036854775808"),
+          uint64max: bigint("18446744073709551615"),
+          int40: 2 ** 40,
+          small: -5,
+          float: 1.5,
+          nan: NaN,
+          inf: Infinity,
+          ninf: -Infinity,
+          str: "h\u00e9llo \u2713",
+          list: [1, "two", [3.5]],
+          tuple: [1, 2],
+          nested: { a: { b: [1, { c: null }] } },
+          none: null,
+          true: true,
+          false: false,
+        });
+      });
+
+      for (const v of JS_VALUES) {
+        it(`sends ${v.name} so that Python sees ${v.python[serializer].join(" ")}`, async () => {
+          expect(await lab.describe(v.value)).to.deep.equal(v.python[serializer]);
+        });
+      }
+
+      it("passes keyword arguments", async () => {
+        expect(await callWithKwargs(lab, "describe_call", [1, "two"], { flag: true, n: 2n ** 40n })).to.deep.equal({
+          args: ["1", "'two'"],
+          kwargs: { flag: "True", n: "1099511627776" },
+        });
+      });
+
+      if (serializer === "msgpack") {
+        it("decodes Python bytes as a Buffer", async () => {
+          const bytes = await lab.bytes_value();
+          expect(Buffer.isBuffer(bytes), String(bytes)).to.equal(true);
+          expect([...bytes]).to.deep.equal([0, 1, 255]);
+        });
+      } else {
+        it("gets SerializeError when the Python daemon cannot put bytes into json, and the daemon keeps serving", async () => {
+          const error = await rejection(proxy("lab").bytes_value());
+          expect(error, String(error)).to.be.instanceOf(SerializeError);
+          expect(error.message).to.match(/bytes/);
+          expect(await proxy("lab").echo("still serving")).to.equal("still serving");
+        });
+      }
+    });
+
+    describe("members", () => {
+      it("gets the exposed methods, oneway methods and properties in the handshake", async () => {
+        await bind(lab);
+        const meta = metadataOf(lab)!;
+        expect([...meta.oneway].sort()).to.deep.equal(["block", "fire"]);
+        expect([...meta.attrs].sort()).to.deep.equal(["readonly", "value"]);
+        expect(meta.methods).to.include.members(["echo", "describe", "fail_value", "fire", "block"]);
+        expect(meta.methods).to.not.include.members(["not_exposed", "_private"]);
+      });
+
+      it("reads a property, sets it to a nested map and reads it back", async () => {
+        expect(await lab.value).to.equal("initial");
+        await setAttr(lab, "value", { set: [1, 2n ** 40n] });
+        expect(await lab.value).to.deep.equal({ set: [1, 2 ** 40] });
+      });
+
+      it("gets AttributeError for setting a read-only property", async () => {
+        expect(await lab.readonly).to.equal("fixed");
+        expectRemote(await rejection(setAttr(lab, "readonly", 1)), "builtins.AttributeError", /.+/);
+      });
+    });
+
+    describe("oneway", () => {
+      it("a oneway call's effect is visible to a later call", async () => {
+        await lab.fire("token-1");
+        expect(await lab.fired()).to.equal("token-1");
+      });
+
+      it("does not wait for a oneway call, so the next call on the same proxy releases it", async () => {
+        await lab.block("released");
+        expect(await lab.unblock()).to.equal("released");
+      });
+    });
+
+    describe("instance modes", () => {
+      const expected = { single: [1, 2, 3], session: [1, 2, 1], percall: [1, 1, 1] };
+      for (const [mode, counts] of Object.entries(expected)) {
+        it(`${mode}: incr() twice on one proxy, once on another gives ${counts.join(", ")}`, async () => {
+          const first = proxy(mode);
+          const second = proxy(mode);
+          expect([await first.incr(), await first.incr(), await second.incr()]).to.deep.equal(counts);
+        });
+      }
+    });
+
+    describe("exceptions", () => {
+      it("a ValueError arrives as RemoteError builtins.ValueError with args and the Python traceback", async () => {
+        const error = expectRemote(await rejection(lab.fail_value("bad value")), "builtins.ValueError", "bad value");
+        expect(error.args).to.deep.equal(["bad value"]);
+        const traceback = error.remoteTraceback!;
+        expect(traceback[0]).to.equal("Traceback (most recent call last):\n");
+        expect(traceback.at(-1)).to.equal("ValueError: bad value\n");
+        expect(traceback.join("")).to.match(/server\.py", line \d+, in fail_value/);
+      });
+
+      it("custom exception attributes arrive in .attributes", async () => {
+        const error = expectRemote(await rejection(lab.fail_attrs()), "builtins.ValueError", "with attributes");
+        expect(error.attributes).to.deep.equal({ code: 42, detail: "extra" });
+      });
+
+      it("an exception of a user module keeps its module path, message and attributes", async () => {
+        const error = expectRemote(await rejection(lab.fail_custom()), "interop_errors.CustomError", "custom failure");
+        expect(error.attributes).to.deep.equal({ code: 7 });
+      });
+
+      it("Pyro4.errors.NamingError arrives as NamingError with the remote traceback", async () => {
+        const error = await rejection(lab.fail_naming("no such name"));
+        expect(error, String(error)).to.be.instanceOf(NamingError);
+        expect(error.message).to.equal("no such name");
+        expect((error as NamingError).remoteTraceback?.join("")).to.match(/in fail_naming/);
+      });
+
+      it("ZeroDivisionError arrives with Python's message", async () => {
+        expectRemote(await rejection(lab.fail_zero()), "builtins.ZeroDivisionError", "integer division or modulo by zero");
+      });
+
+      it("a wrong argument count arrives as TypeError", async () => {
+        expectRemote(await rejection(lab.echo(1, 2)), "builtins.TypeError", /positional argument/);
+      });
+    });
+
+    describe("refusals", () => {
+      it("the proxy refuses a private name missing from the metadata without sending it", async () => {
+        const error = await rejection(lab._private());
+        expect(error, String(error)).to.be.instanceOf(PyroError).and.not.instanceOf(RemoteError);
+        expect(error.message).to.match(/_private/);
+      });
+
+      it("the Python daemon refuses a private method with AttributeError", async () => {
+        const raw = proxy("lab", { metadata: false });
+        expectRemote(await rejection(raw._private()), "builtins.AttributeError", "attempt to access private attribute '_private'");
+      });
+
+      it("the Python daemon refuses an unexposed method with AttributeError", async () => {
+        const raw = proxy("lab", { metadata: false });
+        expectRemote(await rejection(raw.not_exposed()), "builtins.AttributeError", "attempt to access unexposed attribute 'not_exposed'");
+      });
+
+      it("the Python daemon refuses an unknown method with AttributeError", async () => {
+        const raw = proxy("lab", { metadata: false });
+        expectRemote(await rejection(raw.nosuch()), "builtins.AttributeError", /'nosuch'/);
+      });
+
+      it("a map with a __class__ key is refused with SerializeError, and the daemon keeps serving", async () => {
+        const error = await rejection(proxy("lab").echo({ __class__: "foo.Bar", x: 1 }));
+        expect(error, String(error)).to.be.instanceOf(SerializeError);
+        expect(await proxy("lab").echo("still serving")).to.equal("still serving");
+      });
+
+      it("an unknown object fails the connection with CommunicationError 'unknown object'", async () => {
+        const unknown: Any = new Proxy(python!.uris.lab!.replace("interop.lab", "interop.nosuch"), { serializer, timeout: 10 });
+        proxies.push(unknown);
+        const error = await rejection(unknown.echo(1));
+        expect(error, String(error)).to.be.instanceOf(CommunicationError);
+        expect(error.message).to.match(/unknown object/);
+      });
+    });
+  });
+}
