@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Complex, DaemonPlaceholder, ExceptionWrapper, ProxyRef, PyDate, RemoteError, SerializeError, URI, msgpackSerializer as msgpack } from "@pyrots/core/internal";
+import { Complex, DaemonPlaceholder, ExceptionWrapper, ProxyRef, PyDate, RemoteError, SerializeError, URI, isProxy, msgpackSerializer as msgpack, refFor } from "@pyrots/core/internal";
 import { Packr, unpack as plainUnpack } from "msgpackr";
 
 const hex = (text: string): Buffer => Buffer.from(text, "hex");
@@ -118,8 +118,10 @@ describe("msgpack serializer", () => {
       expect(value.toString()).to.equal("(1-2j)");
     });
 
-    it("reads a proxy by value into a ProxyRef that encodes back to the same bytes", () => {
-      const ref = msgpack.decode(hex(PYTHON_PROXY)) as ProxyRef;
+    it("reads a proxy by value into a live proxy whose ProxyRef encodes back to the same bytes", () => {
+      const proxy = msgpack.decode(hex(PYTHON_PROXY)) as object;
+      expect(isProxy(proxy)).to.equal(true);
+      const ref = refFor(proxy);
       expect(ref).to.be.instanceOf(ProxyRef);
       expect(ref.uri.toString()).to.equal("PYRO:calc@127.0.0.1:34834");
       expect(ref).to.deep.include({ oneway: ["fire"], methods: ["fire"], attrs: ["value"], timeout: 0, handshake: "hello", maxRetries: 0, serializer: null });

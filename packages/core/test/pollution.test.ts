@@ -121,3 +121,18 @@ describe("prototype pollution", () => {
     }
   });
 });
+
+describe("hostile nesting", () => {
+  it("turns a stack-deep payload into SerializeError, not a crash", async () => {
+    const { SerializeError } = await import("@pyrots/core/internal");
+    const depth = 200_000;
+    const deepJson = "[".repeat(depth) + '{"__class__": "Pyro4.core.Daemon", "state": []}' + "]".repeat(depth);
+    expect(() => jsonSerializer.decode(Buffer.from(deepJson))).to.throw(SerializeError);
+    const deepMsgpack = Buffer.concat([Buffer.alloc(depth, 0x91), mp(map(["__class__", "Pyro4.core.Daemon"], ["state", []]))]);
+    expect(() => msgpackSerializer.decode(deepMsgpack)).to.throw(SerializeError);
+    let nested: unknown = 1;
+    for (let i = 0; i < depth; i++) nested = [nested];
+    expect(() => msgpackSerializer.encode(nested)).to.throw(SerializeError);
+    expect(() => jsonSerializer.encode(nested)).to.throw(SerializeError);
+  });
+});

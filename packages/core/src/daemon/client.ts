@@ -20,6 +20,9 @@ import { type CallContext, type Closable, enterCall, leaveCall } from "./context
 import type { ClientInfo } from "./options.js";
 import type { RegisteredObject } from "./registry.js";
 import { isStreamable, type StreamRegistry } from "./streams.js";
+import { debugLog } from "../debug.js";
+
+const log = debugLog("pyrots:daemon");
 
 /** What a client connection needs from its daemon. */
 export interface DaemonCore {
@@ -74,11 +77,13 @@ export class ClientConnection implements ConnectionHandler {
   }
 
   onProtocolError(error: PyroError): void {
+    if (log.enabled) log(`${this.address}: protocol error: ${error.message}`);
     // Before the handshake Pyro4 explains itself with a CONNECTFAIL; later it just hangs up.
     if (!this.handshakeDone) this.connectFail(0, error.message);
   }
 
   onClose(): void {
+    if (log.enabled) log(`${this.address}: disconnected`);
     this.sessions.clear();
     this.daemon.streams.ownerGone(this);
     for (const resource of this.resources) {
@@ -118,12 +123,14 @@ export class ClientConnection implements ConnectionHandler {
       const annotations = withCorrelation(message, MULTIPLEX_ANNOTATIONS);
       this.connection.send(valueFrame({ type: MessageType.CONNECTOK, flags, seq: message.seq, annotations, compress: this.daemon.compression }, serializer, payload));
       this.handshakeDone = true;
+      if (log.enabled) log(`${this.address}: handshake ok for ${JSON.stringify(objectId)} (${serializer.name})`);
     } catch (error) {
       this.connectFail(message.seq, errorText(error), serializer);
     }
   }
 
   private connectFail(seq: number, text: string, serializer?: Serializer): void {
+    if (log.enabled) log(`${this.address}: handshake refused: ${text}`);
     const frame = serializer
       ? valueFrame({ type: MessageType.CONNECTFAIL, flags: 0, seq }, serializer, text)
       : rawFrame({ type: MessageType.CONNECTFAIL, flags: 0, seq }, SerializerId.MARSHAL, encodeMarshalString(text));
@@ -159,6 +166,7 @@ export class ClientConnection implements ConnectionHandler {
       if (entry === undefined) throw new DaemonError("unknown object");
       const instance = entry.instanceFor(this.sessions);
       name = call.method;
+      if (log.enabled) log(`${this.address}: call ${call.object}.${name} seq=${message.seq}${oneway ? " (oneway)" : ""}`);
       if (message.flags & Flags.BATCH) {
         result = runBatch(entry, instance, call.args);
       } else if (name === "__getattr__") {

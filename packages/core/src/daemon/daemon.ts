@@ -16,6 +16,9 @@ import { DaemonObject } from "./daemon-object.js";
 import type { ClientInfo, DaemonOptions, HandshakeValidator } from "./options.js";
 import { ObjectRegistry, type RegisteredObject } from "./registry.js";
 import { StreamRegistry } from "./streams.js";
+import { debugLog } from "../debug.js";
+
+const log = debugLog("pyrots:daemon");
 
 const DAEMON_OWN_OPTIONS = new Set(["port", "unixSocket", "validateHandshake", "sendTracebacks", "env"]);
 
@@ -44,7 +47,7 @@ export class Daemon implements DaemonCore, AsyncDisposable {
   readonly maxInflight: number;
   /** @internal Open remote iterators. */
   readonly streams: StreamRegistry;
-  private readonly registry = new ObjectRegistry();
+  private readonly registry: ObjectRegistry;
   private readonly clients = new Set<ClientConnection>();
   private readonly handshakeValidator: HandshakeValidator | undefined;
   private listener: Listener | undefined;
@@ -63,6 +66,7 @@ export class Daemon implements DaemonCore, AsyncDisposable {
     this.sendTracebacks = options.sendTracebacks ?? true;
     this.iterStreaming = this.config.iterStreaming;
     this.maxInflight = this.config.maxInflight;
+    this.registry = new ObjectRegistry(this.config.autoProxy ? (id) => this.proxyFor(id) : undefined);
     this.streams = new StreamRegistry({ lifetime: this.config.iterStreamLifetime, linger: this.config.iterStreamLinger });
     this.handshakeValidator = options.validateHandshake;
     this.stopped = new Promise((resolve) => (this.markStopped = resolve));
@@ -197,6 +201,7 @@ export class Daemon implements DaemonCore, AsyncDisposable {
   }
 
   private accept(socket: net.Socket): void {
+    if (log.enabled) log(`${socket.remoteAddress ?? "unix"}:${socket.remotePort ?? ""} connected to ${this.locationStr}`);
     if (this.closing) {
       socket.destroy();
       return;

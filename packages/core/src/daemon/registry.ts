@@ -5,6 +5,10 @@
 import { randomUUID } from "node:crypto";
 import { DaemonError } from "../errors.js";
 import { type ExposedMembers, type InstanceMode, behaviorOf, exposedMembers } from "../decorators.js";
+import { AUTOPROXY, type ProxyRef } from "../serializers/classes.js";
+
+/** Gives the reference a registered object is sent as (Pyro's autoproxy); undefined = off. */
+export type RefFactory = ((objectId: string) => ProxyRef) | undefined;
 
 /** A class whose instances the daemon creates itself. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -23,8 +27,10 @@ export class RegisteredObject {
     readonly members: ExposedMembers,
     readonly mode: InstanceMode,
     private readonly creator: ((cls: ServedClass) => object) | undefined,
+    private readonly refs: RefFactory,
   ) {
     this.shared = instance;
+    if (instance !== undefined) this.mark(instance);
   }
 
   /** The registered instance or class, as passed to `register`. */
@@ -53,13 +59,30 @@ export class RegisteredObject {
     if (!(instance instanceof cls)) {
       throw new DaemonError(`instanceCreator for ${cls.name} must return an instance of ${cls.name}`);
     }
+    this.mark(instance);
     return instance;
+  }
+
+  /** Makes serializers send `instance` as a proxy to this object (Pyro's autoproxy). */
+  private mark(instance: object): void {
+    const refs = this.refs;
+    if (refs === undefined || !Object.isExtensible(instance)) return;
+    const id = this.id;
+    Object.defineProperty(instance, AUTOPROXY, { value: () => refs(id), configurable: true, enumerable: false, writable: true });
+  }
+
+  /** Removes the autoproxy mark from the shared instance (on unregister). */
+  unmark(): void {
+    if (this.shared !== undefined && Object.hasOwn(this.shared, AUTOPROXY)) delete (this.shared as Record<symbol, unknown>)[AUTOPROXY];
   }
 }
 
 /** Objects by id. */
 export class ObjectRegistry {
   readonly byId = new Map<string, RegisteredObject>();
+
+  constructor(private readonly refs: RefFactory) {}
+
   private readonly idsByTarget = new WeakMap<object, string>();
 
   /** Registers a class or an instance; returns its id. */
@@ -75,8 +98,9 @@ export class ObjectRegistry {
         throw new DaemonError(`object or class already registered as ${JSON.stringify(existingId)}`);
       }
       if (this.byId.has(objectId)) throw new DaemonError(`an object or class is already registered with that id: ${JSON.stringify(objectId)}`);
-    } else if (existingId !== undefined && existingId !== objectId) {
-      this.byId.delete(existingId);
+    } else {
+      if (existingId !== undefined && existingId !== objectId) this.unregister(existingId);
+      if (this.byId.has(objectId)) this.unregister(objectId);
     }
     const isClass = typeof target === "function";
     const { instanceMode, instanceCreator } = isClass ? behaviorOf(target) : { instanceMode: "single" as const, instanceCreator: undefined };
@@ -87,6 +111,7 @@ export class ObjectRegistry {
       exposedMembers(target),
       instanceMode,
       instanceCreator as ((cls: ServedClass) => object) | undefined,
+      this.refs,
     );
     this.byId.set(objectId, entry);
     this.idsByTarget.set(target, objectId);
@@ -101,6 +126,7 @@ export class ObjectRegistry {
     if (!entry) return false;
     this.byId.delete(id);
     this.idsByTarget.delete(entry.target);
+    entry.unmark();
     return true;
   }
 

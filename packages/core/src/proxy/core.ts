@@ -11,11 +11,15 @@ import type { Serializer } from "../serializers/types.js";
 import { callFrame } from "../transport/outgoing.js";
 import type { ListenAddress } from "../transport/socket.js";
 import { URI } from "../uri.js";
+import type { ProxyRef } from "../serializers/classes.js";
 import { Channel, type RemoteMetadata } from "./channel.js";
 import type { CallOptions, ProxyOptions } from "./options.js";
 import { PendingCall } from "./pending.js";
 import { resolveUri } from "./resolver.js";
 import type { StreamChannel } from "./stream.js";
+import { debugLog } from "../debug.js";
+
+const log = debugLog("pyrots:proxy");
 
 const PROXY_OWN_OPTIONS = new Set(["timeout", "handshake", "poolSize", "env"]);
 
@@ -32,11 +36,14 @@ export class ProxyCore implements StreamChannel {
   readonly poolSize: number;
   /** Metadata known for the remote object (from the handshake). */
   metadata: RemoteMetadata | undefined;
+  /** The Pyro4 proxy state this proxy was made from, if it arrived in a payload. */
+  sourceRef: ProxyRef | undefined;
   private channels: Channel[] = [];
   private opening: Promise<Channel> | undefined;
   private bound = false;
   private seq = 0;
   private readonly dropChannel = (channel: Channel): void => {
+    if (log.enabled) log(`connection to ${this.uri} closed`);
     this.channels = this.channels.filter((c) => c !== channel);
   };
 
@@ -189,6 +196,7 @@ export class ProxyCore implements StreamChannel {
 
   private async openChannel(): Promise<Channel> {
     if (!this.bound) this.uri = await resolveUri(this.originalUri, this.config);
+    if (log.enabled) log(`connecting to ${this.uri}${this.uri === this.originalUri ? "" : ` (resolved from ${this.originalUri})`}`);
     const channel = await Channel.open({
       address: addressOf(this.uri),
       what: this.uri.toString(),
@@ -208,6 +216,7 @@ export class ProxyCore implements StreamChannel {
       }
       this.metadata = channel.metadata;
     }
+    if (log.enabled) log(`connected to ${this.uri}${channel.multiplex ? " (pyrots daemon: calls multiplexed)" : " (one call at a time)"}`);
     channel.onClosed = this.dropChannel;
     this.channels.push(channel);
     return channel;

@@ -14,7 +14,7 @@
  */
 import { inspect } from "node:util";
 
-import { ProxyRef } from "../serializers/classes.js";
+import { ProxyRef, installProxyReviver } from "../serializers/classes.js";
 import { URI } from "../uri.js";
 import { type RemoteMetadata, metadataFrom } from "./channel.js";
 import { ProxyCore } from "./core.js";
@@ -64,12 +64,17 @@ class PyroProxy {
     } else {
       throw new TypeError(`Proxy needs a URI string, a URI or a proxy reference, got ${describe(target)}`);
     }
-    return face(new ProxyView(new ProxyCore(uri, options, metadata), undefined));
+    const core = new ProxyCore(uri, options, metadata);
+    if (target instanceof ProxyRef) core.sourceRef = target;
+    return face(new ProxyView(core, undefined));
   }
 }
 
 /** Remote object proxy; see the module documentation. */
 export const Proxy = PyroProxy as unknown as ProxyConstructor;
+
+// Proxies that arrive inside payloads (autoproxied objects, callbacks) become live proxies.
+installProxyReviver((ref) => new Proxy(ref));
 
 function face(view: ProxyView): object {
   const proxy = new globalThis.Proxy(Object.create(PyroProxy.prototype) as object, {
@@ -125,6 +130,8 @@ function viewOf(proxy: unknown): ProxyView {
 }
 
 function refOf(core: ProxyCore): ProxyRef {
+  // A proxy that arrived by value goes on as it came (keeping Pyro4 state such as its HMAC key).
+  if (core.sourceRef && core.sourceRef.uri.equals(core.uri)) return core.sourceRef;
   const meta = core.metadata;
   return new ProxyRef({ uri: core.uri, oneway: meta ? [...meta.oneway] : [], methods: meta ? [...meta.methods] : [], attrs: meta ? [...meta.attrs] : [] });
 }

@@ -21,7 +21,7 @@ export type Remote<T> = RemoteMembers<T> & AsyncDisposable;
 
 /** The members of {@link Remote}. */
 export type RemoteMembers<T> = {
-  readonly [K in keyof T as K extends `_${string}` ? never : K]: T[K] extends (...args: infer A) => infer R
+  readonly [K in keyof T as K extends `__${string}__` ? K : K extends `_${string}` ? never : K]: T[K] extends (...args: infer A) => infer R
     ? (...args: A) => RemoteResult<R>
     : Promise<Awaited<T[K]>>;
 };

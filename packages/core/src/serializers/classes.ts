@@ -19,7 +19,7 @@ import { PyroError, PythonError, RemoteError, SecurityError, SerializeError, mes
 import { URI } from "../uri.js";
 import { DaemonPlaceholder, ExceptionWrapper, ProxyRef, type ClassDict } from "./values.js";
 
-export { Complex, DaemonPlaceholder, ExceptionWrapper, ProxyRef, PyDate, type ClassDict, type ProxyRefFields } from "./values.js";
+export { AUTOPROXY, type AutoproxyTarget, Complex, DaemonPlaceholder, ExceptionWrapper, ProxyRef, PyDate, type ClassDict, type ProxyRefFields } from "./values.js";
 
 /** The key that marks a class dict. */
 export const CLASS_KEY = "__class__";
@@ -49,6 +49,16 @@ export function mayContainClassDict(data: Buffer): boolean {
   return false;
 }
 
+let proxyReviver: ((ref: ProxyRef) => unknown) | undefined;
+
+/**
+ * Makes decoded proxy references (`Pyro4.core.Proxy` dicts) into live proxies. The proxy layer,
+ * which sits above the serializers, installs this when it loads.
+ */
+export function installProxyReviver(reviver: (ref: ProxyRef) => unknown): void {
+  proxyReviver = reviver;
+}
+
 /** Converts one class dict into its JS value; throws SecurityError/SerializeError as Pyro4 does. */
 export function dictToClass(data: Record<string, unknown>): unknown {
   const name = data[CLASS_KEY];
@@ -57,8 +67,10 @@ export function dictToClass(data: Record<string, unknown>): unknown {
   switch (name) {
     case "Pyro4.core.URI":
       return URI.fromState(data.state);
-    case "Pyro4.core.Proxy":
-      return ProxyRef.fromState(data.state);
+    case "Pyro4.core.Proxy": {
+      const ref = ProxyRef.fromState(data.state);
+      return proxyReviver ? proxyReviver(ref) : ref;
+    }
     case "Pyro4.core.Daemon":
       return new DaemonPlaceholder();
     case "Pyro4.futures._ExceptionWrapper": {
@@ -180,6 +192,12 @@ export function tracebackOf(error: unknown, className = pythonNameOf(error), arg
 }
 
 const FRAME = /^\s+at (?:(?:async )?(.+?) \()?(.+?):(\d+):\d+\)?$/;
+
+/** `error` as is when it is a PyroError, else a SerializeError that says what failed and keeps the cause. */
+export function asSerializeError(error: unknown, what: string): PyroError {
+  if (error instanceof PyroError) return error;
+  return new SerializeError(`${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+}
 
 /** True when a value is one of Pyro4's class dicts. */
 export function isClassDict(value: unknown): value is ClassDict {

@@ -17,13 +17,13 @@
  * can reach a prototype. The decode walk runs only when the text contains `__`, `base64` or a
  * `\u` escape (which could spell either). Integers beyond 2^53 lose precision (use msgpack).
  */
-import { PyroError, SerializeError } from "../errors.js";
+import { SerializeError } from "../errors.js";
 import { URI } from "../uri.js";
 import { checkCallFields, describeValue } from "./call.js";
-import { CLASS_KEY, dictToClass, exceptionToDict } from "./classes.js";
+import { CLASS_KEY, asSerializeError, dictToClass, exceptionToDict } from "./classes.js";
 import { parsePython, stringifyPython } from "./json-text.js";
 import type { CallRequest, Serializer } from "./types.js";
-import { DaemonPlaceholder, ExceptionWrapper, ProxyRef } from "./values.js";
+import { AUTOPROXY, type AutoproxyTarget, DaemonPlaceholder, ExceptionWrapper, ProxyRef } from "./values.js";
 
 /** Set by the prepare walk when the value needs the slow stringifier. */
 let needsPythonText = false;
@@ -51,6 +51,8 @@ function prepareObject(value: object): unknown {
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) return prepareRecord(value as Record<string, unknown>);
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return bytesDict(value as Uint8Array);
+  const autoproxy = (value as AutoproxyTarget)[AUTOPROXY];
+  if (autoproxy !== undefined) return autoproxy();
   if (value instanceof Error) return prepare(exceptionToDict(value, false));
   if (value instanceof Date || value instanceof URI || value instanceof ProxyRef || value instanceof DaemonPlaceholder) return value;
   if (value instanceof ExceptionWrapper) {
@@ -119,8 +121,7 @@ function toText(value: unknown): string {
     const prepared = prepare(value);
     text = needsPythonText ? stringifyPython(prepared) : JSON.stringify(prepared);
   } catch (error) {
-    if (error instanceof PyroError) throw error;
-    throw new SerializeError(`cannot serialize with json: ${(error as Error)?.message ?? error}`, { cause: error });
+    throw asSerializeError(error, "cannot serialize with json");
   }
   return text ?? "null";
 }
@@ -169,8 +170,12 @@ function fromText(data: Uint8Array): unknown {
     }
   }
   // Cheap scans first: "__" and "\\u" are near-free; "base64" (the bytes dict's value) costs ~2% of a parse.
-  if (text.includes("__") || text.includes("\\u") || text.includes("base64")) value = revive(value);
-  return value;
+  if (!(text.includes("__") || text.includes("\\u") || text.includes("base64"))) return value;
+  try {
+    return revive(value);
+  } catch (error) {
+    throw asSerializeError(error, "invalid json data");
+  }
 }
 
 /** Pyro4's json serializer (id 2). */

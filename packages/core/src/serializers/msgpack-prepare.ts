@@ -7,7 +7,7 @@
 import { SerializeError } from "../errors.js";
 import { URI } from "../uri.js";
 import { exceptionToDict } from "./classes.js";
-import { Complex, DaemonPlaceholder, ExceptionWrapper, ProxyRef, PyDate } from "./values.js";
+import { AUTOPROXY, type AutoproxyTarget, Complex, DaemonPlaceholder, ExceptionWrapper, ProxyRef, PyDate } from "./values.js";
 
 /** Bytes written to the output verbatim (an extension of ours does it; see msgpack.ts). */
 export class RawBytes {
@@ -93,6 +93,8 @@ function prepareObject(value: object): unknown {
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) return prepareRecord(value as Record<string, unknown>, false);
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
+  const autoproxy = (value as AutoproxyTarget)[AUTOPROXY];
+  if (autoproxy !== undefined) return autoproxy();
   if (value instanceof Date) return dateValue(value);
   if (value instanceof Error) return prepareForMsgpack(exceptionToDict(value, false));
   if (value instanceof URI || value instanceof ProxyRef || value instanceof DaemonPlaceholder || value instanceof Complex || value instanceof PyDate || value instanceof RawBytes) return value;

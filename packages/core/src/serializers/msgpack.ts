@@ -19,8 +19,8 @@
  * prototype); class dicts are revived only when the bytes contain `__class__`.
  */
 import { Packr, RESERVE_START_SPACE, addExtension } from "msgpackr";
-import { PyroError, SerializeError } from "../errors.js";
-import { mayContainClassDict, reviveClasses } from "./classes.js";
+import { SerializeError } from "../errors.js";
+import { asSerializeError, mayContainClassDict, reviveClasses } from "./classes.js";
 import { prepareForMsgpack, RawBytes } from "./msgpack-prepare.js";
 import { checkCall } from "./call.js";
 import type { CallRequest, Serializer } from "./types.js";
@@ -99,9 +99,11 @@ const packr = new Packr({
   mapsAsObjects: true,
   encodeUndefinedAsNil: true,
   variableMapSize: true,
+  // int64 within ±2^53 as number, beyond as bigint; msgpackr supports "auto" but its typings lag.
   int64AsType: "auto" as "number",
   moreTypes: false,
   bundleStrings: false,
+  // Explicitly false (not just unset): msgpackr then refuses its reference ext types 0x69/0x70.
   structuredClone: false,
 });
 
@@ -119,24 +121,22 @@ function pack(value: unknown, reserve: number): Buffer {
   try {
     return packr.pack(prepareForMsgpack(value), options);
   } catch (error) {
-    if (error instanceof PyroError) throw error;
-    throw new SerializeError(`cannot serialize with msgpack: ${(error as Error)?.message ?? error}`, { cause: error });
+    throw asSerializeError(error, "cannot serialize with msgpack");
   }
 }
 
 function unpack(data: Uint8Array): unknown {
   const buffer = asBuffer(data);
-  let value: unknown;
   ourDecodes++;
   try {
-    value = packr.unpack(buffer);
+    const value: unknown = packr.unpack(buffer);
+    // Inside the try: a hostile, very deep payload can overflow the stack here too.
+    return mayContainClassDict(buffer) ? reviveClasses(value) : value;
   } catch (error) {
-    if (error instanceof PyroError) throw error;
-    throw new SerializeError(`invalid msgpack data: ${(error as Error)?.message ?? error}`, { cause: error });
+    throw asSerializeError(error, "invalid msgpack data");
   } finally {
     ourDecodes--;
   }
-  return mayContainClassDict(buffer) ? reviveClasses(value) : value;
 }
 
 /** Pyro4's msgpack serializer (id 6). */

@@ -27,6 +27,17 @@ export interface ProxyRefFields {
 }
 
 /**
+ * Marks an object registered on a daemon: its value is a function giving the object's
+ * {@link ProxyRef}. Serializers send such objects as proxies (Pyro's autoproxy), not by value.
+ */
+export const AUTOPROXY: unique symbol = Symbol("pyrots.autoproxy");
+
+/** An object carrying the {@link AUTOPROXY} mark. */
+export interface AutoproxyTarget {
+  [AUTOPROXY]?: () => ProxyRef;
+}
+
+/**
  * A Pyro proxy that travelled by value (`Pyro4.core.Proxy`), e.g. an autoproxied object returned
  * by a daemon. It only describes the remote object; the proxy layer turns it into a live proxy.
  */
