@@ -35,6 +35,10 @@ export interface DaemonCore {
   readonly iterStreaming: boolean;
   /** Most requests one connection may have in flight; 0 = no limit. */
   readonly maxInflight: number;
+  /** Largest message accepted, also the cap for inflating compressed payloads. */
+  readonly maxMessageSize: number;
+  /** Pyro4 HMAC key signing every message, if set. */
+  readonly hmacKey: Uint8Array | undefined;
   validateHandshake(client: ClientInfo, data: unknown): unknown;
   /** Metadata of an object for the handshake; throws DaemonError for an unknown one. */
   metadataOf(objectId: unknown): { methods: string[]; oneway: string[]; attrs: string[] };
@@ -110,7 +114,7 @@ export class ClientConnection implements ConnectionHandler {
       return;
     }
     try {
-      const data = serializer.decode(payloadOf(message));
+      const data = serializer.decode(payloadOf(message, this.daemon.maxMessageSize));
       const request = isRecord(data) ? data : {};
       const objectId = typeof request.object === "string" ? request.object : undefined;
       const response = this.daemon.validateHandshake({ address: this.address, objectId }, request.handshake);
@@ -121,7 +125,7 @@ export class ClientConnection implements ConnectionHandler {
         payload = { handshake: response, meta: this.daemon.metadataOf(request.object) };
       }
       const annotations = withCorrelation(message, MULTIPLEX_ANNOTATIONS);
-      this.connection.send(valueFrame({ type: MessageType.CONNECTOK, flags, seq: message.seq, annotations, compress: this.daemon.compression }, serializer, payload));
+      this.connection.send(valueFrame({ type: MessageType.CONNECTOK, flags, seq: message.seq, annotations, compress: this.daemon.compression, hmacKey: this.daemon.hmacKey }, serializer, payload));
       this.handshakeDone = true;
       if (log.enabled) log(`${this.address}: handshake ok for ${JSON.stringify(objectId)} (${serializer.name})`);
     } catch (error) {
@@ -131,15 +135,14 @@ export class ClientConnection implements ConnectionHandler {
 
   private connectFail(seq: number, text: string, serializer?: Serializer): void {
     if (log.enabled) log(`${this.address}: handshake refused: ${text}`);
-    const frame = serializer
-      ? valueFrame({ type: MessageType.CONNECTFAIL, flags: 0, seq }, serializer, text)
-      : rawFrame({ type: MessageType.CONNECTFAIL, flags: 0, seq }, SerializerId.MARSHAL, encodeMarshalString(text));
+    const fields = { type: MessageType.CONNECTFAIL, flags: 0, seq, hmacKey: this.daemon.hmacKey };
+    const frame = serializer ? valueFrame(fields, serializer, text) : rawFrame(fields, SerializerId.MARSHAL, encodeMarshalString(text));
     this.connection.send(frame);
     this.connection.close();
   }
 
   private pong(message: Message): void {
-    this.connection.send(rawFrame({ type: MessageType.PING, flags: 0, seq: message.seq, annotations: correlationOnly(message) }, message.serializerId, PONG));
+    this.connection.send(rawFrame({ type: MessageType.PING, flags: 0, seq: message.seq, annotations: correlationOnly(message), hmacKey: this.daemon.hmacKey }, message.serializerId, PONG));
   }
 
   private invoke(message: Message): void {
@@ -161,7 +164,7 @@ export class ClientConnection implements ConnectionHandler {
     this.started();
     enterCall(this, message);
     try {
-      const call = serializer.decodeCall(payloadOf(message));
+      const call = serializer.decodeCall(payloadOf(message, this.daemon.maxMessageSize));
       entry = this.daemon.objects.get(call.object);
       if (entry === undefined) throw new DaemonError("unknown object");
       const instance = entry.instanceFor(this.sessions);
@@ -185,7 +188,7 @@ export class ClientConnection implements ConnectionHandler {
     } catch (error) {
       const context = leaveCall();
       this.finished();
-      const fatal = error instanceof SerializeError || error instanceof SecurityError;
+      const fatal = error instanceof SerializeError || error instanceof SecurityError || error instanceof ProtocolError;
       if (entry?.members.callbacks.has(name)) reportCallbackError(name, error);
       if (!oneway) this.fail(message, serializer, error, fatal, context);
       else if (fatal) this.connection.close();
@@ -237,7 +240,7 @@ export class ClientConnection implements ConnectionHandler {
     let frame: Buffer;
     try {
       frame = valueFrame(
-        { type: MessageType.RESULT, flags: message.flags & Flags.BATCH, seq: message.seq, annotations: replyAnnotations(message, context), compress: this.daemon.compression },
+        { type: MessageType.RESULT, flags: message.flags & Flags.BATCH, seq: message.seq, annotations: replyAnnotations(message, context), compress: this.daemon.compression, hmacKey: this.daemon.hmacKey },
         serializer,
         value,
       );
@@ -254,7 +257,7 @@ export class ClientConnection implements ConnectionHandler {
     if (this.daemon.iterStreaming) annotations.set(Annotation.STRM, Buffer.from(this.daemon.streams.open(iterator, this), "latin1"));
     const decoy = exceptionToDict(new ProtocolError("result of call is an iterator"), false);
     const flags = Flags.EXCEPTION | Flags.ITEMSTREAMRESULT;
-    this.connection.send(valueFrame({ type: MessageType.RESULT, flags, seq: message.seq, annotations, compress: this.daemon.compression }, serializer, decoy));
+    this.connection.send(valueFrame({ type: MessageType.RESULT, flags, seq: message.seq, annotations, compress: this.daemon.compression, hmacKey: this.daemon.hmacKey }, serializer, decoy));
   }
 
   private fail(message: Message, serializer: Serializer, error: unknown, thenClose: boolean, context: CallContext | undefined): void {
@@ -262,7 +265,7 @@ export class ClientConnection implements ConnectionHandler {
     let frame: Buffer;
     // Like Pyro4, exception replies carry no correlation id; user response annotations do go.
     const annotations = context && context.responseAnnotations.size > 0 ? context.responseAnnotations : undefined;
-    const fields = { type: MessageType.RESULT, flags: Flags.EXCEPTION, seq: message.seq, annotations, compress: this.daemon.compression };
+    const fields = { type: MessageType.RESULT, flags: Flags.EXCEPTION, seq: message.seq, annotations, compress: this.daemon.compression, hmacKey: this.daemon.hmacKey };
     try {
       frame = valueFrame(fields, serializer, exceptionToDict(error, this.daemon.sendTracebacks));
     } catch (serializeError) {

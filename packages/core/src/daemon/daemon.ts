@@ -2,6 +2,8 @@
  * The Daemon: hosts exposed objects over TCP or a Unix socket and answers Pyro4 protocol 48.
  */
 import type net from "node:net";
+import type tls from "node:tls";
+import { serverTlsFromConfig } from "../transport/tls-config.js";
 import { type PyroConfig, loadConfig } from "../config.js";
 import { DaemonError, PyroError } from "../errors.js";
 import { DAEMON_OBJECT_ID } from "../protocol/constants.js";
@@ -20,7 +22,7 @@ import { debugLog } from "../debug.js";
 
 const log = debugLog("pyrots:daemon");
 
-const DAEMON_OWN_OPTIONS = new Set(["port", "unixSocket", "validateHandshake", "sendTracebacks", "env"]);
+const DAEMON_OWN_OPTIONS = new Set(["port", "unixSocket", "validateHandshake", "sendTracebacks", "env", "tls"]);
 
 /** Options of {@link Daemon.register}. */
 export interface RegisterOptions {
@@ -45,6 +47,10 @@ export class Daemon implements DaemonCore, AsyncDisposable {
   readonly sendTracebacks: boolean;
   readonly iterStreaming: boolean;
   readonly maxInflight: number;
+  readonly maxMessageSize: number;
+  /** @internal */
+  readonly hmacKey: Uint8Array | undefined;
+  private readonly tls: tls.TlsOptions | undefined;
   /** @internal Open remote iterators. */
   readonly streams: StreamRegistry;
   private readonly registry: ObjectRegistry;
@@ -66,6 +72,9 @@ export class Daemon implements DaemonCore, AsyncDisposable {
     this.sendTracebacks = options.sendTracebacks ?? true;
     this.iterStreaming = this.config.iterStreaming;
     this.maxInflight = this.config.maxInflight;
+    this.maxMessageSize = this.config.maxMessageSize;
+    this.hmacKey = this.config.hmacKey ? Buffer.from(this.config.hmacKey, "utf8") : undefined;
+    this.tls = options.tls ?? serverTlsFromConfig(this.config);
     this.registry = new ObjectRegistry(this.config.autoProxy ? (id) => this.proxyFor(id) : undefined);
     this.streams = new StreamRegistry({ lifetime: this.config.iterStreamLifetime, linger: this.config.iterStreamLinger });
     this.handshakeValidator = options.validateHandshake;
@@ -77,7 +86,12 @@ export class Daemon implements DaemonCore, AsyncDisposable {
   static async create(options: DaemonOptions = {}): Promise<Daemon> {
     const daemon = new Daemon(options);
     const address = options.unixSocket !== undefined ? { path: options.unixSocket } : { host: daemon.config.host, port: options.port ?? 0 };
-    daemon.listener = await listen(address, (socket) => daemon.accept(socket));
+    daemon.listener = await listen(
+      address,
+      (socket) => daemon.accept(socket),
+      daemon.tls,
+      (error, socket) => log.enabled && log(`${socket.remoteAddress ?? "unix"}: TLS handshake failed: ${error.message}`),
+    );
     return daemon;
   }
 
@@ -206,7 +220,7 @@ export class Daemon implements DaemonCore, AsyncDisposable {
       socket.destroy();
       return;
     }
-    const connection = new Connection(socket, this.config.maxMessageSize);
+    const connection = new Connection(socket, this.config.maxMessageSize, this.hmacKey);
     const client = new ClientConnection(connection, this);
     this.clients.add(client);
     connection.start(client);

@@ -1,6 +1,7 @@
 /**
  * What can be passed to `Daemon.create`.
  */
+import type tls from "node:tls";
 import type { PyroConfig } from "../config.js";
 
 /** What a `validateHandshake` hook learns about the connecting client. */
@@ -31,6 +32,11 @@ export interface DaemonOptions extends Partial<PyroConfig> {
    * clients: they then get the exception type and message only.
    */
   sendTracebacks?: boolean;
+  /**
+   * Serve TLS with these `node:tls` server options (certificate, key, `ca`, `requestCert` and
+   * `rejectUnauthorized` for mutual TLS). Without them, `SSL`/`SSL_SERVER*` config items apply.
+   */
+  tls?: tls.TlsOptions;
   /** Environment to read `PYRO_*` items from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
 }

@@ -11,7 +11,7 @@
  *
  * When everything fails the NamingError lists each attempt and its outcome.
  */
-import { promises as dns } from "node:dns";
+import { readFile } from "node:fs/promises";
 
 import { type PyroConfig, loadConfig } from "../config.js";
 import { NamingError } from "../errors.js";
@@ -132,12 +132,20 @@ export function isLoopbackName(host: string): boolean {
 
 async function loopbackHosts(nsHost: string): Promise<string[]> {
   if (nsHost.includes(":") || nsHost === "127.0.1.1") return [nsHost];
-  // Debian maps the hostname to 127.0.1.1; Pyro4 tries it when the address has a name.
+  // Debian maps the hostname to 127.0.1.1 in /etc/hosts; Pyro4 then tries it too. Pyro4 asks
+  // with a reverse lookup, which can wait seconds for an unreachable DNS server: read the file.
+  return (await hostsFileHas("127.0.1.1")) ? [nsHost, "127.0.1.1"] : [nsHost];
+}
+
+async function hostsFileHas(address: string): Promise<boolean> {
   try {
-    await dns.lookupService("127.0.1.1", 0);
-    return [nsHost, "127.0.1.1"];
+    const text = await readFile("/etc/hosts", "latin1");
+    return text.split("\n").some((line) => {
+      const fields = line.replace(/#.*/, "").trim().split(/\s+/);
+      return fields[0] === address && fields.length > 1;
+    });
   } catch {
-    return [nsHost];
+    return false;
   }
 }
 

@@ -5,7 +5,8 @@
  * all written at once and matched to replies by sequence number. A Pyro4 daemon answers one
  * request at a time, in order, so calls wait in a queue and leave one by one.
  */
-import { CommunicationError, ConnectionClosedError, ProtocolError, PyroError, SerializeError } from "../errors.js";
+import type tls from "node:tls";
+import { CommunicationError, ConnectionClosedError, ProtocolError, PyroError, SecurityError, SerializeError } from "../errors.js";
 import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
 import type { Message } from "../protocol/message.js";
 import { decodeMarshalString } from "../serializers/marshal.js";
@@ -38,6 +39,10 @@ export interface ChannelOptions {
   maxMessageSize: number;
   /** Sequence number to put on CONNECT (the proxy's current counter). */
   seq: number;
+  /** Pyro4 HMAC key signing every message, if set. */
+  hmacKey: Uint8Array | undefined;
+  /** Connect over TLS with these options. */
+  tls: tls.ConnectionOptions | undefined;
 }
 
 /** An open, handshaken connection to a daemon. */
@@ -60,12 +65,13 @@ export class Channel implements ConnectionHandler {
   private constructor(
     private readonly connection: Connection,
     private readonly what: string,
+    private readonly maxMessageSize: number,
   ) {}
 
   /** Connects, sends CONNECT and waits for CONNECTOK. */
   static async open(options: ChannelOptions): Promise<Channel> {
-    const socket = await connect(options.address, options.what, options.timeout);
-    const channel = new Channel(new Connection(socket, options.maxMessageSize), options.what);
+    const socket = await connect(options.address, options.what, options.timeout, options.tls);
+    const channel = new Channel(new Connection(socket, options.maxMessageSize, options.hmacKey), options.what, options.maxMessageSize);
     channel.connection.start(channel);
     const flags = options.metadata ? Flags.META_ON_CONNECT : 0;
     const payload = options.metadata ? { handshake: options.handshake, object: options.objectId } : { handshake: options.handshake };
@@ -77,7 +83,7 @@ export class Channel implements ConnectionHandler {
         channel.close();
       }, options.timeout * 1000);
     }
-    channel.connection.send(valueFrame({ type: MessageType.CONNECT, flags, seq: options.seq }, options.serializer, payload));
+    channel.connection.send(valueFrame({ type: MessageType.CONNECT, flags, seq: options.seq, hmacKey: options.hmacKey }, options.serializer, payload));
     try {
       await done;
     } catch (error) {
@@ -158,7 +164,7 @@ export class Channel implements ConnectionHandler {
     }
     this.inFlight.delete(message.seq);
     try {
-      call.settle(message, decodePayload(message));
+      call.settle(message, decodePayload(message, this.maxMessageSize));
     } catch (error) {
       call.fail(error as Error);
     }
@@ -172,7 +178,8 @@ export class Channel implements ConnectionHandler {
   onClose(error: Error | undefined): void {
     if (this.closedError) return;
     this.closedError = error ?? new ConnectionClosedError("connection closed by the daemon");
-    this.handshakeWaiter?.reject(new ConnectionClosedError(`connection to ${this.what} closed during the handshake`, { cause: error }));
+    const refused = error instanceof SecurityError ? new SecurityError(`connection to ${this.what} refused: ${error.message}`, { cause: error }) : undefined;
+    this.handshakeWaiter?.reject(refused ?? new ConnectionClosedError(`connection to ${this.what} closed during the handshake`, { cause: error }));
     this.handshakeWaiter = undefined;
     const lost = connectionLost(error, this.what);
     for (const call of this.inFlight.values()) call.fail(lost);
@@ -202,9 +209,9 @@ export class Channel implements ConnectionHandler {
     const waiter = this.handshakeWaiter!;
     this.handshakeWaiter = undefined;
     try {
-      if (message.type === MessageType.CONNECTFAIL) throw rejected(this.what, message);
+      if (message.type === MessageType.CONNECTFAIL) throw rejected(this.what, message, this.maxMessageSize);
       if (message.type !== MessageType.CONNECTOK) throw new ProtocolError(`expected a handshake reply from ${this.what}, got message type ${message.type}`);
-      const data = decodePayload(message);
+      const data = decodePayload(message, this.maxMessageSize);
       this.multiplex = message.annotations?.has(Annotation.MULTIPLEX) ?? false;
       if (message.flags & Flags.META_ON_CONNECT) {
         const reply = (data ?? {}) as { handshake?: unknown; meta?: { methods?: string[]; oneway?: string[]; attrs?: string[] } };
@@ -221,9 +228,10 @@ export class Channel implements ConnectionHandler {
 }
 
 /** Decodes a reply payload with the serializer the reply names. */
-function decodePayload(message: Message): unknown {
-  if (message.serializerId === SerializerId.MARSHAL) return decodeMarshalString(payloadOf(message));
-  return serializerById(message.serializerId).decode(payloadOf(message));
+function decodePayload(message: Message, maxMessageSize: number): unknown {
+  const payload = payloadOf(message, maxMessageSize);
+  if (message.serializerId === SerializerId.MARSHAL) return decodeMarshalString(payload);
+  return serializerById(message.serializerId).decode(payload);
 }
 
 /** Builds the metadata sets from a handshake's `meta` map. */
@@ -232,10 +240,10 @@ export function metadataFrom(meta: { methods?: unknown; oneway?: unknown; attrs?
   return { methods: names(meta?.methods), oneway: names(meta?.oneway), attrs: names(meta?.attrs) };
 }
 
-function rejected(what: string, message: Message): CommunicationError {
+function rejected(what: string, message: Message, maxMessageSize: number): CommunicationError {
   let reason: string;
   try {
-    reason = String(decodePayload(message));
+    reason = String(decodePayload(message, maxMessageSize));
   } catch (error) {
     reason = error instanceof SerializeError ? "(unreadable reason)" : String(error);
   }

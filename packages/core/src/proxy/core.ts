@@ -2,7 +2,9 @@
  * The engine behind a proxy: resolves its URI, keeps its connection(s), numbers and sends calls,
  * retries and reconnects. The `Proxy` object users hold is a thin typed face over this.
  */
+import type tls from "node:tls";
 import { type PyroConfig, loadConfig } from "../config.js";
+import { clientTlsFromConfig } from "../transport/tls-config.js";
 import { ConnectionClosedError, PyroError, TimeoutError } from "../errors.js";
 import { Annotation, Flags, MessageType } from "../protocol/constants.js";
 import type { Annotations } from "../protocol/message.js";
@@ -21,7 +23,7 @@ import { debugLog } from "../debug.js";
 
 const log = debugLog("pyrots:proxy");
 
-const PROXY_OWN_OPTIONS = new Set(["timeout", "handshake", "poolSize", "env"]);
+const PROXY_OWN_OPTIONS = new Set(["timeout", "handshake", "poolSize", "env", "tls"]);
 
 /** Connection and call machinery of one proxy. */
 export class ProxyCore implements StreamChannel {
@@ -34,6 +36,8 @@ export class ProxyCore implements StreamChannel {
   readonly timeout: number;
   readonly handshake: unknown;
   readonly poolSize: number;
+  private readonly hmacKey: Uint8Array | undefined;
+  private readonly tls: tls.ConnectionOptions | undefined;
   /** Metadata known for the remote object (from the handshake). */
   metadata: RemoteMetadata | undefined;
   /** The Pyro4 proxy state this proxy was made from, if it arrived in a payload. */
@@ -57,6 +61,8 @@ export class ProxyCore implements StreamChannel {
     this.timeout = options.timeout ?? this.config.commTimeout;
     this.handshake = options.handshake ?? "hello";
     this.poolSize = Math.max(1, options.poolSize ?? 1);
+    this.hmacKey = this.config.hmacKey ? Buffer.from(this.config.hmacKey, "utf8") : undefined;
+    this.tls = options.tls ?? clientTlsFromConfig(this.config);
     this.metadata = metadata;
   }
 
@@ -154,7 +160,7 @@ export class ProxyCore implements StreamChannel {
     while (!channel.seqFree(seq)) seq = (seq + 1) & 0xffff;
     this.seq = seq;
     const annotations = options?.annotations === undefined && options?.correlationId === undefined ? undefined : requestAnnotations(options);
-    const frame = callFrame({ type: MessageType.INVOKE, flags, seq, annotations, compress: this.config.compression }, this.serializer, objectId, method, args, kwargs);
+    const frame = callFrame({ type: MessageType.INVOKE, flags, seq, annotations, compress: this.config.compression, hmacKey: this.hmacKey }, this.serializer, objectId, method, args, kwargs);
     const call = new PendingCall(seq, frame, (flags & Flags.ONEWAY) !== 0, method);
     call.streams = this;
     if (options?.onAnnotations) call.onAnnotations = options.onAnnotations;
@@ -207,6 +213,8 @@ export class ProxyCore implements StreamChannel {
       timeout: this.timeout,
       maxMessageSize: this.config.maxMessageSize,
       seq: this.seq,
+      hmacKey: this.hmacKey,
+      tls: this.tls,
     });
     if (channel.metadata) {
       const { methods, attrs } = channel.metadata;

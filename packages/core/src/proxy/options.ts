@@ -1,6 +1,7 @@
 /**
  * Options of `new Proxy(uri, options)` and of single calls.
  */
+import type tls from "node:tls";
 import type { PyroConfig } from "../config.js";
 
 /** Options for a proxy: Pyro config items (camelCase) plus the proxy's own. */
@@ -15,6 +16,11 @@ export interface ProxyOptions extends Partial<PyroConfig> {
    * take concurrent calls on one connection, so this does not apply to them.
    */
   poolSize?: number;
+  /**
+   * Connect over TLS with these `node:tls` options (`ca` to trust, `cert`/`key` for mutual TLS).
+   * Without them, the `SSL`/`SSL_CLIENT*`/`SSL_CACERTS` config items apply.
+   */
+  tls?: tls.ConnectionOptions;
   /** Environment to read `PYRO_*` items from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
 }

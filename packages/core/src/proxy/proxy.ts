@@ -56,6 +56,8 @@ class PyroProxy {
     let uri: URI;
     if (target instanceof ProxyRef) {
       uri = target.uri;
+      // Pyro4 proxies carry their HMAC key; a proxy that arrives with one keeps using it.
+      if (target.hmacKey && options.hmacKey === undefined) options = { ...options, hmacKey: target.hmacKey.toString("utf8") };
       metadata = metadataFrom({ methods: target.methods, oneway: target.oneway, attrs: target.attrs });
     } else if (target instanceof URI) {
       uri = target;

@@ -9,6 +9,7 @@ import type { Duplex } from "node:stream";
 import { ConnectionClosedError, type PyroError } from "../errors.js";
 import { FrameReader } from "../protocol/framing.js";
 import type { Message } from "../protocol/message.js";
+import { verifyHmac } from "../protocol/hmac.js";
 
 /** Receives a connection's events. */
 export interface ConnectionHandler {
@@ -36,12 +37,18 @@ export class Connection {
   /**
    * @param stream the byte stream (a socket, a TLS socket, or an in-memory duplex in tests).
    * @param maxMessageSize largest incoming message (annotations + payload); 0 = unlimited.
+   * @param hmacKey when set, every incoming message must carry Pyro4's HMAC under this key; when
+   *   not, no message may carry one.
    */
   constructor(
     readonly stream: Duplex,
     maxMessageSize: number,
+    hmacKey?: Uint8Array,
   ) {
-    this.reader = new FrameReader(maxMessageSize, (message) => this.handler?.onMessage(message));
+    this.reader = new FrameReader(maxMessageSize, (message) => {
+      if (hmacKey !== undefined || message.annotations !== undefined) verifyHmac(message, hmacKey);
+      this.handler?.onMessage(message);
+    });
   }
 
   /** Starts delivering events to `handler`. */

@@ -3,16 +3,16 @@
  * of its buffer, and the header and annotations are written into that room: a reply or a call
  * leaves as the very buffer the serializer produced, without copying the payload.
  */
-import { inflateSync, deflateSync } from "node:zlib";
-import { SerializeError } from "../errors.js";
-import { Flags, HEADER_SIZE } from "../protocol/constants.js";
+import { Annotation, Flags, HEADER_SIZE } from "../protocol/constants.js";
+import { HMAC_SIZE, computeHmac } from "../protocol/hmac.js";
 import { type Annotations, type Message, annotationsSize, encodeMessage, writeAnnotations, writeHeader } from "../protocol/message.js";
+import { compressPayload, decompressPayload } from "../serializers/compression.js";
 import type { Serializer } from "../serializers/types.js";
 
 /** Serializers can reserve at most 255 bytes in front of their output. */
 const MAX_RESERVE = 255;
-/** Pyro4 compresses only payloads of at least this size. */
-const COMPRESS_MIN_SIZE = 200;
+/** Bytes an HMAC annotation chunk takes: id, length, digest. */
+const HMAC_CHUNK = 6 + HMAC_SIZE;
 
 /** What goes in a frame's header besides the payload. */
 export interface FrameFields {
@@ -22,11 +22,13 @@ export interface FrameFields {
   annotations?: Annotations | undefined;
   /** zlib-compress the payload when that makes it smaller (Pyro's `COMPRESSION`). */
   compress?: boolean;
+  /** Sign the message with Pyro4's HMAC annotation under this key. */
+  hmacKey?: Uint8Array | undefined;
 }
 
 /** Encodes `value` with `serializer` into a complete frame. */
 export function valueFrame(fields: FrameFields, serializer: Serializer, value: unknown): Buffer {
-  const annLength = annotationsSize(fields.annotations);
+  const annLength = annotationsSize(fields.annotations) + (fields.hmacKey ? HMAC_CHUNK : 0);
   const reserve = HEADER_SIZE + annLength;
   if (reserve > MAX_RESERVE) return copyFrame(fields, serializer.id, serializer.encode(value));
   return finishFrame(fields, serializer.id, serializer.encode(value, reserve), reserve, annLength);
@@ -41,7 +43,7 @@ export function callFrame(
   args: readonly unknown[],
   kwargs: Record<string, unknown> | null,
 ): Buffer {
-  const annLength = annotationsSize(fields.annotations);
+  const annLength = annotationsSize(fields.annotations) + (fields.hmacKey ? HMAC_CHUNK : 0);
   const reserve = HEADER_SIZE + annLength;
   if (reserve > MAX_RESERVE) return copyFrame(fields, serializer.id, serializer.encodeCall(object, method, args, kwargs));
   return finishFrame(fields, serializer.id, serializer.encodeCall(object, method, args, kwargs, reserve), reserve, annLength);
@@ -49,39 +51,39 @@ export function callFrame(
 
 /** A frame around an already encoded payload (handshake failures, pings). */
 export function rawFrame(fields: FrameFields, serializerId: number, data: Uint8Array): Buffer {
-  return encodeMessage({ type: fields.type, flags: fields.flags, seq: fields.seq, serializerId, annotations: fields.annotations, data });
+  return encodeMessage({ type: fields.type, flags: fields.flags, seq: fields.seq, serializerId, annotations: signed(fields, data), data });
 }
 
-/** The payload of a received message, inflated when it was sent compressed. */
-export function payloadOf(message: Message): Uint8Array {
+/** The annotations to send: the given ones, plus the HMAC when a key is set. */
+function signed(fields: FrameFields, data: Uint8Array): Annotations | undefined {
+  if (!fields.hmacKey) return fields.annotations;
+  const annotations: Annotations = new Map(fields.annotations);
+  annotations.set(Annotation.HMAC, computeHmac(fields.hmacKey, data, fields.annotations));
+  return annotations;
+}
+
+/**
+ * The payload of a received message, inflated when it was sent compressed. `maxLength` caps what
+ * inflating may produce (a small compressed payload can expand enormously).
+ */
+export function payloadOf(message: Message, maxLength = 0): Uint8Array {
   if ((message.flags & Flags.COMPRESSED) === 0) return message.data;
-  try {
-    return inflateSync(message.data);
-  } catch (error) {
-    throw new SerializeError(`invalid compressed payload: ${(error as Error).message}`, { cause: error });
-  }
+  return decompressPayload(message.data, maxLength > 0 ? maxLength : undefined);
 }
 
 function finishFrame(fields: FrameFields, serializerId: number, buffer: Buffer, reserve: number, annLength: number): Buffer {
-  const dataLength = buffer.length - reserve;
-  if (fields.compress && dataLength >= COMPRESS_MIN_SIZE) {
-    const compressed = tryCompress(buffer.subarray(reserve));
+  if (fields.compress) {
+    const compressed = compressPayload(buffer.subarray(reserve));
     if (compressed) return rawFrame({ ...fields, flags: fields.flags | Flags.COMPRESSED }, serializerId, compressed);
   }
-  writeHeader(buffer, 0, fields.type, fields.flags, fields.seq, dataLength, serializerId, annLength);
-  if (fields.annotations) writeAnnotations(buffer, HEADER_SIZE, fields.annotations);
+  writeHeader(buffer, 0, fields.type, fields.flags, fields.seq, buffer.length - reserve, serializerId, annLength);
+  const annotations = fields.hmacKey ? signed(fields, buffer.subarray(reserve)) : fields.annotations;
+  if (annotations) writeAnnotations(buffer, HEADER_SIZE, annotations);
   return buffer;
 }
 
 function copyFrame(fields: FrameFields, serializerId: number, payload: Buffer): Buffer {
-  if (fields.compress && payload.length >= COMPRESS_MIN_SIZE) {
-    const compressed = tryCompress(payload);
-    if (compressed) return rawFrame({ ...fields, flags: fields.flags | Flags.COMPRESSED }, serializerId, compressed);
-  }
+  const compressed = fields.compress ? compressPayload(payload) : undefined;
+  if (compressed) return rawFrame({ ...fields, flags: fields.flags | Flags.COMPRESSED }, serializerId, compressed);
   return rawFrame(fields, serializerId, payload);
-}
-
-function tryCompress(payload: Uint8Array): Buffer | undefined {
-  const compressed = deflateSync(payload);
-  return compressed.length < payload.length ? compressed : undefined;
 }

@@ -1,9 +1,10 @@
 /**
  * The only file that knows about sockets: listening and connecting over TCP, Unix sockets and
- * (later) TLS. Everything else sees a `Duplex` wrapped in a `Connection`.
+ * TLS. Everything else sees a `Duplex` wrapped in a `Connection`.
  */
 import net from "node:net";
-import { CommunicationError, TimeoutError } from "../errors.js";
+import tls from "node:tls";
+import { CommunicationError, SecurityError, TimeoutError } from "../errors.js";
 
 /** Where a daemon listens. */
 export type ListenAddress = { host: string; port: number } | { path: string };
@@ -15,12 +16,32 @@ export interface Listener {
   readonly address: ListenAddress;
 }
 
-/** Binds a server; `onSocket` gets every accepted socket (Nagle already off). */
-export async function listen(address: ListenAddress, onSocket: (socket: net.Socket) => void): Promise<Listener> {
-  const server = net.createServer({ noDelay: true }, (socket) => {
+/**
+ * Binds a server; `onSocket` gets every accepted socket (Nagle already off). With `tlsOptions`
+ * the server speaks TLS and hands over only sockets whose TLS handshake succeeded; a client that
+ * fails it (plain TCP, untrusted or missing certificate) is dropped, and `onTlsError` hears why.
+ */
+export async function listen(
+  address: ListenAddress,
+  onSocket: (socket: net.Socket) => void,
+  tlsOptions?: tls.TlsOptions,
+  onTlsError?: (error: Error, socket: net.Socket) => void,
+): Promise<Listener> {
+  const accept = (socket: net.Socket) => {
     socket.setNoDelay(true);
     onSocket(socket);
-  });
+  };
+  let server: net.Server;
+  if (tlsOptions) {
+    const tlsServer = tls.createServer({ ...tlsOptions, noDelay: true } as tls.TlsOptions, accept);
+    tlsServer.on("tlsClientError", (error, socket) => {
+      onTlsError?.(error, socket);
+      socket.destroy();
+    });
+    server = tlsServer;
+  } else {
+    server = net.createServer({ noDelay: true }, accept);
+  }
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     const done = () => {
@@ -40,12 +61,16 @@ export async function listen(address: ListenAddress, onSocket: (socket: net.Sock
 }
 
 /**
- * Opens a stream to `address`. Rejects with {@link CommunicationError} naming `what` (usually the
- * URI) when refused, or {@link TimeoutError} after `timeoutSeconds` (0 = no timeout).
+ * Opens a stream to `address`, over TLS when `tlsOptions` is given. Rejects with
+ * {@link CommunicationError} naming `what` (usually the URI) when refused, {@link SecurityError}
+ * when the TLS handshake fails, or {@link TimeoutError} after `timeoutSeconds` (0 = no timeout).
  */
-export function connect(address: ListenAddress, what: string, timeoutSeconds: number): Promise<net.Socket> {
+export function connect(address: ListenAddress, what: string, timeoutSeconds: number, tlsOptions?: tls.ConnectionOptions): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = "path" in address ? net.connect({ path: address.path }) : net.connect({ host: address.host, port: address.port, noDelay: true });
+    const target = "path" in address ? { path: address.path } : { host: address.host, port: address.port };
+    // SNI takes host names only; certificates for IP addresses are still checked against the IP.
+    const servername = "host" in address && !net.isIP(address.host) ? address.host : undefined;
+    const socket = tlsOptions ? tls.connect({ servername, ...tlsOptions, ...target }) : net.connect(target);
     let timer: NodeJS.Timeout | undefined;
     if (timeoutSeconds > 0) {
       timer = setTimeout(() => {
@@ -53,7 +78,7 @@ export function connect(address: ListenAddress, what: string, timeoutSeconds: nu
         reject(new TimeoutError(`connecting to ${what} timed out after ${timeoutSeconds} s`));
       }, timeoutSeconds * 1000);
     }
-    socket.once("connect", () => {
+    socket.once(tlsOptions ? "secureConnect" : "connect", () => {
       clearTimeout(timer);
       socket.off("error", onError);
       socket.setNoDelay(true);
@@ -61,9 +86,18 @@ export function connect(address: ListenAddress, what: string, timeoutSeconds: nu
     });
     const onError = (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      if (tlsOptions && isTlsFailure(error)) {
+        reject(new SecurityError(`TLS handshake with ${what} failed: ${error.message}`, { cause: error }));
+        return;
+      }
       const reason = error.code === "ECONNREFUSED" ? "connection refused (is the daemon running?)" : error.code === "ENOENT" ? "no such socket file" : (error.code ?? error.message);
       reject(new CommunicationError(`cannot connect to ${what}: ${reason}`, { cause: error }));
     };
     socket.once("error", onError);
   });
+}
+
+function isTlsFailure(error: NodeJS.ErrnoException): boolean {
+  const code = error.code ?? "";
+  return code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS") || /CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME|ALTNAME/.test(code) || error.code === "ECONNRESET";
 }

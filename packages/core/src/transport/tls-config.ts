@@ -1,0 +1,41 @@
+/**
+ * TLS options from Pyro's `SSL_*` config items (file paths), for daemons and proxies that were
+ * not given `node:tls` options directly.
+ */
+import { readFileSync } from "node:fs";
+import type tls from "node:tls";
+import type { PyroConfig } from "../config.js";
+import { PyroError } from "../errors.js";
+
+function read(path: string, item: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new PyroError(`cannot read ${item} file ${JSON.stringify(path)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+  }
+}
+
+/** Server-side TLS options from config, or undefined when `SSL` is off. */
+export function serverTlsFromConfig(config: PyroConfig): tls.TlsOptions | undefined {
+  if (!config.ssl) return undefined;
+  if (!config.sslServerCert || !config.sslServerKey) throw new PyroError("SSL is on but SSL_SERVERCERT and SSL_SERVERKEY are not both set");
+  return {
+    cert: read(config.sslServerCert, "SSL_SERVERCERT"),
+    key: read(config.sslServerKey, "SSL_SERVERKEY"),
+    passphrase: config.sslServerKeyPasswd || undefined,
+    ca: config.sslCaCerts ? read(config.sslCaCerts, "SSL_CACERTS") : undefined,
+    requestCert: config.sslRequireClientCert,
+    rejectUnauthorized: config.sslRequireClientCert,
+  };
+}
+
+/** Client-side TLS options from config, or undefined when `SSL` is off. */
+export function clientTlsFromConfig(config: PyroConfig): tls.ConnectionOptions | undefined {
+  if (!config.ssl) return undefined;
+  return {
+    ca: config.sslCaCerts ? read(config.sslCaCerts, "SSL_CACERTS") : undefined,
+    cert: config.sslClientCert ? read(config.sslClientCert, "SSL_CLIENTCERT") : undefined,
+    key: config.sslClientKey ? read(config.sslClientKey, "SSL_CLIENTKEY") : undefined,
+    passphrase: config.sslClientKeyPasswd || undefined,
+  };
+}

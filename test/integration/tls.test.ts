@@ -1,0 +1,156 @@
+import { expect } from "chai";
+import net from "node:net";
+import { Daemon, Proxy, PyroError, SecurityError, expose } from "@pyrots/core";
+import { type TestCertificates, makeCertificates } from "../support/certs.js";
+import { runProcess, spawnProcess } from "../support/process.js";
+import { PYTHON, pythonEnv, requirePython } from "../support/python.js";
+
+@expose
+class Greeter {
+  hello(name: string): string {
+    return `hello ${name}`;
+  }
+}
+
+interface GreeterApi {
+  hello(name: string): string;
+}
+
+async function failure(call: Promise<unknown>): Promise<Error> {
+  try {
+    await call;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected the call to fail");
+}
+
+describe("TLS", () => {
+  let certs: TestCertificates;
+
+  before(() => {
+    certs = makeCertificates();
+  });
+  after(() => certs.remove());
+
+  describe("server-authenticated", () => {
+    let daemon: Daemon;
+    let uri: string;
+
+    before(async () => {
+      daemon = await Daemon.create({ host: "127.0.0.1", tls: { cert: certs.read(certs.serverCert), key: certs.read(certs.serverKey) } });
+      uri = daemon.register(Greeter, "greeter").toString();
+    });
+    after(() => daemon.shutdown());
+
+    it("serves a proxy that trusts the server's CA", async () => {
+      await using greeter = new Proxy<GreeterApi>(uri, { tls: { ca: certs.read(certs.caCert) } });
+      expect(await greeter.hello("tls")).to.equal("hello tls");
+    });
+
+    it("takes the CA from Pyro's SSL config items too", async () => {
+      await using greeter = new Proxy<GreeterApi>(uri, { ssl: true, sslCaCerts: certs.caCert });
+      expect(await greeter.hello("config")).to.equal("hello config");
+    });
+
+    it("refuses a proxy that does not trust the server, with SecurityError", async () => {
+      await using greeter = new Proxy<GreeterApi>(uri, { tls: {} });
+      expect(await failure(greeter.hello("x"))).to.be.instanceOf(SecurityError);
+    });
+
+    it("drops a plain TCP client cleanly and keeps serving", async () => {
+      const port = daemon.port!;
+      await using plain = new Proxy<GreeterApi>(uri, { timeout: 2 });
+      const error = await failure(plain.hello("x"));
+      expect(error).to.be.instanceOf(PyroError);
+      // A raw socket sending garbage is dropped too.
+      await new Promise<void>((resolve) => {
+        const socket = net.connect(port, "127.0.0.1", () => socket.end("PYRO garbage"));
+        socket.on("close", () => resolve());
+        socket.on("error", () => undefined);
+      });
+      await using greeter = new Proxy<GreeterApi>(uri, { tls: { ca: certs.read(certs.caCert) } });
+      expect(await greeter.hello("still")).to.equal("hello still");
+    });
+  });
+
+  describe("mutual", () => {
+    let daemon: Daemon;
+    let uri: string;
+
+    before(async () => {
+      daemon = await Daemon.create({
+        host: "127.0.0.1",
+        ssl: true,
+        sslServerCert: certs.serverCert,
+        sslServerKey: certs.serverKey,
+        sslCaCerts: certs.caCert,
+        sslRequireClientCert: true,
+      });
+      uri = daemon.register(Greeter, "greeter").toString();
+    });
+    after(() => daemon.shutdown());
+
+    it("serves a client with a certificate from the trusted CA", async () => {
+      await using greeter = new Proxy<GreeterApi>(uri, { tls: { ca: certs.read(certs.caCert), cert: certs.read(certs.clientCert), key: certs.read(certs.clientKey) } });
+      expect(await greeter.hello("mutual")).to.equal("hello mutual");
+    });
+
+    it("refuses a client without a certificate", async () => {
+      await using greeter = new Proxy<GreeterApi>(uri, { tls: { ca: certs.read(certs.caCert) }, timeout: 5 });
+      expect(await failure(greeter.hello("x"))).to.be.instanceOf(PyroError);
+    });
+
+    it("refuses a client whose certificate the server does not trust", async () => {
+      await using greeter = new Proxy<GreeterApi>(uri, { tls: { ca: certs.read(certs.caCert), cert: certs.read(certs.strangerCert), key: certs.read(certs.strangerKey) }, timeout: 5 });
+      expect(await failure(greeter.hello("x"))).to.be.instanceOf(PyroError);
+      await using friend = new Proxy<GreeterApi>(uri, { tls: { ca: certs.read(certs.caCert), cert: certs.read(certs.clientCert), key: certs.read(certs.clientKey) } });
+      expect(await friend.hello("after")).to.equal("hello after");
+    });
+  });
+
+  describe("interop with Pyro4's SSL mode", () => {
+    it("a Python Pyro4 client with a client certificate calls a mutual-TLS pyrots daemon", async function () {
+      requirePython(this);
+      await using daemon = await Daemon.create({
+        host: "127.0.0.1",
+        tls: { cert: certs.read(certs.serverCert), key: certs.read(certs.serverKey), ca: certs.read(certs.caCert), requestCert: true, rejectUnauthorized: true },
+      });
+      const uri = daemon.register(Greeter, "greeter").toString();
+      const run = await runProcess(PYTHON, ["-c", "import sys, Pyro4\nprint(Pyro4.Proxy(sys.argv[1]).hello('python'))", uri], {
+        env: pythonEnv({ PYRO_SERIALIZER: "msgpack", PYRO_SSL: "1", PYRO_SSL_CACERTS: certs.caCert, PYRO_SSL_CLIENTCERT: certs.clientCert, PYRO_SSL_CLIENTKEY: certs.clientKey }),
+        timeoutMs: 20_000,
+      });
+      expect(run.stdout.trim(), run.stderr).to.equal("hello python");
+    });
+
+    it("a pyrots proxy with a client certificate calls a mutual-TLS Python Pyro4 daemon", async function () {
+      requirePython(this);
+      const script = [
+        "import Pyro4",
+        "@Pyro4.expose",
+        "class Greeter(object):",
+        "    def hello(self, name): return 'hello ' + name",
+        "d = Pyro4.Daemon(host='127.0.0.1')",
+        "print('uri:', d.register(Greeter, 'greeter'), flush=True)",
+        "d.requestLoop()",
+      ].join("\n");
+      const server = spawnProcess(PYTHON, ["-c", script], {
+        env: pythonEnv({
+          PYRO_SSL: "1",
+          PYRO_SSL_SERVERCERT: certs.serverCert,
+          PYRO_SSL_SERVERKEY: certs.serverKey,
+          PYRO_SSL_CACERTS: certs.caCert,
+          PYRO_SSL_REQUIRECLIENTCERT: "1",
+        }),
+      });
+      try {
+        const uri = (await server.waitForLine(/^uri: (\S+)$/, 15_000))[1];
+        await using greeter = new Proxy<GreeterApi>(uri, { tls: { ca: certs.read(certs.caCert), cert: certs.read(certs.clientCert), key: certs.read(certs.clientKey) } });
+        expect(await greeter.hello("pyrots")).to.equal("hello pyrots");
+      } finally {
+        await server.stop();
+      }
+    });
+  });
+});
