@@ -48,7 +48,6 @@ export interface DaemonCore {
   clientClosed(client: ClientConnection): void;
 }
 
-const MULTIPLEX_ANNOTATIONS: Annotations = new Map([[Annotation.MULTIPLEX, Buffer.from("1")]]);
 const PONG = Buffer.from("pong");
 
 /** Daemon side of one connection. */
@@ -59,11 +58,34 @@ export class ClientConnection implements ConnectionHandler {
   readonly resources = new Set<Closable>();
   private handshakeDone = false;
   private inFlight = 0;
+  private handshakeTimer: NodeJS.Timeout | undefined;
 
+  /**
+   * @param deniedReason when set, the client is refused at its handshake with this reason
+   *   (e.g. the daemon is at its connection limit).
+   * @param handshakeTimeout seconds the client has to complete its handshake; 0 = no limit.
+   */
   constructor(
     readonly connection: Connection,
     private readonly daemon: DaemonCore,
-  ) {}
+    private readonly deniedReason?: string,
+    handshakeTimeout = 0,
+  ) {
+    if (handshakeTimeout > 0) {
+      this.handshakeTimer = setTimeout(() => {
+        if (log.enabled) log(`${this.address}: no handshake within ${handshakeTimeout} s, closing`);
+        this.connection.destroy();
+      }, handshakeTimeout * 1000);
+      this.handshakeTimer.unref();
+    }
+  }
+
+  /** The connection has been idle for the idle timeout: close it unless calls are running. */
+  idle(): void {
+    if (this.inFlight > 0) return;
+    if (log.enabled) log(`${this.address}: idle, closing`);
+    this.connection.close();
+  }
 
   /** The peer's address. */
   get address(): string {
@@ -88,6 +110,7 @@ export class ClientConnection implements ConnectionHandler {
 
   onClose(): void {
     if (log.enabled) log(`${this.address}: disconnected`);
+    clearTimeout(this.handshakeTimer);
     this.sessions.clear();
     this.daemon.streams.ownerGone(this);
     for (const resource of this.resources) {
@@ -108,6 +131,10 @@ export class ClientConnection implements ConnectionHandler {
       this.connectFail(0, `invalid msg type ${message.type} received`);
       return;
     }
+    if (this.deniedReason !== undefined) {
+      this.connectFail(message.seq, this.deniedReason);
+      return;
+    }
     const serializer = this.daemon.serializers.get(message.serializerId);
     if (!serializer) {
       this.connectFail(message.seq, `message used serializer that is not accepted: ${message.serializerId}`);
@@ -124,9 +151,11 @@ export class ClientConnection implements ConnectionHandler {
         flags = Flags.META_ON_CONNECT;
         payload = { handshake: response, meta: this.daemon.metadataOf(request.object) };
       }
-      const annotations = withCorrelation(message, MULTIPLEX_ANNOTATIONS);
+      // Announce that requests may overlap, and how many at once (the client queues the rest).
+      const annotations = withCorrelation(message, new Map([[Annotation.MULTIPLEX, Buffer.from(String(this.daemon.maxInflight))]]));
       this.connection.send(valueFrame({ type: MessageType.CONNECTOK, flags, seq: message.seq, annotations, compress: this.daemon.compression, hmacKey: this.daemon.hmacKey }, serializer, payload));
       this.handshakeDone = true;
+      clearTimeout(this.handshakeTimer);
       if (log.enabled) log(`${this.address}: handshake ok for ${JSON.stringify(objectId)} (${serializer.name})`);
     } catch (error) {
       this.connectFail(message.seq, errorText(error), serializer);

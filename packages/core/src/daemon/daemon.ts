@@ -221,9 +221,16 @@ export class Daemon implements DaemonCore, AsyncDisposable {
       return;
     }
     const connection = new Connection(socket, this.config.maxMessageSize, this.hmacKey);
-    const client = new ClientConnection(connection, this);
+    const { maxConnections, handshakeTimeout, idleTimeout } = this.config;
+    // Like Pyro4's "no free workers", the client learns why at its handshake, then is dropped.
+    const denied = maxConnections > 0 && this.clients.size >= maxConnections ? `too many connections: this daemon serves at most ${maxConnections} (MAX_CONNECTIONS)` : undefined;
+    const client = new ClientConnection(connection, this, denied, handshakeTimeout);
     this.clients.add(client);
     connection.start(client);
+    if (idleTimeout > 0) {
+      socket.setTimeout(idleTimeout * 1000);
+      socket.on("timeout", () => client.idle());
+    }
   }
 
   private async doShutdown(): Promise<void> {

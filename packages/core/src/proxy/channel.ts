@@ -49,6 +49,8 @@ export interface ChannelOptions {
 export class Channel implements ConnectionHandler {
   /** True when the daemon takes many requests at once on this connection (a pyrots daemon). */
   multiplex = false;
+  /** How many requests the daemon takes at once on this connection; 0 = no limit. */
+  private window = 1;
   /** Metadata from the handshake, when asked for. */
   metadata: RemoteMetadata | undefined;
   /** The daemon's handshake response data. */
@@ -117,22 +119,23 @@ export class Channel implements ConnectionHandler {
       call.succeed(null);
       return;
     }
-    if (this.multiplex || this.inFlight.size === 0) this.transmit(call);
+    if (this.window === 0 || this.inFlight.size < this.window) this.transmit(call);
     else this.waiting.push(call);
   }
 
-  /** Forgets a call that timed out or was aborted; on an in-order connection that ends it. */
+  /**
+   * Gives up on a call that timed out or was aborted. A queued call is just dropped. One already
+   * sent keeps its place until the daemon's late answer arrives (and is ignored): the daemon is
+   * still running it, so it still counts against the daemon's window. On an in-order connection
+   * (Pyro4) that late answer would be taken for the next call's, so the connection is closed.
+   */
   abandon(call: PendingCall): void {
     const queued = this.waiting.indexOf(call);
     if (queued >= 0) {
       this.waiting.splice(queued, 1);
       return;
     }
-    if (this.inFlight.get(call.seq) === call) {
-      this.inFlight.delete(call.seq);
-      // A Pyro4 daemon will still answer it, and that answer would be taken for the next call's.
-      if (!this.multiplex) this.close();
-    }
+    if (!this.multiplex && this.inFlight.get(call.seq) === call) this.close();
   }
 
   /** Whether `seq` is free to use on this connection. */
@@ -168,7 +171,7 @@ export class Channel implements ConnectionHandler {
     } catch (error) {
       call.fail(error as Error);
     }
-    if (!this.multiplex) this.sendNext();
+    if (this.waiting.length > 0) this.sendNext();
   }
 
   onProtocolError(error: PyroError): void {
@@ -212,7 +215,12 @@ export class Channel implements ConnectionHandler {
       if (message.type === MessageType.CONNECTFAIL) throw rejected(this.what, message, this.maxMessageSize);
       if (message.type !== MessageType.CONNECTOK) throw new ProtocolError(`expected a handshake reply from ${this.what}, got message type ${message.type}`);
       const data = decodePayload(message, this.maxMessageSize);
-      this.multiplex = message.annotations?.has(Annotation.MULTIPLEX) ?? false;
+      const multiplex = message.annotations?.get(Annotation.MULTIPLEX);
+      if (multiplex !== undefined) {
+        this.multiplex = true;
+        const window = Number(Buffer.from(multiplex).toString("latin1"));
+        this.window = Number.isInteger(window) && window >= 0 ? window : 1;
+      }
       if (message.flags & Flags.META_ON_CONNECT) {
         const reply = (data ?? {}) as { handshake?: unknown; meta?: { methods?: string[]; oneway?: string[]; attrs?: string[] } };
         this.handshakeResponse = reply.handshake;
