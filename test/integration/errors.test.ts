@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { CommunicationError, Daemon, DaemonError, NamingError, Proxy, PythonError, RemoteError, expose } from "@pyrots/core";
 import { VARIANTS, startDaemon } from "../support/variants.js";
+import { failure } from "../support/outcome.js";
 
 class CustomFailure extends Error {
   readonly code = 42;
@@ -45,15 +46,6 @@ class Failing {
 type FailingApi = { [K in "plain" | "typeError" | "rangeError" | "python" | "naming" | "custom" | "rejects"]: () => Promise<never> } & {
   twoArgs(...args: unknown[]): Promise<unknown[]>;
 };
-
-async function failure(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 for (const variant of VARIANTS) {
   describe(`remote errors (${variant.name})`, () => {

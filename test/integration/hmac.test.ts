@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ConnectionClosedError, Daemon, Proxy, PyroError, SecurityError, expose } from "@pyrots/core";
 import { runProcess, spawnProcess } from "../support/process.js";
 import { PYTHON, pythonEnv, requirePython } from "../support/python.js";
+import { failure } from "../support/outcome.js";
 
 @expose
 class Greeter {
@@ -12,15 +13,6 @@ class Greeter {
 
 interface GreeterApi {
   hello(name: string): string;
-}
-
-async function failure(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail");
 }
 
 describe("HMAC message signing", () => {

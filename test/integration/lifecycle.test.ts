@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { CommunicationError, ConnectionClosedError, Daemon, DaemonError, Proxy, expose, release } from "@pyrots/core";
+import { failure } from "../support/outcome.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -23,15 +24,6 @@ interface ServiceApi {
   wait(ms: number): Promise<string>;
   hello(): string;
   blob(data: Uint8Array): number;
-}
-
-async function failure(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail");
 }
 
 describe("daemon lifecycle", () => {

@@ -4,6 +4,7 @@ import { Daemon, Proxy, PyroError, SecurityError, expose } from "@pyrots/core";
 import { type TestCertificates, makeCertificates } from "../support/certs.js";
 import { runProcess, spawnProcess } from "../support/process.js";
 import { PYTHON, pythonEnv, requirePython } from "../support/python.js";
+import { failure } from "../support/outcome.js";
 
 @expose
 class Greeter {
@@ -14,15 +15,6 @@ class Greeter {
 
 interface GreeterApi {
   hello(name: string): string;
-}
-
-async function failure(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail");
 }
 
 describe("TLS", () => {
