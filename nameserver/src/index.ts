@@ -1,4 +1,15 @@
 /**
  * @pyrots/nameserver — the name server, its tools, and the echo server.
+ *
+ * ```ts
+ * import { startNameServer } from "@pyrots/nameserver";
+ * await using ns = await startNameServer({ host: "0.0.0.0", storage: "sql:names.db" });
+ * ```
  */
 export { EchoServer, ECHO_OBJECT_ID } from "./echoserver.js";
+export { NameServer, NAMESERVER_NAME, NAMESERVER_METADATA } from "./nameserver.js";
+export { startNameServer, type NameServerOptions, type RunningNameServer } from "./server.js";
+export { AutoCleaner, MIN_AUTOCLEAN_PERIOD, reachable, type AutoCleanOptions } from "./autoclean.js";
+export { MemoryStorage, SqlStorage, StorageSpecError, openStorage, type NameStorage, type Registration, type StorageFilter } from "./storage/index.js";
+export { InvalidRegexError, compilePythonMatch } from "./regex.js";
+export { ANY_HOSTS, classifyHost, firstExternalIPv4, reachableHost } from "./netutil.js";

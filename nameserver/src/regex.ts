@@ -7,7 +7,7 @@
  * | Python                      | JavaScript (flag `u`, never `m`)            |
  * | --------------------------- | ------------------------------------------- |
  * | `(?P<n>…)`, `(?P=n)`        | `(?<n>…)`, `\k<n>`                          |
- * | `(?i)` `(?s)` `(?m)` `(?a)` (leading) | flags / the rewrites below        |
+ * | `(?i)` `(?s)` `(?m)` `(?a)` (leading) | flags / the rewrites below (`(?a)`: JS's own ASCII `\w` `\d` `\b`) |
  * | `.`                         | `[^\n]` (`[\s\S]` with `(?s)`)              |
  * | `^` `$` `\A` `\Z`           | lookarounds on `\n` only (Python ignores `\r`, U+2028) |
  * | `\w` `\d` `\b` (Unicode)    | `[\p{L}\p{N}_]`, `\p{Nd}`, lookarounds      |
@@ -38,7 +38,9 @@ export function compilePythonMatch(pattern: string): RegExp {
   try {
     return new RegExp(`^(?:${source})`, `u${flags}`);
   } catch (error) {
-    throw new InvalidRegexError(`invalid regex: ${(error as Error).message.replace(/^Invalid regular expression: /, "")}`);
+    // V8 says "Invalid regular expression: /<translated source>/u: <reason>"; only the reason means anything to the caller.
+    const message = (error as Error).message;
+    throw new InvalidRegexError(`invalid regex: ${message.slice(message.lastIndexOf(": ") + 2)}`);
   }
 }
 
@@ -47,6 +49,7 @@ class Translator {
   #dotAll = false;
   #multiline = false;
   #ignoreCase = false;
+  #ascii = false;
 
   constructor(readonly pattern: string) {}
 
@@ -103,7 +106,8 @@ class Translator {
         if (flag === "i") this.#ignoreCase = true;
         else if (flag === "s") this.#dotAll = true;
         else if (flag === "m") this.#multiline = true;
-        else if (flag === "u" || flag === "a") continue; // Unicode is the default for str; ASCII mode is approximated
+        else if (flag === "a") this.#ascii = true;
+        else if (flag === "u") continue; // already the default for str patterns
         else if (flag === "x" || flag === "L") this.#fail(`the (?${flag}) flag is not supported`);
         else this.#fail(`unknown flag '${flag}'`);
       }
@@ -116,6 +120,7 @@ class Translator {
     if (p[this.#i] !== "?") return "(";
     const rest = p.slice(this.#i + 1);
     if (rest.startsWith(":") || rest.startsWith("=") || rest.startsWith("!") || rest.startsWith("<=") || rest.startsWith("<!")) {
+      this.#i++;
       return "(?";
     }
     const named = /^P<([A-Za-z_][A-Za-z0-9_]*)>/.exec(rest);
@@ -175,6 +180,12 @@ class Translator {
     const p = this.pattern;
     if (this.#i >= p.length) this.#fail("bad escape (end of pattern)");
     const c = p[this.#i++]!;
+    // Under (?a) Python's classes are ASCII-only, which is exactly what JavaScript's are.
+    if (this.#ascii && "dDwWbB".includes(c)) {
+      if (c === "b" && inClass) return "\\x08";
+      if (c === "B" && inClass) this.#fail("bad escape \\B");
+      return "\\" + c;
+    }
     switch (c) {
       case "d":
         return "\\p{Nd}";

@@ -10,6 +10,7 @@ import type { Spawned } from "../support/process.js";
 import { type PrivateHosts, cleanEnv, makeHosts, makeLonelyHost, removeHosts, requireNetns, runIn, spawnIn, uniquePrefix } from "../support/netns.js";
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
+const PYRO_NS = fileURLToPath(new URL("../../../nameserver/dist/bin/ns.js", import.meta.url));
 
 /** What fixtures/locate-client.js prints. */
 interface ClientResult {
@@ -29,15 +30,16 @@ async function runClient(ns: string, request: object): Promise<ClientResult> {
   return JSON.parse(last) as ClientResult;
 }
 
-async function startServer(ns: string, options: object): Promise<Spawned> {
-  const server = spawnIn(ns, process.execPath, [FIXTURES + "discovery-server.js", JSON.stringify(options)], { env: cleanEnv() });
+/** Starts `pyro-ns ARGS` in namespace `ns` and waits for its `URI = ...` line. */
+async function startPyroNs(ns: string, args: readonly string[]): Promise<{ server: Spawned; uri: string }> {
+  const server = spawnIn(ns, process.execPath, [PYRO_NS, ...args], { env: cleanEnv() });
   try {
-    await server.waitForLine(/^ready /, 15_000);
+    const match = await server.waitForLine(/^URI = (PYRO:\S+)$/, 15_000);
+    return { server, uri: match[1]! };
   } catch (error) {
     await server.stop();
     throw error;
   }
-  return server;
 }
 
 describe("discovery between private hosts", function () {
@@ -75,7 +77,7 @@ describe("discovery between private hosts", function () {
     });
 
     it("locateNS() gets past ENETUNREACH and finds a local name server through 0.0.0.0", async function () {
-      const server = await startServer(lonely, { host: "0.0.0.0", port: 9190, selfHost: "127.0.0.1", bcPort: 9091 });
+      const { server } = await startPyroNs(lonely, ["-n", "0.0.0.0", "-p", "9190", "--no-mdns"]);
       started.push(server);
       try {
         const result = await runClient(lonely, { locate: { mdns: false } });
@@ -86,13 +88,14 @@ describe("discovery between private hosts", function () {
     });
   });
 
-  describe("a pyrots name server on host A, clients on host B", function () {
+  describe("pyro-ns -n 0.0.0.0 on host A, clients on host B", function () {
     let nsUri: string;
 
     before(async function () {
-      const server = await startServer(hosts.a, { host: "0.0.0.0", port: 9090, selfHost: hosts.addrA, bcPort: 9091, mdns: true });
+      const { server, uri } = await startPyroNs(hosts.a, ["-n", "0.0.0.0", "-p", "9090", "--bcport", "9091", "--mdns"]);
       started.push(server);
       nsUri = `PYRO:Pyro.NameServer@${hosts.addrA}:9090`;
+      expect(uri, "pyro-ns -n 0.0.0.0 names A's address in its URI").to.equal(nsUri);
     });
 
     it("locateNS() finds it by broadcast to the cable's broadcast address, at A's address", async function () {
@@ -128,7 +131,13 @@ describe("discovery between private hosts", function () {
     it("Python Pyro4.locateNS() on host B finds it by broadcast", async function () {
       requirePython(this);
       const result = await runIn(hosts.b, PYTHON, [PYTHON_SCRIPTS + "locate_ns.py"], {
-        env: pythonEnv({ PYRO_BROADCAST_ADDRS: hosts.broadcast, PYRO_SERIALIZER: "msgpack", PYRO_COMMTIMEOUT: "10" }),
+        env: pythonEnv({
+          PYRO_BROADCAST_ADDRS: hosts.broadcast,
+          PYRO_SERIALIZER: "msgpack",
+          PYRO_COMMTIMEOUT: "10",
+          // Not loopback, so Pyro4 skips its 127.0.1.1 reverse lookup, which waits seconds for DNS here.
+          PYRO_NS_HOST: hosts.addrB,
+        }),
         timeoutMs: 20_000,
       });
       const parsed = JSON.parse(result.stdout.trim().split("\n").pop() ?? "{}") as Record<string, unknown>;

@@ -3,8 +3,9 @@
  * pyro-echoserver: serves Pyro4's echo server object `test.echoserver`.
  */
 import { parseArgs } from "node:util";
-import { Daemon } from "@pyrots/core";
+import { Daemon, locateNS, uriOf } from "@pyrots/core";
 import { EchoServer, ECHO_OBJECT_ID } from "../echoserver.js";
+import { type RunningNameServer, startNameServer } from "../server.js";
 import { packageVersion, parseCommandLine, parsePort, runMain } from "../cli.js";
 
 const USAGE = `usage: pyro-echoserver [options]
@@ -16,6 +17,9 @@ options:
   -H, --host HOST         hostname to bind the server on (default: localhost)
   -p, --port PORT         port to bind the server on (default: 0, any free port)
   -u, --unixsocket PATH   Unix domain socket to bind the server on instead of TCP
+  -n, --naming            register with a name server (found like pyro-nsc finds it)
+  -N, --nameserver        also start a name server (on HOST, port PYRO_NS_PORT or 9090), then
+                          register with it
   -v, --verbose           print every call
   -q, --quiet             print nothing
   -h, --help              show this help and exit
@@ -30,6 +34,8 @@ async function main(): Promise<void> {
     host: { type: "string", short: "H", default: "localhost" },
     port: { type: "string", short: "p" },
     unixsocket: { type: "string", short: "u" },
+    naming: { type: "boolean", short: "n", default: false },
+    nameserver: { type: "boolean", short: "N", default: false },
     verbose: { type: "boolean", short: "v", default: false },
     quiet: { type: "boolean", short: "q", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -44,18 +50,50 @@ async function main(): Promise<void> {
 
   say("Starting pyrots' test echo server.");
   const port = parsePort(values.port, "--port", 0);
-  const daemon = await Daemon.create(values.unixsocket !== undefined ? { unixSocket: values.unixsocket } : { host: values.host, port });
+  let nameserver: RunningNameServer | undefined;
+  let daemon: Daemon | undefined;
+  let stopRequested = false;
+  // Handled before anything is printed: a caller may signal as soon as it sees the URI.
+  const stop = () => {
+    stopRequested = true;
+    void Promise.all([daemon?.shutdown(), nameserver?.close()]);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  if (values.nameserver) {
+    // A convenience name server for trying things out: no mDNS advertisement on the network.
+    nameserver = await startNameServer({ host: values.host, mdns: false });
+    say(`name server uri: ${nameserver.uri}`);
+  }
+  daemon = await Daemon.create(values.unixsocket !== undefined ? { unixSocket: values.unixsocket } : { host: values.host, port });
   const echo = new EchoServer();
   echo.verbose = values.verbose;
-  echo.onShutdown = () => void daemon.shutdown();
+  echo.onShutdown = () => void daemon!.shutdown();
   const uri = daemon.register(echo, ECHO_OBJECT_ID);
+  if (values.naming || values.nameserver) {
+    const ns = await locateNS(nameserver ? { host: nameserver.uri.host, port: nameserver.uri.port } : {}).catch(async (error: unknown) => {
+      // Without a name server there is nothing to serve: stop listening so the process can exit.
+      await Promise.all([daemon!.shutdown(), nameserver?.close()]);
+      throw error;
+    });
+    try {
+      await ns.register(ECHO_OBJECT_ID, uri);
+      if (values.verbose) {
+        say(`using name server at ${uriOf(ns)}`);
+        if (nameserver) say(nameserver.broadcast ? `broadcast server running at ${nameserver.broadcast.address.address}:${nameserver.broadcast.address.port}` : "not using a broadcast server");
+      }
+    } finally {
+      await ns[Symbol.asyncDispose]();
+    }
+  } else if (values.verbose) {
+    say("not using a name server.");
+  }
   say(`object name: ${ECHO_OBJECT_ID}`);
   say(`echo uri: ${uri}`);
   say("echoserver running.");
-  const stop = () => void daemon.shutdown();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  if (stopRequested) stop();
   await daemon.requestLoop();
+  await nameserver?.close();
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
 }

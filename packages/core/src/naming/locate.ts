@@ -43,10 +43,15 @@ export interface LocateOptions extends Partial<PyroConfig> {
 
 /** Where to look, once the configuration is known. */
 export interface LocateRequest {
+  /** As {@link LocateOptions.host}. */
   host?: string;
+  /** As {@link LocateOptions.port}. */
   port?: number;
+  /** As {@link LocateOptions.broadcast}. */
   broadcast?: boolean;
+  /** As {@link LocateOptions.mdns}. */
   mdns?: boolean;
+  /** As {@link LocateOptions.mdnsTimeout}. */
   mdnsTimeout?: number;
 }
 
@@ -90,33 +95,44 @@ export async function locateWithConfig(config: PyroConfig, request: LocateReques
       if (found) return found;
     }
   }
-  if (request.broadcast !== false && config.preferIpVersion !== 6) {
-    const outcome = await queryBroadcast({ addresses: config.broadcastAddrs, port: port ?? config.nsBcPort });
-    const targets = outcome.targets.join(" + ") || "(no IPv4 broadcast address configured)";
-    if (outcome.uri) {
-      const found = await attempt(outcome.uri, `broadcast ${targets}: answer ${outcome.uri} from ${outcome.from}`);
-      if (found) return found;
-    } else {
-      const notes = [`no answer in ${outcome.seconds.toFixed(1)} s`];
-      for (const [target, code] of outcome.sendErrors) notes.push(`${target}: ${code}`);
-      if (outcome.ignoredReplies > 0) notes.push(`${outcome.ignoredReplies} unusable repl${outcome.ignoredReplies === 1 ? "y" : "ies"} ignored`);
-      tried.push(`broadcast ${targets} (${notes.join("; ")})`);
+  const discoveries: (() => Promise<Discovered>)[] = [];
+  if (request.broadcast !== false) discoveries.push(() => broadcastStep(config, port));
+  if (request.mdns !== false) discoveries.push(() => mdnsStep(request.mdnsTimeout ?? MDNS_BROWSE_SECONDS));
+  for (const discover of discoveries) {
+    const discovered = await discover();
+    if (typeof discovered === "string") {
+      tried.push(discovered);
+      continue;
     }
-  }
-  if (request.mdns !== false) {
-    const outcome = await browseMdns(request.mdnsTimeout ?? MDNS_BROWSE_SECONDS);
-    const label = `mDNS _${MDNS_SERVICE_TYPE}._tcp`;
-    if (outcome.uri) {
-      const found = await attempt(outcome.uri, `${label}: ${outcome.uri} from "${outcome.service}"`);
-      if (found) return found;
-    } else {
-      tried.push(`${label} (${outcome.error ? `${outcome.error}; ` : ""}no answer in ${outcome.seconds.toFixed(1)} s)`);
-    }
+    const found = await attempt(discovered.uri, discovered.label);
+    if (found) return found;
   }
   const direct = nameServerUri(config.nsHost, config.nsPort);
   const found = await attempt(direct, tried.some((t) => t.startsWith(`${direct.location} (`)) ? `${direct.location} again` : undefined);
   if (found) return found;
   throw new NamingError(`no name server found: tried ${tried.join(", ")} — start one with \`pyro-ns\` (\`pyro-ns -n 0.0.0.0\` to serve other machines)`, { cause: lastError });
+}
+
+/** A discovery step's answer (a URI to connect to), or what it tried when it found none. */
+type Discovered = { uri: URI; label: string } | string;
+
+async function broadcastStep(config: PyroConfig, port: number | undefined): Promise<Discovered> {
+  // As Pyro4: IPv6 has no broadcast.
+  if (config.preferIpVersion === 6) return "no broadcast (PREFER_IP_VERSION=6)";
+  const outcome = await queryBroadcast({ addresses: config.broadcastAddrs, port: port ?? config.nsBcPort });
+  const targets = outcome.targets.join(" + ") || "(no IPv4 broadcast address configured)";
+  if (outcome.uri) return { uri: outcome.uri, label: `broadcast ${targets}: answer ${outcome.uri} from ${outcome.from}` };
+  const notes = [`no answer in ${outcome.seconds.toFixed(1)} s`];
+  for (const [target, code] of outcome.sendErrors) notes.push(`${target}: ${code}`);
+  if (outcome.ignoredReplies > 0) notes.push(`${outcome.ignoredReplies} unusable repl${outcome.ignoredReplies === 1 ? "y" : "ies"} ignored`);
+  return `broadcast ${targets} (${notes.join("; ")})`;
+}
+
+async function mdnsStep(seconds: number): Promise<Discovered> {
+  const outcome = await browseMdns(seconds);
+  const label = `mDNS _${MDNS_SERVICE_TYPE}._tcp`;
+  if (outcome.uri) return { uri: outcome.uri, label: `${label}: ${outcome.uri} from "${outcome.service}"` };
+  return `${label} (${outcome.error ? `${outcome.error}; ` : ""}no answer in ${outcome.seconds.toFixed(1)} s)`;
 }
 
 /** `PYRO:Pyro.NameServer@host:port`, or `@./u:path` for a Unix socket host. */

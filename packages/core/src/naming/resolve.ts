@@ -5,8 +5,10 @@
  */
 import { type PyroConfig, loadConfig } from "../config.js";
 import { NamingError } from "../errors.js";
+import { uriOf } from "../proxy/proxy.js";
 import { URI } from "../uri.js";
 import type { NameServerProxy } from "./api.js";
+import { NAMESERVER_NAME } from "./constants.js";
 import { locateWithConfig } from "./locate.js";
 
 /**
@@ -29,7 +31,12 @@ export async function resolve(uri: string | URI, config?: PyroConfig): Promise<U
 }
 
 async function lookupName(ns: NameServerProxy, name: string): Promise<URI> {
-  const found: unknown = await ns.lookup(name);
+  let found: unknown;
+  try {
+    found = await ns.lookup(name);
+  } catch (error) {
+    throw await unknownNameError(ns, name, error);
+  }
   // A Python name server sends a URI object; tolerate a bare string from anything else.
   if (found instanceof URI) return found;
   if (typeof found === "string") return URI.parse(found);
@@ -42,6 +49,19 @@ async function pickByMetadata(ns: NameServerProxy, tags: readonly string[]): Pro
   if (uris.length === 0) throw new NamingError(`no registrations available with desired metadata properties ${JSON.stringify(tags)}`);
   const pick = uris[Math.floor(Math.random() * uris.length)];
   return pick instanceof URI ? pick : URI.parse(String(pick));
+}
+
+/** Pyro4's "unknown name: x", plus the names the name server does have, so a typo shows. */
+async function unknownNameError(ns: NameServerProxy, name: string, error: unknown): Promise<unknown> {
+  if (!(error instanceof Error) || !error.message.startsWith("unknown name")) return error;
+  let names: string[];
+  try {
+    names = Object.keys(await ns.list()).filter((n) => n !== NAMESERVER_NAME).sort();
+  } catch {
+    return error;
+  }
+  const shown = names.length === 0 ? "no other names are registered" : `registered: ${names.slice(0, 10).join(", ")}${names.length > 10 ? ` and ${names.length - 10} more` : ""}`;
+  return new NamingError(`unknown name: ${name} (name server ${uriOf(ns).location}: ${shown}) — is the server that registers it running?`, { cause: error });
 }
 
 function describe(value: unknown): string {

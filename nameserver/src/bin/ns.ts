@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+/**
+ * pyro-ns: runs a name server (Pyro4's `pyro4-ns` flags, plus mDNS and autoclean switches).
+ */
+import { parseArgs } from "node:util";
+import { UsageError, packageVersion, parseCommandLine, parsePort, runMain } from "../cli.js";
+import { MIN_AUTOCLEAN_PERIOD } from "../autoclean.js";
+import { type RunningNameServer, startNameServer } from "../server.js";
+
+const USAGE = `usage: pyro-ns [options]
+
+Runs a Pyro name server (object "Pyro.NameServer"), Pyro4-compatible.
+
+options:
+  -n, --host HOST         hostname to bind server on (default: PYRO_HOST or localhost;
+                          0.0.0.0 for every interface)
+  -p, --port PORT         port to bind server on (default: PYRO_NS_PORT or 9090; 0 = random)
+  -u, --unixsocket PATH   Unix domain socket to bind server on instead of TCP
+  -s, --storage SPEC      storage: memory (default) or sql:FILE (SQLite, kept across restarts)
+      --bchost HOST       hostname to bind the broadcast responder on (default 0.0.0.0);
+                          also starts it for a localhost name server
+      --bcport PORT       port of the broadcast responder (default: PYRO_NS_BCPORT or 9091)
+  -x, --nobc              don't start a broadcast responder
+      --nathost HOST      external hostname in case of NAT
+      --natport PORT      external port in case of NAT
+      --mdns              advertise over mDNS (the default, except for localhost)
+      --no-mdns           don't advertise over mDNS
+      --autoclean SECONDS every SECONDS (>= ${MIN_AUTOCLEAN_PERIOD}) remove names whose daemon has been
+                          unreachable for 20 s (default: PYRO_NS_AUTOCLEAN or off)
+  -h, --help              show this help and exit
+  -V, --version           show the version and exit
+`;
+
+async function main(): Promise<void> {
+  const { values } = parseCommandLine(() =>
+    parseArgs({
+      args: process.argv.slice(2),
+      options: {
+        host: { type: "string", short: "n" },
+        port: { type: "string", short: "p" },
+        unixsocket: { type: "string", short: "u" },
+        storage: { type: "string", short: "s", default: "memory" },
+        bchost: { type: "string" },
+        bcport: { type: "string" },
+        nobc: { type: "boolean", short: "x", default: false },
+        nathost: { type: "string" },
+        natport: { type: "string" },
+        mdns: { type: "boolean" },
+        "no-mdns": { type: "boolean" },
+        autoclean: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+        version: { type: "boolean", short: "V", default: false },
+      },
+    }),
+  );
+  if (values.help) return void process.stdout.write(USAGE);
+  if (values.version) return void process.stdout.write(`pyro-ns (pyrots) ${packageVersion()}\n`);
+  if (values.mdns && values["no-mdns"]) throw new UsageError("--mdns and --no-mdns contradict each other");
+  if (values.storage !== "memory" && !/^sql:.+/.test(values.storage)) {
+    throw new UsageError(`invalid storage "${values.storage}" (expected memory or sql:FILE)`);
+  }
+  // Signals are handled from here on: a test (or a user) may signal as soon as the URI is printed.
+  let ns: RunningNameServer | undefined;
+  let stopRequested = false;
+  const stop = () => {
+    stopRequested = true;
+    void ns?.close();
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  ns = await startNameServer({
+    host: values.host,
+    port: values.port === undefined ? undefined : parsePort(values.port, "--port", 0),
+    unixSocket: values.unixsocket,
+    storage: values.storage,
+    bcHost: values.bchost,
+    bcPort: values.bcport === undefined ? undefined : parsePort(values.bcport, "--bcport", 0),
+    broadcast: values.nobc ? false : undefined,
+    nathost: values.nathost,
+    natport: values.natport === undefined ? undefined : parsePort(values.natport, "--natport", 0),
+    mdns: values["no-mdns"] ? false : values.mdns,
+    autoclean: parseAutoclean(values.autoclean),
+  });
+  if (stopRequested) void ns.close();
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  say(ns.broadcast ? `Broadcast server running on ${ns.broadcast.address.address}:${ns.broadcast.address.port}` : `Not starting broadcast server (${ns.broadcastSkipped}).`);
+  say(ns.mdns ? `mDNS: advertising _pyro-ns._tcp as "${ns.mdns.name}"` : `mDNS: off (${ns.mdnsSkipped})`);
+  if (ns.autocleaner) say(`Autoclean every ${values.autoclean ?? "PYRO_NS_AUTOCLEAN"} s.`);
+  const existing = ns.nameserver.count() - 1;
+  if (existing > 0) say(`Persistent store contains ${existing} existing registration${existing === 1 ? "" : "s"}.`);
+  say(`NS running on ${ns.daemon.locationStr}`);
+  // Pyro4's default serializer is serpent, which pyrots does not speak: say what clients must use.
+  say(`Serializers: ${ns.daemon.config.serializersAccepted.join(", ")} (Python Pyro4 clients: set PYRO_SERIALIZER=msgpack or json)`);
+  if (!ns.internalUri.equals(ns.uri)) say(`internal URI = ${ns.internalUri}`);
+  say(`URI = ${ns.uri}`);
+
+  await ns.stopped;
+  process.off("SIGINT", stop);
+  process.off("SIGTERM", stop);
+  say("NS shut down.");
+}
+
+function parseAutoclean(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0 || (seconds > 0 && seconds < MIN_AUTOCLEAN_PERIOD)) {
+    throw new UsageError(`--autoclean must be 0 (off) or at least ${MIN_AUTOCLEAN_PERIOD} seconds, got ${JSON.stringify(value)}`);
+  }
+  return seconds;
+}
+
+runMain("pyro-ns", USAGE, main);

@@ -1,0 +1,98 @@
+/**
+ * The name server's UDP broadcast responder (Pyro4-compatible): answers a datagram of exactly
+ * `GET_NSURI` with the name server's URI text (ISO-8859-1), unicast to the asker; ignores
+ * everything else. When the name server listens on every interface (URI host `0.0.0.0`/`::`), the
+ * reply names the local address that reaches the asker.
+ */
+import dgram from "node:dgram";
+import type { AddressInfo } from "node:net";
+
+import { URI } from "@pyrots/core";
+import { BROADCAST_REQUEST, UNSPECIFIED_HOSTS } from "@pyrots/core/internal";
+import { interfaceAddressFor } from "./interfaces.js";
+
+/** Options of {@link startBroadcastResponder}. */
+export interface BroadcastResponderOptions {
+  /** The name server's URI (its real, non-NAT one), as text or URI. */
+  nsUri: URI | string;
+  /** Address to bind (default `0.0.0.0`, or `::` for an IPv6 name server). */
+  host?: string;
+  /** UDP port to bind (default 9091; 0 picks a free one). */
+  port?: number;
+  /** Set SO_REUSEADDR (default true, as Pyro's `SOCK_REUSE`). */
+  reuseAddr?: boolean;
+}
+
+/** A running broadcast responder. */
+export interface BroadcastResponder extends AsyncDisposable {
+  /** The bound address. */
+  readonly address: AddressInfo;
+  /** Requests answered so far. */
+  readonly answered: number;
+  /** Datagrams ignored so far (anything but `GET_NSURI`). */
+  readonly ignored: number;
+  /** Stops answering and closes the socket. Idempotent. */
+  close(): Promise<void>;
+}
+
+const REQUEST = Buffer.from(BROADCAST_REQUEST, "latin1");
+
+/** Binds the responder's UDP socket (with SO_BROADCAST) and starts answering. */
+export async function startBroadcastResponder(options: BroadcastResponderOptions): Promise<BroadcastResponder> {
+  const nsUri = URI.from(options.nsUri);
+  const ipv6 = (options.host ?? nsUri.host ?? "").includes(":");
+  const host = options.host ?? (ipv6 ? "::" : "0.0.0.0");
+  const socket = dgram.createSocket({ type: ipv6 ? "udp6" : "udp4", reuseAddr: options.reuseAddr ?? true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("error", reject);
+    socket.bind(options.port ?? 9091, host, () => {
+      socket.off("error", reject);
+      resolve();
+    });
+  });
+  if (!ipv6) socket.setBroadcast(true);
+  // A failed reply (the asker vanished) must not take the name server down.
+  socket.on("error", () => {});
+  let answered = 0;
+  let ignored = 0;
+  let closed = false;
+  socket.on("message", (message, rinfo) => {
+    if (!message.equals(REQUEST)) {
+      ignored++;
+      return;
+    }
+    void replyText(nsUri, rinfo.address).then((text) => {
+      if (closed) return;
+      answered++;
+      socket.send(Buffer.from(text, "latin1"), rinfo.port, rinfo.address, () => {});
+    });
+  });
+  const address = socket.address();
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      closed = true;
+      socket.close(() => resolve());
+    });
+    return closing;
+  };
+  return {
+    address,
+    get answered() {
+      return answered;
+    },
+    get ignored() {
+      return ignored;
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** The URI text to send `asker`: the name server URI, with "every interface" made concrete. */
+export async function replyText(nsUri: URI, asker: string): Promise<string> {
+  if (nsUri.host === undefined || !UNSPECIFIED_HOSTS.has(nsUri.host)) return nsUri.toString();
+  const local = await interfaceAddressFor(asker);
+  if (local === undefined) return nsUri.toString();
+  return new URI({ protocol: nsUri.protocol, object: nsUri.object, host: local, port: nsUri.port }).toString();
+}

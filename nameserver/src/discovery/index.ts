@@ -1,0 +1,7 @@
+/**
+ * How clients find the name server: the UDP broadcast responder (Pyro4-compatible) and the mDNS
+ * advertisement.
+ */
+export { type BroadcastResponder, type BroadcastResponderOptions, replyText, startBroadcastResponder } from "./broadcast.js";
+export { interfaceAddressFor, routedAddressFor, subnetAddressFor } from "./interfaces.js";
+export { type MdnsAdvertisement, type MdnsOptions, advertiseMdns } from "./mdns.js";

@@ -1,0 +1,27 @@
+/**
+ * In-process name servers for tests: loopback only, no broadcast, no mDNS, no environment.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type NameServerOptions, type RunningNameServer, startNameServer } from "@pyrots/nameserver";
+
+/** Starts a name server on 127.0.0.1 with a free port, never broadcasting or multicasting. */
+export function startTestNs(options: NameServerOptions = {}): Promise<RunningNameServer> {
+  return startNameServer({ host: "127.0.0.1", port: 0, broadcast: false, mdns: false, env: {}, ...options });
+}
+
+/** A fresh temporary folder, removed by the returned function. */
+export function tempDir(): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), "pyrots-ns-test-"));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Waits until `condition` holds (polling every 20 ms); fails after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
