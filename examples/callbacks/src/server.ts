@@ -1,0 +1,26 @@
+/**
+ * The callbacks example's server: `node examples/callbacks/dist/server.js [--host H] [--port P]`
+ * prints the station's URI and serves until Ctrl-C.
+ */
+import { parseArgs } from "node:util";
+import { Daemon } from "@pyrots/core";
+import { isMain, runMain } from "./cli.js";
+import { STATION_ID, WeatherStation } from "./station.js";
+
+/** Starts a daemon serving a {@link WeatherStation}; returns it with the station's URI. */
+export async function startServer(options: { host?: string; port?: number } = {}): Promise<{ daemon: Daemon; uri: string }> {
+  const daemon = await Daemon.create({ host: options.host ?? "127.0.0.1", port: options.port ?? 0 });
+  const uri = daemon.register(new WeatherStation(), STATION_ID).toString();
+  return { daemon, uri };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { host: { type: "string", short: "H" }, port: { type: "string", short: "p" } } });
+  const { daemon, uri } = await startServer({ host: values.host, port: values.port === undefined ? 0 : Number(values.port) });
+  console.log(`station uri: ${uri}`);
+  console.log(`run the client with: node examples/callbacks/dist/client.js ${uri}`);
+  process.once("SIGINT", () => void daemon.shutdown());
+  await daemon.requestLoop();
+}
+
+if (isMain(import.meta.url)) runMain(main);

@@ -1,0 +1,68 @@
+/**
+ * Shared by the issue-4 interop suites (streaming, batches, autoproxy, callbacks, call context):
+ * the Python daemon `features_server.py`, the Python client `features_client.py` and reading its
+ * per-check observations.
+ */
+import { expect } from "chai";
+import { spawnProcess } from "../support/process.js";
+import { PYTHON, PYTHON_SCRIPTS, type PythonDaemon, type SerializerName, pythonEnv, runPythonJson } from "../support/python.js";
+
+/** A Python exception as `features_client.py` reports it. */
+export interface ErrorInfo {
+  type: string;
+  str: string;
+}
+
+/** What one check observed. */
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: ErrorInfo };
+
+/** Observations by check name. */
+export type Results = Record<string, Outcome>;
+
+/** The sections of `features_client.py`. */
+export type Section = "streaming" | "batch" | "autoproxy" | "callbacks" | "context";
+
+/** Runs `features_client.py` against a pyrots daemon at `location` (`host:port`). */
+export function runFeatureClient(location: string, serializer: SerializerName, sections: readonly Section[]): Promise<Results> {
+  return runPythonJson<Results>("features_client.py", [location, ...sections], { PYRO_SERIALIZER: serializer });
+}
+
+/** Starts `features_server.py` and waits until it has printed its URIs and `ready`. */
+export async function startFeatureDaemon(serializer: SerializerName): Promise<PythonDaemon> {
+  const proc = spawnProcess(PYTHON, [PYTHON_SCRIPTS + "features_server.py"], { env: pythonEnv({ PYRO_SERIALIZER: serializer }) });
+  try {
+    await proc.waitForLine(/^ready$/, 15_000);
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+  const uris: Record<string, string> = {};
+  for (const line of proc.lines) {
+    const match = /^uri: (\S+) (PYRO:\S+)$/.exec(line);
+    if (match) uris[match[1]!] = match[2]!;
+  }
+  return { uris, process: proc, stop: () => proc.stop() };
+}
+
+/** The value a check returned; fails the test if it raised or did not run. */
+export function valueOf<T = unknown>(results: Results, check: string): T {
+  const outcome = results[check];
+  expect(outcome, `no result for check ${check}`).to.not.equal(undefined);
+  if (!outcome!.ok) expect.fail(`${check} raised ${outcome!.error.type}: ${outcome!.error.str}`);
+  return outcome!.value as T;
+}
+
+/** Captures what `fn` writes to stderr (pyrots reports `@callback` errors there). */
+export async function capturingStderr<T>(fn: () => Promise<T>): Promise<{ result: T; stderr: string }> {
+  const original = process.stderr.write;
+  let stderr = "";
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString();
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return { result: await fn(), stderr };
+  } finally {
+    process.stderr.write = original;
+  }
+}
