@@ -116,3 +116,21 @@ for (const variant of VARIANTS) {
     });
   });
 }
+
+describe("remote iterator lifetime", () => {
+  it("ends a stream older than ITER_STREAM_LIFETIME, even while its client is connected", async () => {
+    await using daemon = await Daemon.create({ host: "127.0.0.1", iterStreamLifetime: 0.2 });
+    const uri = daemon.register(Streams, "streams");
+    await using streams = new Proxy<StreamsApi>(uri);
+    const iterator = (streams.count(10) as unknown as AsyncIterable<number>)[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).to.equal(0);
+    await waitFor(() => daemon.streams.size === 0, 5000, "the stream to reach its lifetime");
+    let error: unknown;
+    try {
+      await iterator.next();
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).message).to.equal("item stream terminated");
+  });
+});
