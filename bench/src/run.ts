@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: every workload × implementation as a fresh server/client pair, then the table
+ * (also as JSON). See ../README.md.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type CellOptions, type CellResult, PYTHON, runCell } from "./cell.js";
+import type { ImplId } from "./contract.js";
+import { machineInfo } from "./machine.js";
+import { USAGE, UsageError, parseOptions } from "./options.js";
+import { buildRows, formatTable } from "./table.js";
+import { WORKLOADS } from "./workloads.js";
+
+const DEFAULT_JSON = fileURLToPath(new URL("../results/latest.json", import.meta.url));
+
+async function main(argv: string[]): Promise<number> {
+  const options = parseOptions(argv);
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const machine = machineInfo(PYTHON);
+  const pinned = machine.taskset && machine.cores >= 1;
+  const clientCpu = options.sameCpu || machine.cores < 2 ? "0" : "1";
+  const pinning = !pinned ? "unpinned (taskset not available)" : clientCpu === "0" ? "server and client on CPU 0" : "server on CPU 0, client on CPU 1";
+  console.error(`pyrots bench: ${machine.cpu}, ${machine.cores} cores, load ${machine.load1}; ${pinning}; workload b always on CPU 0`);
+  console.error(`timing per cell: ${options.timing.warmupMs} ms warm-up, ${options.timing.windows} × ${options.timing.windowMs} ms windows (median)${options.repeat > 1 ? `, median of ${options.repeat} runs` : ""}`);
+
+  const cells: CellResult[] = [];
+  for (const workload of options.workloads) {
+    const cpuForClient = workload === "b" ? "0" : clientCpu;
+    const cellOptions: CellOptions = { timing: options.timing, profileDir: options.profileDir, cpus: pinned ? { server: "0", client: cpuForClient } : undefined };
+    const runs = new Map<ImplId, CellResult[]>();
+    // Rounds alternate the implementations so that a burst of load elsewhere hits them alike.
+    for (let round = 0; round < options.repeat; round++) {
+      for (const impl of options.impls) {
+        const cell = await runCell(impl, workload, cellOptions);
+        runs.set(impl, [...(runs.get(impl) ?? []), cell]);
+        console.error(`  ${WORKLOADS[workload].title} ${impl}: ${describe(cell, WORKLOADS[workload].metric)}`);
+      }
+    }
+    for (const impl of options.impls) cells.push(medianRun(runs.get(impl)!));
+  }
+
+  const rows = buildRows(cells, options.workloads);
+  const table = formatTable(rows);
+  console.log(`\npyrots bench, ${machine.date}`);
+  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, load ${machine.load1} at start; Node ${machine.node}, Python ${machine.python}, Pyro4 ${machine.pyro4} (msgpack)`);
+  const repeated = options.repeat > 1 ? `; median of ${options.repeat} runs per cell` : "";
+  console.log(`${pinning}; ${options.timing.warmupMs} ms warm-up, median of ${options.timing.windows} × ${options.timing.windowMs} ms windows${repeated}\n`);
+  console.log(table);
+
+  const jsonPath = options.json ?? DEFAULT_JSON;
+  mkdirSync(dirname(jsonPath), { recursive: true });
+  writeFileSync(jsonPath, JSON.stringify({ machine, pinning, options, cells, rows }, null, 2) + "\n");
+  console.log(`\nJSON: ${jsonPath}`);
+  return cells.some((c) => c.error) ? 1 : 0;
+}
+
+/** The run with the median value (a failed or skipped run wins: it must not be hidden). */
+function medianRun(runs: CellResult[]): CellResult {
+  const bad = runs.find((r) => r.error ?? r.skipped);
+  if (bad) return bad;
+  const sorted = [...runs].sort((x, y) => x.value! - y.value!);
+  const chosen = sorted[(sorted.length - 1) >> 1]!;
+  return runs.length > 1 ? { ...chosen, runs: runs.map((r) => r.value!) } : chosen;
+}
+
+function describe(cell: CellResult, metric: string): string {
+  if (cell.skipped) return cell.skipped;
+  if (cell.error) return `FAILED: ${cell.error}`;
+  return `${Math.round(cell.value!).toLocaleString("en-US")} ${metric}, peak RSS ${cell.rssMiB?.toFixed(1)} MiB, ${cell.checked} results checked`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : error);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);
