@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { runProcess } from "../support/process.js";
+import { pythonPyro4 } from "../support/python.js";
 
 /** One example's demo run and what its output must contain. */
 interface ExampleCase {
@@ -45,6 +46,49 @@ const EXAMPLES: ExampleCase[] = [
       /^demo finished$/m,
     ],
     stderr: [/^pyrots: error in callback alarm: RangeError: 41\.5 °C is out of the sensor's range$/m],
+  },
+  {
+    // What `npm start` runs.
+    name: "currency",
+    stdout: [
+      /^name server  PYRO:Pyro\.NameServer@127\.0\.0\.1:\d+$/m,
+      /^worker       PYRO:example\.currency@127\.0\.0\.1:\d+ \(child process \d+, registered as example\.currency\)$/m,
+      /^client       new Proxy\("PYRONAME:example\.currency@127\.0\.0\.1:\d+"\)$/m,
+      /^  EUR\/USD +1\.08\d\d +\d{3} ms$/m,
+      /^  USD\/CAD +1\.35\d\d +\d{3} ms$/m,
+      /^Sync calls: \d+\.\d\d seconds$/m,
+      /^Async calls: \d+\.\d\d seconds \(\d+\.\dx faster\)$/m,
+      /^Done: worker stopped, name server closed\.$/m,
+    ],
+  },
+  {
+    name: "distributed-mergesort",
+    stdout: [
+      /^worker      example\.mergesort\.worker\.3 -> PYRO:example\.mergesort\.sorter@127\.0\.0\.1:\d+ \(child process \d+\)$/m,
+      /^Found 3 workers under example\.mergesort\.worker\.\*$/m,
+      /^Sorting 1,000,000 random integers$/m,
+      /^  example\.mergesort\.worker\.1 +333,334 +\d+ ms$/m,
+      /^Result checked: identical to the local sort \(1,000,000 numbers\)\.$/m,
+      /^Distributed: \d+\.\d\d seconds/m,
+      /^Local: +\d+\.\d\d seconds/m,
+      /^Done: workers stopped, name server closed\.$/m,
+    ],
+  },
+  {
+    // Without Python Pyro4 the demo says so and exits 0; under REQUIRE_INTEROP=1 that exit is 1.
+    name: "python-interop",
+    stdout:
+      pythonPyro4().ok || process.env.REQUIRE_INTEROP === "1"
+        ? [
+            /^   python> greet: Hello Python, from TypeScript$/m,
+            /^   python> countdown \(a remote generator\): \[5, 4, 3, 2, 1\]$/m,
+            /^   python> checkedSqrt\(-1\) raised ValueError: cannot take the square root of -1$/m,
+            /^   pyrots> factorize\(360360\): 2 × 2 × 2 × 3 × 3 × 5 × 7 × 11 × 13$/m,
+            /^   pyrots> squares \(a Python generator, streamed\): 0 1 4 9 16 25$/m,
+            /^   pyrots> divide\(1, 0\) raised ZeroDivisionError: division by zero$/m,
+            /^Done: both directions worked\.$/m,
+          ]
+        : [/^python-interop: skipped — .* cannot import Pyro4 and msgpack/m],
   },
 ];
 

@@ -57,8 +57,8 @@ describe("HMAC message signing", () => {
     expect(await greeter.hello("first")).to.equal("hello first");
     // Same connection, forged message: the daemon hangs up.
     const { coreOf } = await import("@pyrots/core/internal");
-    const core = coreOf(greeter) as unknown as { hmacKey: Uint8Array };
-    core.hmacKey = Buffer.from("forged");
+    const core = coreOf(greeter) as unknown as { invokeFields: { hmacKey: Uint8Array } };
+    core.invokeFields.hmacKey = Buffer.from("forged");
     expect(await failure(greeter.hello("x"))).to.be.instanceOf(ConnectionClosedError);
   });
 

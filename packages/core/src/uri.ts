@@ -106,6 +106,8 @@ export class URI {
     const location = at < 0 ? undefined : rest.slice(at + 1);
     if (!object) throw bad(protocol === "PYROMETA" ? "no metadata tags" : "empty object id");
     if (/\s/.test(object)) throw bad("whitespace in object id");
+    // URL habits ("pyro://obj@host:port") would silently make "//obj" the object id.
+    if (object.startsWith("//")) throw bad(`Pyro URIs have no "//" after the protocol (write ${protocol}:${rest.slice(2)})`);
     const fields: UriFields = { protocol: protocol as UriProtocol };
     if (protocol === "PYROMETA") {
       const tags = splitTags(object);

@@ -12,7 +12,7 @@ import { encodeMarshalString } from "../serializers/marshal.js";
 import { exceptionToDict } from "../serializers/classes.js";
 import type { Serializer } from "../serializers/types.js";
 import type { Connection, ConnectionHandler } from "../transport/connection.js";
-import { payloadOf, rawFrame, valueFrame } from "../transport/outgoing.js";
+import { type FrameFields, payloadOf, rawFrame, valueFrame } from "../transport/outgoing.js";
 import { resolveMember } from "../decorators.js";
 import { callWithArguments } from "./arguments.js";
 import { runBatch } from "./batch.js";
@@ -59,6 +59,8 @@ export class ClientConnection implements ConnectionHandler {
   private handshakeDone = false;
   private inFlight = 0;
   private handshakeTimer: NodeJS.Timeout | undefined;
+  /** Reused for every RESULT frame (framing is synchronous), saving an object per reply. */
+  private readonly resultFields: FrameFields;
 
   /**
    * @param deniedReason when set, the client is refused at its handshake with this reason
@@ -71,6 +73,7 @@ export class ClientConnection implements ConnectionHandler {
     private readonly deniedReason?: string,
     handshakeTimeout = 0,
   ) {
+    this.resultFields = { type: MessageType.RESULT, flags: 0, seq: 0, annotations: undefined, compress: daemon.compression, hmacKey: daemon.hmacKey };
     if (handshakeTimeout > 0) {
       this.handshakeTimer = setTimeout(() => {
         if (log.enabled) log(`${this.address}: no handshake within ${handshakeTimeout} s, closing`);
@@ -137,7 +140,7 @@ export class ClientConnection implements ConnectionHandler {
     }
     const serializer = this.daemon.serializers.get(message.serializerId);
     if (!serializer) {
-      this.connectFail(message.seq, `message used serializer that is not accepted: ${message.serializerId}`);
+      this.connectFail(message.seq, `message used serializer that is not accepted: ${message.serializerId}${serpentHint(message.serializerId, [...this.daemon.serializers.values()].map((s) => s.name))}`);
       return;
     }
     try {
@@ -267,12 +270,12 @@ export class ClientConnection implements ConnectionHandler {
       return;
     }
     let frame: Buffer;
+    const fields = this.resultFields;
+    fields.flags = message.flags & Flags.BATCH;
+    fields.seq = message.seq;
+    fields.annotations = replyAnnotations(message, context);
     try {
-      frame = valueFrame(
-        { type: MessageType.RESULT, flags: message.flags & Flags.BATCH, seq: message.seq, annotations: replyAnnotations(message, context), compress: this.daemon.compression, hmacKey: this.daemon.hmacKey },
-        serializer,
-        value,
-      );
+      frame = valueFrame(fields, serializer, value);
     } catch (error) {
       this.fail(message, serializer, new SerializeError(`cannot serialize the result: ${errorText(error)}`, { cause: error }), false, context);
       return;
@@ -340,4 +343,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Serpent is Pyro4's default, so a Python client that was not told otherwise lands here: say
+ * what to set. Pyro4's own wording comes first, so clients matching on it still match.
+ */
+function serpentHint(serializerId: number, accepted: readonly string[]): string {
+  if (serializerId !== SerializerId.SERPENT || accepted.length === 0) return "";
+  return ` (serpent; this pyrots daemon accepts ${accepted.join(", ")}: set PYRO_SERIALIZER=${accepted[0]} in the Python client)`;
 }

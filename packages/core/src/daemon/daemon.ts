@@ -236,10 +236,17 @@ export class Daemon implements DaemonCore, AsyncDisposable {
   private async doShutdown(): Promise<void> {
     const server = this.listener?.server;
     const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    // Read no more requests: under steady load, calls accepted after the wait below would be cut
+    // off by the close (their replies dropped, oneways abandoned). Unread ones were never accepted.
+    for (const client of this.clients) client.connection.stream.pause();
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     // Replies of the last calls are queued for the next tick; let them leave first.
     await new Promise((resolve) => setImmediate(resolve));
-    for (const client of this.clients) client.connection.close();
+    for (const client of this.clients) {
+      client.connection.close();
+      // Read again (a closed connection ignores the bytes) so the peer's end of stream is seen.
+      client.connection.stream.resume();
+    }
     this.streams.closeAll();
     await serverClosed;
     this.markStopped();

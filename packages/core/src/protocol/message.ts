@@ -36,17 +36,33 @@ export function checksum(type: number, flags: number, seq: number, dataLength: n
 }
 
 /** Writes a 24-byte header at `offset` of `target`. */
-export function writeHeader(target: Buffer, offset: number, type: number, flags: number, seq: number, dataLength: number, serializerId: number, annotationsLength: number): void {
-  target.writeUInt32BE(MAGIC, offset);
-  target.writeUInt16BE(PROTOCOL_VERSION, offset + 4);
-  target.writeUInt16BE(type, offset + 6);
-  target.writeUInt16BE(flags, offset + 8);
-  target.writeUInt16BE(seq, offset + 10);
-  target.writeInt32BE(dataLength, offset + 12);
-  target.writeUInt16BE(serializerId, offset + 16);
-  target.writeUInt16BE(annotationsLength, offset + 18);
-  target.writeUInt16BE(0, offset + 20);
-  target.writeUInt16BE(checksum(type, flags, seq, dataLength, serializerId, annotationsLength), offset + 22);
+export function writeHeader(target: Uint8Array, offset: number, type: number, flags: number, seq: number, dataLength: number, serializerId: number, annotationsLength: number): void {
+  // Plain byte stores: this runs for every message, and Buffer's write methods validate each call.
+  const sum = checksum(type, flags, seq, dataLength, serializerId, annotationsLength);
+  target[offset] = 0x50; // "PYRO"
+  target[offset + 1] = 0x59;
+  target[offset + 2] = 0x52;
+  target[offset + 3] = 0x4f;
+  target[offset + 4] = PROTOCOL_VERSION >>> 8;
+  target[offset + 5] = PROTOCOL_VERSION & 0xff;
+  target[offset + 6] = type >>> 8;
+  target[offset + 7] = type & 0xff;
+  target[offset + 8] = flags >>> 8;
+  target[offset + 9] = flags & 0xff;
+  target[offset + 10] = seq >>> 8;
+  target[offset + 11] = seq & 0xff;
+  target[offset + 12] = dataLength >>> 24;
+  target[offset + 13] = (dataLength >>> 16) & 0xff;
+  target[offset + 14] = (dataLength >>> 8) & 0xff;
+  target[offset + 15] = dataLength & 0xff;
+  target[offset + 16] = serializerId >>> 8;
+  target[offset + 17] = serializerId & 0xff;
+  target[offset + 18] = annotationsLength >>> 8;
+  target[offset + 19] = annotationsLength & 0xff;
+  target[offset + 20] = 0;
+  target[offset + 21] = 0;
+  target[offset + 22] = sum >>> 8;
+  target[offset + 23] = sum & 0xff;
 }
 
 /**
@@ -54,17 +70,18 @@ export function writeHeader(target: Buffer, offset: number, type: number, flags:
  * a wrong magic or version, or a checksum mismatch.
  */
 export function readHeader(source: Uint8Array, offset = 0): Header {
-  const view = Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
-  if (view.readUInt32BE(offset) !== MAGIC || view.readUInt16BE(offset + 4) !== PROTOCOL_VERSION) {
+  const b = source;
+  const magic = ((b[offset] << 24) | (b[offset + 1] << 16) | (b[offset + 2] << 8) | b[offset + 3]) >>> 0;
+  if (magic !== MAGIC || ((b[offset + 4] << 8) | b[offset + 5]) !== PROTOCOL_VERSION) {
     throw new ProtocolError("invalid data or unsupported protocol version");
   }
-  const type = view.readUInt16BE(offset + 6);
-  const flags = view.readUInt16BE(offset + 8);
-  const seq = view.readUInt16BE(offset + 10);
-  const dataLength = view.readInt32BE(offset + 12);
-  const serializerId = view.readUInt16BE(offset + 16);
-  const annotationsLength = view.readUInt16BE(offset + 18);
-  const sum = view.readUInt16BE(offset + 22);
+  const type = (b[offset + 6] << 8) | b[offset + 7];
+  const flags = (b[offset + 8] << 8) | b[offset + 9];
+  const seq = (b[offset + 10] << 8) | b[offset + 11];
+  const dataLength = (b[offset + 12] << 24) | (b[offset + 13] << 16) | (b[offset + 14] << 8) | b[offset + 15];
+  const serializerId = (b[offset + 16] << 8) | b[offset + 17];
+  const annotationsLength = (b[offset + 18] << 8) | b[offset + 19];
+  const sum = (b[offset + 22] << 8) | b[offset + 23];
   if (sum !== checksum(type, flags, seq, dataLength, serializerId, annotationsLength)) {
     throw new ProtocolError("header checksum mismatch");
   }

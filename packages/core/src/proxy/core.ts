@@ -10,7 +10,7 @@ import { Annotation, Flags, MessageType } from "../protocol/constants.js";
 import type { Annotations } from "../protocol/message.js";
 import { serializerByName } from "../serializers/registry.js";
 import type { Serializer } from "../serializers/types.js";
-import { callFrame } from "../transport/outgoing.js";
+import { type FrameFields, callFrame } from "../transport/outgoing.js";
 import type { ListenAddress } from "../transport/socket.js";
 import { URI } from "../uri.js";
 import type { ProxyRef } from "../serializers/classes.js";
@@ -38,6 +38,8 @@ export class ProxyCore implements StreamChannel {
   readonly poolSize: number;
   private readonly hmacKey: Uint8Array | undefined;
   private readonly tls: tls.ConnectionOptions | undefined;
+  /** Reused for every INVOKE frame (framing is synchronous), saving an object per call. */
+  private readonly invokeFields: FrameFields;
   /** Metadata known for the remote object (from the handshake). */
   metadata: RemoteMetadata | undefined;
   /** The Pyro4 proxy state this proxy was made from, if it arrived in a payload. */
@@ -63,6 +65,7 @@ export class ProxyCore implements StreamChannel {
     this.poolSize = Math.max(1, options.poolSize ?? 1);
     this.hmacKey = this.config.hmacKey ? Buffer.from(this.config.hmacKey, "utf8") : undefined;
     this.tls = options.tls ?? clientTlsFromConfig(this.config);
+    this.invokeFields = { type: MessageType.INVOKE, flags: 0, seq: 0, annotations: undefined, compress: this.config.compression, hmacKey: this.hmacKey };
     this.metadata = metadata;
   }
 
@@ -160,7 +163,11 @@ export class ProxyCore implements StreamChannel {
     while (!channel.seqFree(seq)) seq = (seq + 1) & 0xffff;
     this.seq = seq;
     const annotations = options?.annotations === undefined && options?.correlationId === undefined ? undefined : requestAnnotations(options);
-    const frame = callFrame({ type: MessageType.INVOKE, flags, seq, annotations, compress: this.config.compression, hmacKey: this.hmacKey }, this.serializer, objectId, method, args, kwargs);
+    const fields = this.invokeFields;
+    fields.flags = flags;
+    fields.seq = seq;
+    fields.annotations = annotations;
+    const frame = callFrame(fields, this.serializer, objectId, method, args, kwargs);
     const call = new PendingCall(seq, frame, (flags & Flags.ONEWAY) !== 0, method);
     call.streams = this;
     if (options?.onAnnotations) call.onAnnotations = options.onAnnotations;
@@ -230,7 +237,14 @@ export class ProxyCore implements StreamChannel {
     return channel;
   }
 
-  private unknownMember(name: string, kind: string): PyroError {
+  private unknownMember(name: string, kind: "method" | "attribute"): PyroError {
+    // The common slip is using a member the wrong way round: say how to use it instead.
+    if (kind === "method" && this.metadata?.attrs.has(name)) {
+      return new PyroError(`'${name}' of remote object '${this.uri}' is a property, not a method: read it with \`await proxy.${name}\` (no parentheses)`);
+    }
+    if (kind === "attribute" && this.metadata?.methods.has(name)) {
+      return new PyroError(`'${name}' of remote object '${this.uri}' is a method, not a property: call it with \`await proxy.${name}(...)\``);
+    }
     const known = this.metadata ? [...this.metadata.methods, ...this.metadata.attrs].sort().join(", ") : "";
     return new PyroError(`remote object '${this.uri}' has no exposed ${kind} '${name}'${known ? ` (it has: ${known})` : ""}`);
   }

@@ -31,6 +31,8 @@ import { Complex, PyDate } from "./values.js";
 // side only matches classes of ours, and the decode side of ext 0x30–0x33 (which msgpackr does
 // not use) answers only while one of our decodes runs, failing as an unknown type otherwise.
 let ourDecodes = 0;
+/** Payloads from this size on skip the byte scan for class dicts (see `unpack`). */
+const SCAN_LIMIT = 4096;
 function guarded(type: number, decode: (data: Uint8Array) => unknown): (data: Uint8Array) => unknown {
   return (data) => {
     if (ourDecodes === 0) throw new Error("Unknown extension type " + type);
@@ -130,7 +132,10 @@ function unpack(data: Uint8Array): unknown {
   ourDecodes++;
   try {
     const value: unknown = packr.unpack(buffer);
-    // Inside the try: a hostile, very deep payload can overflow the stack here too.
+    // Inside the try: a hostile, very deep payload can overflow the stack here too. Small
+    // payloads are scanned for "__class__" first; on large ones (often one big binary) a walk of
+    // the decoded value costs per object, where a scan would cost per byte.
+    if (buffer.length >= SCAN_LIMIT) return reviveClasses(value);
     return mayContainClassDict(buffer) ? reviveClasses(value) : value;
   } catch (error) {
     throw asSerializeError(error, "invalid msgpack data");
@@ -150,7 +155,12 @@ export const msgpackSerializer: Serializer = {
     return unpack(data);
   },
   encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer {
-    return pack([object, method, args, kwargs], reserve);
+    // Object id and method name are strings; only the arguments can need preparing.
+    try {
+      return packr.pack([object, method, prepareForMsgpack(args), kwargs === null ? null : prepareForMsgpack(kwargs)], encodeOptions(reserve));
+    } catch (error) {
+      throw asSerializeError(error, "cannot serialize with msgpack");
+    }
   },
   decodeCall(data: Uint8Array): CallRequest {
     return checkCall(unpack(data));

@@ -52,7 +52,7 @@ export async function listen(
     else server.listen({ host: address.host, port: address.port, exclusive: true }, done);
   }).catch((error: NodeJS.ErrnoException) => {
     const where = "path" in address ? address.path : `${address.host}:${address.port}`;
-    throw new CommunicationError(`cannot listen on ${where}: ${error.code ?? error.message}`, { cause: error });
+    throw new CommunicationError(`cannot listen on ${where}: ${listenReason(error, "path" in address)}`, { cause: error });
   });
   const bound = server.address();
   const actual: ListenAddress =
@@ -100,4 +100,20 @@ export function connect(address: ListenAddress, what: string, timeoutSeconds: nu
 function isTlsFailure(error: NodeJS.ErrnoException): boolean {
   const code = error.code ?? "";
   return code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS") || /CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME|ALTNAME/.test(code) || error.code === "ECONNRESET";
+}
+
+/** The errno of a failed listen, with what it means and what to do for the common ones. */
+function listenReason(error: NodeJS.ErrnoException, unixSocket: boolean): string {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return unixSocket
+        ? "EADDRINUSE (the socket file exists: another daemon uses it, or a stale file is left over; remove it or choose another path)"
+        : "EADDRINUSE (address already in use: another program, perhaps another daemon or pyro-ns, listens there; pick another port, or port 0 for any free one)";
+    case "EADDRNOTAVAIL":
+      return "EADDRNOTAVAIL (no network interface of this machine has that address; use 127.0.0.1, 0.0.0.0 or one of this machine's addresses)";
+    case "EACCES":
+      return unixSocket ? "EACCES (permission denied: choose a socket path in a directory you may write to)" : "EACCES (permission denied: ports below 1024 need privileges; pick a higher port)";
+    default:
+      return error.code ?? error.message;
+  }
 }

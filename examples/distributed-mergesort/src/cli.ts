@@ -1,0 +1,68 @@
+/**
+ * Small helpers shared by this example's entry points: "am I the main script", a main runner,
+ * and starting a child process that announces itself on stdout.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { realpathSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
+
+/** True when the module at `moduleUrl` is the script node was started with (not imported). */
+export function isMain(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  return script !== undefined && pathToFileURL(realpathSync(script)).href === moduleUrl;
+}
+
+/** Runs an async `main`, printing a failure to stderr and exiting with code 1. */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
+
+/** A child process started by {@link startChild}, with the match of its ready line. */
+export interface StartedChild {
+  readonly child: ChildProcess;
+  readonly ready: RegExpMatchArray;
+  /** Stops the child (by its pid) and waits until it has exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node script args...` and waits until it prints a line matching `ready` on stdout.
+ * Every line it prints is passed to `echo`. Fails if the child exits first or takes too long.
+ */
+export async function startChild(script: URL, args: string[], ready: RegExp, echo: (line: string) => void, timeoutMs = 15_000): Promise<StartedChild> {
+  const child = spawn(process.execPath, [realpathSync(script), ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script.pathname} did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+    child.once("exit", (code) => reject(new Error(`${script.pathname} exited with code ${code} before it was ready`)));
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      echo(line);
+      const found = line.match(ready);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+  }).catch(async (error: unknown) => {
+    child.kill();
+    await exited;
+    throw error;
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await exited;
+  };
+  return { child, ready: match, stop };
+}
+
+/** Formats rows as an aligned text table; columns of numbers (with an optional unit) are right-aligned. */
+export function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string[] {
+  const cells = [header, ...rows].map((row) => row.map(String));
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  const numeric = header.map((_, i) => rows.length > 0 && rows.every((row) => /^-?[\d.,]+( \S+)?$/.test(String(row[i]))));
+  return cells.map((row) => row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd());
+}

@@ -1,0 +1,35 @@
+/**
+ * The distributed mergesort in one command: a name server (in this process, on 127.0.0.1, never
+ * broadcasting), three worker processes, the client; then it stops what it started and exits.
+ *
+ *     node examples/distributed-mergesort/dist/demo.js [--workers N] [--count N]
+ */
+import { parseArgs } from "node:util";
+import { startNameServer } from "@pyrots/nameserver";
+import { type StartedChild, runMain, startChild } from "./cli.js";
+import { runClient } from "./client.js";
+
+runMain(async () => {
+  const { values } = parseArgs({ options: { workers: { type: "string", default: "3" }, count: { type: "string", default: "1000000" } } });
+  await using ns = await startNameServer({ host: "127.0.0.1", port: 0, broadcast: false, mdns: false });
+  const nsPort = String(ns.uri.port);
+  console.log(`name server ${ns.uri}`);
+  const workers: StartedChild[] = [];
+  try {
+    const script = new URL("./worker.js", import.meta.url);
+    const starting = Array.from({ length: Number(values.workers) }, (_, i) =>
+      startChild(script, ["--index", String(i + 1), "--ns-host", "127.0.0.1", "--ns-port", nsPort], /ready: (\S+) -> (\S+)/, () => undefined),
+    );
+    // Keep every worker that did start, so the finally block stops them even if one failed.
+    const settled = await Promise.allSettled(starting);
+    for (const s of settled) if (s.status === "fulfilled") workers.push(s.value);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failed) throw failed.reason;
+    for (const w of workers) console.log(`worker      ${w.ready[1]} -> ${w.ready[2]} (child process ${w.child.pid})`);
+    console.log("");
+    await runClient({ nsHost: "127.0.0.1", nsPort: Number(nsPort), count: Number(values.count) });
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+  console.log("\nDone: workers stopped, name server closed.");
+});

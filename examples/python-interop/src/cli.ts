@@ -1,0 +1,62 @@
+/**
+ * Small helpers shared by this example's entry points: "am I the main script", a main runner,
+ * and starting a child process that announces itself on stdout.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { realpathSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
+
+/** True when the module at `moduleUrl` is the script node was started with (not imported). */
+export function isMain(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  return script !== undefined && pathToFileURL(realpathSync(script)).href === moduleUrl;
+}
+
+/** Runs an async `main`, printing a failure to stderr and exiting with code 1. */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
+
+/** A child process started by {@link startChild}, with the match of its ready line. */
+export interface StartedChild {
+  readonly child: ChildProcess;
+  readonly ready: RegExpMatchArray;
+  /** Stops the child (by its pid) and waits until it has exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `command args...` with `env` added to this process's environment and waits until it
+ * prints a line matching `ready` on stdout. Every line it prints is passed to `echo`. Fails if
+ * the child exits first or takes too long.
+ */
+export async function startChild(command: string, args: string[], env: Record<string, string>, ready: RegExp, echo: (line: string) => void, timeoutMs = 15_000): Promise<StartedChild> {
+  const what = [command, ...args].join(" ");
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start within ${timeoutMs / 1000} s`)), timeoutMs);
+    child.once("exit", (code) => reject(new Error(`${what} exited with code ${code} before it was ready`)));
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      echo(line);
+      const found = line.match(ready);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+  }).catch(async (error: unknown) => {
+    child.kill();
+    await exited;
+    throw error;
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await exited;
+  };
+  return { child, ready: match, stop };
+}
