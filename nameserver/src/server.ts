@@ -7,7 +7,7 @@
  * console.log(`${ns.uri}`);   // PYRO:Pyro.NameServer@192.168.1.5:9090
  * ```
  */
-import { Daemon, type PyroConfig, URI, loadConfig } from "@pyrots/core";
+import { Daemon, type DaemonOptions, type PyroConfig, URI, loadConfig } from "@pyrots/core";
 import { AutoCleaner } from "./autoclean.js";
 import { type BroadcastResponder, startBroadcastResponder } from "./discovery/broadcast.js";
 import { type MdnsAdvertisement, advertiseMdns } from "./discovery/mdns.js";
@@ -52,6 +52,12 @@ export interface NameServerOptions extends Partial<PyroConfig> {
   mdns?: boolean;
   /** Environment to read `PYRO_*` items from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /** Serve TLS with these `node:tls` server options (see `DaemonOptions.tls`). */
+  tls?: DaemonOptions["tls"];
+  /** Send remote tracebacks with errors (default true); turn off for untrusted clients. */
+  sendTracebacks?: boolean;
+  /** Validates each client's handshake (see `DaemonOptions.validateHandshake`). */
+  validateHandshake?: DaemonOptions["validateHandshake"];
 }
 
 /** A running name server. */
@@ -82,7 +88,7 @@ export interface RunningNameServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-const OWN_OPTIONS = new Set(["host", "port", "unixSocket", "storage", "autoclean", "autocleanGrace", "allowShortAutoclean", "nathost", "natport", "broadcast", "bcHost", "bcPort", "mdns", "env"]);
+const OWN_OPTIONS = new Set(["host", "port", "unixSocket", "storage", "autoclean", "autocleanGrace", "allowShortAutoclean", "nathost", "natport", "broadcast", "bcHost", "bcPort", "mdns", "env", "tls", "sendTracebacks", "validateHandshake"]);
 
 /** Starts a name server and registers it under its own name. */
 export async function startNameServer(options: NameServerOptions = {}): Promise<RunningNameServer> {
@@ -107,6 +113,9 @@ export async function startNameServer(options: NameServerOptions = {}): Promise<
       ...(options.unixSocket !== undefined ? { unixSocket: options.unixSocket } : { port: options.port ?? config.nsPort }),
       natHost: natHost ?? null,
       natPort,
+      tls: options.tls,
+      sendTracebacks: options.sendTracebacks,
+      validateHandshake: options.validateHandshake,
     });
     cleanups.push(() => daemon.shutdown());
     const nameserver = new NameServer(storage);

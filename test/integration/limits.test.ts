@@ -100,9 +100,9 @@ describe("daemon limits", () => {
       const ok = await raw.read();
       expect(ok.type).to.equal(MSG.CONNECTOK);
       expect(ok.annotations.get("MPLX")?.toString()).to.equal("4");
-      for (let seq = 1; seq <= 10; seq++) {
-        raw.send(frame({ type: MSG.INVOKE, serializerId: SERIALIZER.JSON, seq, payload: json({ object: "svc", method: "slow", params: [100], kwargs: {} }) }));
-      }
+      // All ten in one write, so they arrive together, before the daemon stops reading at its window.
+      const calls = Array.from({ length: 10 }, (_, i) => frame({ type: MSG.INVOKE, serializerId: SERIALIZER.JSON, seq: i + 1, payload: json({ object: "svc", method: "slow", params: [100], kwargs: {} }) }));
+      raw.send(Buffer.concat(calls));
       const replies = [];
       for (let i = 0; i < 10; i++) replies.push(await raw.read());
       const refused = replies.filter((r) => r.flags & FLAG.EXCEPTION).map((r) => JSON.parse(r.payload.toString()).args[0]);

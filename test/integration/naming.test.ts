@@ -157,7 +157,7 @@ describe("name server client over loopback", function () {
     it("lists every attempt when nothing answers", async () => {
       const port = await closedPort();
       const error = await expectNamingError(locateNS({ nsHost: "127.0.0.1", nsPort: port, ...off }));
-      expect(error.message).to.equal(`no name server found: tried 127.0.0.1:${port} (connection refused), 127.0.0.1:${port} again (connection refused) — start one with \`pyro-ns\` (\`pyro-ns -n 0.0.0.0\` to serve other machines)`);
+      expect(error.message).to.equal(`no name server found: tried 127.0.0.1:${port} (connection refused), no broadcast (turned off), no mDNS (turned off), 127.0.0.1:${port} again (connection refused) — start one with \`pyro-ns\` (\`pyro-ns -n 0.0.0.0\` to serve other machines)`);
     });
 
     it("takes the broadcast step's answer (sent here as a unicast to 127.0.0.1)", async () => {
@@ -172,7 +172,7 @@ describe("name server client over loopback", function () {
       const port = await closedPort();
       const error = await expectNamingError(locateNS({ nsHost: "127.0.0.1", nsPort: port, broadcastAddrs: ["127.0.0.1"], nsBcPort: port, mdns: false, env: {} }));
       const refused = `127\\.0\\.0\\.1:${port}`;
-      expect(error.message).to.match(new RegExp(`^no name server found: tried ${refused} \\(connection refused\\), broadcast ${refused} \\(no answer in 2\\.\\d s[^)]*\\), ${refused} again \\(connection refused\\) — `));
+      expect(error.message).to.match(new RegExp(`^no name server found: tried ${refused} \\(connection refused\\), broadcast ${refused} \\(no answer in 2\\.\\d s[^)]*\\), no mDNS \\(turned off\\), ${refused} again \\(connection refused\\) — `));
     }).timeout(15_000);
   });
 

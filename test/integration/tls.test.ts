@@ -69,6 +69,7 @@ describe("TLS", () => {
   describe("mutual", () => {
     let daemon: Daemon;
     let uri: string;
+    const seenSubjects: string[] = [];
 
     before(async () => {
       daemon = await Daemon.create({
@@ -78,6 +79,10 @@ describe("TLS", () => {
         sslServerKey: certs.serverKey,
         sslCaCerts: certs.caCert,
         sslRequireClientCert: true,
+        validateHandshake: (client) => {
+          seenSubjects.push(String(client.certificate?.subject?.CN));
+          return "hello";
+        },
       });
       uri = daemon.register(Greeter, "greeter").toString();
     });
@@ -86,6 +91,7 @@ describe("TLS", () => {
     it("serves a client with a certificate from the trusted CA", async () => {
       await using greeter = new Proxy<GreeterApi>(uri, { tls: { ca: certs.read(certs.caCert), cert: certs.read(certs.clientCert), key: certs.read(certs.clientKey) } });
       expect(await greeter.hello("mutual")).to.equal("hello mutual");
+      expect(seenSubjects).to.include("client");
     });
 
     it("refuses a client without a certificate", async () => {

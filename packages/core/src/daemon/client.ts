@@ -5,6 +5,7 @@
  * not hold up the next request, and each reply carries its request's sequence number. Pyro4
  * clients send one request at a time anyway; pyrots clients use this to multiplex.
  */
+import type { TLSSocket } from "node:tls";
 import { DaemonError, PyroError, ProtocolError, SecurityError, SerializeError } from "../errors.js";
 import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
 import type { Annotations, Message } from "../protocol/message.js";
@@ -147,7 +148,9 @@ export class ClientConnection implements ConnectionHandler {
       const data = serializer.decode(payloadOf(message, this.daemon.maxMessageSize));
       const request = isRecord(data) ? data : {};
       const objectId = typeof request.object === "string" ? request.object : undefined;
-      const response = this.daemon.validateHandshake({ address: this.address, objectId }, request.handshake);
+      const stream = this.connection.stream as Partial<TLSSocket>;
+      const certificate = stream.encrypted && stream.getPeerCertificate ? stream.getPeerCertificate() : undefined;
+      const response = this.daemon.validateHandshake({ address: this.address, objectId, certificate }, request.handshake);
       let flags = 0;
       let payload: unknown = response;
       if (message.flags & Flags.META_ON_CONNECT) {
@@ -186,8 +189,10 @@ export class ClientConnection implements ConnectionHandler {
       return;
     }
     const oneway = (message.flags & Flags.ONEWAY) !== 0;
-    if (this.daemon.maxInflight > 0 && this.inFlight >= this.daemon.maxInflight) {
-      if (!oneway) this.fail(message, serializer, new PyroError(`too many requests in flight on this connection (the limit is ${this.daemon.maxInflight})`), false, undefined);
+    // Over the window (a client that ignored it, or the rest of a chunk read before reading
+    // paused): refuse calls with a clear error. Oneway calls cannot be told, so they still run.
+    if (!oneway && this.daemon.maxInflight > 0 && this.inFlight >= this.daemon.maxInflight) {
+      this.fail(message, serializer, new PyroError(`too many requests in flight on this connection (the limit is ${this.daemon.maxInflight})`), false, undefined);
       return;
     }
     let result: unknown;
@@ -252,12 +257,14 @@ export class ClientConnection implements ConnectionHandler {
   }
 
   private started(): void {
-    this.inFlight++;
+    // At the window, stop reading: the peer waits (TCP backpressure) instead of being refused.
+    // Requests already read in the same chunk still get the error reply below.
+    if (++this.inFlight === this.daemon.maxInflight) this.connection.pauseReading();
     this.daemon.requestStarted();
   }
 
   private finished(): void {
-    this.inFlight--;
+    if (this.inFlight-- === this.daemon.maxInflight) this.connection.resumeReading();
     this.daemon.requestFinished();
   }
 

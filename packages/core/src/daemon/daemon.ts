@@ -238,7 +238,7 @@ export class Daemon implements DaemonCore, AsyncDisposable {
     const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     // Read no more requests: under steady load, calls accepted after the wait below would be cut
     // off by the close (their replies dropped, oneways abandoned). Unread ones were never accepted.
-    for (const client of this.clients) client.connection.stream.pause();
+    for (const client of this.clients) client.connection.pauseReading();
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     // Replies of the last calls are queued for the next tick; let them leave first.
     await new Promise((resolve) => setImmediate(resolve));

@@ -10,6 +10,8 @@ export interface ClientInfo {
   readonly address: string;
   /** The object id the client asked for in its CONNECT message. */
   readonly objectId: string | undefined;
+  /** Over TLS, the certificate the client presented (empty object when none), like Pyro's `getpeercert()`. */
+  readonly certificate?: tls.PeerCertificate;
 }
 
 /**

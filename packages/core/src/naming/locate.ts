@@ -21,6 +21,9 @@ import type { NameServerApi, NameServerProxy } from "./api.js";
 import { queryBroadcast } from "./broadcast.js";
 import { MDNS_BROWSE_SECONDS, MDNS_SERVICE_TYPE, NAMESERVER_NAME } from "./constants.js";
 import { browseMdns } from "./mdns.js";
+import { debugLog } from "../debug.js";
+
+const log = debugLog("pyrots:naming");
 
 /** Options of {@link locateNS}: where to look, plus any config item (camelCase). */
 export interface LocateOptions extends Partial<PyroConfig> {
@@ -80,11 +83,15 @@ export async function locateWithConfig(config: PyroConfig, request: LocateReques
   const tried: string[] = [];
   let lastError: unknown;
   const attempt = async (uri: URI, label: string = uri.location ?? String(uri)): Promise<NameServerProxy | undefined> => {
+    if (log.enabled) log(`trying ${label}`);
     try {
-      return await connectNameServer(uri, config);
+      const found = await connectNameServer(uri, config);
+      if (log.enabled) log(`found the name server at ${uri}`);
+      return found;
     } catch (error) {
       lastError = error;
       tried.push(`${label} (${reasonOf(error)})`);
+      if (log.enabled) log(`${label}: ${reasonOf(error)}`);
       return undefined;
     }
   };
@@ -96,11 +103,12 @@ export async function locateWithConfig(config: PyroConfig, request: LocateReques
     }
   }
   const discoveries: (() => Promise<Discovered>)[] = [];
-  if (request.broadcast !== false) discoveries.push(() => broadcastStep(config, port));
-  if (request.mdns !== false) discoveries.push(() => mdnsStep(request.mdnsTimeout ?? MDNS_BROWSE_SECONDS));
+  discoveries.push(request.broadcast === false ? async () => "no broadcast (turned off)" : () => broadcastStep(config, port));
+  discoveries.push(request.mdns === false ? async () => "no mDNS (turned off)" : () => mdnsStep(request.mdnsTimeout ?? MDNS_BROWSE_SECONDS));
   for (const discover of discoveries) {
     const discovered = await discover();
     if (typeof discovered === "string") {
+      if (log.enabled) log(`nothing found: ${discovered}`);
       tried.push(discovered);
       continue;
     }

@@ -32,6 +32,7 @@ export class Connection {
   private queuedBytes = 0;
   private flushScheduled = false;
   private closedFlag = false;
+  private pauses = 0;
   private readonly flush = (): void => this.flushQueued();
 
   /**
@@ -89,6 +90,19 @@ export class Connection {
       this.flushScheduled = true;
       process.nextTick(this.flush);
     }
+  }
+
+  /**
+   * Stops reading incoming bytes (TCP backpressure then slows the peer) until every pause has
+   * been matched by a {@link resumeReading}. Several reasons may hold a pause at once.
+   */
+  pauseReading(): void {
+    if (this.pauses++ === 0) this.stream.pause();
+  }
+
+  /** Releases one {@link pauseReading}. */
+  resumeReading(): void {
+    if (this.pauses > 0 && --this.pauses === 0) this.stream.resume();
   }
 
   /** Writes the queued frames now and then ends the stream gracefully. */

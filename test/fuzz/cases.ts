@@ -1,0 +1,336 @@
+/**
+ * Fuzz case generators (fast-check arbitraries producing {@link WireCase}s):
+ *
+ * - mutational: a captured, valid client stream with frame-level mutations (header fields changed
+ *   under a valid checksum, lying lengths, payload bit flips and splices, extra annotation chunks,
+ *   dropped/duplicated/swapped frames, frames spliced from other streams) and then byte-level ones
+ *   (bit flips, truncation, extension, insertion);
+ * - generated: random headers with valid checksums and huge announced lengths; hostile handshakes;
+ *   hostile call payloads (random msgpack/json trees, class dicts, `__proto__` keys at any depth,
+ *   deep nesting, compression bombs) after a valid handshake.
+ *
+ * Every case is also cut into random write chunks, to exercise reassembly of split frames.
+ */
+import { createDeflate, deflateSync } from "node:zlib";
+import fc from "fast-check";
+import { type FrameSpec, buildFrame } from "./frames.js";
+import type { WireCase } from "./harness.js";
+import { type Hostile, MpMap, deepBytes, hostileValue, jsonText, mp } from "./hostile.js";
+
+const T = { CONNECT: 1, INVOKE: 4, PING: 6 } as const;
+const F = { EXCEPTION: 0x01, COMPRESSED: 0x02, ONEWAY: 0x04, BATCH: 0x08, META: 0x10, STREAM: 0x20, KEEPSERIALIZED: 0x40 } as const;
+const JSON_ID = 2;
+const MSGPACK_ID = 6;
+
+/** What the generators may aim calls at: object ids and method names of the target. */
+export interface TargetShape {
+  objectId: string;
+  /** Methods safe to call with any arguments (never one that stops or blocks the target). */
+  methods: readonly string[];
+}
+
+const u16 = fc.integer({ min: 0, max: 0xffff });
+const bytes = (maxLength: number) => fc.uint8Array({ maxLength }).map((a) => Buffer.from(a));
+const annotationId = fc.oneof(fc.constantFrom("CORR", "HMAC", "STRM", "BLBI", "MPLX", "XTRA", "\0\0\0\0").map((s) => Buffer.from(s, "latin1")), bytes(4).map((b) => Buffer.concat([b, Buffer.alloc(4)]).subarray(0, 4)));
+const annotation = fc.tuple(annotationId, bytes(64)).map(([id, value]) => [id, value] as const);
+/** Data lengths that cost a careless reader dearly: near the 1 GiB limit and the int32 maximum. */
+const hugeLength = fc.constantFrom(2 ** 31 - 1, 2 ** 30, 2 ** 30 + 1, 2 ** 30 - 24, 999_999_999, 2 ** 29, -1, -(2 ** 31), 65_536);
+
+function frame(type: number, flags: number, seq: number, serializerId: number, payload: Buffer, annotations: FrameSpec["annotations"] = []): FrameSpec {
+  return { type, flags, seq, serializerId, annotations, payload };
+}
+
+/** Encodes a value for a serializer id (json when 2, msgpack otherwise). */
+function encode(serializerId: number, value: Hostile): Buffer {
+  return serializerId === JSON_ID ? Buffer.from(jsonText(value), "utf8") : mp(value);
+}
+
+/** A call payload as Pyro4 lays it out for msgpack (array) or json (object). */
+function callPayload(serializerId: number, objectId: Hostile, method: Hostile, args: Hostile, kwargs: Hostile, escapeKeys = false): Buffer {
+  if (serializerId !== JSON_ID) return mp([objectId, method, args, kwargs]);
+  return Buffer.from(jsonText(new MpMap([["object", objectId], ["method", method], ["params", args], ["kwargs", kwargs]]), escapeKeys), "utf8");
+}
+
+/** A valid CONNECT for `objectId`. */
+export function connectFrame(serializerId: number, objectId: string, seq = 0): FrameSpec {
+  return frame(T.CONNECT, F.META, seq, serializerId, encode(serializerId, new MpMap([["handshake", "hello"], ["object", objectId]])));
+}
+
+/** Random cut points: the case's bytes in 1 to 4 writes. */
+const cuts = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 3 });
+
+function toCase(label: string, data: Buffer, cutAt: readonly number[]): WireCase {
+  const points = [...new Set(cutAt.map((c) => Math.floor(c * data.length)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let last = 0;
+  for (const p of points) {
+    if (p > last) chunks.push(data.subarray(last, p));
+    last = Math.max(last, p);
+  }
+  if (last < data.length || chunks.length === 0) chunks.push(data.subarray(last));
+  return wireCase(label, chunks);
+}
+
+/** A case that fast-check prints as its label and leading bytes, not as a wall of numbers. */
+function wireCase(label: string, chunks: Buffer[]): WireCase {
+  return {
+    label,
+    chunks,
+    [fc.toStringMethod]() {
+      const all = Buffer.concat(chunks);
+      return `${label} [${all.length} bytes in ${chunks.length} writes: ${all.subarray(0, 64).toString("hex")}${all.length > 64 ? "…" : ""}]`;
+    },
+  } as WireCase;
+}
+
+// ---- mutational ----
+
+type FrameOp =
+  | { op: "field"; frame: number; field: "type" | "flags" | "seq" | "serializerId" | "version"; value: number }
+  | { op: "dataLength"; frame: number; value: number }
+  | { op: "annLength"; frame: number; value: number }
+  | { op: "checksum"; frame: number; delta: number }
+  | { op: "payloadFlip"; frame: number; at: number; bit: number }
+  | { op: "payloadSplice"; frame: number; at: number; remove: number; insert: Buffer }
+  | { op: "annotation"; frame: number; id: Buffer; value: Buffer }
+  | { op: "drop" | "duplicate"; frame: number }
+  | { op: "swap"; frame: number; other: number }
+  | { op: "foreign"; frame: number; stream: number; other: number };
+
+type ByteOp = { op: "flip"; at: number; bit: number } | { op: "truncate"; at: number } | { op: "extend"; data: Buffer } | { op: "insert"; at: number; data: Buffer } | { op: "set"; at: number; value: number };
+
+const n = fc.nat();
+const frameOp: fc.Arbitrary<FrameOp> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ op: fc.constant("field" as const), frame: n, field: fc.constantFrom("type" as const, "flags" as const, "seq" as const, "serializerId" as const, "version" as const), value: fc.oneof(u16, fc.constantFrom(0, 1, 2, 3, 4, 5, 6, 7, 0x10, 0x3f, 0x7f, 47, 49)) }) },
+  fc.record({ op: fc.constant("dataLength" as const), frame: n, value: fc.oneof(hugeLength, fc.integer({ min: 0, max: 4096 })) }),
+  fc.record({ op: fc.constant("annLength" as const), frame: n, value: u16 }),
+  fc.record({ op: fc.constant("checksum" as const), frame: n, delta: fc.integer({ min: 1, max: 0xffff }) }),
+  { weight: 4, arbitrary: fc.record({ op: fc.constant("payloadFlip" as const), frame: n, at: n, bit: fc.integer({ min: 0, max: 7 }) }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant("payloadSplice" as const), frame: n, at: n, remove: fc.integer({ min: 0, max: 16 }), insert: fc.oneof(bytes(16), hostileValue.map((v) => mp(v))) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant("annotation" as const), frame: n, id: annotationId, value: bytes(80) }) },
+  fc.record({ op: fc.constantFrom("drop" as const, "duplicate" as const), frame: n }),
+  fc.record({ op: fc.constant("swap" as const), frame: n, other: n }),
+  fc.record({ op: fc.constant("foreign" as const), frame: n, stream: n, other: n }),
+);
+const byteOp: fc.Arbitrary<ByteOp> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ op: fc.constant("flip" as const), at: n, bit: fc.integer({ min: 0, max: 7 }) }) },
+  fc.record({ op: fc.constant("truncate" as const), at: n }),
+  fc.record({ op: fc.constant("extend" as const), data: bytes(64) }),
+  fc.record({ op: fc.constant("insert" as const), at: n, data: bytes(8) }),
+  fc.record({ op: fc.constant("set" as const), at: n, value: fc.integer({ min: 0, max: 255 }) }),
+);
+
+function applyFrameOp(frames: FrameSpec[], op: FrameOp, corpus: readonly FrameSpec[][]): FrameSpec[] {
+  if (frames.length === 0) return frames;
+  const i = op.frame % frames.length;
+  const f = { ...frames[i]! };
+  const out = [...frames];
+  switch (op.op) {
+    case "field":
+      (f as Record<string, unknown>)[op.field] = op.value;
+      break;
+    case "dataLength":
+      f.dataLength = op.value;
+      break;
+    case "annLength":
+      f.annotationsLength = op.value;
+      break;
+    case "checksum":
+      f.checksumDelta = op.delta;
+      break;
+    case "payloadFlip":
+      if (f.payload.length > 0) {
+        f.payload = Buffer.from(f.payload);
+        f.payload[op.at % f.payload.length]! ^= 1 << op.bit;
+      }
+      break;
+    case "payloadSplice": {
+      const at = f.payload.length === 0 ? 0 : op.at % (f.payload.length + 1);
+      f.payload = Buffer.concat([f.payload.subarray(0, at), op.insert, f.payload.subarray(at + op.remove)]);
+      break;
+    }
+    case "annotation":
+      f.annotations = [...f.annotations, [op.id, op.value]];
+      break;
+    case "drop":
+      out.splice(i, 1);
+      return out;
+    case "duplicate":
+      out.splice(i, 0, f);
+      return out;
+    case "swap": {
+      const j = op.other % frames.length;
+      [out[i], out[j]] = [out[j]!, out[i]!];
+      return out;
+    }
+    case "foreign": {
+      const source = corpus[op.stream % corpus.length]!;
+      out.splice(i, 0, source[op.other % source.length]!);
+      return out;
+    }
+  }
+  out[i] = f;
+  return out;
+}
+
+function applyByteOp(data: Buffer, op: ByteOp): Buffer {
+  switch (op.op) {
+    case "flip": {
+      if (data.length === 0) return data;
+      const copy = Buffer.from(data);
+      copy[op.at % copy.length]! ^= 1 << op.bit;
+      return copy;
+    }
+    case "set": {
+      if (data.length === 0) return data;
+      const copy = Buffer.from(data);
+      copy[op.at % copy.length] = op.value;
+      return copy;
+    }
+    case "truncate":
+      return data.subarray(0, op.at % (data.length + 1));
+    case "extend":
+      return Buffer.concat([data, op.data]);
+    case "insert": {
+      const at = op.at % (data.length + 1);
+      return Buffer.concat([data.subarray(0, at), op.data, data.subarray(at)]);
+    }
+  }
+}
+
+/** Mutations of the captured client streams (each a list of frames starting with CONNECT). */
+export function mutatedCase(corpus: readonly FrameSpec[][]): fc.Arbitrary<WireCase> {
+  return fc
+    .record({
+      stream: fc.nat({ max: corpus.length - 1 }),
+      frameOps: fc.array(frameOp, { maxLength: 4 }),
+      byteOps: fc.oneof({ weight: 3, arbitrary: fc.constant([] as ByteOp[]) }, fc.array(byteOp, { minLength: 1, maxLength: 3 })),
+      cutAt: cuts,
+    })
+    .filter(({ frameOps, byteOps }) => frameOps.length + byteOps.length > 0)
+    .map(({ stream, frameOps, byteOps, cutAt }) => {
+      let frames = corpus[stream]!;
+      for (const op of frameOps) frames = applyFrameOp(frames, op, corpus);
+      let data: Buffer = Buffer.concat(frames.map(buildFrame));
+      for (const op of byteOps) data = applyByteOp(data, op);
+      const label = `mutated stream ${stream}: ${[...frameOps, ...byteOps].map((o) => o.op).join(",")}`;
+      return toCase(label, data, cutAt);
+    });
+}
+
+// ---- generated ----
+
+const serializerId = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(JSON_ID, MSGPACK_ID) }, fc.constantFrom(0, 1, 3, 4, 5, 7), u16);
+const flags = fc.oneof(fc.subarray(Object.values(F)).map((bits) => bits.reduce((a, b) => a | b, 0)), u16);
+
+/** Frames with random header fields under valid checksums; some announce huge lengths and stop short. */
+export const randomHeaderCase: fc.Arbitrary<WireCase> = fc
+  .tuple(
+    fc.array(
+      fc.record({
+        type: fc.oneof(fc.integer({ min: 0, max: 7 }), u16),
+        flags,
+        seq: u16,
+        serializerId,
+        annotations: fc.array(annotation, { maxLength: 3 }),
+        payload: fc.oneof(bytes(128), hostileValue.map(mp)),
+        dataLength: fc.option(hugeLength, { freq: 3 }).map((v) => v ?? undefined),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    cuts,
+  )
+  .map(([frames, cutAt]) => toCase(`random headers: ${frames.map((f) => `t${f.type}/s${f.serializerId}${f.dataLength !== undefined ? `/len${f.dataLength}` : ""}`).join(" ")}`, Buffer.concat(frames.map(buildFrame)), cutAt));
+
+/** CONNECT messages with hostile handshake data, flags and serializers, maybe followed by a call. */
+export function handshakeCase(target: TargetShape): fc.Arbitrary<WireCase> {
+  const data = fc.oneof(
+    fc.tuple(hostileValue, fc.oneof(fc.constant<Hostile>(target.objectId), hostileValue)).map(([handshake, object]) => new MpMap([["handshake", handshake], ["object", object]])),
+    fc.tuple(hostileValue, hostileValue).map(([a, b]) => new MpMap([["__proto__", new MpMap([["handshake", a]])], ["object", b]])),
+    hostileValue,
+  );
+  return fc
+    .record({ sid: serializerId, flags, seq: u16, data, annotations: fc.array(annotation, { maxLength: 2 }), thenCall: fc.boolean(), cutAt: cuts })
+    .map(({ sid, flags: fl, seq, data: value, annotations, thenCall, cutAt }) => {
+      const frames = [frame(T.CONNECT, fl, seq, sid, encode(sid, value), annotations)];
+      if (thenCall) frames.push(frame(T.INVOKE, 0, seq + 1, sid, callPayload(sid, target.objectId, target.methods[0]!, [1], new MpMap([]))));
+      return toCase(`handshake s${sid} f${fl}`, Buffer.concat(frames.map(buildFrame)), cutAt);
+    });
+}
+
+/** After a valid handshake: calls with hostile payloads, names, flags and arguments. */
+export function payloadCase(target: TargetShape): fc.Arbitrary<WireCase> {
+  const objectId = fc.oneof({ weight: 4, arbitrary: fc.constant<Hostile>(target.objectId) }, fc.constant<Hostile>("Pyro.Daemon"), hostileValue);
+  const method = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom<Hostile>(...target.methods) },
+    fc.constantFrom<Hostile>("__getattr__", "__setattr__", "<batch>", "get_next_stream_item", "close_stream", "get_metadata", "registered", "_private", "__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "__defineGetter__", "echo.__class__", ""),
+    hostileValue,
+  );
+  const call = fc.record({
+    sid: fc.constantFrom(JSON_ID, MSGPACK_ID),
+    flags: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, flags),
+    objectId,
+    method,
+    args: fc.oneof({ weight: 3, arbitrary: fc.array(hostileValue, { maxLength: 4 }) }, hostileValue),
+    kwargs: fc.oneof(fc.constant<Hostile>(null), fc.constant<Hostile>(new MpMap([])), hostileValue),
+    escapeKeys: fc.boolean(),
+    raw: fc.option(hostileValue, { freq: 5 }),
+  });
+  return fc
+    .record({ connectSid: fc.constantFrom(JSON_ID, MSGPACK_ID), calls: fc.array(call, { minLength: 1, maxLength: 3 }), cutAt: cuts })
+    .map(({ connectSid, calls, cutAt }) => {
+      const frames = [connectFrame(connectSid, target.objectId)];
+      calls.forEach((c, i) => {
+        let payload = c.raw !== null ? encode(c.sid, c.raw) : callPayload(c.sid, c.objectId, c.method, c.args, c.kwargs, c.escapeKeys);
+        // A COMPRESSED flag gets a real zlib payload half of the time, so the call reaches the decoder.
+        if (c.flags & F.COMPRESSED && i % 2 === 0) payload = deflateSync(payload);
+        frames.push(frame(T.INVOKE, c.flags, i + 1, c.sid, payload));
+      });
+      const label = `payload: ${calls.map((c) => `${typeof c.method === "string" ? c.method : "?"}/s${c.sid}/f${c.flags}${c.raw !== null ? "/raw" : ""}`).join(" ")}`;
+      return toCase(label, Buffer.concat(frames.map(buildFrame)), cutAt);
+    });
+}
+
+/** Nesting far deeper than any recursive decoder's stack, as a call argument or handshake. */
+export function deepCase(target: TargetShape): fc.Arbitrary<WireCase> {
+  return fc
+    .record({ sid: fc.constantFrom(JSON_ID, MSGPACK_ID), kind: fc.constantFrom("array" as const, "map" as const, "proto" as const), depth: fc.integer({ min: 1_000, max: 200_000 }), inHandshake: fc.boolean() })
+    .map(({ sid, kind, depth, inHandshake }) => {
+      const deep = deepBytes(sid === JSON_ID ? "json" : "msgpack", kind, depth);
+      const payload =
+        sid === JSON_ID
+          ? Buffer.concat([Buffer.from(inHandshake ? '{"object":"' + target.objectId + '","handshake":' : `{"object":"${target.objectId}","method":"echo","kwargs":{},"params":[`), deep, Buffer.from(inHandshake ? "}" : "]}")])
+          : inHandshake
+            ? Buffer.concat([Buffer.from([0x82]), mp("object"), mp(target.objectId), mp("handshake"), deep])
+            : Buffer.concat([Buffer.from([0x94]), mp(target.objectId), mp("echo"), Buffer.from([0x91]), deep, Buffer.from([0x80])]);
+      const frames = inHandshake ? [frame(T.CONNECT, F.META, 0, sid, payload)] : [connectFrame(sid, target.objectId), frame(T.INVOKE, 0, 1, sid, payload)];
+      return wireCase(`deep ${kind} ×${depth} ${inHandshake ? "handshake" : "argument"} s${sid}`, [Buffer.concat(frames.map(buildFrame))]);
+    });
+}
+
+/**
+ * A zlib bomb: a small compressed payload that inflates to one call carrying `inflated` zero
+ * bytes. Deflated in 1 MiB steps, so building it costs this process little memory.
+ */
+export async function bombCase(target: TargetShape, inflated: number): Promise<WireCase> {
+  const prefix = Buffer.concat([Buffer.from([0x94]), mp(target.objectId), mp("echo"), Buffer.from([0x91, 0xc6]), Buffer.alloc(4)]);
+  prefix.writeUInt32BE(inflated, prefix.length - 4);
+  const deflate = createDeflate({ level: 9 });
+  const output: Buffer[] = [];
+  deflate.on("data", (chunk: Buffer) => output.push(chunk));
+  const done = new Promise((resolve, reject) => deflate.on("end", resolve).on("error", reject));
+  const zeros = Buffer.alloc(2 ** 20);
+  deflate.write(prefix);
+  for (let left = inflated; left > 0; left -= zeros.length) {
+    if (!deflate.write(zeros.subarray(0, Math.min(zeros.length, left)))) await new Promise((resolve) => deflate.once("drain", resolve));
+  }
+  deflate.end(mp(new MpMap([])));
+  await done;
+  const payload = Buffer.concat(output);
+  return wireCase(`zlib bomb ${payload.length} → ${inflated} bytes`, [Buffer.concat([connectFrame(MSGPACK_ID, target.objectId), frame(T.INVOKE, F.COMPRESSED, 1, MSGPACK_ID, payload)].map(buildFrame))]);
+}
+
+/** A PING after a valid handshake (kept in corpora: no proxy sends one by itself). */
+export function pingStream(serializerId: number, objectId: string): FrameSpec[] {
+  return [connectFrame(serializerId, objectId), frame(T.PING, 0, 7, serializerId, Buffer.from("ping"))];
+}

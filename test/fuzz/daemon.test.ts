@@ -1,0 +1,158 @@
+/**
+ * Fuzzing a live daemon in a child process. Cases are fresh TCP connections carrying mutated
+ * captured traffic or generated hostile frames, handshakes and payloads (see cases.ts). Throughout,
+ * the daemon must stay up, answer only with valid frames and hang up when we do, keep its RSS under
+ * a bound, keep its built-in prototypes untouched, and keep serving a well-formed client correctly.
+ *
+ * `FUZZ_CASES` sets the number of cases over all fuzz suites (default 3000); `FUZZ_SEED` replays
+ * a run. `npm run fuzz` runs 100,000.
+ */
+import { expect } from "chai";
+import fc from "fast-check";
+import { Proxy, batch, runBatch, withOptions } from "@pyrots/core";
+import { type TargetDaemon, startTargetDaemon } from "../support/children.js";
+import { type FrameSpec, splitFrames } from "./frames.js";
+import { FUZZ_SEED, SHARES, Tally, Watch, type WireCase, captureClientStreams, fuzzCases, fuzzWire, mb, runWireCase } from "./harness.js";
+import { type TargetShape, bombCase, deepCase, handshakeCase, mutatedCase, payloadCase, pingStream, randomHeaderCase } from "./cases.js";
+
+const TOTAL = Math.ceil(fuzzCases(3000) * SHARES.daemon);
+/** The daemon may grow this much above its starting RSS, no more (generous: GC is lazy). */
+const RSS_HEADROOM = 384 * 2 ** 20;
+
+interface TargetApi {
+  echo(value: unknown): Promise<unknown>;
+  add(a: number, b: number): Promise<number>;
+  count(n: number): AsyncIterable<number>;
+  region: Promise<string>;
+  prototypesClean(): Promise<string[]>;
+  diagnostics(collect?: boolean): Promise<{ rss: number; connections: number; streams: number }>;
+  note(ms: number): Promise<void>;
+}
+
+const SHAPE: TargetShape = { objectId: "target", methods: ["echo", "add", "count", "region", "prototypesClean", "_private", "note"] };
+
+/** A plain value that changes with `i`, to catch stale or mixed-up answers. */
+const sample = (i: number) => ({ i, text: `value ${i}`, list: [i + 1, -(i + 1), (i + 1) / 4], nested: { ok: i % 2 === 0, none: null } });
+
+/** Valid traffic of real proxies (msgpack and json), recorded and split into frames. */
+async function captureCorpus(port: number): Promise<FrameSpec[][]> {
+  const streams = await captureClientStreams(port, async (relayPort) => {
+    for (const serializer of ["msgpack", "json"] as const) {
+      await using p = new Proxy<TargetApi>(`PYRO:target@127.0.0.1:${relayPort}`, { serializer });
+      await p.echo(sample(1));
+      await p.echo(["text", 1.5, null, true, { __class__x: 1 }]);
+      await p.echo(Buffer.from("bytes"));
+      await p.add(2, 3);
+      await p.region;
+      await withOptions(p, { correlationId: "0b6e0d1c-3b59-4f3a-9a8e-3f5a1d4c2b10", annotations: { XTRA: "extra" } }).echo("annotated");
+      for await (const item of p.count(3)) void item;
+      const b = batch(p as never) as unknown as { echo(v: unknown): void; add(a: number, b: number): void };
+      b.echo("in batch");
+      b.add(1, 2);
+      await runBatch(b as never);
+      await p.note(0);
+      await p.prototypesClean();
+    }
+  });
+  return [...streams.map(splitFrames), pingStream(6, "target"), pingStream(2, "target")];
+}
+
+describe("fuzzing a live daemon (child process)", function () {
+  let daemon: TargetDaemon;
+  let checker: TargetApi & AsyncDisposable;
+  let watch: Watch;
+  let corpus: FrameSpec[][];
+  let checkNo = 0;
+  const tally = new Tally();
+
+  before(async function () {
+    this.timeout(60_000);
+    daemon = await startTargetDaemon();
+    corpus = await captureCorpus(daemon.port);
+    checker = new Proxy<TargetApi>(daemon.uri);
+    expect(await checker.prototypesClean()).to.deep.equal([]);
+    watch = new Watch("daemon", () => daemon.rss(), wellFormedClient, daemon.rss() + RSS_HEADROOM);
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    if (watch) process.stdout.write(`      ${watch.summary(daemon.rss())}, seed ${FUZZ_SEED}\n      replies: ${tally}\n`);
+    await checker?.[Symbol.asyncDispose]();
+    await daemon?.stop();
+  });
+
+  /** A long-lived msgpack proxy and a fresh json one must both get right answers. */
+  async function wellFormedClient(): Promise<void> {
+    const i = checkNo++;
+    expect(await checker.echo(sample(i))).to.deep.equal(sample(i));
+    expect(await checker.add(i, 1)).to.equal(i + 1);
+    expect(await checker.prototypesClean(), "the daemon's built-in prototypes").to.deep.equal([]);
+    if (i % 10 === 0) {
+      await using fresh = new Proxy<TargetApi>(daemon.uri, { serializer: "json" });
+      expect(await fresh.echo(sample(i + 0.5))).to.deep.equal(sample(i + 0.5));
+      const items: number[] = [];
+      for await (const item of fresh.count(3)) items.push(item);
+      expect(items).to.deep.equal([0, 1, 2]);
+    }
+  }
+
+  const fuzz = (arbitrary: fc.Arbitrary<WireCase>, share: number) =>
+    fuzzWire(arbitrary, TOTAL * share, daemon.port, watch, tally, () => {
+      expect(daemon.proc.lines.filter((l) => !l.startsWith("URI ")), "unexpected output of the daemon").to.deep.equal([]);
+    });
+
+  it("survives mutations of captured valid traffic", async function () {
+    this.timeout(0);
+    await fuzz(mutatedCase(corpus), 0.4);
+  });
+
+  it("survives random headers with valid checksums, lying and huge lengths", async function () {
+    this.timeout(0);
+    await fuzz(randomHeaderCase, 0.15);
+  });
+
+  it("survives hostile handshakes", async function () {
+    this.timeout(0);
+    await fuzz(handshakeCase(SHAPE), 0.15);
+  });
+
+  it("survives hostile call payloads: random trees, class dicts, __proto__/constructor/prototype keys", async function () {
+    this.timeout(0);
+    await fuzz(payloadCase(SHAPE), 0.25);
+  });
+
+  it("survives nesting deeper than the stack", async function () {
+    this.timeout(0);
+    await fuzz(deepCase(SHAPE), 0.05);
+  });
+
+  it("ends with a daemon that is up, clean and within its memory bound", async function () {
+    this.timeout(30_000);
+    const diag = await checker.diagnostics(true);
+    const stderr = daemon.proc.stderr();
+    process.stdout.write(`      daemon after GC: RSS ${mb(diag.rss)}, ${diag.connections} connections, ${diag.streams} streams; stderr: ${stderr ? JSON.stringify(stderr.slice(0, 300)) : "empty"}\n`);
+    expect(stderr, "the daemon's stderr").not.to.match(/uncaught|unhandled|fatal/i);
+    expect(await checker.prototypesClean()).to.deep.equal([]);
+    expect(daemon.rss()).to.be.below(watch.rssLimit);
+  });
+
+  // A compression bomb costs up to MAX_MESSAGE_SIZE of memory while it inflates (see
+  // docs/security.md); a daemon with a small limit shows the inflation stops there.
+  it("refuses a zlib bomb once it inflates past the message size limit, with memory bounded by that limit", async function () {
+    this.timeout(60_000);
+    const limit = 64 * 2 ** 20;
+    const small = await startTargetDaemon({ maxMessageSize: limit });
+    try {
+      const startRss = small.rss();
+      const bomb = await bombCase(SHAPE, 4 * limit);
+      await runWireCase(small.port, bomb);
+      const rss = small.rss();
+      process.stdout.write(`      ${bomb.label} against a ${mb(limit)} limit: daemon RSS ${mb(startRss)} → ${mb(rss)}\n`);
+      await using client = new Proxy<TargetApi>(small.uri);
+      expect(await client.echo(sample(1))).to.deep.equal(sample(1));
+      expect(rss).to.be.below(startRss + limit + RSS_HEADROOM);
+    } finally {
+      await small.stop();
+    }
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * Hostile payload values and their msgpack and json encodings, written by hand so that they can
+ * hold what no well-behaved encoder emits: `__proto__`/`constructor`/`prototype` keys at any
+ * depth, non-string map keys, Pyro class dicts with wrong shapes, odd ext types, NaN, bigints,
+ * and nesting deeper than any stack.
+ */
+import fc from "fast-check";
+
+/** A msgpack map with entries in order (keys may be anything). */
+export class MpMap {
+  constructor(readonly entries: ReadonlyArray<readonly [Hostile, Hostile]>) {}
+}
+/** A msgpack ext value. */
+export class MpExt {
+  constructor(
+    readonly type: number,
+    readonly data: Buffer,
+  ) {}
+}
+/** A float32 (msgpack `ca`). */
+export class MpF32 {
+  constructor(readonly value: number) {}
+}
+
+/** A value tree a hostile peer can encode. */
+export type Hostile = null | boolean | number | bigint | string | Buffer | MpF32 | MpExt | MpMap | Hostile[];
+
+function head(small: number, limit: number, codes: [number, number, number], length: number): Buffer {
+  if (length < limit) return Buffer.from([small | length]);
+  if (length <= 0xff && codes[0] !== 0) return Buffer.from([codes[0], length]);
+  if (length <= 0xffff) return Buffer.from([codes[1], length >> 8, length & 0xff]);
+  const b = Buffer.alloc(5);
+  b[0] = codes[2];
+  b.writeUInt32BE(length, 1);
+  return b;
+}
+
+function mpInt(n: number | bigint): Buffer {
+  const v = BigInt(n);
+  if (v >= 0n && v < 128n) return Buffer.from([Number(v)]);
+  if (v < 0n && v >= -32n) return Buffer.from([Number(v) & 0xff]);
+  if (v >= 0n && v <= 0xffffffffffffffffn) {
+    const b = Buffer.alloc(9);
+    b[0] = 0xcf;
+    b.writeBigUInt64BE(v, 1);
+    return b;
+  }
+  if (v < 0n && v >= -(2n ** 63n)) {
+    const b = Buffer.alloc(9);
+    b[0] = 0xd3;
+    b.writeBigInt64BE(v, 1);
+    return b;
+  }
+  // Beyond 64 bits: Pyro4's ext 0x31 with the decimal text.
+  return mp(new MpExt(0x31, Buffer.from(v.toString(), "latin1")));
+}
+
+/** Encodes `value` as msgpack. */
+export function mp(value: Hostile): Buffer {
+  if (value === null) return Buffer.from([0xc0]);
+  if (value === true) return Buffer.from([0xc3]);
+  if (value === false) return Buffer.from([0xc2]);
+  if (typeof value === "bigint") return mpInt(value);
+  if (typeof value === "number") {
+    if (Number.isSafeInteger(value)) return mpInt(value);
+    const b = Buffer.alloc(9);
+    b[0] = 0xcb;
+    b.writeDoubleBE(value, 1);
+    return b;
+  }
+  if (typeof value === "string") {
+    const bytes = Buffer.from(value, "utf8");
+    return Buffer.concat([head(0xa0, 32, [0xd9, 0xda, 0xdb], bytes.length), bytes]);
+  }
+  if (Buffer.isBuffer(value)) return Buffer.concat([head(0, 0, [0xc4, 0xc5, 0xc6], value.length), value]);
+  if (value instanceof MpF32) {
+    const b = Buffer.alloc(5);
+    b[0] = 0xca;
+    b.writeFloatBE(value.value, 1);
+    return b;
+  }
+  if (value instanceof MpExt) {
+    const type = value.type & 0xff;
+    const fixed: Record<number, number> = { 1: 0xd4, 2: 0xd5, 4: 0xd6, 8: 0xd7, 16: 0xd8 };
+    const code = fixed[value.data.length];
+    if (code !== undefined) return Buffer.concat([Buffer.from([code, type]), value.data]);
+    const h = head(0, 0, [0xc7, 0xc8, 0xc9], value.data.length);
+    return Buffer.concat([h, Buffer.from([type]), value.data]);
+  }
+  if (value instanceof MpMap) {
+    return Buffer.concat([head(0x80, 16, [0, 0xde, 0xdf], value.entries.length), ...value.entries.flatMap(([k, v]) => [mp(k), mp(v)])]);
+  }
+  return Buffer.concat([head(0x90, 16, [0, 0xdc, 0xdd], value.length), ...value.map(mp)]);
+}
+
+/** JSON text for `value`, with Python's NaN/Infinity and, when `escapeKeys`, keys spelled with `\u` escapes. */
+export function jsonText(value: Hostile, escapeKeys = false): string {
+  if (value === null || typeof value === "boolean") return String(value);
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : value === Infinity ? "Infinity" : value === -Infinity ? "-Infinity" : JSON.stringify(value);
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Buffer.isBuffer(value)) return JSON.stringify({ data: value.toString("base64"), encoding: "base64" });
+  if (value instanceof MpF32) return jsonText(value.value);
+  if (value instanceof MpExt) return "null";
+  if (value instanceof MpMap) {
+    const key = (k: Hostile) => {
+      const text = typeof k === "string" ? k : jsonText(k);
+      return escapeKeys ? `"${[...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")}"` : JSON.stringify(text);
+    };
+    return `{${value.entries.map(([k, v]) => `${key(k)}:${jsonText(v, escapeKeys)}`).join(",")}}`;
+  }
+  return `[${value.map((v) => jsonText(v, escapeKeys)).join(",")}]`;
+}
+
+/** Keys that reach prototypes or Pyro's class machinery when decoded carelessly. */
+export const DANGEROUS_KEYS = ["__proto__", "constructor", "prototype", "__class__", "__exception__", "state", "args", "attributes", "_pyroTraceback", "exception", "toString", "valueOf", "hasOwnProperty", "__defineGetter__", "then", "polluted", "data", "encoding"];
+
+/** Class names a payload may claim: Pyro's own, builtins, and names that must be refused. */
+export const CLASS_NAMES = [
+  "Pyro4.core.URI",
+  "Pyro4.core.Proxy",
+  "Pyro4.core.Daemon",
+  "Pyro4.futures._ExceptionWrapper",
+  "Pyro4.errors.PyroError",
+  "Pyro4.errors.CommunicationError",
+  "Pyro4.errors.SecurityError",
+  "builtins.ValueError",
+  "builtins.StopIteration",
+  "builtins.ZeroDivisionError",
+  "builtins.__proto__",
+  "__main__.Evil",
+  "os.system",
+  "sqlite3.OperationalError",
+  "Pyro5.core.URI",
+  "constructor",
+  "__proto__",
+  "",
+];
+
+const key = fc.oneof({ weight: 3, arbitrary: fc.constantFrom<Hostile>(...DANGEROUS_KEYS) }, fc.string({ maxLength: 12 }), fc.integer(), fc.constant(null), fc.boolean());
+
+const leaf: fc.Arbitrary<Hostile> = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer(),
+  fc.double(),
+  fc.constantFrom(NaN, Infinity, -Infinity, 2 ** 53, -(2 ** 63), 2 ** 64 - 1),
+  fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }),
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom<Hostile>(...DANGEROUS_KEYS, ...CLASS_NAMES),
+  fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)),
+  fc.float().map((f) => new MpF32(f)),
+  fc.tuple(fc.constantFrom(0x30, 0x31, 0x32, 0x33, 0x69, 0x70, 0x73, 0xff, 0x00, 0x01), fc.uint8Array({ maxLength: 20 })).map(([t, d]) => new MpExt(t, Buffer.from(d))),
+);
+
+/** Arbitrary hostile values, nested a few levels, with class dicts and dangerous keys. */
+export const hostileValue: fc.Arbitrary<Hostile> = fc.letrec<{ value: Hostile; map: Hostile; classDict: Hostile }>((tie) => ({
+  value: fc.oneof({ depthSize: "small", withCrossShrink: true }, leaf, fc.array(tie("value"), { maxLength: 5 }), tie("map"), tie("classDict")),
+  map: fc.array(fc.tuple(key, tie("value")), { maxLength: 5 }).map((entries) => new MpMap(entries)),
+  classDict: fc
+    .tuple(
+      fc.constantFrom<Hostile>(...CLASS_NAMES),
+      fc.subarray(["state", "__exception__", "args", "attributes", "exception", "__proto__", "constructor"]),
+      fc.array(tie("value"), { minLength: 7, maxLength: 7 }),
+    )
+    .map(([name, keys, values]) => new MpMap([["__class__", name], ...keys.map((k, i) => [k, values[i]!] as const)])),
+})).value;
+
+/** Deep nesting as raw bytes, cheaper than encoding a tree (up to hundreds of thousands of levels). */
+export function deepBytes(serializer: "msgpack" | "json", kind: "array" | "map" | "proto", depth: number): Buffer {
+  if (serializer === "msgpack") {
+    const unit = kind === "array" ? Buffer.from([0x91]) : Buffer.concat([Buffer.from([0x81]), mp(kind === "proto" ? "__proto__" : "a")]);
+    return Buffer.concat([Buffer.alloc(unit.length * depth, unit), Buffer.from([0xc0])]);
+  }
+  const open = kind === "array" ? "[" : kind === "proto" ? '{"__proto__":' : '{"a":';
+  const close = kind === "array" ? "]" : "}";
+  return Buffer.from(open.repeat(depth) + "null" + close.repeat(depth), "utf8");
+}
