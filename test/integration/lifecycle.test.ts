@@ -131,3 +131,28 @@ async function openSockets(daemon: Daemon): Promise<import("node:net").Socket[]>
   const internals = daemon as unknown as { clients: Set<{ connection: { stream: import("node:net").Socket } }> };
   return [...internals.clients].map((client) => client.connection.stream);
 }
+
+describe("large binary payloads", () => {
+  for (const [label, options] of [
+    ["plain", {}],
+    ["signed with HMAC", { hmacKey: "k" }],
+    ["compressed", { compression: true }],
+  ] as const) {
+    it(`round-trips 1 MiB of bytes (${label})`, async () => {
+      await using daemon = await Daemon.create({ host: "127.0.0.1", ...options });
+      const uri = daemon.register(Echo, "echo");
+      await using echo = new Proxy<{ echo(data: Uint8Array): Uint8Array }>(uri, options);
+      const data = Buffer.alloc(1024 * 1024);
+      for (let i = 0; i < data.length; i += 4096) data[i] = i & 0xff;
+      const back = Buffer.from(await echo.echo(data));
+      expect(back.equals(data)).to.equal(true);
+    });
+  }
+});
+
+@expose
+class Echo {
+  echo(data: Uint8Array): Uint8Array {
+    return data;
+  }
+}

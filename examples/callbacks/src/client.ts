@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { Daemon, Proxy } from "@pyrots/core";
-import { isMain, runMain } from "./cli.js";
+import { isMain, runMain } from "@pyrots/example-support";
 import { WeatherListener } from "./listener.js";
 import type { StationApi } from "./station.js";
 

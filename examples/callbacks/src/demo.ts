@@ -3,7 +3,7 @@
  * daemon) against it, stops. `node examples/callbacks/dist/demo.js` (the smoke test runs this).
  */
 import { runClient } from "./client.js";
-import { runMain } from "./cli.js";
+import { runMain } from "@pyrots/example-support";
 import { startServer } from "./server.js";
 
 runMain(async () => {

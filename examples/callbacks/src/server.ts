@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { Daemon } from "@pyrots/core";
-import { isMain, runMain } from "./cli.js";
+import { isMain, runMain } from "@pyrots/example-support";
 import { STATION_ID, WeatherStation } from "./station.js";
 
 /** Starts a daemon serving a {@link WeatherStation}; returns it with the station's URI. */

@@ -5,7 +5,7 @@
  *     node examples/currency/dist/client.js [URI]     (default PYRONAME:example.currency)
  */
 import { Proxy, bind } from "@pyrots/core";
-import { isMain, runMain, table } from "./cli.js";
+import { isMain, runMain, table } from "@pyrots/example-support";
 import { EXCHANGE_NAME, type ExchangeApi } from "./exchange.js";
 import type { Quote } from "./quotes.js";
 

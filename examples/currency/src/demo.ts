@@ -4,7 +4,7 @@
  * then stops everything it started and exits.
  */
 import { startNameServer } from "@pyrots/nameserver";
-import { runMain, startChild } from "./cli.js";
+import { runMain, startNodeChild } from "@pyrots/example-support";
 import { runClient } from "./client.js";
 import { EXCHANGE_NAME } from "./exchange.js";
 
@@ -15,7 +15,7 @@ runMain(async () => {
   const nsPort = String(ns.uri.port);
   console.log(`name server  ${ns.uri}`);
 
-  const worker = await startChild(new URL("./server.js", import.meta.url), ["--ns-host", "127.0.0.1", "--ns-port", nsPort], /ready: \S+ -> (\S+)/, () => undefined);
+  const worker = await startNodeChild(new URL("./server.js", import.meta.url), ["--ns-host", "127.0.0.1", "--ns-port", nsPort], /ready: \S+ -> (\S+)/, () => undefined);
   try {
     console.log(`worker       ${worker.ready[1]} (child process ${worker.child.pid}, registered as ${EXCHANGE_NAME})`);
     const uri = `PYRONAME:${EXCHANGE_NAME}@127.0.0.1:${nsPort}`;

@@ -8,7 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { Daemon, type NameServerProxy, locateNS } from "@pyrots/core";
-import { isMain, runMain } from "./cli.js";
+import { isMain, runMain } from "@pyrots/example-support";
 import { CurrencyExchange, EXCHANGE_NAME } from "./exchange.js";
 import { QuoteSource } from "./quotes.js";
 

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { Proxy, bind, locateNS } from "@pyrots/core";
-import { isMain, runMain, table } from "./cli.js";
+import { isMain, runMain, table } from "@pyrots/example-support";
 import { type SorterApi, WORKER_PREFIX, ascending, mergeSorted, split } from "./sorter.js";
 
 /** Options of {@link runClient}. */

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { startNameServer } from "@pyrots/nameserver";
-import { type StartedChild, runMain, startChild } from "./cli.js";
+import { type StartedChild, runMain, startNodeChild } from "@pyrots/example-support";
 import { runClient } from "./client.js";
 
 runMain(async () => {
@@ -18,7 +18,7 @@ runMain(async () => {
   try {
     const script = new URL("./worker.js", import.meta.url);
     const starting = Array.from({ length: Number(values.workers) }, (_, i) =>
-      startChild(script, ["--index", String(i + 1), "--ns-host", "127.0.0.1", "--ns-port", nsPort], /ready: (\S+) -> (\S+)/, () => undefined),
+      startNodeChild(script, ["--index", String(i + 1), "--ns-host", "127.0.0.1", "--ns-port", nsPort], /ready: (\S+) -> (\S+)/, () => undefined),
     );
     // Keep every worker that did start, so the finally block stops them even if one failed.
     const settled = await Promise.allSettled(starting);

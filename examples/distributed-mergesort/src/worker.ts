@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { Daemon, locateNS } from "@pyrots/core";
-import { isMain, runMain } from "./cli.js";
+import { isMain, runMain } from "@pyrots/example-support";
 import { Sorter, WORKER_PREFIX, WORKER_TAG } from "./sorter.js";
 
 async function main(): Promise<void> {

@@ -4,7 +4,7 @@
  *     node examples/python-interop/dist/client.js PYRO:example.python.worker@127.0.0.1:PORT
  */
 import { Proxy, RemoteError } from "@pyrots/core";
-import { isMain, runMain } from "./cli.js";
+import { isMain, runMain } from "@pyrots/example-support";
 
 /** The Python worker as TypeScript sees it (method names are the Python ones). */
 export interface PythonWorkerApi {

@@ -9,7 +9,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
-import { runMain, startChild } from "./cli.js";
+import { runMain, startChild } from "@pyrots/example-support";
 import { runClient } from "./client.js";
 import { startServer } from "./server.js";
 

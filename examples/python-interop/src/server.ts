@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { Daemon } from "@pyrots/core";
-import { isMain, runMain } from "./cli.js";
+import { isMain, runMain } from "@pyrots/example-support";
 import { TsWorker, WORKER_ID } from "./worker.js";
 
 /** Starts a daemon on 127.0.0.1 serving a {@link TsWorker}; returns it with the worker's URI. */

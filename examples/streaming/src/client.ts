@@ -4,7 +4,7 @@
  * and shows that the server closed both streams.
  */
 import { Proxy } from "@pyrots/core";
-import { isMain, runMain } from "./cli.js";
+import { isMain, runMain } from "@pyrots/example-support";
 import type { StreamerApi } from "./streamer.js";
 
 /** Iterates the streamer at `uri`, printing with `print`. */

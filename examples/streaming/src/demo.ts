@@ -3,7 +3,7 @@
  * `node examples/streaming/dist/demo.js` (the smoke test runs this).
  */
 import { runClient } from "./client.js";
-import { runMain } from "./cli.js";
+import { runMain } from "@pyrots/example-support";
 import { startServer } from "./server.js";
 
 runMain(async () => {

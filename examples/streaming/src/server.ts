@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { Daemon } from "@pyrots/core";
-import { isMain, runMain } from "./cli.js";
+import { isMain, runMain } from "@pyrots/example-support";
 import { STREAMER_ID, Streamer } from "./streamer.js";
 
 /** Starts a daemon serving a {@link Streamer}; returns it with the streamer's URI. */

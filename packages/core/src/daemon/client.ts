@@ -13,7 +13,7 @@ import { encodeMarshalString } from "../serializers/marshal.js";
 import { exceptionToDict } from "../serializers/classes.js";
 import type { Serializer } from "../serializers/types.js";
 import type { Connection, ConnectionHandler } from "../transport/connection.js";
-import { type FrameFields, payloadOf, rawFrame, valueFrame } from "../transport/outgoing.js";
+import { type Frame, type FrameFields, payloadOf, rawFrame, valueFrame } from "../transport/outgoing.js";
 import { resolveMember } from "../decorators.js";
 import { callWithArguments } from "./arguments.js";
 import { runBatch } from "./batch.js";
@@ -276,7 +276,7 @@ export class ClientConnection implements ConnectionHandler {
       this.replyStream(message, serializer, value);
       return;
     }
-    let frame: Buffer;
+    let frame: Frame;
     const fields = this.resultFields;
     fields.flags = message.flags & Flags.BATCH;
     fields.seq = message.seq;
@@ -301,7 +301,7 @@ export class ClientConnection implements ConnectionHandler {
 
   private fail(message: Message, serializer: Serializer, error: unknown, thenClose: boolean, context: CallContext | undefined): void {
     if (this.connection.closed) return;
-    let frame: Buffer;
+    let frame: Frame;
     // Like Pyro4, exception replies carry no correlation id; user response annotations do go.
     const annotations = context && context.responseAnnotations.size > 0 ? context.responseAnnotations : undefined;
     const fields = { type: MessageType.RESULT, flags: Flags.EXCEPTION, seq: message.seq, annotations, compress: this.daemon.compression, hmacKey: this.daemon.hmacKey };

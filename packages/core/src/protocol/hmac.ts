@@ -11,9 +11,11 @@ import type { Annotations, Message } from "./message.js";
 /** Length of an HMAC-SHA1 digest. */
 export const HMAC_SIZE = 20;
 
-/** The HMAC of a payload and its other annotations. */
-export function computeHmac(key: Uint8Array, data: Uint8Array, annotations: Annotations | undefined): Buffer {
-  const mac = createHmac("sha1", key).update(data);
+/** The HMAC of a payload (one buffer, or its parts in order) and its other annotations. */
+export function computeHmac(key: Uint8Array, data: Uint8Array | readonly Uint8Array[], annotations: Annotations | undefined): Buffer {
+  const mac = createHmac("sha1", key);
+  if (data instanceof Uint8Array) mac.update(data);
+  else for (const part of data) mac.update(part);
   if (annotations && annotations.size > 0) {
     const ids = [...annotations.keys()].filter((id) => id !== Annotation.HMAC).sort();
     for (const id of ids) mac.update(annotations.get(id)!);

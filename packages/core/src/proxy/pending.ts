@@ -3,6 +3,7 @@
  * own executor: this is the client's hot path.
  */
 import { PyroError } from "../errors.js";
+import type { Frame } from "../transport/outgoing.js";
 import { Annotation, Flags } from "../protocol/constants.js";
 import type { Annotations, Message } from "../protocol/message.js";
 import { RemoteStream, type StreamChannel } from "./stream.js";
@@ -10,7 +11,7 @@ import { RemoteStream, type StreamChannel } from "./stream.js";
 /** A call in flight. */
 export class PendingCall {
   /** The encoded frame until it is handed to the connection. */
-  frame: Buffer | undefined;
+  frame: Frame | undefined;
   resolve!: (value: unknown) => void;
   reject!: (error: Error) => void;
   timer: NodeJS.Timeout | undefined;
@@ -24,7 +25,7 @@ export class PendingCall {
 
   constructor(
     readonly seq: number,
-    frame: Buffer,
+    frame: Frame,
     readonly oneway: boolean,
     /** Method name, for error messages. */
     readonly method: string,

@@ -20,6 +20,19 @@ const TWO_32 = 0x100000000;
 const MIN_I64 = -(2n ** 63n);
 const MAX_U64 = 2n ** 64n - 1n;
 
+/** Binary values from this size on can be sent without copying them (see msgpack-parts.ts). */
+export const LARGE_BINARY = 64 * 1024;
+
+/** Set by the walk when it passes a binary value of at least {@link LARGE_BINARY} bytes. */
+let largeBinarySeen = false;
+
+/** Whether the walks since the last call passed a large binary value; resets the flag. */
+export function takeLargeBinarySeen(): boolean {
+  const seen = largeBinarySeen;
+  largeBinarySeen = false;
+  return seen;
+}
+
 /** The value with every part msgpackr must not write itself replaced; `value` itself if none. */
 export function prepareForMsgpack(value: unknown): unknown {
   // Ordered by how often each type occurs; strings fall through untouched.
@@ -92,7 +105,10 @@ function prepareObject(value: object): unknown {
   if (Array.isArray(value)) return prepareArray(value);
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) return prepareRecord(value as Record<string, unknown>, false);
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+    if (value.byteLength >= LARGE_BINARY) largeBinarySeen = true;
+    return value;
+  }
   const autoproxy = (value as AutoproxyTarget)[AUTOPROXY];
   if (autoproxy !== undefined) return autoproxy();
   if (value instanceof Date) return dateValue(value);

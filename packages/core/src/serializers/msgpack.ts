@@ -21,7 +21,8 @@
 import { Packr, RESERVE_START_SPACE, addExtension } from "msgpackr";
 import { SerializeError } from "../errors.js";
 import { asSerializeError, mayContainClassDict, reviveClasses } from "./classes.js";
-import { prepareForMsgpack, RawBytes } from "./msgpack-prepare.js";
+import { prepareForMsgpack, RawBytes, takeLargeBinarySeen } from "./msgpack-prepare.js";
+import { encodeParts } from "./msgpack-parts.js";
 import { checkCall } from "./call.js";
 import type { CallRequest, Serializer } from "./types.js";
 import { Complex, PyDate } from "./values.js";
@@ -144,6 +145,11 @@ function unpack(data: Uint8Array): unknown {
   }
 }
 
+/** The INVOKE tuple; object id and method name are strings, only the arguments need preparing. */
+function prepareCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null): unknown[] {
+  return [object, method, prepareForMsgpack(args), kwargs === null ? null : prepareForMsgpack(kwargs)];
+}
+
 /** Pyro4's msgpack serializer (id 6). */
 export const msgpackSerializer: Serializer = {
   id: 6,
@@ -155,9 +161,26 @@ export const msgpackSerializer: Serializer = {
     return unpack(data);
   },
   encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer {
-    // Object id and method name are strings; only the arguments can need preparing.
     try {
-      return packr.pack([object, method, prepareForMsgpack(args), kwargs === null ? null : prepareForMsgpack(kwargs)], encodeOptions(reserve));
+      return packr.pack(prepareCall(object, method, args, kwargs), encodeOptions(reserve));
+    } catch (error) {
+      throw asSerializeError(error, "cannot serialize with msgpack");
+    }
+  },
+  encodeParts(value: unknown, reserve = 0): Buffer | Buffer[] {
+    try {
+      takeLargeBinarySeen();
+      const prepared = prepareForMsgpack(value);
+      return takeLargeBinarySeen() ? encodeParts(packr, prepared) : packr.pack(prepared, encodeOptions(reserve));
+    } catch (error) {
+      throw asSerializeError(error, "cannot serialize with msgpack");
+    }
+  },
+  encodeCallParts(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer | Buffer[] {
+    try {
+      takeLargeBinarySeen();
+      const call = prepareCall(object, method, args, kwargs);
+      return takeLargeBinarySeen() ? encodeParts(packr, call) : packr.pack(call, encodeOptions(reserve));
     } catch (error) {
       throw asSerializeError(error, "cannot serialize with msgpack");
     }

@@ -28,4 +28,12 @@ export interface Serializer {
   encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve?: number): Buffer;
   /** Decodes an INVOKE payload; throws SerializeError on a malformed one. */
   decodeCall(data: Uint8Array): CallRequest;
+  /**
+   * Optional zero-copy variant of {@link encode}: a value holding large binary values may come
+   * back as parts to be written one after another (the binaries themselves, uncopied), and then
+   * no room is reserved; other values come back as `encode` gives them.
+   */
+  encodeParts?(value: unknown, reserve?: number): Buffer | Buffer[];
+  /** Optional zero-copy variant of {@link encodeCall}, as {@link encodeParts}. */
+  encodeCallParts?(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve?: number): Buffer | Buffer[];
 }

@@ -82,10 +82,17 @@ export class Connection {
   }
 
   /** Queues one encoded frame; frames queued in the same tick leave in one write. */
-  send(frame: Buffer): void {
+  send(frame: Buffer | readonly Buffer[]): void {
     if (this.closedFlag) return;
-    this.queued.push(frame);
-    this.queuedBytes += frame.length;
+    if (Buffer.isBuffer(frame)) {
+      this.queued.push(frame);
+      this.queuedBytes += frame.length;
+    } else {
+      for (const part of frame) {
+        this.queued.push(part);
+        this.queuedBytes += part.length;
+      }
+    }
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       process.nextTick(this.flush);

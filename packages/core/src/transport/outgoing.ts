@@ -1,7 +1,9 @@
 /**
  * Building outgoing frames around a serializer's output. The serializer leaves room at the start
  * of its buffer, and the header and annotations are written into that room: a reply or a call
- * leaves as the very buffer the serializer produced, without copying the payload.
+ * leaves as the very buffer the serializer produced, without copying the payload. A payload with
+ * large binary values may come as parts instead; the frame is then a list of buffers (header
+ * first) that the connection writes with one vectored write, the binaries never copied.
  */
 import { Annotation, Flags, HEADER_SIZE } from "../protocol/constants.js";
 import { HMAC_SIZE, computeHmac } from "../protocol/hmac.js";
@@ -26,12 +28,16 @@ export interface FrameFields {
   hmacKey?: Uint8Array | undefined;
 }
 
+/** A complete frame: one buffer, or several to be written in order. */
+export type Frame = Buffer | Buffer[];
+
 /** Encodes `value` with `serializer` into a complete frame. */
-export function valueFrame(fields: FrameFields, serializer: Serializer, value: unknown): Buffer {
+export function valueFrame(fields: FrameFields, serializer: Serializer, value: unknown): Frame {
   const annLength = annotationsSize(fields.annotations) + (fields.hmacKey ? HMAC_CHUNK : 0);
   const reserve = HEADER_SIZE + annLength;
   if (reserve > MAX_RESERVE) return copyFrame(fields, serializer.id, serializer.encode(value));
-  return finishFrame(fields, serializer.id, serializer.encode(value, reserve), reserve, annLength);
+  const encoded = serializer.encodeParts ? serializer.encodeParts(value, reserve) : serializer.encode(value, reserve);
+  return Array.isArray(encoded) ? partsFrame(fields, serializer.id, encoded) : finishFrame(fields, serializer.id, encoded, reserve, annLength);
 }
 
 /** Encodes an INVOKE payload into a complete frame. */
@@ -42,11 +48,14 @@ export function callFrame(
   method: string,
   args: readonly unknown[],
   kwargs: Record<string, unknown> | null,
-): Buffer {
+): Frame {
   const annLength = annotationsSize(fields.annotations) + (fields.hmacKey ? HMAC_CHUNK : 0);
   const reserve = HEADER_SIZE + annLength;
   if (reserve > MAX_RESERVE) return copyFrame(fields, serializer.id, serializer.encodeCall(object, method, args, kwargs));
-  return finishFrame(fields, serializer.id, serializer.encodeCall(object, method, args, kwargs, reserve), reserve, annLength);
+  const encoded = serializer.encodeCallParts
+    ? serializer.encodeCallParts(object, method, args, kwargs, reserve)
+    : serializer.encodeCall(object, method, args, kwargs, reserve);
+  return Array.isArray(encoded) ? partsFrame(fields, serializer.id, encoded) : finishFrame(fields, serializer.id, encoded, reserve, annLength);
 }
 
 /** A frame around an already encoded payload (handshake failures, pings). */
@@ -54,8 +63,21 @@ export function rawFrame(fields: FrameFields, serializerId: number, data: Uint8A
   return encodeMessage({ type: fields.type, flags: fields.flags, seq: fields.seq, serializerId, annotations: signed(fields, data), data });
 }
 
+/** A frame around a payload in parts: a new header buffer, then the parts as they are. */
+function partsFrame(fields: FrameFields, serializerId: number, parts: Buffer[]): Frame {
+  if (fields.compress) return copyFrame(fields, serializerId, Buffer.concat(parts));
+  let dataLength = 0;
+  for (const part of parts) dataLength += part.length;
+  const annotations = signed(fields, parts);
+  const annLength = annotationsSize(annotations);
+  const head = Buffer.allocUnsafe(HEADER_SIZE + annLength);
+  writeHeader(head, 0, fields.type, fields.flags, fields.seq, dataLength, serializerId, annLength);
+  if (annotations) writeAnnotations(head, HEADER_SIZE, annotations);
+  return [head, ...parts];
+}
+
 /** The annotations to send: the given ones, plus the HMAC when a key is set. */
-function signed(fields: FrameFields, data: Uint8Array): Annotations | undefined {
+function signed(fields: FrameFields, data: Uint8Array | readonly Uint8Array[]): Annotations | undefined {
   if (!fields.hmacKey) return fields.annotations;
   const annotations: Annotations = new Map(fields.annotations);
   annotations.set(Annotation.HMAC, computeHmac(fields.hmacKey, data, fields.annotations));

@@ -1,6 +1,6 @@
 /**
- * Small helpers shared by this example's entry points: "am I the main script", a main runner,
- * and starting a child process that announces itself on stdout.
+ * Small helpers the examples share (they are not part of pyrots): "am I the main script", a main
+ * runner, starting a child process that announces itself on stdout, and text tables.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { realpathSync } from "node:fs";
@@ -59,4 +59,17 @@ export async function startChild(command: string, args: string[], env: Record<st
     await exited;
   };
   return { child, ready: match, stop };
+}
+
+/** {@link startChild} for a Node.js script of an example (`new URL("./server.js", import.meta.url)`). */
+export function startNodeChild(script: URL, args: string[], ready: RegExp, echo: (line: string) => void, timeoutMs?: number): Promise<StartedChild> {
+  return startChild(process.execPath, [realpathSync(script), ...args], {}, ready, echo, timeoutMs);
+}
+
+/** Formats rows as an aligned text table; columns of numbers (with an optional unit) are right-aligned. */
+export function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string[] {
+  const cells = [header, ...rows].map((row) => row.map(String));
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  const numeric = header.map((_, i) => rows.length > 0 && rows.every((row) => /^-?[\d.,]+( \S+)?$/.test(String(row[i]))));
+  return cells.map((row) => row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd());
 }
