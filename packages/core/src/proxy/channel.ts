@@ -104,8 +104,14 @@ export class Channel implements ConnectionHandler {
 
   /** Number of calls sent or queued and not yet answered. */
   get load(): number {
-    return this.inFlight.size + this.waiting.length;
+    return this.inFlight.size + this.waiting.length + this.claims;
   }
+
+  /**
+   * Calls that picked this channel and are about to submit: they count as load, so that callers
+   * choosing a channel in the meantime spread over a pool instead of piling onto one.
+   */
+  claims = 0;
 
   /** Sends a call (or queues it until the daemon is free); its reply settles `call`. */
   submit(call: PendingCall): void {

@@ -47,6 +47,8 @@ export class ProxyCore implements StreamChannel {
   private channels: Channel[] = [];
   private opening: Promise<Channel> | undefined;
   private bound = false;
+  /** Connections being opened to grow a pool. */
+  private openings = 0;
   private seq = 0;
   private readonly dropChannel = (channel: Channel): void => {
     if (log.enabled) log(`connection to ${this.uri} closed`);
@@ -140,13 +142,56 @@ export class ProxyCore implements StreamChannel {
   private async callSlow(method: string, args: unknown[], kwargs: Record<string, unknown> | null, options: CallOptions | undefined): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const channel = this.readyChannel() ?? (await this.connectedChannel());
-        return await this.send(channel, this.uri.object, method, args, kwargs, this.flagsFor(method), options);
+        const channel = await this.acquireChannel();
+        let reply: Promise<unknown>;
+        try {
+          reply = this.send(channel, this.uri.object, method, args, kwargs, this.flagsFor(method), options);
+        } finally {
+          channel.claims--;
+        }
+        return await reply;
       } catch (error) {
         const retriable = error instanceof ConnectionClosedError || error instanceof TimeoutError;
         if (!retriable || attempt >= this.config.maxRetries) throw error;
       }
     }
+  }
+
+  /**
+   * A channel for the next call, claimed (see `Channel.claims`): an idle one, else a new one while
+   * the pool may grow (only for daemons that take one request at a time), else the least busy.
+   */
+  private async acquireChannel(): Promise<Channel> {
+    for (;;) {
+      let channel = this.readyChannel();
+      if (channel === undefined) {
+        const first = this.channels[0];
+        const mayGrow = first !== undefined && !first.multiplex && this.channels.length + this.openings < this.poolSize;
+        if (mayGrow) {
+          this.openings++;
+          try {
+            channel = await this.openChannel();
+          } finally {
+            this.openings--;
+          }
+        } else if (first !== undefined && this.channels.length + this.openings >= this.poolSize) {
+          channel = this.leastLoaded();
+        }
+      }
+      if (channel === undefined) {
+        // Nothing open yet: every caller waits for the same first connection, then chooses again.
+        await this.connectedChannel();
+        continue;
+      }
+      channel.claims++;
+      return channel;
+    }
+  }
+
+  private leastLoaded(): Channel | undefined {
+    let best: Channel | undefined;
+    for (const channel of this.channels) if (!channel.closed && (best === undefined || channel.load < best.load)) best = channel;
+    return best;
   }
 
   /** Header flags for a call of `method`; throws locally for names the remote object lacks. */
