@@ -3,8 +3,9 @@
  * value as `[type name, repr]`; the TS side as {@link kind}.
  *
  * json notes (core's json serializer documents both): integers beyond 2^53 arrive in JS as
- * (rounded) numbers, and bytes travel as serpent's `{"data": base64, "encoding": "base64"}` map,
- * which a Python json peer sees as a plain dict (Pyro4's own json serializer cannot send bytes).
+ * bigint, exactly as with msgpack, and bytes travel as serpent's `{"data": base64, "encoding":
+ * "base64"}` map, which a Python json peer sees as a plain dict (Pyro4's own json serializer
+ * cannot send bytes).
  */
 import type { SerializerName } from "../support/python.js";
 
@@ -38,8 +39,7 @@ export interface PythonValue {
 const big = (text: string): PythonValue => ({
   name: "",
   python: ["int", text],
-  // json: JSON.parse gives the nearest double.
-  ts: { msgpack: `bigint ${text}`, json: `number ${Number(text)}` },
+  ts: { msgpack: `bigint ${text}`, json: `bigint ${text}` },
 });
 const same = (python: Described, ts: string): Omit<PythonValue, "name"> => ({ python, ts: { msgpack: ts, json: ts } });
 
@@ -66,9 +66,9 @@ export const PYTHON_VALUES: PythonValue[] = Object.entries({
   bytes: same(["bytes", "b'\\x00\\x01\\xff'"], "Buffer 0001ff"),
 }).map(([name, v]) => ({ ...v, name }));
 
-/** What a Python value looks like after the trip through JS and back (json rounds big ints). */
+/** What a Python value looks like after the trip through JS and back: the same, with either serializer. */
 export function afterRoundTrip(value: PythonValue, serializer: SerializerName): Described {
-  if (serializer === "json" && value.python[0] === "int") return ["int", String(Number(value.python[1]))];
+  void serializer;
   return value.python;
 }
 

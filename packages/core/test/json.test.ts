@@ -92,3 +92,12 @@ describe("json serializer", () => {
     expect(() => json.encode([cyclic, NaN])).to.throw(SerializeError);
   });
 });
+
+describe("json integers beyond 2^53", () => {
+  it("decodes them exactly, as bigint, and encodes bigint back as integer text", () => {
+    const text = Buffer.from('{"big": 9223372036854775807, "neg": -9223372036854775808, "safe": 9007199254740991, "f": 1.5}');
+    const value = json.decode(text) as Record<string, unknown>;
+    expect(value).to.deep.equal({ big: 9223372036854775807n, neg: -9223372036854775808n, safe: 9007199254740991, f: 1.5 });
+    expect(json.encode(value).toString()).to.equal('{"big":9223372036854775807,"neg":-9223372036854775808,"safe":9007199254740991,"f":1.5}');
+  });
+});

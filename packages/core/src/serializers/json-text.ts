@@ -91,7 +91,10 @@ class Parser {
     const match = NUMBER.exec(this.text);
     if (!match) this.fail("unexpected character");
     this.pos += match[0].length;
-    return Number(match[0]);
+    const number = Number(match[0]);
+    // Integers beyond 2^53 stay exact as bigint (Python's int), as msgpack gives them.
+    if (!Number.isSafeInteger(number) && /^-?\d+$/.test(match[0])) return BigInt(match[0]);
+    return number;
   }
 
   string(): string {

@@ -15,7 +15,7 @@
  * Buffer; class dicts are revived; an own `__proto__` key (JSON.parse makes one) is renamed
  * `__proto_`, the same as msgpackr does, so both serializers give the same value and no payload
  * can reach a prototype. The decode walk runs only when the text contains `__`, `base64` or a
- * `\u` escape (which could spell either). Integers beyond 2^53 lose precision (use msgpack).
+ * `\u` escape (which could spell either). Integers beyond 2^53 become bigint (Python's int).
  */
 import { SerializeError } from "../errors.js";
 import { URI } from "../uri.js";
@@ -157,11 +157,14 @@ function revive(value: unknown): unknown {
   return Object.hasOwn(record, CLASS_KEY) ? dictToClass(record) : record;
 }
 
+const LONG_DIGITS = /\d{16}/;
+
 function fromText(data: Uint8Array): unknown {
   const text = (Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)).toString("utf8");
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // 16 digits in a row may be an integer beyond 2^53, which JSON.parse would round.
+    value = LONG_DIGITS.test(text) ? parsePython(text) : JSON.parse(text);
   } catch (error) {
     try {
       value = parsePython(text);
