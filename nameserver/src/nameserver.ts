@@ -17,6 +17,7 @@
  * `#private`.
  */
 import { type NameServerApi, NamingError, PythonError, URI, expose } from "@pyrots/core";
+import { Script, createContext } from "node:vm";
 import { InvalidRegexError, compilePythonMatch } from "./regex.js";
 import type { NameStorage, Registration } from "./storage/types.js";
 import { MemoryStorage } from "./storage/memory.js";
@@ -150,9 +151,35 @@ function filterByRegex(entries: Map<string, Registration>, regex: string): Map<s
     if (error instanceof InvalidRegexError) throw new NamingError(error.message);
     throw error;
   }
+  const matching = new Set(matchWithTimeLimit(compiled, [...entries.keys()]));
   const result = new Map<string, Registration>();
-  for (const [name, entry] of entries) if (compiled.test(name)) result.set(name, entry);
+  for (const [name, entry] of entries) if (matching.has(name)) result.set(name, entry);
   return result;
+}
+
+/** How long one regex search may run; a pattern that backtracks badly must not stall the server. */
+const REGEX_TIME_LIMIT_MS = 1000;
+const regexContext = createContext({});
+const regexSearch = new Script("names.filter((name) => pattern.test(name))");
+
+/**
+ * The names `pattern` matches, found inside a VM context with a time limit: the event loop runs
+ * every client's calls, so a catastrophic pattern from one client would otherwise stall them all.
+ */
+function matchWithTimeLimit(pattern: RegExp, names: string[]): string[] {
+  regexContext.names = names;
+  regexContext.pattern = pattern;
+  try {
+    return Array.from(regexSearch.runInContext(regexContext, { timeout: REGEX_TIME_LIMIT_MS }) as string[]);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+      throw new NamingError(`invalid regex: matching took longer than ${REGEX_TIME_LIMIT_MS / 1000} s (simplify the pattern)`);
+    }
+    throw error;
+  } finally {
+    regexContext.names = undefined;
+    regexContext.pattern = undefined;
+  }
 }
 
 function listing(entries: Map<string, Registration>, withMetadata: boolean): Plain | WithMetadata {

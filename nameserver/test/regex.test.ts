@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { expect } from "chai";
-import { InvalidRegexError, compilePythonMatch } from "@pyrots/nameserver";
+import { InvalidRegexError, MemoryStorage, NameServer, compilePythonMatch } from "@pyrots/nameserver";
 import { PYTHON } from "./support/python.js";
 
 /** Pattern, name pairs whose outcome must equal Python's `re.match(pattern, name) is not None`. */
@@ -64,5 +64,21 @@ describe("Python regex translation (re.match semantics)", () => {
     expect(compilePythonMatch("a").test("abc")).to.equal(true);
     expect(compilePythonMatch("b").test("abc")).to.equal(false);
     expect(() => compilePythonMatch("a".repeat(1001))).to.throw(InvalidRegexError, /longer than/);
+  });
+});
+
+describe("name server regex searches", () => {
+  it("stop a catastrophically backtracking pattern after a time limit with NamingError, and keep serving", async () => {
+    const ns = new NameServer(new MemoryStorage());
+    ns.register("a".repeat(40) + "!", "PYRO:x@127.0.0.1:1");
+    ns.register("abc", "PYRO:y@127.0.0.1:1");
+    let error: unknown;
+    try {
+      ns.list(null, "(a+)+$");
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).message).to.match(/matching took longer than 1 s/);
+    expect(Object.keys(ns.list(null, "ab"))).to.deep.equal(["abc"]);
   });
 });
