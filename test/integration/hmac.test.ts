@@ -1,19 +1,9 @@
 import { expect } from "chai";
-import { ConnectionClosedError, Daemon, Proxy, PyroError, SecurityError, expose } from "@pyrots/core";
+import { ConnectionClosedError, Daemon, Proxy, PyroError, SecurityError } from "@pyrots/core";
+import { Greeter, type GreeterApi } from "../support/greeter.js";
 import { runProcess, spawnProcess } from "../support/process.js";
 import { PYTHON, pythonEnv, requirePython } from "../support/python.js";
 import { failure } from "../support/outcome.js";
-
-@expose
-class Greeter {
-  hello(name: string): string {
-    return `hello ${name}`;
-  }
-}
-
-interface GreeterApi {
-  hello(name: string): string;
-}
 
 describe("HMAC message signing", () => {
   let daemon: Daemon;

@@ -1,21 +1,11 @@
 import { expect } from "chai";
 import net from "node:net";
-import { Daemon, Proxy, PyroError, SecurityError, expose } from "@pyrots/core";
+import { Daemon, Proxy, PyroError, SecurityError } from "@pyrots/core";
+import { Greeter, type GreeterApi } from "../support/greeter.js";
 import { type TestCertificates, makeCertificates } from "../support/certs.js";
 import { runProcess, spawnProcess } from "../support/process.js";
 import { PYTHON, pythonEnv, requirePython } from "../support/python.js";
 import { failure } from "../support/outcome.js";
-
-@expose
-class Greeter {
-  hello(name: string): string {
-    return `hello ${name}`;
-  }
-}
-
-interface GreeterApi {
-  hello(name: string): string;
-}
 
 describe("TLS", () => {
   let certs: TestCertificates;

@@ -4,8 +4,7 @@
  * per-check observations.
  */
 import { expect } from "chai";
-import { spawnProcess } from "../support/process.js";
-import { PYTHON, PYTHON_SCRIPTS, type PythonDaemon, type SerializerName, pythonEnv, runPythonJson } from "../support/python.js";
+import { type PythonDaemon, type SerializerName, runPythonJson, startPythonDaemon } from "../support/python.js";
 
 /** A Python exception as `features_client.py` reports it. */
 export interface ErrorInfo {
@@ -28,20 +27,8 @@ export function runFeatureClient(location: string, serializer: SerializerName, s
 }
 
 /** Starts `features_server.py` and waits until it has printed its URIs and `ready`. */
-export async function startFeatureDaemon(serializer: SerializerName): Promise<PythonDaemon> {
-  const proc = spawnProcess(PYTHON, [PYTHON_SCRIPTS + "features_server.py"], { env: pythonEnv({ PYRO_SERIALIZER: serializer }) });
-  try {
-    await proc.waitForLine(/^ready$/, 15_000);
-  } catch (error) {
-    await proc.stop();
-    throw error;
-  }
-  const uris: Record<string, string> = {};
-  for (const line of proc.lines) {
-    const match = /^uri: (\S+) (PYRO:\S+)$/.exec(line);
-    if (match) uris[match[1]!] = match[2]!;
-  }
-  return { uris, process: proc, stop: () => proc.stop() };
+export function startFeatureDaemon(serializer: SerializerName): Promise<PythonDaemon> {
+  return startPythonDaemon(serializer, "features_server.py");
 }
 
 /** The value a check returned; fails the test if it raised or did not run. */

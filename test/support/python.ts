@@ -77,7 +77,7 @@ export function pythonEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
-/** A Python Pyro4 daemon started from `test/interop/python/server.py`. */
+/** A Python Pyro4 daemon started from a script in `test/interop/python/`. */
 export interface PythonDaemon {
   /** Object URIs by name, as printed by the server (`uri: NAME PYRO:...`). */
   readonly uris: Readonly<Record<string, string>>;
@@ -85,9 +85,12 @@ export interface PythonDaemon {
   stop(): Promise<void>;
 }
 
-/** Starts `server.py` and waits until it has printed its URIs and `ready`. */
-export async function startPythonDaemon(serializer: SerializerName): Promise<PythonDaemon> {
-  const proc = spawnProcess(PYTHON, [PYTHON_SCRIPTS + "server.py"], { env: pythonEnv({ PYRO_SERIALIZER: serializer }) });
+/**
+ * Starts a daemon script from `test/interop/python/` (default `server.py`) and waits until it has
+ * printed its URIs (`uri: NAME PYRO:...`) and `ready`.
+ */
+export async function startPythonDaemon(serializer: SerializerName, script = "server.py"): Promise<PythonDaemon> {
+  const proc = spawnProcess(PYTHON, [PYTHON_SCRIPTS + script], { env: pythonEnv({ PYRO_SERIALIZER: serializer }) });
   try {
     await proc.waitForLine(/^ready$/, 15_000);
   } catch (error) {
