@@ -74,7 +74,18 @@ async function planServer(impl: ImplId, workload: WorkloadId): Promise<ServerPla
 }
 
 function clientCommand(impl: ImplId, workload: WorkloadId, port: number, timing: Timing): { command: string; args: string[]; env?: NodeJS.ProcessEnv } {
-  const common = ["--workload", workload, "--port", String(port), "--warmup", String(timing.warmupMs), "--window", String(timing.windowMs), "--windows", String(timing.windows)];
+  const common = [
+    "--workload",
+    workload,
+    "--port",
+    String(port),
+    "--warmup",
+    String(timing.warmupMs),
+    "--window",
+    String(timing.windowMs),
+    "--windows",
+    String(timing.windows),
+  ];
   if (impl === "python") return { command: PYTHON, args: [`${PYTHON_DIR}client.py`, ...common], env: { ...process.env, ...PYTHON_ENV } };
   return { command: process.execPath, args: [`${DIST}client.js`, "--impl", impl, ...common] };
 }

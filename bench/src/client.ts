@@ -32,10 +32,13 @@ async function main(): Promise<void> {
   if (!load || !WORKLOAD_IDS.includes(workload) || !values.port) throw new Error("usage: client.js --impl baseline|pyrots --workload a..h --port N");
   const timing = { warmupMs: Number(values.warmup), windowMs: Number(values.window), windows: Number(values.windows) };
   // A client that hangs must not hold up the run: it gives up well after its planned time.
-  setTimeout(() => {
-    console.error("client: out of time");
-    process.exit(3);
-  }, timing.warmupMs + timing.windowMs * timing.windows + 30_000).unref();
+  setTimeout(
+    () => {
+      console.error("client: out of time");
+      process.exit(3);
+    },
+    timing.warmupMs + timing.windowMs * timing.windows + 30_000,
+  ).unref();
 
   const prepared = await prepareJob(workload, await load(), Number(values.port));
   const result = await measure(prepared.job, timing);

@@ -60,7 +60,10 @@ export function parseOptions(argv: string[]): RunOptions {
   });
   const list = <T extends string>(text: string | undefined, allowed: readonly T[], what: string): T[] => {
     if (text === undefined) return [...allowed];
-    const picked = text.split(",").map((s) => s.trim()).filter(Boolean);
+    const picked = text
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const p of picked) if (!allowed.includes(p as T)) throw new UsageError(`unknown ${what} '${p}' (choose from ${allowed.join(", ")})`);
     return allowed.filter((a) => picked.includes(a));
   };

@@ -57,7 +57,9 @@ function main(): void {
     const { hot, idlePercent } = topFunctions(JSON.parse(readFileSync(file, "utf8")) as { nodes: ProfileNode[] }, values.match);
     const shown = hot.slice(0, Number(values.top));
     const inMatch = hot.reduce((sum, h) => sum + h.percent, 0);
-    console.log(`${file}  (idle ${idlePercent.toFixed(1)}%; percentages of busy time${values.match ? `; '${values.match}' total ${inMatch.toFixed(1)}%` : ""})`);
+    console.log(
+      `${file}  (idle ${idlePercent.toFixed(1)}%; percentages of busy time${values.match ? `; '${values.match}' total ${inMatch.toFixed(1)}%` : ""})`,
+    );
     for (const h of shown) console.log(`  ${h.percent.toFixed(1).padStart(5)}%  ${h.name.padEnd(32)} ${h.where}`);
   }
 }

@@ -26,12 +26,18 @@ async function main(argv: string[]): Promise<number> {
   const clientCpu = options.sameCpu || machine.cores < 2 ? "0" : "1";
   const pinning = !pinned ? "unpinned (taskset not available)" : clientCpu === "0" ? "server and client on CPU 0" : "server on CPU 0, client on CPU 1";
   console.error(`pyrots bench: ${machine.cpu}, ${machine.cores} cores, load ${machine.load1}; ${pinning}; workload b always on CPU 0`);
-  console.error(`timing per cell: ${options.timing.warmupMs} ms warm-up, ${options.timing.windows} × ${options.timing.windowMs} ms windows (median)${options.repeat > 1 ? `, median of ${options.repeat} runs` : ""}`);
+  console.error(
+    `timing per cell: ${options.timing.warmupMs} ms warm-up, ${options.timing.windows} × ${options.timing.windowMs} ms windows (median)${options.repeat > 1 ? `, median of ${options.repeat} runs` : ""}`,
+  );
 
   const cells: CellResult[] = [];
   for (const workload of options.workloads) {
     const cpuForClient = workload === "b" ? "0" : clientCpu;
-    const cellOptions: CellOptions = { timing: options.timing, profileDir: options.profileDir, cpus: pinned ? { server: "0", client: cpuForClient } : undefined };
+    const cellOptions: CellOptions = {
+      timing: options.timing,
+      profileDir: options.profileDir,
+      cpus: pinned ? { server: "0", client: cpuForClient } : undefined,
+    };
     const runs = new Map<ImplId, CellResult[]>();
     // Rounds alternate the implementations so that a burst of load elsewhere hits them alike.
     for (let round = 0; round < options.repeat; round++) {
@@ -47,7 +53,9 @@ async function main(argv: string[]): Promise<number> {
   const rows = buildRows(cells, options.workloads);
   const table = formatTable(rows);
   console.log(`\npyrots bench, ${machine.date}`);
-  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, load ${machine.load1} at start; Node ${machine.node}, Python ${machine.python}, Pyro4 ${machine.pyro4} (msgpack)`);
+  console.log(
+    `machine: ${machine.cpu}, ${machine.cores} cores, load ${machine.load1} at start; Node ${machine.node}, Python ${machine.python}, Pyro4 ${machine.pyro4} (msgpack)`,
+  );
   const repeated = options.repeat > 1 ? `; median of ${options.repeat} runs per cell` : "";
   console.log(`${pinning}; ${options.timing.warmupMs} ms warm-up, median of ${options.timing.windows} × ${options.timing.windowMs} ms windows${repeated}\n`);
   console.log(table);

@@ -31,13 +31,21 @@ export function buildRows(cells: readonly CellResult[], workloads: readonly Work
   for (const id of workloads) {
     const info = WORKLOADS[id];
     const inWorkload = cells.filter((c) => c.workload === id);
-    const make = (metric: string, pick: Pick, higherIsBetter: boolean, digits: number, target?: { bound: number; atLeast: boolean }, comparePython = true): Row => {
+    const make = (
+      metric: string,
+      pick: Pick,
+      higherIsBetter: boolean,
+      digits: number,
+      target?: { bound: number; atLeast: boolean },
+      comparePython = true,
+    ): Row => {
       const values = {} as Record<ImplId, number | string>;
       for (const impl of ["baseline", "pyrots", "python"] as const) {
         const cell = inWorkload.find((c) => c.impl === impl);
         values[impl] = !cell ? "-" : cell.skipped ? "n/a" : cell.error ? "FAIL" : (pick(cell) ?? "-");
       }
-      const ratio = (impl: ImplId) => (typeof values[impl] === "number" && typeof values.baseline === "number" && values.baseline > 0 ? (values[impl] as number) / values.baseline : undefined);
+      const ratio = (impl: ImplId) =>
+        typeof values[impl] === "number" && typeof values.baseline === "number" && values.baseline > 0 ? (values[impl] as number) / values.baseline : undefined;
       const row: Row = { workload: id, title: info.title, metric, values, pyrotsRatio: ratio("pyrots"), pythonRatio: ratio("python"), digits };
       if (target) {
         row.target = `${target.atLeast ? "≥" : "≤"} ${target.bound.toFixed(2)}`;
@@ -62,7 +70,8 @@ const HEADINGS = ["workload", "metric", "baseline", "pyrots", "python", "pyrots/
 
 /** The rows as an aligned text table (numbers right-aligned). */
 export function formatTable(rows: readonly Row[]): string {
-  const number = (v: number | string, digits: number) => (typeof v === "number" ? v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : v);
+  const number = (v: number | string, digits: number) =>
+    typeof v === "number" ? v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : v;
   const ratio = (r?: number) => (r === undefined ? "-" : r.toFixed(2));
   const mark = (ok?: boolean) => (ok === undefined ? "" : ok ? "✓" : "✗");
   const body = rows.map((r, i) => [
@@ -79,6 +88,10 @@ export function formatTable(rows: readonly Row[]): string {
   const all = [HEADINGS, ...body];
   const widths = HEADINGS.map((_, col) => Math.max(...all.map((line) => line[col]!.length)));
   const leftAligned = new Set([0, 1, 7]);
-  const render = (line: string[]) => line.map((cell, col) => (leftAligned.has(col) ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join("  ").trimEnd();
+  const render = (line: string[]) =>
+    line
+      .map((cell, col) => (leftAligned.has(col) ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!)))
+      .join("  ")
+      .trimEnd();
   return [render(HEADINGS), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(render)].join("\n");
 }

@@ -49,7 +49,8 @@ export class AutoCleaner implements AsyncDisposable {
   /** Starts checking after one period. Throws RangeError for a period under 3 s. */
   constructor(storage: NameStorage, options: AutoCleanOptions) {
     if (!(options.period > 0)) throw new RangeError("autoclean period must be a positive number of seconds");
-    if (options.period < MIN_AUTOCLEAN_PERIOD && !options.allowShortPeriod) throw new RangeError(`autoclean period cannot be smaller than ${MIN_AUTOCLEAN_PERIOD} seconds`);
+    if (options.period < MIN_AUTOCLEAN_PERIOD && !options.allowShortPeriod)
+      throw new RangeError(`autoclean period cannot be smaller than ${MIN_AUTOCLEAN_PERIOD} seconds`);
     this.#storage = storage;
     this.#period = options.period;
     this.#grace = options.grace ?? 20;

@@ -54,7 +54,12 @@ export function formatValue(value: ConfigRow["value"]): string {
 export function formatTable(rows: readonly ConfigRow[]): string[] {
   const cells = [["item", "environment variable", "option", "value", "source"], ...rows.map((r) => [r.name, r.envName, r.key, formatValue(r.value), r.source])];
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  const lines = cells.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
+  const lines = cells.map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd(),
+  );
   const count = (source: string) => rows.filter((r) => r.source === source).length;
   lines.push("", `${rows.length} items: ${count("default")} default, ${count("environment")} from the environment, ${count("option")} from options`);
   return lines;

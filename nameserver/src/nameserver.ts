@@ -28,7 +28,6 @@ export const NAMESERVER_NAME = "Pyro.NameServer";
 /** The metadata the name server registers itself with (Pyro4's). */
 export const NAMESERVER_METADATA: readonly string[] = Object.freeze(["class:Pyro4.naming.NameServer"]);
 
-
 /** Name → URI text; built without a prototype. */
 type Plain = Record<string, string>;
 /** Name → `[uri text, tags]`; built without a prototype. */
@@ -83,7 +82,13 @@ export class NameServer implements NameServerApi {
    * (Python `re.match`: anchored at the start only), all of some tags, any of some tags.
    */
   list(prefix?: string | null, regex?: string | null, metadata_all?: Tags, metadata_any?: Tags, return_metadata?: false | null): Plain;
-  list(prefix: string | null = null, regex: string | null = null, metadata_all: Tags = null, metadata_any: Tags = null, return_metadata: boolean | null = false): Plain | WithMetadata {
+  list(
+    prefix: string | null = null,
+    regex: string | null = null,
+    metadata_all: Tags = null,
+    metadata_any: Tags = null,
+    return_metadata: boolean | null = false,
+  ): Plain | WithMetadata {
     const given = [prefix, regex, metadata_all, metadata_any].filter((f) => f != null).length;
     if (given > 1) throw new PythonError("builtins.ValueError", "you can only filter on one thing at a time");
     return listing(this.#select(prefix, regex, metadata_all, metadata_any), Boolean(return_metadata));
@@ -208,6 +213,7 @@ function tagsOf(value: unknown, what: string): string[] | undefined {
   if (typeof value === "string") throw new PythonError("builtins.TypeError", `${what} should not be a str, but another iterable (set, list, etc)`);
   if (!Array.isArray(value) && !(value instanceof Set)) throw new PythonError("builtins.TypeError", `${what} must be a list or set of str`);
   const tags = [...(value as Iterable<unknown>)];
-  for (const tag of tags) if (typeof tag !== "string") throw new PythonError("builtins.TypeError", `${what} must contain only str, got ${tag === null ? "None" : typeof tag}`);
+  for (const tag of tags)
+    if (typeof tag !== "string") throw new PythonError("builtins.TypeError", `${what} must contain only str, got ${tag === null ? "None" : typeof tag}`);
   return [...new Set(tags as string[])];
 }

@@ -53,7 +53,9 @@ type Entries = Record<string, [string, string[]]>;
 export function checkNscCommand(command: string, args: readonly string[]): void {
   const arity = Object.hasOwn(ARITY, command) ? ARITY[command] : undefined;
   if (arity === undefined) {
-    throw new UsageError(command ? `unknown command "${command}" (commands: ${NSC_COMMANDS.join(", ")})` : `missing command (commands: ${NSC_COMMANDS.join(", ")})`);
+    throw new UsageError(
+      command ? `unknown command "${command}" (commands: ${NSC_COMMANDS.join(", ")})` : `missing command (commands: ${NSC_COMMANDS.join(", ")})`,
+    );
   }
   if (args.length < arity[0] || args.length > arity[1]) throw new UsageError(`${command} requires ${arity[2]}`);
 }
@@ -67,13 +69,21 @@ export async function runNscCommand(ns: object, command: string, args: readonly 
       await call("ping", []);
       return ctx.say("Name server ping ok.");
     case "list":
-      return printList(ctx, (await call("list", [], { prefix: args[0] ?? null, return_metadata: true })) as Entries, args[0] === undefined ? "" : `prefix '${args[0]}'`);
+      return printList(
+        ctx,
+        (await call("list", [], { prefix: args[0] ?? null, return_metadata: true })) as Entries,
+        args[0] === undefined ? "" : `prefix '${args[0]}'`,
+      );
     case "listmatching":
       return printList(ctx, (await call("list", [], { regex: args[0], return_metadata: true })) as Entries, `regex '${args[0]}'`);
     case "listmeta_all":
     case "listmeta_any": {
       const key = command === "listmeta_all" ? "metadata_all" : "metadata_any";
-      return printList(ctx, (await call("list", [], { [key]: [...new Set(args)], return_metadata: true })) as Entries, `metadata ${command.slice(9)} of ${args.join(", ")}`);
+      return printList(
+        ctx,
+        (await call("list", [], { [key]: [...new Set(args)], return_metadata: true })) as Entries,
+        `metadata ${command.slice(9)} of ${args.join(", ")}`,
+      );
     }
     case "yplookup_all":
     case "yplookup_any": {

@@ -107,7 +107,8 @@ class Translator {
         else if (flag === "s") this.#dotAll = true;
         else if (flag === "m") this.#multiline = true;
         else if (flag === "a") this.#ascii = true;
-        else if (flag === "u") continue; // already the default for str patterns
+        else if (flag === "u")
+          continue; // already the default for str patterns
         else if (flag === "x" || flag === "L") this.#fail(`the (?${flag}) flag is not supported`);
         else this.#fail(`unknown flag '${flag}'`);
       }

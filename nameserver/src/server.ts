@@ -88,7 +88,25 @@ export interface RunningNameServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-const OWN_OPTIONS = new Set(["host", "port", "unixSocket", "storage", "autoclean", "autocleanGrace", "allowShortAutoclean", "nathost", "natport", "broadcast", "bcHost", "bcPort", "mdns", "env", "tls", "sendTracebacks", "validateHandshake"]);
+const OWN_OPTIONS = new Set([
+  "host",
+  "port",
+  "unixSocket",
+  "storage",
+  "autoclean",
+  "autocleanGrace",
+  "allowShortAutoclean",
+  "nathost",
+  "natport",
+  "broadcast",
+  "bcHost",
+  "bcPort",
+  "mdns",
+  "env",
+  "tls",
+  "sendTracebacks",
+  "validateHandshake",
+]);
 
 /** Starts a name server and registers it under its own name. */
 export async function startNameServer(options: NameServerOptions = {}): Promise<RunningNameServer> {
@@ -124,9 +142,16 @@ export async function startNameServer(options: NameServerOptions = {}): Promise<
     const uri = externalUri(daemon, internalUri, natHost);
     nameserver.register(NAMESERVER_NAME, uri, false, NAMESERVER_METADATA);
 
-    const autocleaner = autoclean > 0
-      ? new AutoCleaner(storage, { period: autoclean, grace: options.autocleanGrace, allowShortPeriod: options.allowShortAutoclean, connectTimeout: config.commTimeout || 5, protect: [NAMESERVER_NAME, "Pyro.Daemon"] })
-      : undefined;
+    const autocleaner =
+      autoclean > 0
+        ? new AutoCleaner(storage, {
+            period: autoclean,
+            grace: options.autocleanGrace,
+            allowShortPeriod: options.allowShortAutoclean,
+            connectTimeout: config.commTimeout || 5,
+            protect: [NAMESERVER_NAME, "Pyro.Daemon"],
+          })
+        : undefined;
     if (autocleaner) cleanups.push(() => autocleaner.close());
 
     const bcHost = options.bcHost ?? config.nsBcHost ?? undefined;

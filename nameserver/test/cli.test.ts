@@ -46,8 +46,12 @@ describe("pyro-ns and pyro-nsc", function () {
     const all = await nsc("list");
     expect(all.stdout).to.include(`Pyro.NameServer --> ${uri}`);
     expect(all.stdout).to.include("metadata: class:Pyro4.naming.NameServer");
-    expect((await nsc("listmatching", "cli\\.l")).stdout).to.match(/cli\.longer\.name/).and.not.match(/cli\.one/);
-    expect((await nsc("listmeta_all", "red", "round")).stdout).to.match(/cli\.one/).and.not.match(/longer/);
+    expect((await nsc("listmatching", "cli\\.l")).stdout)
+      .to.match(/cli\.longer\.name/)
+      .and.not.match(/cli\.one/);
+    expect((await nsc("listmeta_all", "red", "round")).stdout)
+      .to.match(/cli\.one/)
+      .and.not.match(/longer/);
     expect((await nsc("listmeta_any", "round", "nothing")).stdout).to.match(/\(1 name\)/);
     expect((await nsc("yplookup_all", "red")).stdout).to.match(/cli\.one +--> PYRO:one/);
     expect((await nsc("yplookup_any", "nothing")).stdout).to.match(/\(0 names\)/);
@@ -171,7 +175,16 @@ describe("pyro-ns processes", function () {
   });
 
   it("refuses bad options with exit code 2", async () => {
-    for (const args of [["--autoclean", "1"], ["--autoclean", "x"], ["-s", "dbm:x"], ["-s", "sql:"], ["-p", "70000"], ["--bcport", "-1"], ["--mdns", "--no-mdns"], ["--what"]]) {
+    for (const args of [
+      ["--autoclean", "1"],
+      ["--autoclean", "x"],
+      ["-s", "dbm:x"],
+      ["-s", "sql:"],
+      ["-p", "70000"],
+      ["--bcport", "-1"],
+      ["--mdns", "--no-mdns"],
+      ["--what"],
+    ]) {
       const result = await runBin("ns", args);
       expect(result.code, args.join(" ")).to.equal(2);
       expect(result.stderr, args.join(" ")).to.match(/^pyro-ns: /);

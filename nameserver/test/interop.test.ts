@@ -86,7 +86,9 @@ describeInterop("interop: Python Pyro4 against pyro-ns", function () {
     it(`python3 -m Pyro4.nsc commands (${serializer})`, async () => {
       expect((await pyNsc(serializer, "ping")).stdout).to.equal("Name server ping ok.\n");
       expect((await pyNsc(serializer, "register", "nsc.one", "PYRO:one@127.0.0.1:1")).stdout).to.equal("Registered nsc.one\n");
-      expect((await pyNsc(serializer, "register", "nsc.one", "PYRO:one@127.0.0.1:1")).stdout).to.match(/Error: NamingError - name already registered: nsc\.one/);
+      expect((await pyNsc(serializer, "register", "nsc.one", "PYRO:one@127.0.0.1:1")).stdout).to.match(
+        /Error: NamingError - name already registered: nsc\.one/,
+      );
       expect((await pyNsc(serializer, "setmeta", "nsc.one", "blue")).stdout).to.equal("Metadata updated\n");
       expect((await pyNsc(serializer, "lookup", "nsc.one")).stdout).to.equal("PYRO:one@127.0.0.1:1\nmetadata: ['blue']\n");
       const listed = (await pyNsc(serializer, "list", "nsc.")).stdout;
@@ -108,7 +110,8 @@ describeInterop("interop: Python Pyro4 against pyro-ns", function () {
   it("Python's SqlStorage reads the file pyro-ns writes", async () => {
     await runBin("nsc", ["-n", "127.0.0.1", "-p", String(port), "register", "file.check", "PYRO:f@127.0.0.1:9"]);
     await runBin("nsc", ["-n", "127.0.0.1", "-p", String(port), "setmeta", "file.check", "m1", "m2"]);
-    const script = "import sys,json\nfrom Pyro4.naming_storage import SqlStorage\ns=SqlStorage(sys.argv[1])\nu,m=s['file.check']\nprint(json.dumps([u,sorted(m),len(s)]))";
+    const script =
+      "import sys,json\nfrom Pyro4.naming_storage import SqlStorage\ns=SqlStorage(sys.argv[1])\nu,m=s['file.check']\nprint(json.dumps([u,sorted(m),len(s)]))";
     const result = await run(PYTHON, ["-c", script, join(dir.path, "ns.sqlite")], { env: pythonEnv() });
     expect(result.code, result.stderr).to.equal(0);
     const [uri, tags, count] = JSON.parse(result.stdout);

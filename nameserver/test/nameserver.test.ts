@@ -53,7 +53,7 @@ for (const serializer of SERIALIZERS) {
       });
 
       it("registered itself with Pyro4's class metadata", async () => {
-        const [uri, tags] = await kw("lookup", ["Pyro.NameServer"], { return_metadata: true }) as [URI, string[]];
+        const [uri, tags] = (await kw("lookup", ["Pyro.NameServer"], { return_metadata: true })) as [URI, string[]];
         expect(uri).to.be.instanceOf(URI);
         expect(uri.equals(ns.uri)).to.equal(true);
         expect(tags).to.deep.equal(["class:Pyro4.naming.NameServer"]);
@@ -65,7 +65,9 @@ for (const serializer of SERIALIZERS) {
         const uri = await proxy.lookup("my.obj");
         expect(uri).to.be.instanceOf(URI);
         expect(String(uri)).to.equal("PYRO:calc@127.0.0.1:1234");
-        expect(await kw("lookup", ["my.other"], { return_metadata: true })).to.satisfy(([u, tags]: [URI, string[]]) => String(u) === "PYRO:x@[::1]:5" && tags.join() === "a,b");
+        expect(await kw("lookup", ["my.other"], { return_metadata: true })).to.satisfy(
+          ([u, tags]: [URI, string[]]) => String(u) === "PYRO:x@[::1]:5" && tags.join() === "a,b",
+        );
         expect(await kw("lookup", ["my.obj"], { return_metadata: true })).to.satisfy(([, tags]: [URI, string[]]) => tags.length === 0);
         expect(await proxy.count()).to.equal(3);
       });

@@ -5,16 +5,67 @@ import { PYTHON } from "./support/python.js";
 
 /** Pattern, name pairs whose outcome must equal Python's `re.match(pattern, name) is not None`. */
 const CASES: [string, string][] = [
-  ["my\\.", "my.obj"], ["obj", "my.obj"], ["my", "my"], ["m.", "m\n"], ["m$", "m\n"], ["m$", "m\r"],
-  ["m\\Z", "m\n"], ["\\Aa", "a"], ["(?i)ABC", "abc"], ["(?s)a.b", "a\nb"], ["a.b", "a\nb"], ["a.b", "a\rb"],
-  ["(?m)a$\\nb", "a\nb"], ["(?P<x>a)(?P=x)", "aa"], ["(?P<x>a)(?P=x)", "ab"], ["(a)\\1", "aa"],
-  ["a{,2}b", "aab"], ["a{,2}b", "aaab"], ["a{2}", "aa"], ["a{", "a{"], ["{x}", "{x}"], ["a}", "a}"], ["]", "]"],
-  ["[]a]", "]"], ["[^]a]", "b"], ["[a-c]+$", "abc"], ["[\\w.]+$", "é.ü_1"], ["\\w+$", "naïve"], ["\\d", "٣"],
-  ["\\bfoo\\b", "foo bar"], ["a\\Bb", "ab"], ["é\\b", "éa"], ["\\x41", "A"], ["\\u00e9", "é"], ["\\U0001F600", "😀"],
-  ["\\0", "\0"], ["\\101", "A"], ["a\\-b", "a-b"], ["a\\#b", "a#b"], ["[\\-a]", "-"], ["\\t", "\t"], ["\\a", "\x07"],
-  ["(?#comment)x", "x"], ["(?:ab)+$", "abab"], ["a(?=b)", "ab"], ["a(?!b)", "ab"], ["(?<=a)b", "ab"], ["a*?b", "aab"],
-  ["test\\.echoserver", "test.echoserver"], [".*", ""], ["Pyro\\.", "Pyro.NameServer"], ["[[]", "["], ["a|b", "b"],
-  ["\\s+$", " \t"], ["(?a)\\w+$", "naïve"], ["(?a)[\\W]", "é"], ["(?a)é\\b", "éa"], ["\\S", " "], ["\\W", "."], ["\\D", "a"], ["(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)\\10", "abcdefghijj"],
+  ["my\\.", "my.obj"],
+  ["obj", "my.obj"],
+  ["my", "my"],
+  ["m.", "m\n"],
+  ["m$", "m\n"],
+  ["m$", "m\r"],
+  ["m\\Z", "m\n"],
+  ["\\Aa", "a"],
+  ["(?i)ABC", "abc"],
+  ["(?s)a.b", "a\nb"],
+  ["a.b", "a\nb"],
+  ["a.b", "a\rb"],
+  ["(?m)a$\\nb", "a\nb"],
+  ["(?P<x>a)(?P=x)", "aa"],
+  ["(?P<x>a)(?P=x)", "ab"],
+  ["(a)\\1", "aa"],
+  ["a{,2}b", "aab"],
+  ["a{,2}b", "aaab"],
+  ["a{2}", "aa"],
+  ["a{", "a{"],
+  ["{x}", "{x}"],
+  ["a}", "a}"],
+  ["]", "]"],
+  ["[]a]", "]"],
+  ["[^]a]", "b"],
+  ["[a-c]+$", "abc"],
+  ["[\\w.]+$", "é.ü_1"],
+  ["\\w+$", "naïve"],
+  ["\\d", "٣"],
+  ["\\bfoo\\b", "foo bar"],
+  ["a\\Bb", "ab"],
+  ["é\\b", "éa"],
+  ["\\x41", "A"],
+  ["\\u00e9", "é"],
+  ["\\U0001F600", "😀"],
+  ["\\0", "\0"],
+  ["\\101", "A"],
+  ["a\\-b", "a-b"],
+  ["a\\#b", "a#b"],
+  ["[\\-a]", "-"],
+  ["\\t", "\t"],
+  ["\\a", "\x07"],
+  ["(?#comment)x", "x"],
+  ["(?:ab)+$", "abab"],
+  ["a(?=b)", "ab"],
+  ["a(?!b)", "ab"],
+  ["(?<=a)b", "ab"],
+  ["a*?b", "aab"],
+  ["test\\.echoserver", "test.echoserver"],
+  [".*", ""],
+  ["Pyro\\.", "Pyro.NameServer"],
+  ["[[]", "["],
+  ["a|b", "b"],
+  ["\\s+$", " \t"],
+  ["(?a)\\w+$", "naïve"],
+  ["(?a)[\\W]", "é"],
+  ["(?a)é\\b", "éa"],
+  ["\\S", " "],
+  ["\\W", "."],
+  ["\\D", "a"],
+  ["(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)\\10", "abcdefghijj"],
 ];
 
 /** Patterns Python rejects; ours must reject them too. */
@@ -27,7 +78,8 @@ describe("Python regex translation (re.match semantics)", () => {
   let python: { match?: boolean; error?: string }[] | undefined;
 
   before(() => {
-    const script = "import json,re,sys\nout=[]\nfor p,n in json.load(sys.stdin):\n  try: out.append({'match': re.match(p,n) is not None})\n  except re.error as e: out.append({'error': str(e)})\nprint(json.dumps(out))";
+    const script =
+      "import json,re,sys\nout=[]\nfor p,n in json.load(sys.stdin):\n  try: out.append({'match': re.match(p,n) is not None})\n  except re.error as e: out.append({'error': str(e)})\nprint(json.dumps(out))";
     const pairs = [...CASES, ...PYTHON_INVALID.map((p) => [p, ""])];
     const result = spawnSync(PYTHON, ["-c", script], { input: JSON.stringify(pairs), encoding: "utf8", timeout: 15_000 });
     if (result.status === 0) python = JSON.parse(result.stdout);
@@ -44,7 +96,8 @@ describe("Python regex translation (re.match semantics)", () => {
         ours = `error: ${(error as Error).message}`;
       }
       const theirs = python?.[i];
-      if (theirs !== undefined && ours !== theirs.match) wrong.push(`${JSON.stringify(pattern)} on ${JSON.stringify(name)}: ours ${ours}, Python ${JSON.stringify(theirs)}`);
+      if (theirs !== undefined && ours !== theirs.match)
+        wrong.push(`${JSON.stringify(pattern)} on ${JSON.stringify(name)}: ours ${ours}, Python ${JSON.stringify(theirs)}`);
     });
     expect(wrong).to.deep.equal([]);
   });

@@ -33,7 +33,9 @@ describe("startNameServer", () => {
     expect(ns.broadcast).to.equal(undefined);
     expect(ns.broadcastSkipped).to.equal("disabled");
     expect(ns.mdnsSkipped).to.equal("disabled");
-    expect(ns.nameserver.lookup("Pyro.NameServer", true)).to.satisfy(([u, tags]: [URI, string[]]) => u.equals(ns.uri) && tags[0] === "class:Pyro4.naming.NameServer");
+    expect(ns.nameserver.lookup("Pyro.NameServer", true)).to.satisfy(
+      ([u, tags]: [URI, string[]]) => u.equals(ns.uri) && tags[0] === "class:Pyro4.naming.NameServer",
+    );
     await ns.close();
     await ns.close();
     await ns.stopped;

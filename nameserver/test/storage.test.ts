@@ -112,7 +112,9 @@ describe("sql storage through the name server", () => {
       try {
         await Promise.all(
           proxies.flatMap((proxy, c) =>
-            Array.from({ length: perClient }, (_, i) => callWithKwargs(proxy, "register", [`busy.${c}.${i}`, `PYRO:o${c}_${i}@127.0.0.1:${1000 + i}`], { safe: true, metadata: [`client${c}`] })),
+            Array.from({ length: perClient }, (_, i) =>
+              callWithKwargs(proxy, "register", [`busy.${c}.${i}`, `PYRO:o${c}_${i}@127.0.0.1:${1000 + i}`], { safe: true, metadata: [`client${c}`] }),
+            ),
           ),
         );
         expect(await callWithKwargs(proxies[0]!, "count", [], {})).to.equal(clients * perClient + 1);

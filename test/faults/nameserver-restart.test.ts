@@ -15,7 +15,9 @@ const NS_BIN = fileURLToPath(new URL("../../../nameserver/dist/bin/ns.js", impor
 const NAMES = 400;
 
 async function startNs(db: string, port: number): Promise<{ proc: Spawned; uri: string; lines: readonly string[] }> {
-  const proc = spawnProcess(process.execPath, [NS_BIN, "-n", "127.0.0.1", "-p", String(port), "-s", `sql:${db}`, "-x", "--no-mdns"], { env: { ...process.env } });
+  const proc = spawnProcess(process.execPath, [NS_BIN, "-n", "127.0.0.1", "-p", String(port), "-s", `sql:${db}`, "-x", "--no-mdns"], {
+    env: { ...process.env },
+  });
   const [, uri] = (await proc.waitForLine(/^URI = (\S+)$/, 20_000)) as unknown as [string, string];
   return { proc, uri, lines: proc.lines };
 }

@@ -64,7 +64,9 @@ describe("faults: shutdown under load", () => {
       const line = daemon.proc.lines.find((l) => l.startsWith("COUNTS "));
       expect(line, "the daemon reports its counts").to.be.a("string");
       const counts = JSON.parse(line!.slice(7)) as Counts;
-      process.stdout.write(`      ${answered} calls answered (${busyBefore} before shutdown), ${failed} refused or cut, ${onewaysSent} oneways sent; daemon: ${JSON.stringify(counts)}\n`);
+      process.stdout.write(
+        `      ${answered} calls answered (${busyBefore} before shutdown), ${failed} refused or cut, ${onewaysSent} oneways sent; daemon: ${JSON.stringify(counts)}\n`,
+      );
       expect(busyBefore, "load was running").to.be.above(100);
       expect(counts.callsFinished, "every call the daemon started, it finished").to.equal(counts.callsStarted);
       expect(answered, "every call the daemon finished was answered").to.equal(counts.callsFinished);

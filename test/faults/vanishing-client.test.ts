@@ -55,10 +55,17 @@ describe("faults: a client that vanishes", () => {
       try {
         await client.waitForLine(/^READY$/, 15_000);
         const busy = await observer.diagnostics();
-        expect({ connections: busy.connections, sessions: busy.sessions, streams: busy.streams }).to.deep.equal({ connections: 2, sessions: 2, streams: mode === "stream" ? 1 : 0 });
+        expect({ connections: busy.connections, sessions: busy.sessions, streams: busy.streams }).to.deep.equal({
+          connections: 2,
+          sessions: 2,
+          streams: mode === "stream" ? 1 : 0,
+        });
         process.kill(client.pid, "SIGKILL");
         await client.exited;
-        const after = await until((d) => d.connections === 1 && d.sessions === 1 && d.streams === 0 && d.liveSessions === 1, "the vanished client's resources to be freed");
+        const after = await until(
+          (d) => d.connections === 1 && d.sessions === 1 && d.streams === 0 && d.liveSessions === 1,
+          "the vanished client's resources to be freed",
+        );
         if (mode === "stream") expect(after.counts.streamsFinished, "the generator's finally block ran").to.equal(base.counts.streamsFinished + 1);
       } finally {
         await client.stop();

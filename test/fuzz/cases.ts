@@ -31,7 +31,10 @@ export interface TargetShape {
 
 const u16 = fc.integer({ min: 0, max: 0xffff });
 const bytes = (maxLength: number) => fc.uint8Array({ maxLength }).map((a) => Buffer.from(a));
-const annotationId = fc.oneof(fc.constantFrom("CORR", "HMAC", "STRM", "BLBI", "MPLX", "XTRA", "\0\0\0\0").map((s) => Buffer.from(s, "latin1")), bytes(4).map((b) => Buffer.concat([b, Buffer.alloc(4)]).subarray(0, 4)));
+const annotationId = fc.oneof(
+  fc.constantFrom("CORR", "HMAC", "STRM", "BLBI", "MPLX", "XTRA", "\0\0\0\0").map((s) => Buffer.from(s, "latin1")),
+  bytes(4).map((b) => Buffer.concat([b, Buffer.alloc(4)]).subarray(0, 4)),
+);
 const annotation = fc.tuple(annotationId, bytes(64)).map(([id, value]) => [id, value] as const);
 /** Data lengths that cost a careless reader dearly: near the 1 GiB limit and the int32 maximum. */
 const hugeLength = fc.constantFrom(2 ** 31 - 1, 2 ** 30, 2 ** 30 + 1, 2 ** 30 - 24, 999_999_999, 2 ** 29, -1, -(2 ** 31), 65_536);
@@ -48,12 +51,35 @@ function encode(serializerId: number, value: Hostile): Buffer {
 /** A call payload as Pyro4 lays it out for msgpack (array) or json (object). */
 function callPayload(serializerId: number, objectId: Hostile, method: Hostile, args: Hostile, kwargs: Hostile, escapeKeys = false): Buffer {
   if (serializerId !== JSON_ID) return mp([objectId, method, args, kwargs]);
-  return Buffer.from(jsonText(new MpMap([["object", objectId], ["method", method], ["params", args], ["kwargs", kwargs]]), escapeKeys), "utf8");
+  return Buffer.from(
+    jsonText(
+      new MpMap([
+        ["object", objectId],
+        ["method", method],
+        ["params", args],
+        ["kwargs", kwargs],
+      ]),
+      escapeKeys,
+    ),
+    "utf8",
+  );
 }
 
 /** A valid CONNECT for `objectId`. */
 export function connectFrame(serializerId: number, objectId: string, seq = 0): FrameSpec {
-  return frame(T.CONNECT, F.META, seq, serializerId, encode(serializerId, new MpMap([["handshake", "hello"], ["object", objectId]])));
+  return frame(
+    T.CONNECT,
+    F.META,
+    seq,
+    serializerId,
+    encode(
+      serializerId,
+      new MpMap([
+        ["handshake", "hello"],
+        ["object", objectId],
+      ]),
+    ),
+  );
 }
 
 /** Random cut points: the case's bytes in 1 to 4 writes. */
@@ -97,16 +123,41 @@ type FrameOp =
   | { op: "swap"; frame: number; other: number }
   | { op: "foreign"; frame: number; stream: number; other: number };
 
-type ByteOp = { op: "flip"; at: number; bit: number } | { op: "truncate"; at: number } | { op: "extend"; data: Buffer } | { op: "insert"; at: number; data: Buffer } | { op: "set"; at: number; value: number };
+type ByteOp =
+  | { op: "flip"; at: number; bit: number }
+  | { op: "truncate"; at: number }
+  | { op: "extend"; data: Buffer }
+  | { op: "insert"; at: number; data: Buffer }
+  | { op: "set"; at: number; value: number };
 
 const n = fc.nat();
 const frameOp: fc.Arbitrary<FrameOp> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ op: fc.constant("field" as const), frame: n, field: fc.constantFrom("type" as const, "flags" as const, "seq" as const, "serializerId" as const, "version" as const), value: fc.oneof(u16, fc.constantFrom(0, 1, 2, 3, 4, 5, 6, 7, 0x10, 0x3f, 0x7f, 47, 49)) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant("field" as const),
+      frame: n,
+      field: fc.constantFrom("type" as const, "flags" as const, "seq" as const, "serializerId" as const, "version" as const),
+      value: fc.oneof(u16, fc.constantFrom(0, 1, 2, 3, 4, 5, 6, 7, 0x10, 0x3f, 0x7f, 47, 49)),
+    }),
+  },
   fc.record({ op: fc.constant("dataLength" as const), frame: n, value: fc.oneof(hugeLength, fc.integer({ min: 0, max: 4096 })) }),
   fc.record({ op: fc.constant("annLength" as const), frame: n, value: u16 }),
   fc.record({ op: fc.constant("checksum" as const), frame: n, delta: fc.integer({ min: 1, max: 0xffff }) }),
   { weight: 4, arbitrary: fc.record({ op: fc.constant("payloadFlip" as const), frame: n, at: n, bit: fc.integer({ min: 0, max: 7 }) }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant("payloadSplice" as const), frame: n, at: n, remove: fc.integer({ min: 0, max: 16 }), insert: fc.oneof(bytes(16), hostileValue.map((v) => mp(v))) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant("payloadSplice" as const),
+      frame: n,
+      at: n,
+      remove: fc.integer({ min: 0, max: 16 }),
+      insert: fc.oneof(
+        bytes(16),
+        hostileValue.map((v) => mp(v)),
+      ),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("annotation" as const), frame: n, id: annotationId, value: bytes(80) }) },
   fc.record({ op: fc.constantFrom("drop" as const, "duplicate" as const), frame: n }),
   fc.record({ op: fc.constant("swap" as const), frame: n, other: n }),
@@ -221,7 +272,10 @@ export function mutatedCase(corpus: readonly FrameSpec[][]): fc.Arbitrary<WireCa
 // ---- generated ----
 
 const serializerId = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(JSON_ID, MSGPACK_ID) }, fc.constantFrom(0, 1, 3, 4, 5, 7), u16);
-const flags = fc.oneof(fc.subarray(Object.values(F)).map((bits) => bits.reduce((a, b) => a | b, 0)), u16);
+const flags = fc.oneof(
+  fc.subarray(Object.values(F)).map((bits) => bits.reduce((a, b) => a | b, 0)),
+  u16,
+);
 
 /** Frames with random header fields under valid checksums; some announce huge lengths and stop short. */
 export const randomHeaderCase: fc.Arbitrary<WireCase> = fc
@@ -240,13 +294,31 @@ export const randomHeaderCase: fc.Arbitrary<WireCase> = fc
     ),
     cuts,
   )
-  .map(([frames, cutAt]) => toCase(`random headers: ${frames.map((f) => `t${f.type}/s${f.serializerId}${f.dataLength !== undefined ? `/len${f.dataLength}` : ""}`).join(" ")}`, Buffer.concat(frames.map(buildFrame)), cutAt));
+  .map(([frames, cutAt]) =>
+    toCase(
+      `random headers: ${frames.map((f) => `t${f.type}/s${f.serializerId}${f.dataLength !== undefined ? `/len${f.dataLength}` : ""}`).join(" ")}`,
+      Buffer.concat(frames.map(buildFrame)),
+      cutAt,
+    ),
+  );
 
 /** CONNECT messages with hostile handshake data, flags and serializers, maybe followed by a call. */
 export function handshakeCase(target: TargetShape): fc.Arbitrary<WireCase> {
   const data = fc.oneof(
-    fc.tuple(hostileValue, fc.oneof(fc.constant<Hostile>(target.objectId), hostileValue)).map(([handshake, object]) => new MpMap([["handshake", handshake], ["object", object]])),
-    fc.tuple(hostileValue, hostileValue).map(([a, b]) => new MpMap([["__proto__", new MpMap([["handshake", a]])], ["object", b]])),
+    fc.tuple(hostileValue, fc.oneof(fc.constant<Hostile>(target.objectId), hostileValue)).map(
+      ([handshake, object]) =>
+        new MpMap([
+          ["handshake", handshake],
+          ["object", object],
+        ]),
+    ),
+    fc.tuple(hostileValue, hostileValue).map(
+      ([a, b]) =>
+        new MpMap([
+          ["__proto__", new MpMap([["handshake", a]])],
+          ["object", b],
+        ]),
+    ),
     hostileValue,
   );
   return fc
@@ -263,7 +335,24 @@ export function payloadCase(target: TargetShape): fc.Arbitrary<WireCase> {
   const objectId = fc.oneof({ weight: 4, arbitrary: fc.constant<Hostile>(target.objectId) }, fc.constant<Hostile>("Pyro.Daemon"), hostileValue);
   const method = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom<Hostile>(...target.methods) },
-    fc.constantFrom<Hostile>("__getattr__", "__setattr__", "<batch>", "get_next_stream_item", "close_stream", "get_metadata", "registered", "_private", "__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "__defineGetter__", "echo.__class__", ""),
+    fc.constantFrom<Hostile>(
+      "__getattr__",
+      "__setattr__",
+      "<batch>",
+      "get_next_stream_item",
+      "close_stream",
+      "get_metadata",
+      "registered",
+      "_private",
+      "__proto__",
+      "constructor",
+      "prototype",
+      "toString",
+      "hasOwnProperty",
+      "__defineGetter__",
+      "echo.__class__",
+      "",
+    ),
     hostileValue,
   );
   const call = fc.record({
@@ -294,12 +383,23 @@ export function payloadCase(target: TargetShape): fc.Arbitrary<WireCase> {
 /** Nesting far deeper than any recursive decoder's stack, as a call argument or handshake. */
 export function deepCase(target: TargetShape): fc.Arbitrary<WireCase> {
   return fc
-    .record({ sid: fc.constantFrom(JSON_ID, MSGPACK_ID), kind: fc.constantFrom("array" as const, "map" as const, "proto" as const), depth: fc.integer({ min: 1_000, max: 200_000 }), inHandshake: fc.boolean() })
+    .record({
+      sid: fc.constantFrom(JSON_ID, MSGPACK_ID),
+      kind: fc.constantFrom("array" as const, "map" as const, "proto" as const),
+      depth: fc.integer({ min: 1_000, max: 200_000 }),
+      inHandshake: fc.boolean(),
+    })
     .map(({ sid, kind, depth, inHandshake }) => {
       const deep = deepBytes(sid === JSON_ID ? "json" : "msgpack", kind, depth);
       const payload =
         sid === JSON_ID
-          ? Buffer.concat([Buffer.from(inHandshake ? '{"object":"' + target.objectId + '","handshake":' : `{"object":"${target.objectId}","method":"echo","kwargs":{},"params":[`), deep, Buffer.from(inHandshake ? "}" : "]}")])
+          ? Buffer.concat([
+              Buffer.from(
+                inHandshake ? '{"object":"' + target.objectId + '","handshake":' : `{"object":"${target.objectId}","method":"echo","kwargs":{},"params":[`,
+              ),
+              deep,
+              Buffer.from(inHandshake ? "}" : "]}"),
+            ])
           : inHandshake
             ? Buffer.concat([Buffer.from([0x82]), mp("object"), mp(target.objectId), mp("handshake"), deep])
             : Buffer.concat([Buffer.from([0x94]), mp(target.objectId), mp("echo"), Buffer.from([0x91]), deep, Buffer.from([0x80])]);
@@ -327,7 +427,9 @@ export async function bombCase(target: TargetShape, inflated: number): Promise<W
   deflate.end(mp(new MpMap([])));
   await done;
   const payload = Buffer.concat(output);
-  return wireCase(`zlib bomb ${payload.length} → ${inflated} bytes`, [Buffer.concat([connectFrame(MSGPACK_ID, target.objectId), frame(T.INVOKE, F.COMPRESSED, 1, MSGPACK_ID, payload)].map(buildFrame))]);
+  return wireCase(`zlib bomb ${payload.length} → ${inflated} bytes`, [
+    Buffer.concat([connectFrame(MSGPACK_ID, target.objectId), frame(T.INVOKE, F.COMPRESSED, 1, MSGPACK_ID, payload)].map(buildFrame)),
+  ]);
 }
 
 /** A PING after a valid handshake (kept in corpora: no proxy sends one by itself). */

@@ -98,7 +98,10 @@ describe("fuzzing a live daemon (child process)", function () {
 
   const fuzz = (arbitrary: fc.Arbitrary<WireCase>, share: number) =>
     fuzzWire(arbitrary, TOTAL * share, daemon.port, watch, tally, () => {
-      expect(daemon.proc.lines.filter((l) => !l.startsWith("URI ")), "unexpected output of the daemon").to.deep.equal([]);
+      expect(
+        daemon.proc.lines.filter((l) => !l.startsWith("URI ")),
+        "unexpected output of the daemon",
+      ).to.deep.equal([]);
     });
 
   it("survives mutations of captured valid traffic", async function () {
@@ -130,7 +133,9 @@ describe("fuzzing a live daemon (child process)", function () {
     this.timeout(30_000);
     const diag = await checker.diagnostics(true);
     const stderr = daemon.proc.stderr();
-    process.stdout.write(`      daemon after GC: RSS ${mb(diag.rss)}, ${diag.connections} connections, ${diag.streams} streams; stderr: ${stderr ? JSON.stringify(stderr.slice(0, 300)) : "empty"}\n`);
+    process.stdout.write(
+      `      daemon after GC: RSS ${mb(diag.rss)}, ${diag.connections} connections, ${diag.streams} streams; stderr: ${stderr ? JSON.stringify(stderr.slice(0, 300)) : "empty"}\n`,
+    );
     expect(stderr, "the daemon's stderr").not.to.match(/uncaught|unhandled|fatal/i);
     expect(await checker.prototypesClean()).to.deep.equal([]);
     expect(daemon.rss()).to.be.below(watch.rssLimit);

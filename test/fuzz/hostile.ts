@@ -97,7 +97,8 @@ export function mp(value: Hostile): Buffer {
 export function jsonText(value: Hostile, escapeKeys = false): string {
   if (value === null || typeof value === "boolean") return String(value);
   if (typeof value === "bigint") return value.toString();
-  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : value === Infinity ? "Infinity" : value === -Infinity ? "-Infinity" : JSON.stringify(value);
+  if (typeof value === "number")
+    return Number.isNaN(value) ? "NaN" : value === Infinity ? "Infinity" : value === -Infinity ? "-Infinity" : JSON.stringify(value);
   if (typeof value === "string") return JSON.stringify(value);
   if (Buffer.isBuffer(value)) return JSON.stringify({ data: value.toString("base64"), encoding: "base64" });
   if (value instanceof MpF32) return jsonText(value.value);
@@ -113,7 +114,26 @@ export function jsonText(value: Hostile, escapeKeys = false): string {
 }
 
 /** Keys that reach prototypes or Pyro's class machinery when decoded carelessly. */
-export const DANGEROUS_KEYS = ["__proto__", "constructor", "prototype", "__class__", "__exception__", "state", "args", "attributes", "_pyroTraceback", "exception", "toString", "valueOf", "hasOwnProperty", "__defineGetter__", "then", "polluted", "data", "encoding"];
+export const DANGEROUS_KEYS = [
+  "__proto__",
+  "constructor",
+  "prototype",
+  "__class__",
+  "__exception__",
+  "state",
+  "args",
+  "attributes",
+  "_pyroTraceback",
+  "exception",
+  "toString",
+  "valueOf",
+  "hasOwnProperty",
+  "__defineGetter__",
+  "then",
+  "polluted",
+  "data",
+  "encoding",
+];
 
 /** Class names a payload may claim: Pyro's own, builtins, and names that must be refused. */
 export const CLASS_NAMES = [
@@ -137,7 +157,13 @@ export const CLASS_NAMES = [
   "",
 ];
 
-const key = fc.oneof({ weight: 3, arbitrary: fc.constantFrom<Hostile>(...DANGEROUS_KEYS) }, fc.string({ maxLength: 12 }), fc.integer(), fc.constant(null), fc.boolean());
+const key = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom<Hostile>(...DANGEROUS_KEYS) },
+  fc.string({ maxLength: 12 }),
+  fc.integer(),
+  fc.constant(null),
+  fc.boolean(),
+);
 
 const leaf: fc.Arbitrary<Hostile> = fc.oneof(
   fc.constant(null),
@@ -150,7 +176,9 @@ const leaf: fc.Arbitrary<Hostile> = fc.oneof(
   fc.constantFrom<Hostile>(...DANGEROUS_KEYS, ...CLASS_NAMES),
   fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)),
   fc.float().map((f) => new MpF32(f)),
-  fc.tuple(fc.constantFrom(0x30, 0x31, 0x32, 0x33, 0x69, 0x70, 0x73, 0xff, 0x00, 0x01), fc.uint8Array({ maxLength: 20 })).map(([t, d]) => new MpExt(t, Buffer.from(d))),
+  fc
+    .tuple(fc.constantFrom(0x30, 0x31, 0x32, 0x33, 0x69, 0x70, 0x73, 0xff, 0x00, 0x01), fc.uint8Array({ maxLength: 20 }))
+    .map(([t, d]) => new MpExt(t, Buffer.from(d))),
 );
 
 /** Arbitrary hostile values, nested a few levels, with class dicts and dangerous keys. */

@@ -86,7 +86,11 @@ describe("fuzzing a live name server (child process)", function () {
     expect(await diag.prototypesClean(), "the name server's built-in prototypes").to.deep.equal([]);
   }
 
-  const alive = () => expect(server.proc.lines.filter((l) => !/^(NS|BC|DIAG) /.test(l)), "unexpected output of the name server").to.deep.equal([]);
+  const alive = () =>
+    expect(
+      server.proc.lines.filter((l) => !/^(NS|BC|DIAG) /.test(l)),
+      "unexpected output of the name server",
+    ).to.deep.equal([]);
 
   it("survives mutations of captured name server traffic", async function () {
     this.timeout(0);
@@ -139,7 +143,10 @@ describe("fuzzing a live name server (child process)", function () {
         { numRuns: Math.max(1, Math.ceil(UDP_CASES / BATCH)), seed: FUZZ_SEED, endOnFailure: true },
       );
       await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(replies.every((r) => r === server.uri), "every answer is the URI").to.equal(true);
+      expect(
+        replies.every((r) => r === server.uri),
+        "every answer is the URI",
+      ).to.equal(true);
       expect(replies.length, "answers only to exact GET_NSURI datagrams").to.be.at.most(requests);
       process.stdout.write(`      UDP: ${sent} fuzz datagrams, ${replies.length} answers to ${requests} real requests\n`);
     } finally {

@@ -60,7 +60,11 @@ for (const target of targets) {
       const connection = await open();
       connection.send(bytes);
       const reply = await connection.read();
-      expect({ type: reply.type, seq: reply.seq, serializerId: reply.serializerId }).to.deep.equal({ type: MSG.CONNECTFAIL, seq, serializerId: SERIALIZER.MARSHAL });
+      expect({ type: reply.type, seq: reply.seq, serializerId: reply.serializerId }).to.deep.equal({
+        type: MSG.CONNECTFAIL,
+        seq,
+        serializerId: SERIALIZER.MARSHAL,
+      });
       expect(decodeMarshalString(reply.payload)).to.equal(text);
       expect(await connection.closesWithin(), "the daemon closes the connection").to.equal(true);
     }
@@ -75,7 +79,9 @@ for (const target of targets) {
     }
 
     async function invokeEcho(connection: RawConnection, seq: number, value: unknown): Promise<RawMessage> {
-      connection.send(frame({ type: MSG.INVOKE, serializerId: SERIALIZER.JSON, seq, payload: json({ object: "interop.lab", method: "echo", params: [value], kwargs: {} }) }));
+      connection.send(
+        frame({ type: MSG.INVOKE, serializerId: SERIALIZER.JSON, seq, payload: json({ object: "interop.lab", method: "echo", params: [value], kwargs: {} }) }),
+      );
       return connection.read();
     }
 
@@ -93,28 +99,49 @@ for (const target of targets) {
     });
 
     it("answers protocol version 47 with CONNECTFAIL 'invalid data or unsupported protocol version' and closes", async () => {
-      await expectConnectFail(frame({ type: MSG.CONNECT, serializerId: SERIALIZER.JSON, version: 47, payload: json({ handshake: "hello" }) }), 0, "invalid data or unsupported protocol version");
+      await expectConnectFail(
+        frame({ type: MSG.CONNECT, serializerId: SERIALIZER.JSON, version: 47, payload: json({ handshake: "hello" }) }),
+        0,
+        "invalid data or unsupported protocol version",
+      );
     });
 
     it("answers a wrong header checksum with CONNECTFAIL 'header checksum mismatch' and closes", async () => {
-      await expectConnectFail(frame({ type: MSG.CONNECT, serializerId: SERIALIZER.JSON, seq: 3, checksumDelta: 1, payload: json({ handshake: "hello" }) }), 0, "header checksum mismatch");
+      await expectConnectFail(
+        frame({ type: MSG.CONNECT, serializerId: SERIALIZER.JSON, seq: 3, checksumDelta: 1, payload: json({ handshake: "hello" }) }),
+        0,
+        "header checksum mismatch",
+      );
     });
 
     it("answers INVOKE before CONNECT with CONNECTFAIL 'invalid msg type 4 received' (seq 0) and closes", async () => {
-      const invoke = frame({ type: MSG.INVOKE, serializerId: SERIALIZER.JSON, seq: 5, payload: json({ object: "interop.lab", method: "echo", params: [1], kwargs: {} }) });
+      const invoke = frame({
+        type: MSG.INVOKE,
+        serializerId: SERIALIZER.JSON,
+        seq: 5,
+        payload: json({ object: "interop.lab", method: "echo", params: [1], kwargs: {} }),
+      });
       // Pyro4 answers with seq 0 here: the request seq is only taken once a CONNECT was read.
       await expectConnectFail(invoke, 0, "invalid msg type 4 received");
     });
 
     it("answers a CONNECT in pickle (id 4) with CONNECTFAIL 'message used serializer that is not accepted: 4' and closes", async () => {
-      await expectConnectFail(frame({ type: MSG.CONNECT, serializerId: SERIALIZER.PICKLE, seq: 7, payload: Buffer.from([0x80, 0x04, 0x2e]) }), 7, "message used serializer that is not accepted: 4");
+      await expectConnectFail(
+        frame({ type: MSG.CONNECT, serializerId: SERIALIZER.PICKLE, seq: 7, payload: Buffer.from([0x80, 0x04, 0x2e]) }),
+        7,
+        "message used serializer that is not accepted: 4",
+      );
     });
 
     it("answers a CONNECT for an unknown object with CONNECTFAIL 'unknown object' in the client's serializer", async () => {
       const connection = await open();
       connection.send(connectJson(9, "interop.nosuch"));
       const reply = await connection.read();
-      expect({ type: reply.type, seq: reply.seq, serializerId: reply.serializerId }).to.deep.equal({ type: MSG.CONNECTFAIL, seq: 9, serializerId: SERIALIZER.JSON });
+      expect({ type: reply.type, seq: reply.seq, serializerId: reply.serializerId }).to.deep.equal({
+        type: MSG.CONNECTFAIL,
+        seq: 9,
+        serializerId: SERIALIZER.JSON,
+      });
       expect(JSON.parse(reply.payload.toString("utf8"))).to.equal("unknown object");
       expect(await connection.closesWithin()).to.equal(true);
     });
@@ -123,14 +150,23 @@ for (const target of targets) {
       const connection = await handshaken();
       connection.send(frame({ type: MSG.PING, serializerId: 42, seq: 77, payload: Buffer.from("ping") }));
       const reply = await connection.read();
-      expect({ type: reply.type, seq: reply.seq, serializerId: reply.serializerId, payload: reply.payload.toString() }).to.deep.equal({ type: MSG.PING, seq: 77, serializerId: 42, payload: "pong" });
+      expect({ type: reply.type, seq: reply.seq, serializerId: reply.serializerId, payload: reply.payload.toString() }).to.deep.equal({
+        type: MSG.PING,
+        seq: 77,
+        serializerId: 42,
+        payload: "pong",
+      });
     });
 
     it("answers a json INVOKE whose payload is not json with an exception RESULT", async () => {
       const connection = await handshaken();
       connection.send(frame({ type: MSG.INVOKE, serializerId: SERIALIZER.JSON, seq: 1, payload: Buffer.from("{not json") }));
       const reply = await connection.read();
-      expect({ type: reply.type, seq: reply.seq, exception: (reply.flags & FLAG.EXCEPTION) !== 0 }).to.deep.equal({ type: MSG.RESULT, seq: 1, exception: true });
+      expect({ type: reply.type, seq: reply.seq, exception: (reply.flags & FLAG.EXCEPTION) !== 0 }).to.deep.equal({
+        type: MSG.RESULT,
+        seq: 1,
+        exception: true,
+      });
       expect(JSON.parse(reply.payload.toString("utf8"))).to.include({ __exception__: true });
     });
 

@@ -21,7 +21,11 @@ describe("DEBUG tracing", function () {
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.include("result: 6");
     const lines = result.stderr.split("\n");
-    const has = (pattern: RegExp) => expect(lines.some((l) => pattern.test(l)), `no stderr line matches ${pattern}:\n${result.stderr}`).to.equal(true);
+    const has = (pattern: RegExp) =>
+      expect(
+        lines.some((l) => pattern.test(l)),
+        `no stderr line matches ${pattern}:\n${result.stderr}`,
+      ).to.equal(true);
     // Resolving the name: a connection to the name server, then to the object it named.
     has(/^\S+Z pyrots:proxy connecting to PYRO:Pyro\.NameServer@127\.0\.0\.1:\d+$/);
     has(/^\S+Z pyrots:proxy connecting to PYRO:rates@127\.0\.0\.1:\d+ \(resolved from PYRONAME:traced\.rates@127\.0\.0\.1:\d+\)$/);

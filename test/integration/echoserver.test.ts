@@ -79,7 +79,10 @@ describe("pyro-echoserver", () => {
       "try:\n    p.error()\nexcept ValueError as e:\n    print('ValueError', e)",
     ].join("\n");
     const run = await runProcess(PYTHON, ["-c", script, uri], { env: pythonEnv({ PYRO_SERIALIZER: "msgpack" }), timeoutMs: 20_000 });
-    expect(run.stdout.trim().split("\n"), run.stderr).to.deep.equal(["[1, 'x'] ['one', 'two', 'three'] False", "ValueError expected error from echoserver error() method"]);
+    expect(run.stdout.trim().split("\n"), run.stderr).to.deep.equal([
+      "[1, 'x'] ['one', 'two', 'three'] False",
+      "ValueError expected error from echoserver error() method",
+    ]);
   });
 
   it("is quiet with -q, serves a Unix socket with -u, and stops when a client calls shutdown()", async () => {

@@ -104,7 +104,9 @@ describe("helpful errors", function () {
   it("no name server anywhere lists what was tried and says to start pyro-ns", async () => {
     const port = await closedPort();
     const error = await failure(locateNS({ broadcast: false, mdns: false, env: { PYRO_NS_HOST: "127.0.0.1", PYRO_NS_PORT: String(port) } }));
-    expect(error.message).to.match(/^no name server found: tried 127\.0\.0\.1:\d+ \(connection refused\)/).and.include("start one with `pyro-ns`");
+    expect(error.message)
+      .to.match(/^no name server found: tried 127\.0\.0\.1:\d+ \(connection refused\)/)
+      .and.include("start one with `pyro-ns`");
   });
 
   it("an unknown PYRONAME: lists the names the name server has", async () => {
@@ -121,7 +123,8 @@ describeInterop("helpful errors with Python Pyro4", function () {
 
   it("a Python daemon that rejects msgpack: the PYRO_SERIALIZERS_ACCEPTED fix is spelled out", async () => {
     // A default Pyro4 daemon: serpent, json and marshal only.
-    const script = 'import Pyro4\n@Pyro4.expose\nclass W(object):\n    def hi(self): return 1\nd = Pyro4.Daemon(host="127.0.0.1")\nprint(d.register(W(), "w"), flush=True)\nd.requestLoop()';
+    const script =
+      'import Pyro4\n@Pyro4.expose\nclass W(object):\n    def hi(self): return 1\nd = Pyro4.Daemon(host="127.0.0.1")\nprint(d.register(W(), "w"), flush=True)\nd.requestLoop()';
     const env = pythonEnv({});
     delete env.PYRO_SERIALIZERS_ACCEPTED;
     const python = spawnProcess(PYTHON, ["-c", script], { env });
@@ -131,7 +134,10 @@ describeInterop("helpful errors with Python Pyro4", function () {
       const error = await failure(worker.hi());
       await worker[Symbol.asyncDispose]();
       expect(error).to.be.instanceOf(CommunicationError);
-      expect(error.message).to.include("does not accept msgpack").and.include("PYRO_SERIALIZERS_ACCEPTED=serpent,json,marshal,msgpack").and.include('serializer: "json"');
+      expect(error.message)
+        .to.include("does not accept msgpack")
+        .and.include("PYRO_SERIALIZERS_ACCEPTED=serpent,json,marshal,msgpack")
+        .and.include('serializer: "json"');
     } finally {
       await python.stop();
     }

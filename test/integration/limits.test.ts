@@ -101,7 +101,9 @@ describe("daemon limits", () => {
       expect(ok.type).to.equal(MSG.CONNECTOK);
       expect(ok.annotations.get("MPLX")?.toString()).to.equal("4");
       // All ten in one write, so they arrive together, before the daemon stops reading at its window.
-      const calls = Array.from({ length: 10 }, (_, i) => frame({ type: MSG.INVOKE, serializerId: SERIALIZER.JSON, seq: i + 1, payload: json({ object: "svc", method: "slow", params: [100], kwargs: {} }) }));
+      const calls = Array.from({ length: 10 }, (_, i) =>
+        frame({ type: MSG.INVOKE, serializerId: SERIALIZER.JSON, seq: i + 1, payload: json({ object: "svc", method: "slow", params: [100], kwargs: {} }) }),
+      );
       raw.send(Buffer.concat(calls));
       const replies = [];
       for (let i = 0; i < 10; i++) replies.push(await raw.read());

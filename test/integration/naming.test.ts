@@ -140,7 +140,9 @@ describe("name server client over loopback", function () {
     it("fails for an explicit host with Pyro's message, the reason, a hint and the cause", async () => {
       const port = await closedPort();
       const error = await expectNamingError(locateNS({ host: "127.0.0.1", port, env: {} }));
-      expect(error.message).to.equal(`Failed to locate the nameserver at 127.0.0.1:${port}: connection refused — is one running there? (start one with \`pyro-ns -n 127.0.0.1 -p ${port}\`)`);
+      expect(error.message).to.equal(
+        `Failed to locate the nameserver at 127.0.0.1:${port}: connection refused — is one running there? (start one with \`pyro-ns -n 127.0.0.1 -p ${port}\`)`,
+      );
       expect(error.cause).to.be.instanceOf(CommunicationError);
     });
 
@@ -157,12 +159,21 @@ describe("name server client over loopback", function () {
     it("lists every attempt when nothing answers", async () => {
       const port = await closedPort();
       const error = await expectNamingError(locateNS({ nsHost: "127.0.0.1", nsPort: port, ...off }));
-      expect(error.message).to.equal(`no name server found: tried 127.0.0.1:${port} (connection refused), no broadcast (turned off), no mDNS (turned off), 127.0.0.1:${port} again (connection refused) — start one with \`pyro-ns\` (\`pyro-ns -n 0.0.0.0\` to serve other machines)`);
+      expect(error.message).to.equal(
+        `no name server found: tried 127.0.0.1:${port} (connection refused), no broadcast (turned off), no mDNS (turned off), 127.0.0.1:${port} again (connection refused) — start one with \`pyro-ns\` (\`pyro-ns -n 0.0.0.0\` to serve other machines)`,
+      );
     });
 
     it("takes the broadcast step's answer (sent here as a unicast to 127.0.0.1)", async () => {
       await using responder = await startBroadcastResponder({ nsUri: `PYRO:Pyro.NameServer@0.0.0.0:${nsPort}`, host: "127.0.0.1", port: 0 });
-      await using proxy = await locateNS({ nsHost: "127.0.0.1", nsPort: await closedPort(), broadcastAddrs: ["127.0.0.1"], nsBcPort: responder.address.port, mdns: false, env: {} });
+      await using proxy = await locateNS({
+        nsHost: "127.0.0.1",
+        nsPort: await closedPort(),
+        broadcastAddrs: ["127.0.0.1"],
+        nsBcPort: responder.address.port,
+        mdns: false,
+        env: {},
+      });
       // The responder named the interface that reaches the asker instead of 0.0.0.0.
       expect(String(uriOf(proxy))).to.equal(`PYRO:Pyro.NameServer@127.0.0.1:${nsPort}`);
       expect(responder.answered).to.equal(1);
@@ -170,9 +181,15 @@ describe("name server client over loopback", function () {
 
     it("says when the broadcast step found nothing", async () => {
       const port = await closedPort();
-      const error = await expectNamingError(locateNS({ nsHost: "127.0.0.1", nsPort: port, broadcastAddrs: ["127.0.0.1"], nsBcPort: port, mdns: false, env: {} }));
+      const error = await expectNamingError(
+        locateNS({ nsHost: "127.0.0.1", nsPort: port, broadcastAddrs: ["127.0.0.1"], nsBcPort: port, mdns: false, env: {} }),
+      );
       const refused = `127\\.0\\.0\\.1:${port}`;
-      expect(error.message).to.match(new RegExp(`^no name server found: tried ${refused} \\(connection refused\\), broadcast ${refused} \\(no answer in 2\\.\\d s[^)]*\\), no mDNS \\(turned off\\), ${refused} again \\(connection refused\\) — `));
+      expect(error.message).to.match(
+        new RegExp(
+          `^no name server found: tried ${refused} \\(connection refused\\), broadcast ${refused} \\(no answer in 2\\.\\d s[^)]*\\), no mDNS \\(turned off\\), ${refused} again \\(connection refused\\) — `,
+        ),
+      );
     }).timeout(15_000);
   });
 
@@ -181,7 +198,8 @@ describe("name server client over loopback", function () {
       const fake = dgram.createSocket("udp4");
       await new Promise<void>((done) => fake.bind(0, "127.0.0.1", done));
       fake.on("message", (_message, rinfo) => {
-        for (const reply of ["garbage", `PYRO:Pyro.NameServer@${"h".repeat(90)}:1`, "PYRONAME:x", "PYRO:Pyro.NameServer@10.1.1.1:9090"]) fake.send(reply, rinfo.port, rinfo.address);
+        for (const reply of ["garbage", `PYRO:Pyro.NameServer@${"h".repeat(90)}:1`, "PYRONAME:x", "PYRO:Pyro.NameServer@10.1.1.1:9090"])
+          fake.send(reply, rinfo.port, rinfo.address);
       });
       try {
         const outcome = await queryBroadcast({ addresses: ["127.0.0.1"], port: fake.address().port, rounds: 1, roundSeconds: 2 });

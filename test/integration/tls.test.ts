@@ -79,7 +79,9 @@ describe("TLS", () => {
     after(() => daemon.shutdown());
 
     it("serves a client with a certificate from the trusted CA", async () => {
-      await using greeter = new Proxy<GreeterApi>(uri, { tls: { ca: certs.read(certs.caCert), cert: certs.read(certs.clientCert), key: certs.read(certs.clientKey) } });
+      await using greeter = new Proxy<GreeterApi>(uri, {
+        tls: { ca: certs.read(certs.caCert), cert: certs.read(certs.clientCert), key: certs.read(certs.clientKey) },
+      });
       expect(await greeter.hello("mutual")).to.equal("hello mutual");
       expect(seenSubjects).to.include("client");
     });
@@ -90,9 +92,14 @@ describe("TLS", () => {
     });
 
     it("refuses a client whose certificate the server does not trust", async () => {
-      await using greeter = new Proxy<GreeterApi>(uri, { tls: { ca: certs.read(certs.caCert), cert: certs.read(certs.strangerCert), key: certs.read(certs.strangerKey) }, timeout: 5 });
+      await using greeter = new Proxy<GreeterApi>(uri, {
+        tls: { ca: certs.read(certs.caCert), cert: certs.read(certs.strangerCert), key: certs.read(certs.strangerKey) },
+        timeout: 5,
+      });
       expect(await failure(greeter.hello("x"))).to.be.instanceOf(PyroError);
-      await using friend = new Proxy<GreeterApi>(uri, { tls: { ca: certs.read(certs.caCert), cert: certs.read(certs.clientCert), key: certs.read(certs.clientKey) } });
+      await using friend = new Proxy<GreeterApi>(uri, {
+        tls: { ca: certs.read(certs.caCert), cert: certs.read(certs.clientCert), key: certs.read(certs.clientKey) },
+      });
       expect(await friend.hello("after")).to.equal("hello after");
     });
   });
@@ -102,11 +109,23 @@ describe("TLS", () => {
       requirePython(this);
       await using daemon = await Daemon.create({
         host: "127.0.0.1",
-        tls: { cert: certs.read(certs.serverCert), key: certs.read(certs.serverKey), ca: certs.read(certs.caCert), requestCert: true, rejectUnauthorized: true },
+        tls: {
+          cert: certs.read(certs.serverCert),
+          key: certs.read(certs.serverKey),
+          ca: certs.read(certs.caCert),
+          requestCert: true,
+          rejectUnauthorized: true,
+        },
       });
       const uri = daemon.register(Greeter, "greeter").toString();
       const run = await runProcess(PYTHON, ["-c", "import sys, Pyro4\nprint(Pyro4.Proxy(sys.argv[1]).hello('python'))", uri], {
-        env: pythonEnv({ PYRO_SERIALIZER: "msgpack", PYRO_SSL: "1", PYRO_SSL_CACERTS: certs.caCert, PYRO_SSL_CLIENTCERT: certs.clientCert, PYRO_SSL_CLIENTKEY: certs.clientKey }),
+        env: pythonEnv({
+          PYRO_SERIALIZER: "msgpack",
+          PYRO_SSL: "1",
+          PYRO_SSL_CACERTS: certs.caCert,
+          PYRO_SSL_CLIENTCERT: certs.clientCert,
+          PYRO_SSL_CLIENTKEY: certs.clientKey,
+        }),
         timeoutMs: 20_000,
       });
       expect(run.stdout.trim(), run.stderr).to.equal("hello python");
@@ -134,7 +153,9 @@ describe("TLS", () => {
       });
       try {
         const uri = (await server.waitForLine(/^uri: (\S+)$/, 15_000))[1];
-        await using greeter = new Proxy<GreeterApi>(uri, { tls: { ca: certs.read(certs.caCert), cert: certs.read(certs.clientCert), key: certs.read(certs.clientKey) } });
+        await using greeter = new Proxy<GreeterApi>(uri, {
+          tls: { ca: certs.read(certs.caCert), cert: certs.read(certs.clientCert), key: certs.read(certs.clientKey) },
+        });
         expect(await greeter.hello("pyrots")).to.equal("hello pyrots");
       } finally {
         await server.stop();

@@ -117,7 +117,9 @@ for (const serializer of SERIALIZERS) {
       const seen = await inspector.who_am_i();
       expect(seen.annotations).to.deep.equal({});
       expect(seen.corr_annotation).to.equal(null);
-      expect(seen.correlation).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/).and.not.equal(CORRELATION_UUID);
+      expect(seen.correlation)
+        .to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-/)
+        .and.not.equal(CORRELATION_UUID);
     });
   });
 }

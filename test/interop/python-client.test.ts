@@ -70,7 +70,10 @@ class Lab {
   }
   /** Waits for unblock(): a caller that waited for this oneway call would never send unblock(). */
   @expose @oneway async block(token: string) {
-    const released = await within(this.unblocked.promise.then(() => true), false);
+    const released = await within(
+      this.unblocked.promise.then(() => true),
+      false,
+    );
     this.blockResult.resolve(released ? token : "not released: the caller waited for a oneway call");
   }
   @expose unblock() {

@@ -19,7 +19,9 @@ export function kind(value: unknown): string {
   if (typeof value === "object") {
     const proto = Object.getPrototypeOf(value);
     const name = proto === Object.prototype ? "object" : (proto?.constructor?.name ?? "null-prototype");
-    return `${name} {${Object.entries(value).map(([k, v]) => `${k}: ${kind(v)}`).join(", ")}}`;
+    return `${name} {${Object.entries(value)
+      .map(([k, v]) => `${k}: ${kind(v)}`)
+      .join(", ")}}`;
   }
   return `${typeof value} ${String(value)}`;
 }

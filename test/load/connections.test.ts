@@ -59,7 +59,7 @@ describe(`load: one daemon holds ${CONNECTIONS} concurrent connections`, () => {
 
       const perConnection = (held.rss - before.rss) / CONNECTIONS;
       process.stdout.write(
-        `      daemon RSS ${mb(before.rss)} → ${mb(held.rss)} with ${CONNECTIONS} connections: ${(perConnection / 1024).toFixed(1)} KiB per connection (heap ${(((held.heapUsed - before.heapUsed) / CONNECTIONS) / 1024).toFixed(1)} KiB)\n`,
+        `      daemon RSS ${mb(before.rss)} → ${mb(held.rss)} with ${CONNECTIONS} connections: ${(perConnection / 1024).toFixed(1)} KiB per connection (heap ${((held.heapUsed - before.heapUsed) / CONNECTIONS / 1024).toFixed(1)} KiB)\n`,
       );
       expect(perConnection).to.be.below(MAX_BYTES_PER_CONNECTION);
 

@@ -129,7 +129,11 @@ export interface RunResult {
 }
 
 /** Runs a command to completion, killing it (by pid) if it takes longer than `timeoutMs`. */
-export async function runProcess(command: string, args: readonly string[], options: SpawnOptions & { timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
+export async function runProcess(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions & { timeoutMs?: number; input?: string } = {},
+): Promise<RunResult> {
   const proc = spawnProcess(command, args, options);
   if (options.input !== undefined) proc.child.stdin!.write(options.input);
   proc.child.stdin!.end();

@@ -15,7 +15,12 @@ runMain(async () => {
   const nsPort = String(ns.uri.port);
   console.log(`name server  ${ns.uri}`);
 
-  const worker = await startNodeChild(new URL("./server.js", import.meta.url), ["--ns-host", "127.0.0.1", "--ns-port", nsPort], /ready: \S+ -> (\S+)/, () => undefined);
+  const worker = await startNodeChild(
+    new URL("./server.js", import.meta.url),
+    ["--ns-host", "127.0.0.1", "--ns-port", nsPort],
+    /ready: \S+ -> (\S+)/,
+    () => undefined,
+  );
   try {
     console.log(`worker       ${worker.ready[1]} (child process ${worker.child.pid}, registered as ${EXCHANGE_NAME})`);
     const uri = `PYRONAME:${EXCHANGE_NAME}@127.0.0.1:${nsPort}`;

@@ -67,7 +67,8 @@ export async function runClient(options: ClientOptions = {}): Promise<{ distribu
 async function findWorkers(nsHost: string | undefined, nsPort: number | undefined): Promise<[string, string][]> {
   await using ns = await locateNS({ host: nsHost, port: nsPort });
   const found = Object.entries(await ns.list(WORKER_PREFIX)).sort(([a], [b]) => a.localeCompare(b));
-  if (found.length === 0) throw new Error(`no workers registered under ${WORKER_PREFIX}* — start some with: node examples/distributed-mergesort/dist/worker.js --index 1`);
+  if (found.length === 0)
+    throw new Error(`no workers registered under ${WORKER_PREFIX}* — start some with: node examples/distributed-mergesort/dist/worker.js --index 1`);
   return found;
 }
 

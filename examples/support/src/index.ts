@@ -34,7 +34,14 @@ export interface StartedChild {
  * prints a line matching `ready` on stdout. Every line it prints is passed to `echo`. Fails if
  * the child exits first or takes too long.
  */
-export async function startChild(command: string, args: string[], env: Record<string, string>, ready: RegExp, echo: (line: string) => void, timeoutMs = 15_000): Promise<StartedChild> {
+export async function startChild(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+  echo: (line: string) => void,
+  timeoutMs = 15_000,
+): Promise<StartedChild> {
   const what = [command, ...args].join(" ");
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -71,5 +78,10 @@ export function table(header: readonly string[], rows: readonly (readonly (strin
   const cells = [header, ...rows].map((row) => row.map(String));
   const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((row) => /^-?[\d.,]+( \S+)?$/.test(String(row[i]))));
-  return cells.map((row) => row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd());
+  return cells.map((row) =>
+    row
+      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd(),
+  );
 }

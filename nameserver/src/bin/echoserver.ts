@@ -31,15 +31,15 @@ async function main(): Promise<void> {
     parseArgs({
       args: process.argv.slice(2),
       options: {
-    host: { type: "string", short: "H", default: "localhost" },
-    port: { type: "string", short: "p" },
-    unixsocket: { type: "string", short: "u" },
-    naming: { type: "boolean", short: "n", default: false },
-    nameserver: { type: "boolean", short: "N", default: false },
-    verbose: { type: "boolean", short: "v", default: false },
-    quiet: { type: "boolean", short: "q", default: false },
-    help: { type: "boolean", short: "h", default: false },
-    version: { type: "boolean", short: "V", default: false },
+        host: { type: "string", short: "H", default: "localhost" },
+        port: { type: "string", short: "p" },
+        unixsocket: { type: "string", short: "u" },
+        naming: { type: "boolean", short: "n", default: false },
+        nameserver: { type: "boolean", short: "N", default: false },
+        verbose: { type: "boolean", short: "v", default: false },
+        quiet: { type: "boolean", short: "q", default: false },
+        help: { type: "boolean", short: "h", default: false },
+        version: { type: "boolean", short: "V", default: false },
       },
     }),
   );
@@ -80,7 +80,12 @@ async function main(): Promise<void> {
       await ns.register(ECHO_OBJECT_ID, uri);
       if (values.verbose) {
         say(`using name server at ${uriOf(ns)}`);
-        if (nameserver) say(nameserver.broadcast ? `broadcast server running at ${nameserver.broadcast.address.address}:${nameserver.broadcast.address.port}` : "not using a broadcast server");
+        if (nameserver)
+          say(
+            nameserver.broadcast
+              ? `broadcast server running at ${nameserver.broadcast.address.address}:${nameserver.broadcast.address.port}`
+              : "not using a broadcast server",
+          );
       }
     } finally {
       await ns[Symbol.asyncDispose]();

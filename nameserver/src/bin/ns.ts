@@ -83,7 +83,11 @@ async function main(): Promise<void> {
   });
   if (stopRequested) void ns.close();
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  say(ns.broadcast ? `Broadcast server running on ${ns.broadcast.address.address}:${ns.broadcast.address.port}` : `Not starting broadcast server (${ns.broadcastSkipped}).`);
+  say(
+    ns.broadcast
+      ? `Broadcast server running on ${ns.broadcast.address.address}:${ns.broadcast.address.port}`
+      : `Not starting broadcast server (${ns.broadcastSkipped}).`,
+  );
   say(ns.mdns ? `mDNS: advertising _pyro-ns._tcp as "${ns.mdns.name}"` : `mDNS: off (${ns.mdnsSkipped})`);
   if (ns.autocleaner) say(`Autoclean every ${values.autoclean ?? "PYRO_NS_AUTOCLEAN"} s.`);
   const existing = ns.nameserver.count() - 1;

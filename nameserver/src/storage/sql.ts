@@ -76,7 +76,9 @@ export class SqlStorage implements NameStorage {
       prefix: db.prepare<[string, string], Row>(LIST("WHERE substr(n.name, 1, length(?)) = ?")),
       any: db.prepare<[string], Row>(LIST("WHERE n.id IN (SELECT object FROM pyro_metadata WHERE metadata IN (SELECT value FROM json_each(?)))")),
       every: db.prepare<[string, number], Row>(
-        LIST("WHERE n.id IN (SELECT object FROM pyro_metadata WHERE metadata IN (SELECT value FROM json_each(?)) GROUP BY object HAVING count(DISTINCT metadata) = ?)"),
+        LIST(
+          "WHERE n.id IN (SELECT object FROM pyro_metadata WHERE metadata IN (SELECT value FROM json_each(?)) GROUP BY object HAVING count(DISTINCT metadata) = ?)",
+        ),
       ),
     };
     this.#statements = s;

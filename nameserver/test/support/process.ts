@@ -109,7 +109,11 @@ export interface RunResult {
 }
 
 /** Runs a command to completion (killing it by pid after `timeoutMs`). */
-export async function run(command: string, args: readonly string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+export async function run(
+  command: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
   const child = start(command, args, options.env);
   if (options.input !== undefined) child.child.stdin!.write(options.input);
   child.child.stdin!.end();
@@ -120,7 +124,11 @@ export async function run(command: string, args: readonly string[], options: { e
 }
 
 /** Runs one of our bins (`ns`, `nsc`, `echoserver`) with node. */
-export function runBin(bin: string, args: readonly string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+export function runBin(
+  bin: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return run(process.execPath, [BIN_DIR + `${bin}.js`, ...args], options);
 }
 

@@ -30,7 +30,8 @@ export function describeInterop(title: string, body: (this: Mocha.Suite) => void
       const status = pyro4Available();
       if (status.ok) return;
       if (process.env.REQUIRE_INTEROP === "1") throw new Error(`REQUIRE_INTEROP=1 but Python Pyro4 is not usable at ${PYTHON}: ${status.reason}`);
-      if (!announced) console.log(`nameserver interop: Python Pyro4 not found at ${PYTHON} (${status.reason}; apt-get install python3-pyro4 python3-msgpack) — skipping`);
+      if (!announced)
+        console.log(`nameserver interop: Python Pyro4 not found at ${PYTHON} (${status.reason}; apt-get install python3-pyro4 python3-msgpack) — skipping`);
       announced = true;
       this.skip();
     });

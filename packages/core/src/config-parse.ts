@@ -64,7 +64,11 @@ export function parseEnvValue(item: ConfigItem, raw: string): unknown {
       break;
     case "list":
       // Pyro writes an empty entry as '' (e.g. in BROADCAST_ADDRS); blank entries are dropped.
-      value = raw.split(",").map((part) => part.trim()).filter((part) => part !== "").map((part) => (part === "''" ? "" : part));
+      value = raw
+        .split(",")
+        .map((part) => part.trim())
+        .filter((part) => part !== "")
+        .map((part) => (part === "''" ? "" : part));
       break;
     case "optionalString":
       value = raw === "" ? null : raw;
@@ -78,8 +82,7 @@ export function parseEnvValue(item: ConfigItem, raw: string): unknown {
 
 /** Checks an option value for `item`; returns it (lists copied, so freezing spares the caller's). */
 export function validateOptionValue(item: ConfigItem, value: unknown): unknown {
-  const fail = (problem: string): ConfigError =>
-    new ConfigError(`invalid value for option ${item.key}: ${describe(value)} (${problem})`, item.key);
+  const fail = (problem: string): ConfigError => new ConfigError(`invalid value for option ${item.key}: ${describe(value)} (${problem})`, item.key);
   switch (item.type) {
     case "bool":
       if (typeof value !== "boolean") throw fail("expected a boolean");

@@ -154,16 +154,40 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
   sockNoDelay: { name: "SOCK_NODELAY", type: "bool", default: false, description: "Set TCP_NODELAY on sockets." },
   detailedTraceback: { name: "DETAILED_TRACEBACK", type: "bool", default: false, description: "Add more detail to remote tracebacks." },
   autoProxy: { name: "AUTOPROXY", type: "bool", default: true, description: "Return registered objects as proxies instead of by value." },
-  maxMessageSize: { name: "MAX_MESSAGE_SIZE", type: "int", default: 1073741824, min: 0, description: "Largest accepted message in bytes (data plus annotations); 0 = no limit." },
+  maxMessageSize: {
+    name: "MAX_MESSAGE_SIZE",
+    type: "int",
+    default: 1073741824,
+    min: 0,
+    description: "Largest accepted message in bytes (data plus annotations); 0 = no limit.",
+  },
   broadcastAddrs: { name: "BROADCAST_ADDRS", type: "list", default: ["<broadcast>", "0.0.0.0"], description: "Addresses locateNS broadcasts its lookup to." },
-  preferIpVersion: { name: "PREFER_IP_VERSION", type: "int", default: 4, choices: [0, 4, 6], description: "IP version to prefer: 4, 6, or 0 to let the OS choose." },
+  preferIpVersion: {
+    name: "PREFER_IP_VERSION",
+    type: "int",
+    default: 4,
+    choices: [0, 4, 6],
+    description: "IP version to prefer: 4, 6, or 0 to let the OS choose.",
+  },
   serializer: { name: "SERIALIZER", type: "string", default: "msgpack", choices: SERIALIZER_NAMES, description: "Serializer a proxy uses." },
-  serializersAccepted: { name: "SERIALIZERS_ACCEPTED", type: "list", default: ["msgpack", "json"], choices: SERIALIZER_NAMES, description: "Serializers a daemon accepts." },
+  serializersAccepted: {
+    name: "SERIALIZERS_ACCEPTED",
+    type: "list",
+    default: ["msgpack", "json"],
+    choices: SERIALIZER_NAMES,
+    description: "Serializers a daemon accepts.",
+  },
   metadata: { name: "METADATA", type: "bool", default: true, description: "Proxies fetch the object's exposed members when connecting." },
   maxRetries: { name: "MAX_RETRIES", type: "int", default: 0, min: 0, description: "Times a proxy retries a call after a closed connection or a timeout." },
   iterStreaming: { name: "ITER_STREAMING", type: "bool", default: true, description: "Stream iterators and generators returned by remote methods." },
   iterStreamLifetime: { name: "ITER_STREAM_LIFETIME", type: "float", default: 0, min: 0, description: "Seconds a remote iterator may live; 0 = no limit." },
-  iterStreamLinger: { name: "ITER_STREAM_LINGER", type: "float", default: 30, min: 0, description: "Seconds a remote iterator survives its client's disconnect." },
+  iterStreamLinger: {
+    name: "ITER_STREAM_LINGER",
+    type: "float",
+    default: 30,
+    min: 0,
+    description: "Seconds a remote iterator survives its client's disconnect.",
+  },
   ssl: { name: "SSL", type: "bool", default: false, description: "Use TLS." },
   sslServerCert: { name: "SSL_SERVERCERT", type: "string", default: "", description: "Daemon certificate file (PEM)." },
   sslServerKey: { name: "SSL_SERVERKEY", type: "string", default: "", description: "Daemon private key file (PEM)." },
@@ -177,15 +201,19 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
   logWire: { name: "LOGWIRE", type: "bool", default: false, description: "Log every message sent and received." },
   maxConnections: { name: "MAX_CONNECTIONS", type: "int", default: 1024, min: 0, description: "Concurrent client connections a daemon accepts; 0 = no limit." },
   maxInflight: { name: "MAX_INFLIGHT", type: "int", default: 128, min: 0, description: "Requests a daemon runs at once per connection; 0 = no limit." },
-  handshakeTimeout: { name: "HANDSHAKE_TIMEOUT", type: "float", default: 10, min: 0, description: "Seconds a new connection has to complete its handshake; 0 = none." },
+  handshakeTimeout: {
+    name: "HANDSHAKE_TIMEOUT",
+    type: "float",
+    default: 10,
+    min: 0,
+    description: "Seconds a new connection has to complete its handshake; 0 = none.",
+  },
   idleTimeout: { name: "IDLE_TIMEOUT", type: "float", default: 0, min: 0, description: "Seconds after which a daemon closes an idle connection; 0 = never." },
 };
 
 /** Every configuration item, in documentation order. */
 export const configTable: readonly ConfigItem[] = Object.freeze(
-  (Object.keys(specs) as (keyof PyroConfig)[]).map((key) =>
-    Object.freeze({ ...specs[key], key, envName: `PYRO_${specs[key].name}` } as ConfigItem),
-  ),
+  (Object.keys(specs) as (keyof PyroConfig)[]).map((key) => Object.freeze({ ...specs[key], key, envName: `PYRO_${specs[key].name}` } as ConfigItem)),
 );
 
 const itemsByEnvName: ReadonlyMap<string, ConfigItem> = new Map(configTable.map((item) => [item.envName, item]));
@@ -218,9 +246,7 @@ export interface ConfigRow {
 export type ConfigEnv = Readonly<Record<string, string | undefined>>;
 
 /** Every item at its default, ignoring the environment. */
-export const defaultConfig: PyroConfig = freezeConfig(
-  Object.fromEntries(configTable.map((item) => [item.key, item.default])) as unknown as PyroConfig,
-);
+export const defaultConfig: PyroConfig = freezeConfig(Object.fromEntries(configTable.map((item) => [item.key, item.default])) as unknown as PyroConfig);
 
 /**
  * Each item's effective value and where it came from: defaults < environment (`PYRO_` + name) <

@@ -17,7 +17,10 @@ export interface DebugLog {
 const patterns = (process.env.DEBUG ?? "")
   .split(/[\s,]+/)
   .filter(Boolean)
-  .map((p) => ({ negate: p.startsWith("-"), regex: new RegExp(`^${(p.startsWith("-") ? p.slice(1) : p).replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`) }));
+  .map((p) => ({
+    negate: p.startsWith("-"),
+    regex: new RegExp(`^${(p.startsWith("-") ? p.slice(1) : p).replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`),
+  }));
 
 function isEnabled(namespace: string): boolean {
   let enabled = false;

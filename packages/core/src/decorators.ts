@@ -113,7 +113,7 @@ export function callback(target: object, key: string | symbol, descriptor: Prope
  */
 export function behavior(options: BehaviorOptions): <T extends Function>(cls: T) => T {
   if (typeof options === "function" || options === null || typeof options !== "object") {
-    throw new TypeError("@behavior needs options: @behavior({ instanceMode: \"single\" | \"session\" | \"percall\" })");
+    throw new TypeError('@behavior needs options: @behavior({ instanceMode: "single" | "session" | "percall" })');
   }
   const { instanceMode = "session", instanceCreator } = options;
   if (!MODES.includes(instanceMode)) {
@@ -179,7 +179,14 @@ function refusalText(members: ExposedMembers, name: string, kind: MemberAccess, 
 }
 
 function computeMembers(start: object | null): ExposedMembers {
-  const sets = { methods: new Set<string>(), oneway: new Set<string>(), attrs: new Set<string>(), readableAttrs: new Set<string>(), writableAttrs: new Set<string>(), callbacks: new Set<string>() };
+  const sets = {
+    methods: new Set<string>(),
+    oneway: new Set<string>(),
+    attrs: new Set<string>(),
+    readableAttrs: new Set<string>(),
+    writableAttrs: new Set<string>(),
+    callbacks: new Set<string>(),
+  };
   const definedNames = new Set<string>();
   for (let proto = start; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
     for (const name of Object.getOwnPropertyNames(proto)) {

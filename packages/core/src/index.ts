@@ -10,7 +10,21 @@ import "reflect-metadata";
 
 export { Daemon, type RegisterOptions } from "./daemon/daemon.js";
 export type { DaemonOptions, ClientInfo, HandshakeValidator } from "./daemon/options.js";
-export { Proxy, type ProxyConstructor, type ProxyTarget, bind, release, uriOf, setAttr, withOptions, callWithKwargs, metadataOf, refFor, isProxy, batch } from "./proxy/proxy.js";
+export {
+  Proxy,
+  type ProxyConstructor,
+  type ProxyTarget,
+  bind,
+  release,
+  uriOf,
+  setAttr,
+  withOptions,
+  callWithKwargs,
+  metadataOf,
+  refFor,
+  isProxy,
+  batch,
+} from "./proxy/proxy.js";
 export { runBatch, BatchError, type Batch } from "./proxy/batch.js";
 export { RemoteStream } from "./proxy/stream.js";
 export { currentContext, type CallContext, type Closable } from "./daemon/context.js";

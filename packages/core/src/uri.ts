@@ -221,7 +221,13 @@ export class URI {
   /** True when both URIs have the same protocol, object, host, port and socket. */
   equals(other: unknown): boolean {
     if (!(other instanceof URI)) return false;
-    return this.protocol === other.protocol && this.object === other.object && this.host === other.host && this.port === other.port && this.sockname === other.sockname;
+    return (
+      this.protocol === other.protocol &&
+      this.object === other.object &&
+      this.host === other.host &&
+      this.port === other.port &&
+      this.sockname === other.sockname
+    );
   }
 
   /** Pyro4's class dict for a URI, which serializers put on the wire. */

@@ -34,7 +34,12 @@ describe("Pyro4 class dicts", () => {
     it("keeps a RemoteError's type, args and attributes when passing it on", () => {
       const remote = new RemoteError({ type: "mymod.MyErr", args: [1, "x"], attributes: { code: 7 }, traceback: ["Traceback...\n"] });
       const dict = exceptionToDict(remote, true);
-      expect(dict).to.deep.equal({ __class__: "mymod.MyErr", __exception__: true, args: [1, "x"], attributes: { code: 7, _pyroTraceback: ["Traceback...\n"] } });
+      expect(dict).to.deep.equal({
+        __class__: "mymod.MyErr",
+        __exception__: true,
+        args: [1, "x"],
+        attributes: { code: 7, _pyroTraceback: ["Traceback...\n"] },
+      });
     });
 
     it("names Pyro errors by their Pyro4 path", () => {
@@ -92,7 +97,12 @@ describe("Pyro4 class dicts", () => {
     });
 
     it("turns Pyro4.errors dicts into pyrots error classes with the remote traceback", () => {
-      const error = dictToClass({ __class__: "Pyro4.errors.DaemonError", __exception__: true, args: ["unknown object"], attributes: { _pyroTraceback: ["a\n", "b\n"] } });
+      const error = dictToClass({
+        __class__: "Pyro4.errors.DaemonError",
+        __exception__: true,
+        args: ["unknown object"],
+        attributes: { _pyroTraceback: ["a\n", "b\n"] },
+      });
       expect(error).to.be.instanceOf(DaemonError);
       expect(error).to.include({ message: "unknown object" });
       expect((error as PyroError).remoteTraceback).to.deep.equal(["a\n", "b\n"]);
@@ -100,7 +110,12 @@ describe("Pyro4 class dicts", () => {
     });
 
     it("turns any other exception dict into a RemoteError", () => {
-      const error = dictToClass({ __class__: "mymod.MyErr", __exception__: true, args: ["a", 1], attributes: { extra: 1, _pyroTraceback: ["t\n"] } }) as RemoteError;
+      const error = dictToClass({
+        __class__: "mymod.MyErr",
+        __exception__: true,
+        args: ["a", 1],
+        attributes: { extra: 1, _pyroTraceback: ["t\n"] },
+      }) as RemoteError;
       expect(error).to.be.instanceOf(RemoteError);
       expect(error).to.deep.include({ remoteType: "mymod.MyErr", args: ["a", 1], attributes: { extra: 1 }, remoteTraceback: ["t\n"], message: "('a', 1)" });
       expect(error.remoteName).to.equal("MyErr");
@@ -113,7 +128,10 @@ describe("Pyro4 class dicts", () => {
     it("rejects malformed URI and proxy states", () => {
       expect(() => dictToClass({ __class__: "Pyro4.core.URI", state: ["PYRO"] })).to.throw(PyroError, /invalid URI state/);
       expect(() => dictToClass({ __class__: "Pyro4.core.Proxy", state: [1] })).to.throw(PyroError, /invalid Proxy state/);
-      expect(() => dictToClass({ __class__: "Pyro4.core.Proxy", state: ["PYRO:x@h:1", [], [], [], 0, "plain", "hello", 0] })).to.throw(ProtocolError, "hmac encoding error");
+      expect(() => dictToClass({ __class__: "Pyro4.core.Proxy", state: ["PYRO:x@h:1", [], [], [], 0, "plain", "hello", 0] })).to.throw(
+        ProtocolError,
+        "hmac encoding error",
+      );
     });
   });
 

@@ -1,14 +1,5 @@
 import { expect } from "chai";
-import {
-  ConfigError,
-  type PyroConfig,
-  configTable,
-  defaultConfig,
-  explainConfig,
-  loadConfig,
-  mergeConfig,
-  toleratedEnvNames,
-} from "@pyrots/core/internal";
+import { ConfigError, type PyroConfig, configTable, defaultConfig, explainConfig, loadConfig, mergeConfig, toleratedEnvNames } from "@pyrots/core/internal";
 
 function configError(fn: () => unknown): ConfigError {
   try {
@@ -118,7 +109,10 @@ describe("config", () => {
     });
 
     it("ignores undefined options and non-PYRO variables", () => {
-      const config = loadConfig({ nsPort: undefined }, { PYRO_NS_PORT: "7", HOME: "/root", pyro_host: "x", PYRO_HOST: undefined } as Record<string, string | undefined>);
+      const config = loadConfig({ nsPort: undefined }, { PYRO_NS_PORT: "7", HOME: "/root", pyro_host: "x", PYRO_HOST: undefined } as Record<
+        string,
+        string | undefined
+      >);
       expect(config.nsPort).to.equal(7);
       expect(config.host).to.equal("localhost");
     });
@@ -226,7 +220,13 @@ describe("config", () => {
 
   describe("options", () => {
     it("refuse unknown keys, suggesting the closest one", () => {
-      const cases: Record<string, string> = { nsport: "nsPort", NS_PORT: "nsPort", commtimeout: "commTimeout", serializerAccepted: "serializersAccepted", hots: "host" };
+      const cases: Record<string, string> = {
+        nsport: "nsPort",
+        NS_PORT: "nsPort",
+        commtimeout: "commTimeout",
+        serializerAccepted: "serializersAccepted",
+        hots: "host",
+      };
       for (const [key, suggestion] of Object.entries(cases)) {
         const error = configError(() => loadConfig({ [key]: 1 } as Partial<PyroConfig>, {}));
         expect(error.message).to.equal(`unknown config option ${key}; did you mean ${suggestion}?`);

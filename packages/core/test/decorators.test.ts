@@ -335,8 +335,21 @@ describe("decorators", () => {
     });
 
     it("refuses JavaScript plumbing and Object.prototype members as private", () => {
-      const names = ["constructor", "__proto__", "prototype", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf",
-        "propertyIsEnumerable", "toLocaleString", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__"];
+      const names = [
+        "constructor",
+        "__proto__",
+        "prototype",
+        "toString",
+        "hasOwnProperty",
+        "valueOf",
+        "isPrototypeOf",
+        "propertyIsEnumerable",
+        "toLocaleString",
+        "__defineGetter__",
+        "__defineSetter__",
+        "__lookupGetter__",
+        "__lookupSetter__",
+      ];
       for (const name of names) {
         expect(refusal(members, name, "call")).to.equal(`attempt to access private attribute '${name}'`);
         expect(refusal(members, name, "get")).to.equal(`attempt to access unexposed or unknown remote attribute '${name}'`);
@@ -381,8 +394,20 @@ describe("decorators", () => {
   describe("isPrivateName", () => {
     it("follows Pyro4's rule plus JavaScript's reserved names", () => {
       const expected: Record<string, boolean> = {
-        x: false, _x: true, __x: true, __x__: false, ____: true, ___: true, __len__: false, __init__: true, __eq__: true,
-        constructor: true, __proto__: true, prototype: true, toString: true, x_: false,
+        x: false,
+        _x: true,
+        __x: true,
+        __x__: false,
+        ____: true,
+        ___: true,
+        __len__: false,
+        __init__: true,
+        __eq__: true,
+        constructor: true,
+        __proto__: true,
+        prototype: true,
+        toString: true,
+        x_: false,
       };
       for (const [name, isPrivate] of Object.entries(expected)) expect(isPrivateName(name), name).to.equal(isPrivate);
     });

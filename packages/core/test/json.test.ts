@@ -32,9 +32,15 @@ describe("json serializer", () => {
 
   it("rejects malformed calls with a clear SerializeError", () => {
     expect(() => json.decodeCall(Buffer.from("[1,2,3,4]"))).to.throw(SerializeError, /expected a JSON object/);
-    expect(() => json.decodeCall(Buffer.from('{"object": 1, "method": "m", "params": [], "kwargs": {}}'))).to.throw(SerializeError, /object id must be a string/);
+    expect(() => json.decodeCall(Buffer.from('{"object": 1, "method": "m", "params": [], "kwargs": {}}'))).to.throw(
+      SerializeError,
+      /object id must be a string/,
+    );
     expect(() => json.decodeCall(Buffer.from('{"object": "o", "method": "m", "kwargs": {}}'))).to.throw(SerializeError, /args must be an array/);
-    expect(() => json.decodeCall(Buffer.from('{"object": "o", "method": "m", "params": [], "kwargs": 3}'))).to.throw(SerializeError, /kwargs must be a map or nil/);
+    expect(() => json.decodeCall(Buffer.from('{"object": "o", "method": "m", "params": [], "kwargs": 3}'))).to.throw(
+      SerializeError,
+      /kwargs must be a map or nil/,
+    );
   });
 
   it("writes NaN, Infinity and -Infinity as Python's literals and reads them back", () => {
@@ -76,7 +82,12 @@ describe("json serializer", () => {
     const reserved = json.encode({ a: "é" }, 24);
     expect(reserved.length).to.equal(plain.length + 24);
     expect(reserved.subarray(24).equals(plain)).to.equal(true);
-    expect(json.encodeCall("o", "m", [], {}, 3).subarray(3).equals(json.encodeCall("o", "m", [], {}))).to.equal(true);
+    expect(
+      json
+        .encodeCall("o", "m", [], {}, 3)
+        .subarray(3)
+        .equals(json.encodeCall("o", "m", [], {})),
+    ).to.equal(true);
   });
 
   it("rejects invalid text with SerializeError", () => {

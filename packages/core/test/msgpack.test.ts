@@ -1,5 +1,17 @@
 import { expect } from "chai";
-import { Complex, DaemonPlaceholder, ExceptionWrapper, ProxyRef, PyDate, RemoteError, SerializeError, URI, isProxy, msgpackSerializer as msgpack, refFor } from "@pyrots/core/internal";
+import {
+  Complex,
+  DaemonPlaceholder,
+  ExceptionWrapper,
+  ProxyRef,
+  PyDate,
+  RemoteError,
+  SerializeError,
+  URI,
+  isProxy,
+  msgpackSerializer as msgpack,
+  refFor,
+} from "@pyrots/core/internal";
 import { Packr, unpack as plainUnpack } from "msgpackr";
 
 const hex = (text: string): Buffer => Buffer.from(text, "hex");
@@ -47,10 +59,22 @@ const PYTHON_BYTES: Array<[string, unknown, string]> = [
   ["bytes", { x: Buffer.from([1, 2, 3]) }, "81a178c403010203"],
   ["complex", new Complex(1, -2), "d830000000000000f03f00000000000000c0"],
   ["date", new PyDate(2024, 2, 29), "d73381460b0000000000"],
-  ["URI", URI.parse("PYRO:obj@localhost:9999"), "82a95f5f636c6173735f5fae5079726f342e636f72652e555249a5737461746595a45059524fa36f626ac0a96c6f63616c686f7374cd270f"],
+  [
+    "URI",
+    URI.parse("PYRO:obj@localhost:9999"),
+    "82a95f5f636c6173735f5fae5079726f342e636f72652e555249a5737461746595a45059524fa36f626ac0a96c6f63616c686f7374cd270f",
+  ],
   ["IPv6 URI", URI.parse("PYRO:obj@[::1]:5555"), "82a95f5f636c6173735f5fae5079726f342e636f72652e555249a5737461746595a45059524fa36f626ac0a33a3a31cd15b3"],
-  ["unix URI", URI.parse("PYRO:x@./u:/tmp/s.sock"), "82a95f5f636c6173735f5fae5079726f342e636f72652e555249a5737461746595a45059524fa178ab2f746d702f732e736f636bc0c0"],
-  ["PYRONAME URI", URI.parse("PYRONAME:my.name@host"), "82a95f5f636c6173735f5fae5079726f342e636f72652e555249a5737461746595a85059524f4e414d45a76d792e6e616d65c0a4686f7374cd2382"],
+  [
+    "unix URI",
+    URI.parse("PYRO:x@./u:/tmp/s.sock"),
+    "82a95f5f636c6173735f5fae5079726f342e636f72652e555249a5737461746595a45059524fa178ab2f746d702f732e736f636bc0c0",
+  ],
+  [
+    "PYRONAME URI",
+    URI.parse("PYRONAME:my.name@host"),
+    "82a95f5f636c6173735f5fae5079726f342e636f72652e555249a5737461746595a85059524f4e414d45a76d792e6e616d65c0a4686f7374cd2382",
+  ],
 ];
 
 const PYTHON_PROXY =

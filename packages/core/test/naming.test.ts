@@ -34,7 +34,11 @@ describe("naming (no sockets)", () => {
     });
 
     it("completes a 0.0.0.0 URI with the address the answer came from", () => {
-      const uri = uriFromService({ txt: { uri: "PYRO:Pyro.NameServer@0.0.0.0:9090" }, port: 9090, referer: { address: "10.0.0.5", family: "IPv4", port: 5353, size: 0 } });
+      const uri = uriFromService({
+        txt: { uri: "PYRO:Pyro.NameServer@0.0.0.0:9090" },
+        port: 9090,
+        referer: { address: "10.0.0.5", family: "IPv4", port: 5353, size: 0 },
+      });
       expect(String(uri)).to.equal("PYRO:Pyro.NameServer@10.0.0.5:9090");
     });
 

@@ -24,7 +24,14 @@ const HOSTILE_MSGPACK: Array<[string, Buffer]> = [
   ["__proto__ beside a class dict", mp([map(["__proto__", map(["polluted", true])]), map(["__class__", "Pyro4.core.Daemon"], ["state", []])])],
   [
     "__proto__ in exception attributes",
-    mp(map(["__class__", "builtins.ValueError"], ["__exception__", true], ["args", []], ["attributes", map(["__proto__", map(["polluted", true])], ["constructor", map(["prototype", map(["polluted", true])])])])),
+    mp(
+      map(
+        ["__class__", "builtins.ValueError"],
+        ["__exception__", true],
+        ["args", []],
+        ["attributes", map(["__proto__", map(["polluted", true])], ["constructor", map(["prototype", map(["polluted", true])])])],
+      ),
+    ),
   ],
   ["__proto__ in call kwargs", mp(["obj", "m", [map(["__proto__", map(["polluted", true])])], map(["__proto__", map(["polluted", true])])])],
 ];
@@ -35,7 +42,10 @@ const HOSTILE_JSON: Array<[string, string]> = [
   ["escaped __proto__", '{"__pro\\u0074o__": {"polluted": true}}'],
   ["constructor.prototype", '{"constructor": {"prototype": {"polluted": true}}}'],
   ["__proto__ beside a class dict", '[{"__proto__": {"polluted": true}}, {"__class__": "Pyro4.core.Daemon", "state": []}]'],
-  ["__proto__ in exception attributes", '{"__class__": "builtins.ValueError", "__exception__": true, "args": [], "attributes": {"__proto__": {"polluted": true}}}'],
+  [
+    "__proto__ in exception attributes",
+    '{"__class__": "builtins.ValueError", "__exception__": true, "args": [], "attributes": {"__proto__": {"polluted": true}}}',
+  ],
   ["__proto__ with NaN (slow parser)", '{"__proto__": {"polluted": true}, "n": NaN}'],
   ["__proto__ in call kwargs", '{"object": "o", "method": "m", "params": [{"__proto__": {"polluted": 1}}], "kwargs": {"__proto__": {"polluted": 1}}}'],
 ];

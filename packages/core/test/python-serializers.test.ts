@@ -1,6 +1,17 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { Complex, ExceptionWrapper, ProxyRef, PyDate, RemoteError, URI, jsonSerializer, msgpackSerializer, refFor, type Serializer } from "@pyrots/core/internal";
+import {
+  Complex,
+  ExceptionWrapper,
+  ProxyRef,
+  PyDate,
+  RemoteError,
+  URI,
+  jsonSerializer,
+  msgpackSerializer,
+  refFor,
+  type Serializer,
+} from "@pyrots/core/internal";
 
 const PYTHON = "/usr/bin/python3";
 
@@ -73,7 +84,8 @@ describe("serializers against real Python Pyro4", function () {
         Object.assign(new RangeError("bad range"), { code: 7 }),
         new ExceptionWrapper(new TypeError("in batch")),
       ];
-      if (name === "msgpack") values.push(Buffer.from([1, 2]), new Date(Date.UTC(2024, 1, 29, 12, 30, 0, 250)), new PyDate(2024, 2, 29), new Complex(1, -2), 2n ** 64n - 1n);
+      if (name === "msgpack")
+        values.push(Buffer.from([1, 2]), new Date(Date.UTC(2024, 1, 29, 12, 30, 0, 250)), new PyDate(2024, 2, 29), new Complex(1, -2), 2n ** 64n - 1n);
       const hexes = values.map((v) => serializer.encode(v).toString("hex"));
       const described = python(describeInPython(name), hexes) as unknown[];
       const expected: unknown[] = [
@@ -86,14 +98,27 @@ describe("serializers against real Python Pyro4", function () {
         ["float", "nan"],
         ["float", "inf"],
         ["str", "héllo"],
-        ["list", [["int", "1"], ["dict", { a: ["NoneType", null], b: ["bool", true] }]]],
+        [
+          "list",
+          [
+            ["int", "1"],
+            ["dict", { a: ["NoneType", null], b: ["bool", true] }],
+          ],
+        ],
         ["URI", "PYRO:obj@[::1]:5555"],
         ["URI", "PYROMETA:b,a@nshost:9090"],
         ["Proxy", "PYRO:calc@127.0.0.1:4000", ["inc"], ["fire"], ["value"]],
         ["builtins.ValueError", [["str", "bad range"]], { code: ["int", "7"] }],
         ["_ExceptionWrapper", ["builtins.TypeError", [["str", "in batch"]], {}]],
       ];
-      if (name === "msgpack") expected.push(["bytes", "b'\\x01\\x02'"], ["datetime", "2024-02-29 12:30:00.250000"], ["date", "2024-02-29"], ["complex", "(1-2j)"], ["int", String(2n ** 64n - 1n)]);
+      if (name === "msgpack")
+        expected.push(
+          ["bytes", "b'\\x01\\x02'"],
+          ["datetime", "2024-02-29 12:30:00.250000"],
+          ["date", "2024-02-29"],
+          ["complex", "(1-2j)"],
+          ["int", String(2n ** 64n - 1n)],
+        );
       // Python's set of PYROMETA tags has no order; compare the tag set.
       const meta = described[11] as [string, string];
       if (meta[1] === "PYROMETA:a,b@nshost:9090") meta[1] = "PYROMETA:b,a@nshost:9090";
@@ -113,7 +138,9 @@ print(json.dumps([ser.dumps(v).hex() for v in values]))
       expect(decoded.slice(0, 6)).to.deep.equal([2 ** 40, -(2 ** 40), name === "msgpack" ? 2n ** 70n : 7, NaN, "héllo", [1, { a: null }]]);
       expect((decoded[6] as URI).toString()).to.equal("PYRO:x@./u:/tmp/s");
       expect(refFor(decoded[7] as object).methods).to.deep.equal(["inc"]);
-      expect(decoded[8]).to.be.instanceOf(RemoteError).and.deep.include({ remoteType: "builtins.ValueError", attributes: { extra: "attr" } });
+      expect(decoded[8])
+        .to.be.instanceOf(RemoteError)
+        .and.deep.include({ remoteType: "builtins.ValueError", attributes: { extra: "attr" } });
       expect((decoded[9] as Error).name).to.equal("NamingError");
     });
   }

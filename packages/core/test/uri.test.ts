@@ -196,7 +196,19 @@ describe("URI", () => {
     });
 
     it("fromState() refuses malformed states", () => {
-      for (const bad of [null, "PYRO:x@h:1", [], ["PYRO", "x", null, "h"], [1, "x", null, "h", 1], ["PYRO", 5, null, "h", 1], ["PYRO", "x", null, "h", "1"], ["PYRO", "x", 3, null, null], ["PYRO", "x", "/s", "h", 1], ["PYRO", "x", null, null, null], ["FOO", "x", null, "h", 1]]) {
+      for (const bad of [
+        null,
+        "PYRO:x@h:1",
+        [],
+        ["PYRO", "x", null, "h"],
+        [1, "x", null, "h", 1],
+        ["PYRO", 5, null, "h", 1],
+        ["PYRO", "x", null, "h", "1"],
+        ["PYRO", "x", 3, null, null],
+        ["PYRO", "x", "/s", "h", 1],
+        ["PYRO", "x", null, null, null],
+        ["FOO", "x", null, "h", 1],
+      ]) {
         expect(() => URI.fromState(bad), JSON.stringify(bad)).to.throw(PyroError, /invalid URI/);
       }
     });

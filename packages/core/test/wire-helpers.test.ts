@@ -34,7 +34,9 @@ describe("marshal strings", () => {
     expect(decodeMarshalString(hex("740600000068c3a96c6c6f"))).to.equal("héllo");
     expect(decodeMarshalString(hex("c12c010000" + "61".repeat(300)))).to.equal("a".repeat(300));
     expect(decodeMarshalString(hex("4103000000616263"))).to.equal("abc");
-    expect(decodeMarshalString(encodeMarshalString("no free workers, increase server threadpool size"))).to.equal("no free workers, increase server threadpool size");
+    expect(decodeMarshalString(encodeMarshalString("no free workers, increase server threadpool size"))).to.equal(
+      "no free workers, increase server threadpool size",
+    );
   });
 
   it("rejects other types and truncated data", () => {

@@ -66,7 +66,13 @@ function parseSignature(source: string): Signature {
   if (open < 0) {
     // `x => ...`: a single bare parameter
     const arrow = source.indexOf("=>");
-    const name = arrow > 0 ? source.slice(0, arrow).replace(/^async\s+/, "").trim() : "";
+    const name =
+      arrow > 0
+        ? source
+            .slice(0, arrow)
+            .replace(/^async\s+/, "")
+            .trim()
+        : "";
     return { names: name ? [name] : [], rest: false };
   }
   const params: string[] = [];

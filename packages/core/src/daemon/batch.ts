@@ -25,7 +25,14 @@ export function runBatch(entry: RegisteredObject, instance: object, calls: unkno
   return results;
 }
 
-async function continueAsync(entry: RegisteredObject, instance: object, calls: unknown[], index: number, pending: Promise<unknown>, results: unknown[]): Promise<unknown[]> {
+async function continueAsync(
+  entry: RegisteredObject,
+  instance: object,
+  calls: unknown[],
+  index: number,
+  pending: Promise<unknown>,
+  results: unknown[],
+): Promise<unknown[]> {
   try {
     results.push(await pending);
     for (let next = index + 1; next < calls.length; next++) results.push(await runOne(entry, instance, calls[next]));

@@ -141,7 +141,13 @@ export class ClientConnection implements ConnectionHandler {
     }
     const serializer = this.daemon.serializers.get(message.serializerId);
     if (!serializer) {
-      this.connectFail(message.seq, `message used serializer that is not accepted: ${message.serializerId}${serpentHint(message.serializerId, [...this.daemon.serializers.values()].map((s) => s.name))}`);
+      this.connectFail(
+        message.seq,
+        `message used serializer that is not accepted: ${message.serializerId}${serpentHint(
+          message.serializerId,
+          [...this.daemon.serializers.values()].map((s) => s.name),
+        )}`,
+      );
       return;
     }
     try {
@@ -159,7 +165,13 @@ export class ClientConnection implements ConnectionHandler {
       }
       // Announce that requests may overlap, and how many at once (the client queues the rest).
       const annotations = withCorrelation(message, new Map([[Annotation.MULTIPLEX, Buffer.from(String(this.daemon.maxInflight))]]));
-      this.connection.send(valueFrame({ type: MessageType.CONNECTOK, flags, seq: message.seq, annotations, compress: this.daemon.compression, hmacKey: this.daemon.hmacKey }, serializer, payload));
+      this.connection.send(
+        valueFrame(
+          { type: MessageType.CONNECTOK, flags, seq: message.seq, annotations, compress: this.daemon.compression, hmacKey: this.daemon.hmacKey },
+          serializer,
+          payload,
+        ),
+      );
       this.handshakeDone = true;
       clearTimeout(this.handshakeTimer);
       if (log.enabled) log(`${this.address}: handshake ok for ${JSON.stringify(objectId)} (${serializer.name})`);
@@ -177,7 +189,13 @@ export class ClientConnection implements ConnectionHandler {
   }
 
   private pong(message: Message): void {
-    this.connection.send(rawFrame({ type: MessageType.PING, flags: 0, seq: message.seq, annotations: correlationOnly(message), hmacKey: this.daemon.hmacKey }, message.serializerId, PONG));
+    this.connection.send(
+      rawFrame(
+        { type: MessageType.PING, flags: 0, seq: message.seq, annotations: correlationOnly(message), hmacKey: this.daemon.hmacKey },
+        message.serializerId,
+        PONG,
+      ),
+    );
   }
 
   private invoke(message: Message): void {
@@ -192,7 +210,13 @@ export class ClientConnection implements ConnectionHandler {
     // Over the window (a client that ignored it, or the rest of a chunk read before reading
     // paused): refuse calls with a clear error. Oneway calls cannot be told, so they still run.
     if (!oneway && this.daemon.maxInflight > 0 && this.inFlight >= this.daemon.maxInflight) {
-      this.fail(message, serializer, new PyroError(`too many requests in flight on this connection (the limit is ${this.daemon.maxInflight})`), false, undefined);
+      this.fail(
+        message,
+        serializer,
+        new PyroError(`too many requests in flight on this connection (the limit is ${this.daemon.maxInflight})`),
+        false,
+        undefined,
+      );
       return;
     }
     let result: unknown;
@@ -296,7 +320,13 @@ export class ClientConnection implements ConnectionHandler {
     if (this.daemon.iterStreaming) annotations.set(Annotation.STRM, Buffer.from(this.daemon.streams.open(iterator, this), "latin1"));
     const decoy = exceptionToDict(new ProtocolError("result of call is an iterator"), false);
     const flags = Flags.EXCEPTION | Flags.ITEMSTREAMRESULT;
-    this.connection.send(valueFrame({ type: MessageType.RESULT, flags, seq: message.seq, annotations, compress: this.daemon.compression, hmacKey: this.daemon.hmacKey }, serializer, decoy));
+    this.connection.send(
+      valueFrame(
+        { type: MessageType.RESULT, flags, seq: message.seq, annotations, compress: this.daemon.compression, hmacKey: this.daemon.hmacKey },
+        serializer,
+        decoy,
+      ),
+    );
   }
 
   private fail(message: Message, serializer: Serializer, error: unknown, thenClose: boolean, context: CallContext | undefined): void {
@@ -304,7 +334,14 @@ export class ClientConnection implements ConnectionHandler {
     let frame: Frame;
     // Like Pyro4, exception replies carry no correlation id; user response annotations do go.
     const annotations = context && context.responseAnnotations.size > 0 ? context.responseAnnotations : undefined;
-    const fields = { type: MessageType.RESULT, flags: Flags.EXCEPTION, seq: message.seq, annotations, compress: this.daemon.compression, hmacKey: this.daemon.hmacKey };
+    const fields = {
+      type: MessageType.RESULT,
+      flags: Flags.EXCEPTION,
+      seq: message.seq,
+      annotations,
+      compress: this.daemon.compression,
+      hmacKey: this.daemon.hmacKey,
+    };
     try {
       frame = valueFrame(fields, serializer, exceptionToDict(error, this.daemon.sendTracebacks));
     } catch (serializeError) {

@@ -138,7 +138,9 @@ export class Daemon implements DaemonCore, AsyncDisposable {
   uriFor(targetOrId: object | string): URI {
     const id = typeof targetOrId === "string" ? targetOrId : this.registry.idOf(targetOrId);
     if (id === undefined || !this.registry.byId.has(id)) {
-      throw new DaemonError(typeof targetOrId === "string" ? `no object is registered with id ${JSON.stringify(targetOrId)}` : "object isn't registered in this daemon");
+      throw new DaemonError(
+        typeof targetOrId === "string" ? `no object is registered with id ${JSON.stringify(targetOrId)}` : "object isn't registered in this daemon",
+      );
     }
     const address = this.boundAddress();
     if ("path" in address) return new URI({ protocol: "PYRO", object: id, sockname: address.path });
@@ -223,7 +225,10 @@ export class Daemon implements DaemonCore, AsyncDisposable {
     const connection = new Connection(socket, this.config.maxMessageSize, this.hmacKey);
     const { maxConnections, handshakeTimeout, idleTimeout } = this.config;
     // Like Pyro4's "no free workers", the client learns why at its handshake, then is dropped.
-    const denied = maxConnections > 0 && this.clients.size >= maxConnections ? `too many connections: this daemon serves at most ${maxConnections} (MAX_CONNECTIONS)` : undefined;
+    const denied =
+      maxConnections > 0 && this.clients.size >= maxConnections
+        ? `too many connections: this daemon serves at most ${maxConnections} (MAX_CONNECTIONS)`
+        : undefined;
     const client = new ClientConnection(connection, this, denied, handshakeTimeout);
     this.clients.add(client);
     connection.start(client);

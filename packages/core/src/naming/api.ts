@@ -48,12 +48,24 @@ export interface NameServerApi {
   /** The URI registered for `name`; NamingError `unknown name: x` if none. */
   lookup(name: string, return_metadata?: false): Awaitable<URI>;
   /** Registered names with their URI text and tags; one filter at most. */
-  list(prefix: string | null | undefined, regex: string | null | undefined, metadata_all: MetadataTags | null | undefined, metadata_any: MetadataTags | null | undefined, return_metadata: true): Awaitable<NameEntriesWithMetadata>;
+  list(
+    prefix: string | null | undefined,
+    regex: string | null | undefined,
+    metadata_all: MetadataTags | null | undefined,
+    metadata_any: MetadataTags | null | undefined,
+    return_metadata: true,
+  ): Awaitable<NameEntriesWithMetadata>;
   /**
    * Registered names and their URI text, filtered by name prefix, regex (anchored at the start, as
    * Python's `re.match`), or tags (`metadata_all`: every tag, `metadata_any`: at least one).
    */
-  list(prefix?: string | null, regex?: string | null, metadata_all?: MetadataTags | null, metadata_any?: MetadataTags | null, return_metadata?: false): Awaitable<Record<string, string>>;
+  list(
+    prefix?: string | null,
+    regex?: string | null,
+    metadata_all?: MetadataTags | null,
+    metadata_any?: MetadataTags | null,
+    return_metadata?: false,
+  ): Awaitable<Record<string, string>>;
   /** Replaces the metadata tags of `name`; NamingError if unknown. */
   set_metadata(name: string, metadata: MetadataTags): Awaitable<void>;
   /** Removes by exact name, name prefix or regex; returns how many were removed (never the name server's own entry). */
@@ -72,7 +84,13 @@ export interface NameServerMetadataCalls {
   /** `lookup(name, true)`: the URI and its tags. */
   lookup(name: string, return_metadata: true): Promise<[URI, string[]]>;
   /** `list(..., return_metadata = true)`: name → `[uri text, tags]`. */
-  list(prefix: string | null | undefined, regex: string | null | undefined, metadata_all: MetadataTags | null | undefined, metadata_any: MetadataTags | null | undefined, return_metadata: true): Promise<NameEntriesWithMetadata>;
+  list(
+    prefix: string | null | undefined,
+    regex: string | null | undefined,
+    metadata_all: MetadataTags | null | undefined,
+    metadata_any: MetadataTags | null | undefined,
+    return_metadata: true,
+  ): Promise<NameEntriesWithMetadata>;
   /** `yplookup(..., return_metadata = false)`: name → uri text. */
   yplookup(meta_all: MetadataTags | null | undefined, meta_any: MetadataTags | null | undefined, return_metadata: false): Promise<Record<string, string>>;
 }

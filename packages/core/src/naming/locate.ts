@@ -77,7 +77,9 @@ export async function locateWithConfig(config: PyroConfig, request: LocateReques
       return await connectNameServer(uri, config);
     } catch (error) {
       const hint = uri.sockname !== undefined ? `pyro-ns -u ${uri.sockname}` : `pyro-ns -n ${uri.host}${uri.port === 9090 ? "" : ` -p ${uri.port}`}`;
-      throw new NamingError(`Failed to locate the nameserver at ${uri.location}: ${reasonOf(error)} — is one running there? (start one with \`${hint}\`)`, { cause: error });
+      throw new NamingError(`Failed to locate the nameserver at ${uri.location}: ${reasonOf(error)} — is one running there? (start one with \`${hint}\`)`, {
+        cause: error,
+      });
     }
   }
   const tried: string[] = [];
@@ -118,7 +120,9 @@ export async function locateWithConfig(config: PyroConfig, request: LocateReques
   const direct = nameServerUri(config.nsHost, config.nsPort);
   const found = await attempt(direct, tried.some((t) => t.startsWith(`${direct.location} (`)) ? `${direct.location} again` : undefined);
   if (found) return found;
-  throw new NamingError(`no name server found: tried ${tried.join(", ")} — start one with \`pyro-ns\` (\`pyro-ns -n 0.0.0.0\` to serve other machines)`, { cause: lastError });
+  throw new NamingError(`no name server found: tried ${tried.join(", ")} — start one with \`pyro-ns\` (\`pyro-ns -n 0.0.0.0\` to serve other machines)`, {
+    cause: lastError,
+  });
 }
 
 /** A discovery step's answer (a URI to connect to), or what it tried when it found none. */

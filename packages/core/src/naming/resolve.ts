@@ -56,11 +56,16 @@ async function unknownNameError(ns: NameServerProxy, name: string, error: unknow
   if (!(error instanceof Error) || !error.message.startsWith("unknown name")) return error;
   let names: string[];
   try {
-    names = Object.keys(await ns.list()).filter((n) => n !== NAMESERVER_NAME).sort();
+    names = Object.keys(await ns.list())
+      .filter((n) => n !== NAMESERVER_NAME)
+      .sort();
   } catch {
     return error;
   }
-  const shown = names.length === 0 ? "no other names are registered" : `registered: ${names.slice(0, 10).join(", ")}${names.length > 10 ? ` and ${names.length - 10} more` : ""}`;
+  const shown =
+    names.length === 0
+      ? "no other names are registered"
+      : `registered: ${names.slice(0, 10).join(", ")}${names.length > 10 ? ` and ${names.length - 10} more` : ""}`;
   return new NamingError(`unknown name: ${name} (name server ${uriOf(ns).location}: ${shown}) — is the server that registers it running?`, { cause: error });
 }
 

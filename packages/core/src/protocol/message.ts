@@ -36,7 +36,16 @@ export function checksum(type: number, flags: number, seq: number, dataLength: n
 }
 
 /** Writes a 24-byte header at `offset` of `target`. */
-export function writeHeader(target: Uint8Array, offset: number, type: number, flags: number, seq: number, dataLength: number, serializerId: number, annotationsLength: number): void {
+export function writeHeader(
+  target: Uint8Array,
+  offset: number,
+  type: number,
+  flags: number,
+  seq: number,
+  dataLength: number,
+  serializerId: number,
+  annotationsLength: number,
+): void {
   // Plain byte stores: this runs for every message, and Buffer's write methods validate each call.
   const sum = checksum(type, flags, seq, dataLength, serializerId, annotationsLength);
   target[offset] = 0x50; // "PYRO"

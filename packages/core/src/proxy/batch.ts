@@ -17,7 +17,9 @@ import type { RemoteMembers } from "./remote.js";
 
 /** A batch recorder: the remote methods of `T`, each recording a call instead of making it. */
 export type Batch<T> = {
-  readonly [K in keyof RemoteMembers<T> as RemoteMembers<T>[K] extends (...args: never[]) => unknown ? K : never]: RemoteMembers<T>[K] extends (...args: infer A) => unknown
+  readonly [K in keyof RemoteMembers<T> as RemoteMembers<T>[K] extends (...args: never[]) => unknown ? K : never]: RemoteMembers<T>[K] extends (
+    ...args: infer A
+  ) => unknown
     ? (...args: A) => void
     : never;
 };

@@ -262,8 +262,11 @@ function rejected(what: string, message: Message, maxMessageSize: number): Commu
     reason = error instanceof SerializeError ? "(unreadable reason)" : String(error);
   }
   const hint = /serializer that is not accepted: 6\b/.test(reason)
-    ? " — the daemon does not accept msgpack; a Python Pyro4 daemon needs PYRO_SERIALIZERS_ACCEPTED=serpent,json,marshal,msgpack, or use the proxy option serializer: \"json\""
+    ? ' — the daemon does not accept msgpack; a Python Pyro4 daemon needs PYRO_SERIALIZERS_ACCEPTED=serpent,json,marshal,msgpack, or use the proxy option serializer: "json"'
     : "";
-  const unknown = reason === "unknown object" ? " — the daemon is running but serves no object with this id: check the object id in the URI (servers print their URIs; `pyro-nsc list` shows registered ones)" : "";
+  const unknown =
+    reason === "unknown object"
+      ? " — the daemon is running but serves no object with this id: check the object id in the URI (servers print their URIs; `pyro-nsc list` shows registered ones)"
+      : "";
   return new CommunicationError(`connection to ${what} rejected: ${reason}${hint}${unknown}`);
 }

@@ -86,7 +86,14 @@ export class ProxyCore implements StreamChannel {
    * Calls a method on another object of the same daemon, without metadata checks (the built-in
    * `Pyro.Daemon` object, batches).
    */
-  async callObject(objectId: string, method: string, args: unknown[], oneway: boolean, extraFlags = 0, kwargs: Record<string, unknown> | null = {}): Promise<unknown> {
+  async callObject(
+    objectId: string,
+    method: string,
+    args: unknown[],
+    oneway: boolean,
+    extraFlags = 0,
+    kwargs: Record<string, unknown> | null = {},
+  ): Promise<unknown> {
     const channel = await this.connectedChannel();
     return this.send(channel, objectId, method, args, kwargs, extraFlags | (oneway ? Flags.ONEWAY : 0), undefined);
   }
@@ -203,7 +210,15 @@ export class ProxyCore implements StreamChannel {
   }
 
   /** Encodes and submits a call. Throws (synchronously) when the call cannot be encoded. */
-  private send(channel: Channel, objectId: string, method: string, args: unknown[], kwargs: Record<string, unknown> | null, flags: number, options: CallOptions | undefined): Promise<unknown> {
+  private send(
+    channel: Channel,
+    objectId: string,
+    method: string,
+    args: unknown[],
+    kwargs: Record<string, unknown> | null,
+    flags: number,
+    options: CallOptions | undefined,
+  ): Promise<unknown> {
     let seq = (this.seq + 1) & 0xffff;
     while (!channel.seqFree(seq)) seq = (seq + 1) & 0xffff;
     this.seq = seq;

@@ -112,7 +112,8 @@ function makeMember(view: ProxyView, name: string): unknown {
   };
   // Awaiting a member reads the remote property of that name.
   return Object.assign(member, {
-    then: (onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) => core.getAttr(name, callOptions).then(onFulfilled, onRejected),
+    then: (onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) =>
+      core.getAttr(name, callOptions).then(onFulfilled, onRejected),
     catch: (onRejected?: (reason: unknown) => unknown) => core.getAttr(name, callOptions).catch(onRejected),
     finally: (onFinally?: () => void) => core.getAttr(name, callOptions).finally(onFinally),
   });
@@ -205,4 +206,3 @@ export function batch<T>(proxy: Remote<T>): Batch<T> {
 export function coreOf(proxy: object): ProxyCore {
   return viewOf(proxy).core;
 }
-

@@ -19,7 +19,17 @@ import { PyroError, PythonError, RemoteError, SecurityError, SerializeError, mes
 import { URI } from "../uri.js";
 import { DaemonPlaceholder, ExceptionWrapper, ProxyRef, type ClassDict } from "./values.js";
 
-export { AUTOPROXY, type AutoproxyTarget, Complex, DaemonPlaceholder, ExceptionWrapper, ProxyRef, PyDate, type ClassDict, type ProxyRefFields } from "./values.js";
+export {
+  AUTOPROXY,
+  type AutoproxyTarget,
+  Complex,
+  DaemonPlaceholder,
+  ExceptionWrapper,
+  ProxyRef,
+  PyDate,
+  type ClassDict,
+  type ProxyRefFields,
+} from "./values.js";
 
 /** The key that marks a class dict. */
 export const CLASS_KEY = "__class__";
@@ -139,7 +149,17 @@ export function reviveClasses(value: unknown): unknown {
 }
 
 /** Own properties of errors that are the error's own machinery, never custom attributes. */
-const ERROR_INTERNALS: ReadonlySet<string> = new Set(["name", "message", "stack", "cause", "remoteTraceback", "remoteType", "args", "attributes", "pythonType"]);
+const ERROR_INTERNALS: ReadonlySet<string> = new Set([
+  "name",
+  "message",
+  "stack",
+  "cause",
+  "remoteTraceback",
+  "remoteType",
+  "args",
+  "attributes",
+  "pythonType",
+]);
 
 /**
  * Pyro4's exception dict for any thrown value, to send in an exception RESULT or inside a value.

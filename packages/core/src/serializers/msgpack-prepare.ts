@@ -113,7 +113,15 @@ function prepareObject(value: object): unknown {
   if (autoproxy !== undefined) return autoproxy();
   if (value instanceof Date) return dateValue(value);
   if (value instanceof Error) return prepareForMsgpack(exceptionToDict(value, false));
-  if (value instanceof URI || value instanceof ProxyRef || value instanceof DaemonPlaceholder || value instanceof Complex || value instanceof PyDate || value instanceof RawBytes) return value;
+  if (
+    value instanceof URI ||
+    value instanceof ProxyRef ||
+    value instanceof DaemonPlaceholder ||
+    value instanceof Complex ||
+    value instanceof PyDate ||
+    value instanceof RawBytes
+  )
+    return value;
   if (value instanceof ExceptionWrapper) {
     return { __class__: "Pyro4.futures._ExceptionWrapper", exception: prepareForMsgpack(exceptionToDict(value.error, value.includeTraceback)) };
   }

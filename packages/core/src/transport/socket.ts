@@ -90,7 +90,12 @@ export function connect(address: ListenAddress, what: string, timeoutSeconds: nu
         reject(new SecurityError(`TLS handshake with ${what} failed: ${error.message}`, { cause: error }));
         return;
       }
-      const reason = error.code === "ECONNREFUSED" ? "connection refused (is the daemon running?)" : error.code === "ENOENT" ? "no such socket file" : (error.code ?? error.message);
+      const reason =
+        error.code === "ECONNREFUSED"
+          ? "connection refused (is the daemon running?)"
+          : error.code === "ENOENT"
+            ? "no such socket file"
+            : (error.code ?? error.message);
       reject(new CommunicationError(`cannot connect to ${what}: ${reason}`, { cause: error }));
     };
     socket.once("error", onError);
@@ -112,7 +117,9 @@ function listenReason(error: NodeJS.ErrnoException, unixSocket: boolean): string
     case "EADDRNOTAVAIL":
       return "EADDRNOTAVAIL (no network interface of this machine has that address; use 127.0.0.1, 0.0.0.0 or one of this machine's addresses)";
     case "EACCES":
-      return unixSocket ? "EACCES (permission denied: choose a socket path in a directory you may write to)" : "EACCES (permission denied: ports below 1024 need privileges; pick a higher port)";
+      return unixSocket
+        ? "EACCES (permission denied: choose a socket path in a directory you may write to)"
+        : "EACCES (permission denied: ports below 1024 need privileges; pick a higher port)";
     default:
       return error.code ?? error.message;
   }

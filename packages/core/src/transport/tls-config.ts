@@ -11,7 +11,9 @@ function read(path: string, item: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new PyroError(`cannot read ${item} file ${JSON.stringify(path)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    throw new PyroError(`cannot read ${item} file ${JSON.stringify(path)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
