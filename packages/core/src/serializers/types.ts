@@ -1,6 +1,49 @@
 /**
  * The serializer seam: a tiny interface, implemented by msgpack (id 6) and json (id 2).
+ *
+ * Everything a serializer decodes comes from a peer and is hostile until checked: decoding runs
+ * within the {@link DecodeLimits} of its {@link DecodeContext}, builds only plain data and the
+ * Pyro types listed in `classes.ts`, and never runs code the payload names.
  */
+import type { ProxyRef } from "./values.js";
+
+/**
+ * Bounds on what decoding one payload may build. A payload that would exceed them is refused
+ * with a SerializeError before the memory is spent.
+ */
+export interface DecodeLimits {
+  /** Largest payload in bytes after decompression (inflating stops there); 0 = no limit. */
+  readonly maxBytes: number;
+  /** Deepest nesting of arrays and maps. */
+  readonly maxDepth: number;
+  /**
+   * Decoded values may cost (an estimate of JS heap bytes) at most this many times the
+   * payload's length: an empty msgpack map is 1 byte on the wire but some 60 bytes as an object.
+   */
+  readonly expansion: number;
+  /** The cost budget is never below this, so that small payloads are never refused. */
+  readonly minBudget: number;
+}
+
+/**
+ * Limits for payloads from peers that completed the handshake. The numbers are starting points
+ * (see docs/security.md); endpoints derive theirs from the configuration.
+ */
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = Object.freeze({ maxBytes: 1024 * 1024 * 1024, maxDepth: 128, expansion: 24, minBudget: 1024 * 1024 });
+
+/** Limits for the one message a peer may send before its handshake is done (CONNECT). */
+export const HANDSHAKE_DECODE_LIMITS: DecodeLimits = Object.freeze({ maxBytes: 64 * 1024, maxDepth: 32, expansion: 24, minBudget: 256 * 1024 });
+
+/** What a decode needs to know about the endpoint that receives the payload. */
+export interface DecodeContext {
+  readonly limits: DecodeLimits;
+  /**
+   * Makes a proxy reference that arrived in the payload into the value the application gets
+   * (a live but inert proxy with the receiver's settings). Absent: the {@link ProxyRef} itself.
+   * Must not connect or call anything.
+   */
+  readonly reviveProxy?: (ref: ProxyRef) => unknown;
+}
 
 /** A decoded INVOKE payload. */
 export interface CallRequest {
@@ -10,6 +53,9 @@ export interface CallRequest {
   /** Keyword arguments; `null` when the peer sent nil (attribute access, batches). */
   kwargs: Record<string, unknown> | null;
 }
+
+/** The context of a decode that has no endpoint: default limits, proxy references stay inert. */
+export const DEFAULT_DECODE_CONTEXT: DecodeContext = Object.freeze({ limits: DEFAULT_DECODE_LIMITS });
 
 /** Encodes and decodes payloads in one wire format. */
 export interface Serializer {
@@ -22,12 +68,12 @@ export interface Serializer {
    * caller can write the message header and annotations in place, without copying the payload.
    */
   encode(value: unknown, reserve?: number): Buffer;
-  /** Decodes a payload; Pyro class dicts become URI, proxy references and errors. */
-  decode(data: Uint8Array): unknown;
+  /** Decodes a payload within `context`'s limits; Pyro class dicts become URI, proxies and errors. */
+  decode(data: Uint8Array, context?: DecodeContext): unknown;
   /** Encodes an INVOKE payload; `reserve` as for {@link encode}. */
   encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve?: number): Buffer;
-  /** Decodes an INVOKE payload; throws SerializeError on a malformed one. */
-  decodeCall(data: Uint8Array): CallRequest;
+  /** Decodes an INVOKE payload as {@link decode} does; throws SerializeError on a malformed one. */
+  decodeCall(data: Uint8Array, context?: DecodeContext): CallRequest;
   /**
    * Optional zero-copy variant of {@link encode}: a value holding large binary values may come
    * back as parts to be written one after another (the binaries themselves, uncopied), and then
