@@ -128,7 +128,7 @@ describe("daemon lifecycle", () => {
 
 /** The daemon's accepted sockets, found through node's server connection list. */
 async function openSockets(daemon: Daemon): Promise<import("node:net").Socket[]> {
-  const internals = daemon as unknown as { clients: Set<{ connection: { stream: import("node:net").Socket } }> };
+  const internals = (daemon as unknown as { server: { clients: Set<{ connection: { stream: import("node:net").Socket } }> } }).server;
   return [...internals.clients].map((client) => client.connection.stream);
 }
 

@@ -76,10 +76,9 @@ describe("daemon limits", () => {
     const uri = daemon.register(Service, "svc");
     await using svc = new Proxy<ServiceApi>(uri);
     expect(await svc.hello()).to.equal("hello");
-    const internals = daemon as unknown as { clients: Set<unknown> };
     const deadline = Date.now() + 5000;
-    while (internals.clients.size > 0 && Date.now() < deadline) await sleep(20);
-    expect(internals.clients.size).to.equal(0);
+    while (daemon.stats.connections > 0 && Date.now() < deadline) await sleep(20);
+    expect(daemon.stats.connections).to.equal(0);
     expect(await svc.hello()).to.equal("hello");
   });
 

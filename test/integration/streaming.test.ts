@@ -88,7 +88,7 @@ for (const variant of VARIANTS) {
       const label = `count ${n}`;
       for await (const item of streams.count(n)) if (item === 2) break;
       await waitFor(() => finished.includes(label), 5000, "the remote generator to finish");
-      expect(daemon.streams.size).to.equal(0);
+      expect(daemon.stats.streams).to.equal(0);
     });
 
     it("delivers an error from the generator at that item", async () => {
@@ -110,9 +110,9 @@ for (const variant of VARIANTS) {
       const streams = open();
       const iterator = (streams.count(10) as unknown as AsyncIterable<number>)[Symbol.asyncIterator]();
       expect((await iterator.next()).value).to.equal(0);
-      expect(daemon.streams.size).to.equal(1);
+      expect(daemon.stats.streams).to.equal(1);
       await streams[Symbol.asyncDispose]();
-      await waitFor(() => daemon.streams.size === 0, 5000, "the lingering stream to expire");
+      await waitFor(() => daemon.stats.streams === 0, 5000, "the lingering stream to expire");
     });
   });
 }
@@ -124,7 +124,7 @@ describe("remote iterator lifetime", () => {
     await using streams = new Proxy<StreamsApi>(uri);
     const iterator = (streams.count(10) as unknown as AsyncIterable<number>)[Symbol.asyncIterator]();
     expect((await iterator.next()).value).to.equal(0);
-    await waitFor(() => daemon.streams.size === 0, 5000, "the stream to reach its lifetime");
+    await waitFor(() => daemon.stats.streams === 0, 5000, "the stream to reach its lifetime");
     let error: unknown;
     try {
       await iterator.next();

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import net from "node:net";
-import { Daemon, Proxy, PyroError, SecurityError } from "@pyrots/core";
+import { Daemon, Proxy, PyroError, SecurityError, expose } from "@pyrots/core";
+import { startNameServer } from "@pyrots/nameserver";
 import { Greeter, type GreeterApi } from "../support/greeter.js";
 import { type TestCertificates, makeCertificates } from "../support/certs.js";
 import { runProcess, spawnProcess } from "../support/process.js";
@@ -101,6 +102,44 @@ describe("TLS", () => {
         tls: { ca: certs.read(certs.caCert), cert: certs.read(certs.clientCert), key: certs.read(certs.clientKey) },
       });
       expect(await friend.hello("after")).to.equal("hello after");
+    });
+  });
+
+  describe("what a TLS proxy receives or resolves stays on TLS", () => {
+    @expose
+    class Item {
+      label(): string {
+        return "item over tls";
+      }
+    }
+
+    @expose
+    class Factory {
+      constructor(private readonly item: Item) {}
+      make(): Item {
+        return this.item;
+      }
+    }
+
+    const serverTls = () => ({ cert: certs.read(certs.serverCert), key: certs.read(certs.serverKey) });
+
+    it("an autoproxied object in a reply is called over TLS, with the receiving proxy's TLS options", async () => {
+      await using daemon = await Daemon.create({ host: "127.0.0.1", tls: serverTls() });
+      const item = new Item();
+      daemon.register(item);
+      const uri = daemon.register(new Factory(item), "factory");
+      await using factory = new Proxy<Factory>(uri, { tls: { ca: certs.read(certs.caCert) }, timeout: 5 });
+      const made = await factory.make();
+      expect(await made.label()).to.equal("item over tls");
+    });
+
+    it("a PYRONAME: proxy with TLS looks its name up over TLS too", async () => {
+      await using daemon = await Daemon.create({ host: "127.0.0.1", tls: serverTls() });
+      const uri = daemon.register(Greeter, "greeter");
+      await using ns = await startNameServer({ host: "127.0.0.1", port: 0, tls: serverTls(), broadcast: false, mdns: false, env: {} });
+      ns.nameserver.register("tls.greeter", uri.toString());
+      await using greeter = new Proxy<GreeterApi>(`PYRONAME:tls.greeter@127.0.0.1:${ns.uri.port}`, { tls: { ca: certs.read(certs.caCert) }, timeout: 5 });
+      expect(await greeter.hello("by name")).to.equal("hello by name");
     });
   });
 

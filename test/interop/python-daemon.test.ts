@@ -10,11 +10,13 @@ import {
   PyroError,
   RemoteError,
   SerializeError,
+  TimeoutError,
   bind,
   callWithKwargs,
   metadataOf,
   release,
   setAttr,
+  withOptions,
 } from "@pyrots/core";
 import { SERIALIZERS, type PythonDaemon, describeInterop, startPythonDaemon } from "../support/python.js";
 import { JS_VALUES } from "./values.js";
@@ -148,6 +150,27 @@ for (const serializer of SERIALIZERS) {
       it("does not wait for a oneway call, so the next call on the same proxy releases it", async () => {
         await lab.block("released");
         expect(await lab.unblock()).to.equal("released");
+      });
+    });
+
+    describe("timeouts and aborts (one request at a time per connection)", () => {
+      it("a call that times out rejects with TimeoutError; the call queued behind it is answered", async () => {
+        const p = proxy("lab");
+        const slow = rejection(withOptions(p, { timeout: 0.3 }).sleep(1.5));
+        const queued = p.echo("after the slow one");
+        const error = await slow;
+        expect(error, String(error)).to.be.instanceOf(TimeoutError);
+        expect(await queued).to.equal("after the slow one");
+      });
+
+      it("an aborted call rejects with the signal's reason; the call queued behind it is answered", async () => {
+        const p = proxy("lab");
+        const controller = new AbortController();
+        const slow = rejection(withOptions(p, { signal: controller.signal }).sleep(1.5));
+        const queued = p.echo("after the aborted one");
+        setTimeout(() => controller.abort(new Error("changed my mind")), 200);
+        expect((await slow).message).to.equal("changed my mind");
+        expect(await queued).to.equal("after the aborted one");
       });
     });
 

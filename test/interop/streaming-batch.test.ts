@@ -127,7 +127,7 @@ for (const serializer of SERIALIZERS) {
     });
 
     it("no stream is left open on the daemon afterwards", () => {
-      expect(daemon!.streams.size).to.equal(0);
+      expect(daemon!.stats.streams).to.equal(0);
     });
 
     it("Pyro4.batch(proxy) gets the results in order", () => {

@@ -50,18 +50,16 @@ export function activeResources(): Record<string, number> {
 
 /** Memory and daemon state, read through the daemon's internals. */
 export function diagnostics(daemon: Daemon): Record<string, unknown> {
-  const internals = daemon as unknown as { clients: Set<{ sessions: Map<unknown, unknown> }>; inFlight: number };
-  let sessions = 0;
-  for (const client of internals.clients) sessions += client.sessions.size;
+  const stats = daemon.stats;
   const memory = process.memoryUsage();
   return {
     rss: memory.rss,
     heapUsed: memory.heapUsed,
     external: memory.external,
-    connections: internals.clients.size,
-    sessions,
-    inFlight: internals.inFlight,
-    streams: daemon.streams.size,
+    connections: stats.connections,
+    sessions: stats.sessions,
+    inFlight: stats.callsInFlight,
+    streams: stats.streams,
     resources: activeResources(),
   };
 }

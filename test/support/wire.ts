@@ -22,15 +22,25 @@ export interface FrameFields {
   version?: number;
   /** Added to the correct checksum (non-zero makes it wrong). */
   checksumDelta?: number;
+  /** Annotation chunks: 4-character id to value. */
+  annotations?: Record<string, Buffer>;
 }
 
-/** A complete frame, no annotations. */
+/** A complete frame. */
 export function frame(fields: FrameFields): Buffer {
   const payload = fields.payload ?? Buffer.alloc(0);
   const version = fields.version ?? 48;
   const flags = fields.flags ?? 0;
   const seq = fields.seq ?? 0;
-  const checksum = (fields.type + version + payload.length + 0 + fields.serializerId + flags + seq + 0x34e9 + (fields.checksumDelta ?? 0)) & 0xffff;
+  const chunks = Object.entries(fields.annotations ?? {}).map(([id, value]) => {
+    const head = Buffer.alloc(6);
+    head.write(id, 0, 4, "latin1");
+    head.writeUInt16BE(value.length, 4);
+    return Buffer.concat([head, value]);
+  });
+  const annotations = Buffer.concat(chunks);
+  const annLength = annotations.length;
+  const checksum = (fields.type + version + payload.length + annLength + fields.serializerId + flags + seq + 0x34e9 + (fields.checksumDelta ?? 0)) & 0xffff;
   const header = Buffer.alloc(24);
   header.write("PYRO", 0, "latin1");
   header.writeUInt16BE(version, 4);
@@ -39,10 +49,10 @@ export function frame(fields: FrameFields): Buffer {
   header.writeUInt16BE(seq, 10);
   header.writeInt32BE(payload.length, 12);
   header.writeUInt16BE(fields.serializerId, 16);
-  header.writeUInt16BE(0, 18);
+  header.writeUInt16BE(annLength, 18);
   header.writeUInt16BE(0, 20);
   header.writeUInt16BE(checksum, 22);
-  return Buffer.concat([header, payload]);
+  return Buffer.concat([header, annotations, payload]);
 }
 
 /** A json payload as Pyro4's json serializer writes it. */
@@ -83,6 +93,11 @@ export class RawConnection {
       socket.once("end", done);
       socket.once("error", done);
     });
+  }
+
+  /** Wraps an accepted socket (for fake servers). */
+  static wrap(socket: net.Socket): RawConnection {
+    return new RawConnection(socket);
   }
 
   /** Connects to `host:port`. */

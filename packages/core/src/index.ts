@@ -8,23 +8,11 @@
 // Decorator metadata needs reflect-metadata loaded before any decorated class is defined.
 import "reflect-metadata";
 
-export { Daemon, type RegisterOptions } from "./daemon/daemon.js";
+export { Daemon, type DaemonStats, type RegisterOptions } from "./endpoints/daemon.js";
+export type { CallbackHosts } from "./endpoints/callbacks.js";
 export type { DaemonOptions, ClientInfo, HandshakeValidator } from "./daemon/options.js";
-export {
-  Proxy,
-  type ProxyConstructor,
-  type ProxyTarget,
-  bind,
-  release,
-  uriOf,
-  setAttr,
-  withOptions,
-  callWithKwargs,
-  metadataOf,
-  refFor,
-  isProxy,
-  batch,
-} from "./proxy/proxy.js";
+export { Proxy, type ProxyConstructor } from "./endpoints/proxy.js";
+export { type ProxyTarget, bind, release, uriOf, setAttr, withOptions, callWithKwargs, metadataOf, refFor, isProxy, batch } from "./proxy/proxy.js";
 export { runBatch, BatchError, type Batch } from "./proxy/batch.js";
 export { RemoteStream } from "./proxy/stream.js";
 export { currentContext, type CallContext, type Closable } from "./daemon/context.js";

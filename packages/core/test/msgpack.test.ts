@@ -8,9 +8,12 @@ import {
   RemoteError,
   SerializeError,
   URI,
+  createProxy,
+  defaultConfig,
   isProxy,
   msgpackSerializer as msgpack,
   refFor,
+  settingsFromConfig,
 } from "@pyrots/core/internal";
 import { Packr, unpack as plainUnpack } from "msgpackr";
 
@@ -142,8 +145,10 @@ describe("msgpack serializer", () => {
       expect(value.toString()).to.equal("(1-2j)");
     });
 
-    it("reads a proxy by value into a live proxy whose ProxyRef encodes back to the same bytes", () => {
-      const proxy = msgpack.decode(hex(PYTHON_PROXY)) as object;
+    it("reads a proxy by value into inert data, or into a live proxy through the endpoint's reviver", () => {
+      expect(msgpack.decode(hex(PYTHON_PROXY))).to.be.instanceOf(ProxyRef);
+      const settings = settingsFromConfig(defaultConfig);
+      const proxy = msgpack.decode(hex(PYTHON_PROXY), { limits: settings.decodeLimits, reviveProxy: (r) => createProxy(r, settings) }) as object;
       expect(isProxy(proxy)).to.equal(true);
       const ref = refFor(proxy);
       expect(ref).to.be.instanceOf(ProxyRef);

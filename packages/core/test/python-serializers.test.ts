@@ -1,17 +1,6 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import {
-  Complex,
-  ExceptionWrapper,
-  ProxyRef,
-  PyDate,
-  RemoteError,
-  URI,
-  jsonSerializer,
-  msgpackSerializer,
-  refFor,
-  type Serializer,
-} from "@pyrots/core/internal";
+import { Complex, ExceptionWrapper, ProxyRef, PyDate, RemoteError, URI, jsonSerializer, msgpackSerializer, type Serializer } from "@pyrots/core/internal";
 
 const PYTHON = "/usr/bin/python3";
 
@@ -137,7 +126,7 @@ print(json.dumps([ser.dumps(v).hex() for v in values]))
       const decoded = hexes.map((h) => serializer.decode(Buffer.from(h, "hex")));
       expect(decoded.slice(0, 6)).to.deep.equal([2 ** 40, -(2 ** 40), name === "msgpack" ? 2n ** 70n : 7, NaN, "héllo", [1, { a: null }]]);
       expect((decoded[6] as URI).toString()).to.equal("PYRO:x@./u:/tmp/s");
-      expect(refFor(decoded[7] as object).methods).to.deep.equal(["inc"]);
+      expect((decoded[7] as ProxyRef).methods).to.deep.equal(["inc"]);
       expect(decoded[8])
         .to.be.instanceOf(RemoteError)
         .and.deep.include({ remoteType: "builtins.ValueError", attributes: { extra: "attr" } });

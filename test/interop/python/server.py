@@ -7,6 +7,7 @@ Serializer settings come from the environment (PYRO_SERIALIZERS_ACCEPTED must in
 import signal
 import sys
 import threading
+import time
 
 import Pyro4
 import Pyro4.errors
@@ -130,6 +131,12 @@ class Lab(object):
         self._unblock.set()
         self._block_done.wait(WAIT_SECONDS)
         return self._block_result
+
+    @Pyro4.expose
+    def sleep(self, seconds):
+        """Answers after `seconds`: for timeouts and aborts on the caller's side."""
+        time.sleep(seconds)
+        return seconds
 
     @Pyro4.expose
     def fail_value(self, message):

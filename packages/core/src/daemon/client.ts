@@ -11,7 +11,7 @@ import { Annotation, Flags, MessageType, SerializerId } from "../protocol/consta
 import type { Annotations, Message } from "../protocol/message.js";
 import { encodeMarshalString } from "../serializers/marshal.js";
 import { exceptionToDict } from "../serializers/classes.js";
-import type { Serializer } from "../serializers/types.js";
+import { type DecodeContext, HANDSHAKE_DECODE_LIMITS, type Serializer } from "../serializers/types.js";
 import type { Connection, ConnectionHandler } from "../transport/connection.js";
 import { type Frame, type FrameFields, payloadOf, rawFrame, valueFrame } from "../transport/outgoing.js";
 import { resolveMember } from "../decorators.js";
@@ -21,25 +21,16 @@ import { type CallContext, type Closable, enterCall, leaveCall } from "./context
 import type { ClientInfo } from "./options.js";
 import type { RegisteredObject } from "./registry.js";
 import { isStreamable, type StreamRegistry } from "./streams.js";
+import type { DaemonSettings } from "./settings.js";
 import { debugLog } from "../debug.js";
 
 const log = debugLog("pyrots:daemon");
 
 /** What a client connection needs from its daemon. */
 export interface DaemonCore {
+  readonly settings: DaemonSettings;
   readonly objects: ReadonlyMap<string, RegisteredObject>;
-  /** Accepted serializers by wire id. */
-  readonly serializers: ReadonlyMap<number, Serializer>;
   readonly streams: StreamRegistry;
-  readonly compression: boolean;
-  readonly sendTracebacks: boolean;
-  readonly iterStreaming: boolean;
-  /** Most requests one connection may have in flight; 0 = no limit. */
-  readonly maxInflight: number;
-  /** Largest message accepted, also the cap for inflating compressed payloads. */
-  readonly maxMessageSize: number;
-  /** Pyro4 HMAC key signing every message, if set. */
-  readonly hmacKey: Uint8Array | undefined;
   validateHandshake(client: ClientInfo, data: unknown): unknown;
   /** Metadata of an object for the handshake; throws DaemonError for an unknown one. */
   metadataOf(objectId: unknown): { methods: string[]; oneway: string[]; attrs: string[] };
@@ -50,6 +41,9 @@ export interface DaemonCore {
 }
 
 const PONG = Buffer.from("pong");
+
+/** Decoding before the handshake: small limits, and proxy references stay data. */
+const HANDSHAKE_CONTEXT: DecodeContext = Object.freeze({ limits: HANDSHAKE_DECODE_LIMITS });
 
 /** Daemon side of one connection. */
 export class ClientConnection implements ConnectionHandler {
@@ -62,6 +56,9 @@ export class ClientConnection implements ConnectionHandler {
   private handshakeTimer: NodeJS.Timeout | undefined;
   /** Reused for every RESULT frame (framing is synchronous), saving an object per reply. */
   private readonly resultFields: FrameFields;
+  private readonly settings: DaemonSettings;
+  /** How requests are decoded once the handshake is done (set by it). */
+  private decodeContext: DecodeContext = HANDSHAKE_CONTEXT;
 
   /**
    * @param deniedReason when set, the client is refused at its handshake with this reason
@@ -74,7 +71,15 @@ export class ClientConnection implements ConnectionHandler {
     private readonly deniedReason?: string,
     handshakeTimeout = 0,
   ) {
-    this.resultFields = { type: MessageType.RESULT, flags: 0, seq: 0, annotations: undefined, compress: daemon.compression, hmacKey: daemon.hmacKey };
+    this.settings = daemon.settings;
+    this.resultFields = {
+      type: MessageType.RESULT,
+      flags: 0,
+      seq: 0,
+      annotations: undefined,
+      compress: this.settings.compress,
+      hmacKey: this.settings.hmacKey,
+    };
     if (handshakeTimeout > 0) {
       this.handshakeTimer = setTimeout(() => {
         if (log.enabled) log(`${this.address}: no handshake within ${handshakeTimeout} s, closing`);
@@ -139,19 +144,19 @@ export class ClientConnection implements ConnectionHandler {
       this.connectFail(message.seq, this.deniedReason);
       return;
     }
-    const serializer = this.daemon.serializers.get(message.serializerId);
+    const serializer = this.settings.accepted.get(message.serializerId);
     if (!serializer) {
       this.connectFail(
         message.seq,
         `message used serializer that is not accepted: ${message.serializerId}${serpentHint(
           message.serializerId,
-          [...this.daemon.serializers.values()].map((s) => s.name),
+          [...this.settings.accepted.values()].map((s) => s.name),
         )}`,
       );
       return;
     }
     try {
-      const data = serializer.decode(payloadOf(message, this.daemon.maxMessageSize));
+      const data = serializer.decode(payloadOf(message, HANDSHAKE_DECODE_LIMITS.maxBytes), HANDSHAKE_CONTEXT);
       const request = isRecord(data) ? data : {};
       const objectId = typeof request.object === "string" ? request.object : undefined;
       const stream = this.connection.stream as Partial<TLSSocket>;
@@ -164,15 +169,16 @@ export class ClientConnection implements ConnectionHandler {
         payload = { handshake: response, meta: this.daemon.metadataOf(request.object) };
       }
       // Announce that requests may overlap, and how many at once (the client queues the rest).
-      const annotations = withCorrelation(message, new Map([[Annotation.MULTIPLEX, Buffer.from(String(this.daemon.maxInflight))]]));
+      const annotations = withCorrelation(message, new Map([[Annotation.MULTIPLEX, Buffer.from(String(this.settings.maxInflight))]]));
       this.connection.send(
         valueFrame(
-          { type: MessageType.CONNECTOK, flags, seq: message.seq, annotations, compress: this.daemon.compression, hmacKey: this.daemon.hmacKey },
+          { type: MessageType.CONNECTOK, flags, seq: message.seq, annotations, compress: this.settings.compress, hmacKey: this.settings.hmacKey },
           serializer,
           payload,
         ),
       );
       this.handshakeDone = true;
+      this.decodeContext = this.requestContext(serializer);
       clearTimeout(this.handshakeTimer);
       if (log.enabled) log(`${this.address}: handshake ok for ${JSON.stringify(objectId)} (${serializer.name})`);
     } catch (error) {
@@ -180,9 +186,18 @@ export class ClientConnection implements ConnectionHandler {
     }
   }
 
+  /** The decode context for this client's requests: the daemon's limits, and its callback proxies. */
+  private requestContext(serializer: Serializer): DecodeContext {
+    const revive = this.settings.reviveProxy;
+    if (!revive) return { limits: this.settings.decodeLimits };
+    const socket = this.connection.stream as Partial<{ remoteAddress: string }>;
+    const peer = { address: this.address, host: socket.remoteAddress, serializer };
+    return { limits: this.settings.decodeLimits, reviveProxy: (ref) => revive(ref, peer) };
+  }
+
   private connectFail(seq: number, text: string, serializer?: Serializer): void {
     if (log.enabled) log(`${this.address}: handshake refused: ${text}`);
-    const fields = { type: MessageType.CONNECTFAIL, flags: 0, seq, hmacKey: this.daemon.hmacKey };
+    const fields = { type: MessageType.CONNECTFAIL, flags: 0, seq, hmacKey: this.settings.hmacKey };
     const frame = serializer ? valueFrame(fields, serializer, text) : rawFrame(fields, SerializerId.MARSHAL, encodeMarshalString(text));
     this.connection.send(frame);
     this.connection.close();
@@ -191,7 +206,7 @@ export class ClientConnection implements ConnectionHandler {
   private pong(message: Message): void {
     this.connection.send(
       rawFrame(
-        { type: MessageType.PING, flags: 0, seq: message.seq, annotations: correlationOnly(message), hmacKey: this.daemon.hmacKey },
+        { type: MessageType.PING, flags: 0, seq: message.seq, annotations: correlationOnly(message), hmacKey: this.settings.hmacKey },
         message.serializerId,
         PONG,
       ),
@@ -199,21 +214,21 @@ export class ClientConnection implements ConnectionHandler {
   }
 
   private invoke(message: Message): void {
-    const serializer = this.daemon.serializers.get(message.serializerId);
+    const serializer = this.settings.accepted.get(message.serializerId);
     if (!serializer) {
       // Answer in a serializer the client can read, then hang up as Pyro4 does.
-      const fallback = this.daemon.serializers.values().next().value!;
+      const fallback = this.settings.accepted.values().next().value!;
       this.fail(message, fallback, new SerializeError(`message used serializer that is not accepted: ${message.serializerId}`), true, undefined);
       return;
     }
     const oneway = (message.flags & Flags.ONEWAY) !== 0;
     // Over the window (a client that ignored it, or the rest of a chunk read before reading
     // paused): refuse calls with a clear error. Oneway calls cannot be told, so they still run.
-    if (!oneway && this.daemon.maxInflight > 0 && this.inFlight >= this.daemon.maxInflight) {
+    if (!oneway && this.settings.maxInflight > 0 && this.inFlight >= this.settings.maxInflight) {
       this.fail(
         message,
         serializer,
-        new PyroError(`too many requests in flight on this connection (the limit is ${this.daemon.maxInflight})`),
+        new PyroError(`too many requests in flight on this connection (the limit is ${this.settings.maxInflight})`),
         false,
         undefined,
       );
@@ -225,7 +240,7 @@ export class ClientConnection implements ConnectionHandler {
     this.started();
     enterCall(this, message);
     try {
-      const call = serializer.decodeCall(payloadOf(message, this.daemon.maxMessageSize));
+      const call = serializer.decodeCall(payloadOf(message, this.settings.decodeLimits.maxBytes), this.decodeContext);
       entry = this.daemon.objects.get(call.object);
       if (entry === undefined) throw new DaemonError("unknown object");
       const instance = entry.instanceFor(this.sessions);
@@ -283,12 +298,12 @@ export class ClientConnection implements ConnectionHandler {
   private started(): void {
     // At the window, stop reading: the peer waits (TCP backpressure) instead of being refused.
     // Requests already read in the same chunk still get the error reply below.
-    if (++this.inFlight === this.daemon.maxInflight) this.connection.pauseReading();
+    if (++this.inFlight === this.settings.maxInflight) this.connection.pauseReading();
     this.daemon.requestStarted();
   }
 
   private finished(): void {
-    if (this.inFlight-- === this.daemon.maxInflight) this.connection.resumeReading();
+    if (this.inFlight-- === this.settings.maxInflight) this.connection.resumeReading();
     this.daemon.requestFinished();
   }
 
@@ -317,12 +332,12 @@ export class ClientConnection implements ConnectionHandler {
   /** Announces a remote iterator: Pyro4's ITEMSTREAMRESULT reply with a decoy exception. */
   private replyStream(message: Message, serializer: Serializer, iterator: Iterator<unknown> | AsyncIterator<unknown>): void {
     const annotations: Annotations = new Map();
-    if (this.daemon.iterStreaming) annotations.set(Annotation.STRM, Buffer.from(this.daemon.streams.open(iterator, this), "latin1"));
+    if (this.settings.iterStreaming) annotations.set(Annotation.STRM, Buffer.from(this.daemon.streams.open(iterator, this), "latin1"));
     const decoy = exceptionToDict(new ProtocolError("result of call is an iterator"), false);
     const flags = Flags.EXCEPTION | Flags.ITEMSTREAMRESULT;
     this.connection.send(
       valueFrame(
-        { type: MessageType.RESULT, flags, seq: message.seq, annotations, compress: this.daemon.compression, hmacKey: this.daemon.hmacKey },
+        { type: MessageType.RESULT, flags, seq: message.seq, annotations, compress: this.settings.compress, hmacKey: this.settings.hmacKey },
         serializer,
         decoy,
       ),
@@ -339,11 +354,11 @@ export class ClientConnection implements ConnectionHandler {
       flags: Flags.EXCEPTION,
       seq: message.seq,
       annotations,
-      compress: this.daemon.compression,
-      hmacKey: this.daemon.hmacKey,
+      compress: this.settings.compress,
+      hmacKey: this.settings.hmacKey,
     };
     try {
-      frame = valueFrame(fields, serializer, exceptionToDict(error, this.daemon.sendTracebacks));
+      frame = valueFrame(fields, serializer, exceptionToDict(error, this.settings.sendTracebacks));
     } catch (serializeError) {
       const fallback = new PyroError(`Error serializing exception: ${errorText(serializeError)}`);
       frame = valueFrame(fields, serializer, exceptionToDict(fallback, false));

@@ -1,61 +1,57 @@
 /**
- * The Daemon: hosts exposed objects over TCP or a Unix socket and answers Pyro4 protocol 48.
+ * The daemon engine: hosts exposed objects over TCP or a Unix socket and answers Pyro4 protocol 48.
  */
 import type net from "node:net";
-import type tls from "node:tls";
-import { serverTlsFromConfig } from "../transport/tls-config.js";
-import { type PyroConfig, loadConfig } from "../config.js";
+import type { PyroConfig } from "../config.js";
 import { DaemonError, PyroError } from "../errors.js";
 import { DAEMON_OBJECT_ID } from "../protocol/constants.js";
-import { serializerByName } from "../serializers/registry.js";
-import type { Serializer } from "../serializers/types.js";
-import { ProxyRef } from "../serializers/classes.js";
+import { ProxyRef } from "../serializers/values.js";
 import { Connection } from "../transport/connection.js";
-import { type Listener, listen } from "../transport/socket.js";
+import { type ListenAddress, type Listener, listen } from "../transport/socket.js";
 import { URI } from "../uri.js";
 import { ClientConnection, type DaemonCore } from "./client.js";
 import { DaemonObject } from "./daemon-object.js";
-import type { ClientInfo, DaemonOptions, HandshakeValidator } from "./options.js";
+import type { ClientInfo } from "./options.js";
 import { ObjectRegistry, type RegisteredObject } from "./registry.js";
+import type { DaemonSettings } from "./settings.js";
 import { StreamRegistry } from "./streams.js";
 import { debugLog } from "../debug.js";
 
 const log = debugLog("pyrots:daemon");
 
-const DAEMON_OWN_OPTIONS = new Set(["port", "unixSocket", "validateHandshake", "sendTracebacks", "env", "tls"]);
-
-/** Options of {@link Daemon.register}. */
+/** Options of {@link DaemonServer.register}. */
 export interface RegisterOptions {
   /** Replace an existing registration with the same id or target. */
   force?: boolean;
 }
 
+/** Counts of what a daemon is doing, for diagnostics and metrics. */
+export interface DaemonStats {
+  /** Client connections open. */
+  readonly connections: number;
+  /** Remote iterators open. */
+  readonly streams: number;
+  /** Instances of `session` mode objects alive (one per connection and object used). */
+  readonly sessions: number;
+  /** Calls running. */
+  readonly callsInFlight: number;
+}
+
+/** Where a daemon listens: a TCP port on the configured host, or a Unix socket path. */
+export type DaemonAddress = { port: number } | { unixSocket: string };
+
 /**
- * Hosts objects for remote callers.
- *
- * ```ts
- * const daemon = await Daemon.create({ host: "127.0.0.1" });
- * const uri = daemon.register(Worker, "MyWorker");
- * await daemon.requestLoop(); // until daemon.shutdown()
- * ```
+ * The daemon engine: listens, accepts client connections and serves registered objects. The
+ * public `Daemon` (endpoints/daemon.ts) wraps it with what only the layers above know (making
+ * proxies from callbacks, the name server).
  */
-export class Daemon implements DaemonCore, AsyncDisposable {
+export class DaemonServer implements DaemonCore {
   /** The effective configuration. */
   readonly config: PyroConfig;
-  readonly serializers: ReadonlyMap<number, Serializer>;
-  readonly compression: boolean;
-  readonly sendTracebacks: boolean;
-  readonly iterStreaming: boolean;
-  readonly maxInflight: number;
-  readonly maxMessageSize: number;
-  /** @internal */
-  readonly hmacKey: Uint8Array | undefined;
-  private readonly tls: tls.TlsOptions | undefined;
-  /** @internal Open remote iterators. */
+  /** Open remote iterators. */
   readonly streams: StreamRegistry;
   private readonly registry: ObjectRegistry;
   private readonly clients = new Set<ClientConnection>();
-  private readonly handshakeValidator: HandshakeValidator | undefined;
   private listener: Listener | undefined;
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
@@ -63,33 +59,22 @@ export class Daemon implements DaemonCore, AsyncDisposable {
   private stopped!: Promise<void>;
   private markStopped!: () => void;
 
-  private constructor(options: DaemonOptions) {
-    const configOptions: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(options)) if (!DAEMON_OWN_OPTIONS.has(key) && value !== undefined) configOptions[key] = value;
-    this.config = loadConfig(configOptions as Partial<PyroConfig>, options.env ?? process.env);
-    this.serializers = new Map(this.config.serializersAccepted.map((name) => serializerByName(name)).map((s) => [s.id, s] as const));
-    this.compression = this.config.compression;
-    this.sendTracebacks = options.sendTracebacks ?? true;
-    this.iterStreaming = this.config.iterStreaming;
-    this.maxInflight = this.config.maxInflight;
-    this.maxMessageSize = this.config.maxMessageSize;
-    this.hmacKey = this.config.hmacKey ? Buffer.from(this.config.hmacKey, "utf8") : undefined;
-    this.tls = options.tls ?? serverTlsFromConfig(this.config);
+  private constructor(readonly settings: DaemonSettings) {
+    this.config = settings.config;
     this.registry = new ObjectRegistry(this.config.autoProxy ? (id) => this.proxyFor(id) : undefined);
     this.streams = new StreamRegistry({ lifetime: this.config.iterStreamLifetime, linger: this.config.iterStreamLinger });
-    this.handshakeValidator = options.validateHandshake;
     this.stopped = new Promise((resolve) => (this.markStopped = resolve));
     this.registry.register(new DaemonObject(this.introspection()), DAEMON_OBJECT_ID, false);
   }
 
-  /** Creates a daemon and binds its socket (TCP by default; port 0 picks a free port). */
-  static async create(options: DaemonOptions = {}): Promise<Daemon> {
-    const daemon = new Daemon(options);
-    const address = options.unixSocket !== undefined ? { path: options.unixSocket } : { host: daemon.config.host, port: options.port ?? 0 };
+  /** Creates a daemon engine with `settings` and binds its socket. */
+  static async start(settings: DaemonSettings, where: DaemonAddress): Promise<DaemonServer> {
+    const daemon = new DaemonServer(settings);
+    const address: ListenAddress = "unixSocket" in where ? { path: where.unixSocket } : { host: daemon.config.host, port: where.port };
     daemon.listener = await listen(
       address,
       (socket) => daemon.accept(socket),
-      daemon.tls,
+      settings.tls,
       (error, socket) => log.enabled && log(`${socket.remoteAddress ?? "unix"}: TLS handshake failed: ${error.message}`),
     );
     return daemon;
@@ -173,20 +158,19 @@ export class Daemon implements DaemonCore, AsyncDisposable {
     return this.closing;
   }
 
-  /** Same as {@link shutdown}. */
-  close(): Promise<void> {
-    return this.shutdown();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.shutdown();
+  /** What the daemon is doing right now: open connections, remote iterators, calls running. */
+  get stats(): DaemonStats {
+    let sessions = 0;
+    for (const client of this.clients) sessions += client.sessions.size;
+    return { connections: this.clients.size, streams: this.streams.size, sessions, callsInFlight: this.inFlight };
   }
 
   // ---- DaemonCore, used by client connections ----
 
   /** @internal */
   validateHandshake(client: ClientInfo, data: unknown): unknown {
-    return this.handshakeValidator ? this.handshakeValidator(client, data) : "hello";
+    const validate = this.settings.validateHandshake;
+    return validate ? validate(client, data) : "hello";
   }
 
   /** @internal */
@@ -222,7 +206,7 @@ export class Daemon implements DaemonCore, AsyncDisposable {
       socket.destroy();
       return;
     }
-    const connection = new Connection(socket, this.config.maxMessageSize, this.hmacKey);
+    const connection = new Connection(socket, this.settings.maxMessageSize, this.settings.hmacKey);
     const { maxConnections, handshakeTimeout, idleTimeout } = this.config;
     // Like Pyro4's "no free workers", the client learns why at its handshake, then is dropped.
     const denied =

@@ -41,4 +41,11 @@ export interface DaemonOptions extends Partial<PyroConfig> {
   tls?: tls.TlsOptions;
   /** Environment to read `PYRO_*` items from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where proxies that clients send (callbacks) may connect: `"client"` (the default) only to the
+   * host the proxy came from — where a client's callback daemon lives —, `"any"` anywhere, or a
+   * list of host names and addresses. A client can put any address in a proxy it sends; without
+   * this rule, calling it back would make the daemon connect wherever the client chose.
+   */
+  callbackHosts?: "client" | "any" | readonly string[];
 }

@@ -1,15 +1,10 @@
 /**
- * The name server client: `locateNS`, `resolve`, and the name server's API type. Loading this
- * module installs `resolve` as the proxies' resolver for `PYRONAME:` and `PYROMETA:` URIs.
+ * The name server client: `locateNS`, `resolve`, and the name server's API type. Proxies made by
+ * the public constructor resolve `PYRONAME:` and `PYROMETA:` URIs with {@link resolveName}.
  */
-import { installNameResolver } from "../proxy/resolver.js";
-import { resolve } from "./resolve.js";
-
 export type { Awaitable, MetadataTags, NameEntriesWithMetadata, NameServerApi, NameServerMetadataCalls, NameServerProxy } from "./api.js";
 export * from "./constants.js";
 export { type BroadcastOutcome, type BroadcastQuery, broadcastTarget, parseBroadcastReply, queryBroadcast } from "./broadcast.js";
-export { type LocateOptions, type LocateRequest, isLoopbackName, locateNS, locateWithConfig, nameServerUri } from "./locate.js";
+export { type LocateOptions, type LocateRequest, isLoopbackName, locateNS, locateWithConfig, locateWithSettings, nameServerUri } from "./locate.js";
 export { type MdnsOutcome, browseMdns, uriFromService } from "./mdns.js";
-export { resolve } from "./resolve.js";
-
-installNameResolver((uri, config) => resolve(uri, config));
+export { resolve, resolveName } from "./resolve.js";

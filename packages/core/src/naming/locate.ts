@@ -15,9 +15,10 @@ import { readFile } from "node:fs/promises";
 
 import { type PyroConfig, loadConfig } from "../config.js";
 import { NamingError } from "../errors.js";
-import { Proxy, bind, release } from "../proxy/proxy.js";
+import { bind, createProxy, release } from "../proxy/proxy.js";
+import { type ProxySettings, settingsFromConfig } from "../proxy/settings.js";
 import { URI } from "../uri.js";
-import type { NameServerApi, NameServerProxy } from "./api.js";
+import type { NameServerProxy } from "./api.js";
 import { queryBroadcast } from "./broadcast.js";
 import { MDNS_BROWSE_SECONDS, MDNS_SERVICE_TYPE, NAMESERVER_NAME } from "./constants.js";
 import { browseMdns } from "./mdns.js";
@@ -65,16 +66,25 @@ export interface LocateRequest {
 export async function locateNS(options: LocateOptions = {}): Promise<NameServerProxy> {
   const { host, port, broadcast, mdns, mdnsTimeout, env, ...configOptions } = options;
   const config = loadConfig(configOptions, env ?? process.env);
-  return locateWithConfig(config, { host, port, broadcast, mdns, mdnsTimeout });
+  return locateWithSettings(settingsFromConfig(config), { host, port, broadcast, mdns, mdnsTimeout });
 }
 
-/** {@link locateNS} with a configuration already loaded (for `resolve` and tools). */
+/** {@link locateNS} with a configuration already loaded (for tools). */
 export async function locateWithConfig(config: PyroConfig, request: LocateRequest = {}): Promise<NameServerProxy> {
+  return locateWithSettings(settingsFromConfig(config), request);
+}
+
+/**
+ * {@link locateNS} connecting with the given proxy settings: those of a proxy resolving its
+ * `PYRONAME:` URI, so that the lookup uses its TLS, HMAC key and timeout.
+ */
+export async function locateWithSettings(settings: ProxySettings, request: LocateRequest = {}): Promise<NameServerProxy> {
+  const config = settings.config;
   const { host, port } = request;
   if (host !== undefined && host !== "") {
     const uri = nameServerUri(host, port ?? config.nsPort);
     try {
-      return await connectNameServer(uri, config);
+      return await connectNameServer(uri, settings);
     } catch (error) {
       const hint = uri.sockname !== undefined ? `pyro-ns -u ${uri.sockname}` : `pyro-ns -n ${uri.host}${uri.port === 9090 ? "" : ` -p ${uri.port}`}`;
       throw new NamingError(`Failed to locate the nameserver at ${uri.location}: ${reasonOf(error)} — is one running there? (start one with \`${hint}\`)`, {
@@ -87,7 +97,7 @@ export async function locateWithConfig(config: PyroConfig, request: LocateReques
   const attempt = async (uri: URI, label: string = uri.location ?? String(uri)): Promise<NameServerProxy | undefined> => {
     if (log.enabled) log(`trying ${label}`);
     try {
-      const found = await connectNameServer(uri, config);
+      const found = await connectNameServer(uri, settings);
       if (log.enabled) log(`found the name server at ${uri}`);
       return found;
     } catch (error) {
@@ -178,9 +188,8 @@ async function hostsFileHas(address: string): Promise<boolean> {
 }
 
 /** Connects a proxy to `uri` and binds it, closing it again when that fails. */
-async function connectNameServer(uri: URI, config: PyroConfig): Promise<NameServerProxy> {
-  // The config was read once by the caller: the proxy must not read the environment again.
-  const proxy = new Proxy<NameServerApi>(uri, { ...config, env: {} }) as NameServerProxy;
+async function connectNameServer(uri: URI, settings: ProxySettings): Promise<NameServerProxy> {
+  const proxy = createProxy(uri, settings) as NameServerProxy;
   try {
     await bind(proxy);
     return proxy;

@@ -1,15 +1,16 @@
 /**
  * `resolve()`: turns `PYRONAME:` and `PYROMETA:` URIs into `PYRO:` ones through a name server,
- * as Pyro4's `resolve` does. Proxies call it (through the resolver hook) each time they connect
- * without being bound.
+ * as Pyro4's `resolve` does. Proxies call {@link resolveName} each time they connect without
+ * being bound, with their own settings (so a TLS proxy looks its name up over TLS too).
  */
 import { type PyroConfig, loadConfig } from "../config.js";
 import { NamingError } from "../errors.js";
 import { uriOf } from "../proxy/proxy.js";
+import { type ProxySettings, settingsFromConfig } from "../proxy/settings.js";
 import { URI } from "../uri.js";
 import type { NameServerProxy } from "./api.js";
 import { NAMESERVER_NAME } from "./constants.js";
-import { locateWithConfig } from "./locate.js";
+import { locateWithSettings } from "./locate.js";
 
 /**
  * The `PYRO:` URI that `uri` stands for: `PYRO:` unchanged, `PYRONAME:name[@host[:port]]` looked
@@ -20,9 +21,20 @@ import { locateWithConfig } from "./locate.js";
 export async function resolve(uri: string | URI, config?: PyroConfig): Promise<URI> {
   const parsed = typeof uri === "string" ? URI.parse(uri) : uri;
   if (parsed.protocol === "PYRO") return parsed;
-  const effective = config ?? loadConfig();
+  return resolveName(parsed, settingsFromConfig(config ?? loadConfig()));
+}
+
+/**
+ * {@link resolve} for a proxy: the name server is reached with the proxy's settings (TLS,
+ * HMAC, timeout, serializer).
+ */
+export async function resolveName(parsed: URI, settings: ProxySettings): Promise<URI> {
+  if (parsed.protocol === "PYRO") return parsed;
   const host = parsed.sockname !== undefined ? `./u:${parsed.sockname}` : parsed.host;
-  const ns = await locateWithConfig(effective, { host, port: parsed.port });
+  // A name server the URI names is checked like any address the proxy connects to; one found
+  // from this endpoint's own configuration is trusted.
+  const nsSettings = host === undefined && settings.connectRule ? { ...settings, connectRule: undefined } : settings;
+  const ns = await locateWithSettings(nsSettings, { host, port: parsed.port });
   try {
     return parsed.protocol === "PYRONAME" ? await lookupName(ns, parsed.object) : await pickByMetadata(ns, parsed.metadata);
   } finally {

@@ -75,6 +75,20 @@ export function writeHeader(
 }
 
 /**
+ * Rewrites the sequence number of an encoded header in place and adjusts its checksum, so that a
+ * frame encoded early can take the number its connection assigns when it is sent (Pyro4's HMAC
+ * covers annotations and payload, not the header).
+ */
+export function rewriteSeq(header: Uint8Array, seq: number): void {
+  const old = (header[10] << 8) | header[11];
+  const sum = (((header[22] << 8) | header[23]) - old + seq + 0x10000) & 0xffff;
+  header[10] = seq >>> 8;
+  header[11] = seq & 0xff;
+  header[22] = sum >>> 8;
+  header[23] = sum & 0xff;
+}
+
+/**
  * Reads and validates the header at `offset`. Throws {@link ProtocolError} with Pyro4's texts for
  * a wrong magic or version, or a checksum mismatch.
  */

@@ -5,17 +5,20 @@
  * all written at once and matched to replies by sequence number. A Pyro4 daemon answers one
  * request at a time, in order, so calls wait in a queue and leave one by one.
  */
-import type tls from "node:tls";
 import { CommunicationError, ConnectionClosedError, ProtocolError, PyroError, SecurityError, SerializeError } from "../errors.js";
 import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
-import type { Message } from "../protocol/message.js";
+import { type Message, rewriteSeq } from "../protocol/message.js";
 import { decodeMarshalString } from "../serializers/marshal.js";
 import { serializerById } from "../serializers/registry.js";
-import type { Serializer } from "../serializers/types.js";
+import type { DecodeContext } from "../serializers/types.js";
 import { Connection, type ConnectionHandler, connectionLost } from "../transport/connection.js";
 import { payloadOf, valueFrame } from "../transport/outgoing.js";
 import { type ListenAddress, connect } from "../transport/socket.js";
 import type { PendingCall } from "./pending.js";
+import type { ProxySettings } from "./settings.js";
+
+/** Sequence numbers are 16 bits: at most this many calls can be told apart on one connection. */
+const MAX_IN_FLIGHT = 0xffff;
 
 /** Exposed members of the remote object, as the daemon announced them. */
 export interface RemoteMetadata {
@@ -29,27 +32,19 @@ export interface ChannelOptions {
   address: ListenAddress;
   /** The target, for error messages: usually the URI text. */
   what: string;
+  /** For TLS: the host name to check the certificate against, when `address` holds an IP resolved from it. */
+  servername?: string | undefined;
   objectId: string;
-  serializer: Serializer;
-  handshake: unknown;
-  /** Ask for metadata in the handshake (Pyro's `METADATA`). */
-  metadata: boolean;
-  /** Connect/handshake timeout in seconds; 0 = none. */
-  timeout: number;
-  maxMessageSize: number;
-  /** Sequence number to put on CONNECT (the proxy's current counter). */
-  seq: number;
-  /** Pyro4 HMAC key signing every message, if set. */
-  hmacKey: Uint8Array | undefined;
-  /** Connect over TLS with these options. */
-  tls: tls.ConnectionOptions | undefined;
+  settings: ProxySettings;
+  /** How replies are decoded (limits, and what proxies in them become). */
+  decodeContext: DecodeContext;
 }
 
 /** An open, handshaken connection to a daemon. */
 export class Channel implements ConnectionHandler {
   /** True when the daemon takes many requests at once on this connection (a pyrots daemon). */
   multiplex = false;
-  /** How many requests the daemon takes at once on this connection; 0 = no limit. */
+  /** How many requests may be in flight at once on this connection (the daemon's window, at most 65,535). */
   private window = 1;
   /** Metadata from the handshake, when asked for. */
   metadata: RemoteMetadata | undefined;
@@ -57,35 +52,51 @@ export class Channel implements ConnectionHandler {
   handshakeResponse: unknown;
   /** Calls sent and waiting for their reply, by sequence number. */
   readonly inFlight = new Map<number, PendingCall>();
-  /** Calls waiting to be sent (Pyro4 daemons: one request at a time). */
+  /** Calls waiting to be sent (the daemon's window is full; Pyro4 daemons take one at a time). */
   private readonly waiting: PendingCall[] = [];
   private closedError: Error | undefined;
   private handshakeWaiter: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  private lastSeq = 0;
   /** Called once when the channel closes, so the proxy forgets it. */
   onClosed: ((channel: Channel) => void) | undefined;
+  /**
+   * Receives the calls still waiting when the channel closes: they never reached the daemon, so
+   * the proxy may send them on another connection. Without it they fail.
+   */
+  onUnsent: ((calls: PendingCall[]) => void) | undefined;
+
+  /**
+   * Calls that picked this channel and are about to submit: they count as load, so that callers
+   * choosing a channel in the meantime spread over a pool instead of piling onto one.
+   */
+  claims = 0;
 
   private constructor(
     private readonly connection: Connection,
     private readonly what: string,
-    private readonly maxMessageSize: number,
+    private readonly settings: ProxySettings,
+    private readonly decodeContext: DecodeContext,
   ) {}
 
   /** Connects, sends CONNECT and waits for CONNECTOK. */
   static async open(options: ChannelOptions): Promise<Channel> {
-    const socket = await connect(options.address, options.what, options.timeout, options.tls);
-    const channel = new Channel(new Connection(socket, options.maxMessageSize, options.hmacKey), options.what, options.maxMessageSize);
+    const { settings, what } = options;
+    const tls = settings.tls && options.servername ? { ...settings.tls, servername: options.servername } : settings.tls;
+    const socket = await connect(options.address, what, settings.timeout, tls);
+    const channel = new Channel(new Connection(socket, settings.maxMessageSize, settings.hmacKey), what, settings, options.decodeContext);
     channel.connection.start(channel);
-    const flags = options.metadata ? Flags.META_ON_CONNECT : 0;
-    const payload = options.metadata ? { handshake: options.handshake, object: options.objectId } : { handshake: options.handshake };
+    const metadata = settings.config.metadata;
+    const flags = metadata ? Flags.META_ON_CONNECT : 0;
+    const payload = metadata ? { handshake: settings.handshake, object: options.objectId } : { handshake: settings.handshake };
     const done = new Promise<void>((resolve, reject) => (channel.handshakeWaiter = { resolve, reject }));
     let timer: NodeJS.Timeout | undefined;
-    if (options.timeout > 0) {
+    if (settings.timeout > 0) {
       timer = setTimeout(() => {
-        channel.handshakeWaiter?.reject(new CommunicationError(`handshake with ${options.what} timed out after ${options.timeout} s`));
+        channel.handshakeWaiter?.reject(new CommunicationError(`handshake with ${what} timed out after ${settings.timeout} s`));
         channel.close();
-      }, options.timeout * 1000);
+      }, settings.timeout * 1000);
     }
-    channel.connection.send(valueFrame({ type: MessageType.CONNECT, flags, seq: options.seq, hmacKey: options.hmacKey }, options.serializer, payload));
+    channel.connection.send(valueFrame({ type: MessageType.CONNECT, flags, seq: 0, hmacKey: settings.hmacKey }, settings.serializer, payload));
     try {
       await done;
     } catch (error) {
@@ -107,12 +118,6 @@ export class Channel implements ConnectionHandler {
     return this.inFlight.size + this.waiting.length + this.claims;
   }
 
-  /**
-   * Calls that picked this channel and are about to submit: they count as load, so that callers
-   * choosing a channel in the meantime spread over a pool instead of piling onto one.
-   */
-  claims = 0;
-
   /** Sends a call (or queues it until the daemon is free); its reply settles `call`. */
   submit(call: PendingCall): void {
     if (this.closedError) {
@@ -120,20 +125,22 @@ export class Channel implements ConnectionHandler {
       return;
     }
     if (call.oneway) {
+      this.stampSeq(call, this.nextSeq());
       this.connection.send(call.frame!);
       call.frame = undefined;
       call.succeed(null);
       return;
     }
-    if (this.window === 0 || this.inFlight.size < this.window) this.transmit(call);
+    if (this.inFlight.size < this.window) this.transmit(call);
     else this.waiting.push(call);
   }
 
   /**
-   * Gives up on a call that timed out or was aborted. A queued call is just dropped. One already
-   * sent keeps its place until the daemon's late answer arrives (and is ignored): the daemon is
-   * still running it, so it still counts against the daemon's window. On an in-order connection
-   * (Pyro4) that late answer would be taken for the next call's, so the connection is closed.
+   * Gives up on a call that timed out or was aborted (the caller has already failed it). A queued
+   * call is just dropped. One already sent keeps its place until the daemon's late answer arrives
+   * (and is ignored): the daemon is still running it, so it still counts against the daemon's
+   * window. On an in-order connection (Pyro4) that late answer would be taken for the next call's,
+   * so the connection is closed; the calls queued behind it go to a new connection.
    */
   abandon(call: PendingCall): void {
     const queued = this.waiting.indexOf(call);
@@ -144,12 +151,7 @@ export class Channel implements ConnectionHandler {
     if (!this.multiplex && this.inFlight.get(call.seq) === call) this.close();
   }
 
-  /** Whether `seq` is free to use on this connection. */
-  seqFree(seq: number): boolean {
-    return !this.inFlight.has(seq);
-  }
-
-  /** Closes the connection; calls in flight fail with ConnectionClosedError. */
+  /** Closes the connection; calls in flight fail with ConnectionClosedError, queued ones are handed back. */
   close(): void {
     this.connection.close();
     this.onClose(new ConnectionClosedError("proxy released the connection"));
@@ -173,7 +175,7 @@ export class Channel implements ConnectionHandler {
     }
     this.inFlight.delete(message.seq);
     try {
-      call.settle(message, decodePayload(message, this.maxMessageSize));
+      call.settle(message, decodePayload(message, this.decodeContext));
     } catch (error) {
       call.fail(error as Error);
     }
@@ -191,17 +193,35 @@ export class Channel implements ConnectionHandler {
     this.handshakeWaiter?.reject(refused ?? new ConnectionClosedError(`connection to ${this.what} closed during the handshake`, { cause: error }));
     this.handshakeWaiter = undefined;
     const lost = connectionLost(error, this.what);
-    for (const call of this.inFlight.values()) call.fail(lost);
-    for (const call of this.waiting) call.fail(lost);
+    const inFlight = [...this.inFlight.values()];
+    const unsent = this.waiting.splice(0);
     this.inFlight.clear();
-    this.waiting.length = 0;
+    for (const call of inFlight) call.fail(lost);
+    if (this.onUnsent && unsent.length > 0) this.onUnsent(unsent);
+    else for (const call of unsent) call.fail(lost);
     this.onClosed?.(this);
   }
 
   private transmit(call: PendingCall): void {
-    this.inFlight.set(call.seq, call);
+    const seq = this.nextSeq();
+    this.stampSeq(call, seq);
+    this.inFlight.set(seq, call);
     this.connection.send(call.frame!);
     call.frame = undefined;
+  }
+
+  /** The next sequence number not in use on this connection (the window keeps one free). */
+  private nextSeq(): number {
+    let seq = (this.lastSeq + 1) & 0xffff;
+    while (this.inFlight.has(seq)) seq = (seq + 1) & 0xffff;
+    this.lastSeq = seq;
+    return seq;
+  }
+
+  private stampSeq(call: PendingCall, seq: number): void {
+    call.seq = seq;
+    const frame = call.frame!;
+    rewriteSeq(Array.isArray(frame) ? frame[0] : frame, seq);
   }
 
   private sendNext(): void {
@@ -218,19 +238,19 @@ export class Channel implements ConnectionHandler {
     const waiter = this.handshakeWaiter!;
     this.handshakeWaiter = undefined;
     try {
-      if (message.type === MessageType.CONNECTFAIL) throw rejected(this.what, message, this.maxMessageSize);
+      if (message.type === MessageType.CONNECTFAIL) throw rejected(this.what, message, this.decodeContext);
       if (message.type !== MessageType.CONNECTOK) throw new ProtocolError(`expected a handshake reply from ${this.what}, got message type ${message.type}`);
-      const data = decodePayload(message, this.maxMessageSize);
+      const data = decodePayload(message, this.decodeContext);
       const multiplex = message.annotations?.get(Annotation.MULTIPLEX);
       if (multiplex !== undefined) {
         this.multiplex = true;
         const window = Number(Buffer.from(multiplex).toString("latin1"));
-        this.window = Number.isInteger(window) && window >= 0 ? window : 1;
+        this.window = Number.isInteger(window) && window > 0 ? Math.min(window, MAX_IN_FLIGHT) : window === 0 ? MAX_IN_FLIGHT : 1;
       }
       if (message.flags & Flags.META_ON_CONNECT) {
-        const reply = (data ?? {}) as { handshake?: unknown; meta?: { methods?: string[]; oneway?: string[]; attrs?: string[] } };
+        const reply = (isRecord(data) ? data : {}) as { handshake?: unknown; meta?: unknown };
         this.handshakeResponse = reply.handshake;
-        this.metadata = metadataFrom(reply.meta);
+        this.metadata = metadataFrom(isRecord(reply.meta) ? reply.meta : undefined);
       } else {
         this.handshakeResponse = data;
       }
@@ -241,11 +261,15 @@ export class Channel implements ConnectionHandler {
   }
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 /** Decodes a reply payload with the serializer the reply names. */
-function decodePayload(message: Message, maxMessageSize: number): unknown {
-  const payload = payloadOf(message, maxMessageSize);
+function decodePayload(message: Message, context: DecodeContext): unknown {
+  const payload = payloadOf(message, context.limits.maxBytes);
   if (message.serializerId === SerializerId.MARSHAL) return decodeMarshalString(payload);
-  return serializerById(message.serializerId).decode(payload);
+  return serializerById(message.serializerId).decode(payload, context);
 }
 
 /** Builds the metadata sets from a handshake's `meta` map. */
@@ -254,12 +278,14 @@ export function metadataFrom(meta: { methods?: unknown; oneway?: unknown; attrs?
   return { methods: names(meta?.methods), oneway: names(meta?.oneway), attrs: names(meta?.attrs) };
 }
 
-function rejected(what: string, message: Message, maxMessageSize: number): CommunicationError {
+function rejected(what: string, message: Message, context: DecodeContext): CommunicationError {
   let reason: string;
   try {
-    reason = String(decodePayload(message, maxMessageSize));
+    const decoded = decodePayload(message, context);
+    // Only text is shown: anything else from the peer is not ours to convert.
+    reason = typeof decoded === "string" ? decoded : "(a reason that is not text)";
   } catch (error) {
-    reason = error instanceof SerializeError ? "(unreadable reason)" : String(error);
+    reason = error instanceof SerializeError ? "(unreadable reason)" : error instanceof Error ? error.message : "(unreadable reason)";
   }
   const hint = /serializer that is not accepted: 6\b/.test(reason)
     ? ' — the daemon does not accept msgpack; a Python Pyro4 daemon needs PYRO_SERIALIZERS_ACCEPTED=serpent,json,marshal,msgpack, or use the proxy option serializer: "json"'

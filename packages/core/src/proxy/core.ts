@@ -2,28 +2,26 @@
  * The engine behind a proxy: resolves its URI, keeps its connection(s), numbers and sends calls,
  * retries and reconnects. The `Proxy` object users hold is a thin typed face over this.
  */
-import type tls from "node:tls";
-import { type PyroConfig, loadConfig } from "../config.js";
-import { clientTlsFromConfig } from "../transport/tls-config.js";
 import { ConnectionClosedError, PyroError, TimeoutError } from "../errors.js";
 import { Annotation, Flags, MessageType } from "../protocol/constants.js";
 import type { Annotations } from "../protocol/message.js";
-import { serializerByName } from "../serializers/registry.js";
-import type { Serializer } from "../serializers/types.js";
+import type { ProxyRef } from "../serializers/values.js";
+import type { DecodeContext } from "../serializers/types.js";
 import { type FrameFields, callFrame } from "../transport/outgoing.js";
 import type { ListenAddress } from "../transport/socket.js";
+import { NamingError } from "../errors.js";
 import { URI } from "../uri.js";
-import type { ProxyRef } from "../serializers/classes.js";
 import { Channel, type RemoteMetadata } from "./channel.js";
-import type { CallOptions, ProxyOptions } from "./options.js";
+import type { CallOptions } from "./options.js";
 import { PendingCall } from "./pending.js";
-import { resolveUri } from "./resolver.js";
+import type { ProxySettings } from "./settings.js";
 import type { StreamChannel } from "./stream.js";
 import { debugLog } from "../debug.js";
 
 const log = debugLog("pyrots:proxy");
 
-const PROXY_OWN_OPTIONS = new Set(["timeout", "handshake", "poolSize", "env", "tls"]);
+/** Times a call may be handed back unsent by closing connections before it fails. */
+const MAX_REQUEUES = 3;
 
 /** Connection and call machinery of one proxy. */
 export class ProxyCore implements StreamChannel {
@@ -31,50 +29,62 @@ export class ProxyCore implements StreamChannel {
   readonly originalUri: URI;
   /** The URI currently connected to or last resolved. */
   uri: URI;
-  readonly config: PyroConfig;
-  readonly serializer: Serializer;
-  readonly timeout: number;
-  readonly handshake: unknown;
-  readonly poolSize: number;
-  private readonly hmacKey: Uint8Array | undefined;
-  private readonly tls: tls.ConnectionOptions | undefined;
-  /** Reused for every INVOKE frame (framing is synchronous), saving an object per call. */
-  private readonly invokeFields: FrameFields;
   /** Metadata known for the remote object (from the handshake). */
   metadata: RemoteMetadata | undefined;
   /** The Pyro4 proxy state this proxy was made from, if it arrived in a payload. */
   sourceRef: ProxyRef | undefined;
+  /** How replies are decoded: the settings' limits, and proxies in them made with these settings. */
+  private readonly decodeContext: DecodeContext;
+  /** Reused for every INVOKE frame (framing is synchronous), saving an object per call. */
+  private readonly invokeFields: FrameFields;
   private channels: Channel[] = [];
   private opening: Promise<Channel> | undefined;
   private bound = false;
   /** Connections being opened to grow a pool. */
   private openings = 0;
-  private seq = 0;
   private readonly dropChannel = (channel: Channel): void => {
     if (log.enabled) log(`connection to ${this.uri} closed`);
     this.channels = this.channels.filter((c) => c !== channel);
   };
+  /** Calls a closing connection never sent go out again on another one (they never reached the daemon). */
+  private readonly resend = (calls: PendingCall[]): void => {
+    for (const call of calls) {
+      if (call.done) continue;
+      if (++call.requeued > MAX_REQUEUES) {
+        call.fail(new ConnectionClosedError(`call ${call.method} to ${this.uri} could not be sent: its connections kept closing`));
+        continue;
+      }
+      this.acquireChannel().then(
+        (channel) => {
+          channel.claims--;
+          if (!call.done) channel.submit(call);
+        },
+        (error: Error) => call.fail(error),
+      );
+    }
+  };
 
-  constructor(uri: URI, options: ProxyOptions, metadata?: RemoteMetadata) {
+  /**
+   * @param settings shared with every proxy that arrives in this proxy's replies.
+   * @param reviveProxy what a proxy reference in a reply becomes (a live, inert proxy).
+   */
+  constructor(
+    uri: URI,
+    readonly settings: ProxySettings,
+    metadata: RemoteMetadata | undefined,
+    reviveProxy: (ref: ProxyRef) => unknown,
+  ) {
     this.originalUri = uri;
     this.uri = uri;
-    const configOptions: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(options)) if (!PROXY_OWN_OPTIONS.has(key) && value !== undefined) configOptions[key] = value;
-    this.config = loadConfig(configOptions as Partial<PyroConfig>, options.env ?? process.env);
-    this.serializer = serializerByName(this.config.serializer);
-    this.timeout = options.timeout ?? this.config.commTimeout;
-    this.handshake = options.handshake ?? "hello";
-    this.poolSize = Math.max(1, options.poolSize ?? 1);
-    this.hmacKey = this.config.hmacKey ? Buffer.from(this.config.hmacKey, "utf8") : undefined;
-    this.tls = options.tls ?? clientTlsFromConfig(this.config);
-    this.invokeFields = { type: MessageType.INVOKE, flags: 0, seq: 0, annotations: undefined, compress: this.config.compression, hmacKey: this.hmacKey };
     this.metadata = metadata;
+    this.decodeContext = { limits: settings.decodeLimits, reviveProxy };
+    this.invokeFields = { type: MessageType.INVOKE, flags: 0, seq: 0, annotations: undefined, compress: settings.compress, hmacKey: settings.hmacKey };
   }
 
   /** Calls a remote method. */
   call(method: string, args: unknown[], kwargs: Record<string, unknown> | null, options: CallOptions | undefined): Promise<unknown> {
     const channel = this.readyChannel();
-    if (channel === undefined || this.config.maxRetries > 0) return this.callSlow(method, args, kwargs, options);
+    if (channel === undefined || this.settings.config.maxRetries > 0) return this.callSlow(method, args, kwargs, options);
     try {
       return this.send(channel, this.uri.object, method, args, kwargs, this.flagsFor(method), options);
     } catch (error) {
@@ -135,7 +145,7 @@ export class ProxyCore implements StreamChannel {
     const channels = this.channels;
     if (channels.length === 0) return undefined;
     const first = channels[0];
-    if (first.multiplex || this.poolSize === 1) return first.closed ? undefined : first;
+    if (first.multiplex || this.settings.poolSize === 1) return first.closed ? undefined : first;
     let best: Channel | undefined;
     for (const channel of channels) {
       if (channel.closed) continue;
@@ -143,7 +153,7 @@ export class ProxyCore implements StreamChannel {
       if (best === undefined || channel.load < best.load) best = channel;
     }
     // All busy: a new connection helps if the pool may grow.
-    return channels.length < this.poolSize ? undefined : best;
+    return channels.length < this.settings.poolSize ? undefined : best;
   }
 
   private async callSlow(method: string, args: unknown[], kwargs: Record<string, unknown> | null, options: CallOptions | undefined): Promise<unknown> {
@@ -159,7 +169,7 @@ export class ProxyCore implements StreamChannel {
         return await reply;
       } catch (error) {
         const retriable = error instanceof ConnectionClosedError || error instanceof TimeoutError;
-        if (!retriable || attempt >= this.config.maxRetries) throw error;
+        if (!retriable || attempt >= this.settings.config.maxRetries) throw error;
       }
     }
   }
@@ -173,7 +183,8 @@ export class ProxyCore implements StreamChannel {
       let channel = this.readyChannel();
       if (channel === undefined) {
         const first = this.channels[0];
-        const mayGrow = first !== undefined && !first.multiplex && this.channels.length + this.openings < this.poolSize;
+        const poolSize = this.settings.poolSize;
+        const mayGrow = first !== undefined && !first.multiplex && this.channels.length + this.openings < poolSize;
         if (mayGrow) {
           this.openings++;
           try {
@@ -181,7 +192,7 @@ export class ProxyCore implements StreamChannel {
           } finally {
             this.openings--;
           }
-        } else if (first !== undefined && this.channels.length + this.openings >= this.poolSize) {
+        } else if (first !== undefined && this.channels.length + this.openings >= poolSize) {
           channel = this.leastLoaded();
         }
       }
@@ -219,27 +230,25 @@ export class ProxyCore implements StreamChannel {
     flags: number,
     options: CallOptions | undefined,
   ): Promise<unknown> {
-    let seq = (this.seq + 1) & 0xffff;
-    while (!channel.seqFree(seq)) seq = (seq + 1) & 0xffff;
-    this.seq = seq;
     const annotations = options?.annotations === undefined && options?.correlationId === undefined ? undefined : requestAnnotations(options);
     const fields = this.invokeFields;
     fields.flags = flags;
-    fields.seq = seq;
     fields.annotations = annotations;
-    const frame = callFrame(fields, this.serializer, objectId, method, args, kwargs);
-    const call = new PendingCall(seq, frame, (flags & Flags.ONEWAY) !== 0, method);
+    // The connection stamps the sequence number when the frame leaves (see Channel.transmit).
+    const frame = callFrame(fields, this.settings.serializer, objectId, method, args, kwargs);
+    const call = new PendingCall(frame, (flags & Flags.ONEWAY) !== 0, method);
     call.streams = this;
     if (options?.onAnnotations) call.onAnnotations = options.onAnnotations;
     const promise = new Promise<unknown>((resolve, reject) => {
       call.resolve = resolve;
       call.reject = reject;
     });
-    const timeout = options?.timeout ?? this.timeout;
+    const timeout = options?.timeout ?? this.settings.timeout;
     if (timeout > 0 && !call.oneway) {
       call.timer = setTimeout(() => {
-        channel.abandon(call);
+        // Fail first: abandoning may close the connection, and the call must not see that as its cause.
         call.fail(new TimeoutError(`call ${method} to ${this.uri} timed out after ${timeout} s`));
+        channel.abandon(call);
       }, timeout * 1000);
     }
     const signal = options?.signal;
@@ -249,8 +258,8 @@ export class ProxyCore implements StreamChannel {
         return promise;
       }
       const onAbort = () => {
-        channel.abandon(call);
         call.fail(abortError(signal, method));
+        channel.abandon(call);
       };
       signal.addEventListener("abort", onAbort, { once: true });
       call.cleanup = () => signal.removeEventListener("abort", onAbort);
@@ -268,20 +277,19 @@ export class ProxyCore implements StreamChannel {
   }
 
   private async openChannel(): Promise<Channel> {
-    if (!this.bound) this.uri = await resolveUri(this.originalUri, this.config);
+    if (!this.bound) this.uri = await this.resolve();
+    const named = addressOf(this.uri);
+    const rule = this.settings.connectRule;
+    const address = rule ? await rule(named, this.uri) : named;
     if (log.enabled) log(`connecting to ${this.uri}${this.uri === this.originalUri ? "" : ` (resolved from ${this.originalUri})`}`);
     const channel = await Channel.open({
-      address: addressOf(this.uri),
+      address,
+      // TLS still checks the certificate against the name in the URI when the rule resolved it.
+      servername: address !== named && "host" in named && "host" in address && named.host !== address.host ? named.host : undefined,
       what: this.uri.toString(),
       objectId: this.uri.object,
-      serializer: this.serializer,
-      handshake: this.handshake,
-      metadata: this.config.metadata,
-      timeout: this.timeout,
-      maxMessageSize: this.config.maxMessageSize,
-      seq: this.seq,
-      hmacKey: this.hmacKey,
-      tls: this.tls,
+      settings: this.settings,
+      decodeContext: this.decodeContext,
     });
     if (channel.metadata) {
       const { methods, attrs } = channel.metadata;
@@ -293,8 +301,19 @@ export class ProxyCore implements StreamChannel {
     }
     if (log.enabled) log(`connected to ${this.uri}${channel.multiplex ? " (pyrots daemon: calls multiplexed)" : " (one call at a time)"}`);
     channel.onClosed = this.dropChannel;
+    channel.onUnsent = this.resend;
     this.channels.push(channel);
     return channel;
+  }
+
+  /** The `PYRO:` URI to connect to: the proxy's own, or what its `PYRONAME:`/`PYROMETA:` URI resolves to now. */
+  private async resolve(): Promise<URI> {
+    const uri = this.originalUri;
+    if (uri.protocol === "PYRO") return uri;
+    const resolveName = this.settings.resolveName;
+    if (!resolveName)
+      throw new NamingError(`cannot resolve ${uri}: this proxy has no name server client (make proxies with \`new Proxy(...)\` from "@pyrots/core")`);
+    return resolveName(uri, this.settings);
   }
 
   private unknownMember(name: string, kind: "method" | "attribute"): PyroError {

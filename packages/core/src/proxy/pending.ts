@@ -21,10 +21,13 @@ export class PendingCall {
   onAnnotations: ((annotations: Annotations) => void) | undefined;
   /** Where a remote iterator announced by the reply fetches its items. */
   streams: StreamChannel | undefined;
+  /** The sequence number its connection gave it when sending it (0 until then). */
+  seq = 0;
+  /** Times the call was handed back unsent by a closing connection (see `Channel.onUnsent`). */
+  requeued = 0;
   private settled = false;
 
   constructor(
-    readonly seq: number,
     frame: Frame,
     readonly oneway: boolean,
     /** Method name, for error messages. */
@@ -44,10 +47,16 @@ export class PendingCall {
       }
     }
     if (message.flags & Flags.EXCEPTION) {
-      this.fail(value instanceof Error ? value : new PyroError(`remote call ${this.method} failed: ${String(value)}`));
+      // Whatever else the peer sent as an exception is not converted to text: it is data from the wire.
+      this.fail(value instanceof Error ? value : new PyroError(`remote call ${this.method} failed with a non-exception value (${typeof value})`));
     } else {
       this.succeed(value);
     }
+  }
+
+  /** True once resolved or rejected. */
+  get done(): boolean {
+    return this.settled;
   }
 
   succeed(value: unknown): void {

@@ -14,12 +14,13 @@
  */
 import { inspect } from "node:util";
 
-import { ProxyRef, installProxyReviver } from "../serializers/classes.js";
+import { ProxyRef } from "../serializers/values.js";
 import { URI } from "../uri.js";
 import { type RemoteMetadata, metadataFrom } from "./channel.js";
 import { ProxyCore } from "./core.js";
-import type { CallOptions, ProxyOptions } from "./options.js";
+import type { CallOptions } from "./options.js";
 import type { Remote } from "./remote.js";
+import { type ProxySettings, settingsForRef } from "./settings.js";
 import { iterateCallResult } from "./stream.js";
 import { type Batch, createBatch } from "./batch.js";
 
@@ -36,54 +37,73 @@ class ProxyView {
 
 const views = new WeakMap<object, ProxyView>();
 
-/** What `new Proxy<T>(...)` accepts as its target. */
+/** What a proxy can be made for. */
 export type ProxyTarget = string | URI | ProxyRef;
 
-/** The constructor type of {@link Proxy}. */
-export interface ProxyConstructor {
-  /**
-   * Creates a proxy for the object at `uri` (`PYRO:`, `PYRONAME:` or `PYROMETA:`, a `URI`, or a
-   * reference from `daemon.proxyFor`). Nothing connects until the first call.
-   */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  new <T = any>(uri: ProxyTarget, options?: ProxyOptions): Remote<T>;
-  readonly prototype: object;
-}
+/**
+ * The prototype of every proxy face, so that `proxy instanceof Proxy` holds for the public
+ * constructor that shares it.
+ */
+export const proxyPrototype: object = Object.create(Object.prototype, {
+  [Symbol.toStringTag]: { value: "Pyro.Proxy" },
+  // util.inspect looks past a JS Proxy's traps at its target (this prototype), then calls what it
+  // finds with the proxy itself as `this`.
+  [inspect.custom]: {
+    value(this: object) {
+      const view = views.get(this);
+      return view ? inspectProxy(view.core) : "<Pyro.Proxy>";
+    },
+  },
+});
 
-class PyroProxy {
-  constructor(target: ProxyTarget, options: ProxyOptions = {}) {
-    let metadata: RemoteMetadata | undefined;
-    let uri: URI;
-    if (target instanceof ProxyRef) {
-      uri = target.uri;
-      // Pyro4 proxies carry their HMAC key; a proxy that arrives with one keeps using it.
-      if (target.hmacKey && options.hmacKey === undefined) options = { ...options, hmacKey: target.hmacKey.toString("utf8") };
-      metadata = metadataFrom({ methods: target.methods, oneway: target.oneway, attrs: target.attrs });
-    } else if (target instanceof URI) {
-      uri = target;
-    } else if (typeof target === "string") {
-      uri = URI.parse(target);
-    } else {
-      throw new TypeError(`Proxy needs a URI string, a URI or a proxy reference, got ${describe(target)}`);
-    }
-    const core = new ProxyCore(uri, options, metadata);
-    if (target instanceof ProxyRef) core.sourceRef = target;
-    return face(new ProxyView(core, undefined));
+/**
+ * What `proxy.constructor` reads as: a function named `Proxy`. Not `Object`, so that code which
+ * takes objects whose constructor is `Object` for plain data (the serializers do) does not.
+ */
+const constructorStandIn = Object.defineProperty(function () {}, "name", { value: "Proxy" });
+
+/**
+ * Names that JavaScript machinery reads or calls on any object without being asked to
+ * (conversions to text and numbers, JSON, `Object.prototype` helpers, promise resolution). On a
+ * proxy they are local and never remote calls: otherwise a template literal or a library's
+ * `String(x)` would start a call to wherever the proxy points, possibly an address a peer chose.
+ * Exposed remote methods never have these names (the decorators refuse them); a Python method
+ * with one of them can still be called with `callWithKwargs`.
+ */
+const LOCAL_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), "then", "toJSON", "inspect"]);
+
+/**
+ * Makes a proxy face for `target` with `settings`. Nothing connects until the application calls
+ * a method or reads a property. Proxies that arrive in its replies get the same settings.
+ */
+export function createProxy(target: URI | ProxyRef, settings: ProxySettings): object {
+  let metadata: RemoteMetadata | undefined;
+  let uri: URI;
+  let effective = settings;
+  if (target instanceof ProxyRef) {
+    uri = target.uri;
+    effective = settingsForRef(settings, target);
+    metadata = metadataFrom({ methods: target.methods, oneway: target.oneway, attrs: target.attrs });
+  } else {
+    uri = target;
   }
+  const core = new ProxyCore(uri, effective, metadata, (ref) => createProxy(ref, effective));
+  if (target instanceof ProxyRef) core.sourceRef = target;
+  return face(new ProxyView(core, undefined));
 }
 
-/** Remote object proxy; see the module documentation. */
-export const Proxy = PyroProxy as unknown as ProxyConstructor;
-
-// Proxies that arrive inside payloads (autoproxied objects, callbacks) become live proxies.
-installProxyReviver((ref) => new Proxy(ref));
+/** `target` as a URI or proxy reference; TypeError naming what was passed otherwise. */
+export function proxyTargetOf(target: unknown): URI | ProxyRef {
+  if (target instanceof ProxyRef || target instanceof URI) return target;
+  if (typeof target === "string") return URI.parse(target);
+  throw new TypeError(`Proxy needs a URI string, a URI or a proxy reference, got ${describe(target)}`);
+}
 
 function face(view: ProxyView): object {
-  const proxy = new globalThis.Proxy(Object.create(PyroProxy.prototype) as object, {
+  const proxy = new globalThis.Proxy(Object.create(proxyPrototype) as object, {
     get(_target, key) {
       if (typeof key === "symbol") return symbolMember(view, key);
-      if (key === "then") return undefined;
-      if (key === "toJSON") return () => refOf(view.core).toJSON();
+      if (LOCAL_NAMES.has(key)) return localMember(view, key);
       let member = view.members.get(key);
       if (member === undefined) {
         member = makeMember(view, key);
@@ -100,6 +120,25 @@ function face(view: ProxyView): object {
   });
   views.set(proxy, view);
   return proxy;
+}
+
+/** The local meaning of a name in {@link LOCAL_NAMES}. */
+function localMember(view: ProxyView, key: string): unknown {
+  switch (key) {
+    case "then":
+      return undefined;
+    case "toJSON":
+      return () => refOf(view.core).toJSON();
+    case "toString":
+    case "toLocaleString":
+      return () => describeProxy(view.core);
+    case "inspect":
+      return undefined;
+    case "constructor":
+      return constructorStandIn;
+    default:
+      return (Object.prototype as Record<string, unknown>)[key];
+  }
 }
 
 function makeMember(view: ProxyView, name: string): unknown {
@@ -122,8 +161,19 @@ function makeMember(view: ProxyView, name: string): unknown {
 function symbolMember(view: ProxyView, key: symbol): unknown {
   if (key === Symbol.asyncDispose) return async () => view.core.release();
   if (key === Symbol.toStringTag) return "Pyro.Proxy";
-  if (key === inspect.custom) return () => `<Pyro.Proxy ${view.core.uri}${view.core.connected ? " (connected)" : ""}>`;
+  if (key === Symbol.toPrimitive) return () => describeProxy(view.core);
+  if (key === inspect.custom) return () => inspectProxy(view.core);
   return undefined;
+}
+
+/** What `console.log` shows for a proxy. */
+function inspectProxy(core: ProxyCore): string {
+  return `<Pyro.Proxy ${core.uri}${core.connected ? " (connected)" : ""}>`;
+}
+
+/** What a proxy reads as in text: `Pyro.Proxy(PYRO:obj@host:port)`. */
+function describeProxy(core: ProxyCore): string {
+  return `Pyro.Proxy(${core.uri})`;
 }
 
 function viewOf(proxy: unknown): ProxyView {

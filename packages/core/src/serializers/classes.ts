@@ -17,6 +17,7 @@
  */
 import { PyroError, PythonError, RemoteError, SecurityError, SerializeError, messageFromArgs, pyroErrorClasses, pythonNameOf } from "../errors.js";
 import { URI } from "../uri.js";
+import { DEFAULT_DECODE_CONTEXT, type DecodeContext } from "./types.js";
 import { DaemonPlaceholder, ExceptionWrapper, ProxyRef, type ClassDict } from "./values.js";
 
 export {
@@ -59,27 +60,21 @@ export function mayContainClassDict(data: Buffer): boolean {
   return false;
 }
 
-let proxyReviver: ((ref: ProxyRef) => unknown) | undefined;
-
 /**
- * Makes decoded proxy references (`Pyro4.core.Proxy` dicts) into live proxies. The proxy layer,
- * which sits above the serializers, installs this when it loads.
+ * Converts one class dict into its JS value; throws SecurityError/SerializeError as Pyro4 does.
+ * A proxy reference becomes what `context.reviveProxy` makes of it (the reference itself without).
  */
-export function installProxyReviver(reviver: (ref: ProxyRef) => unknown): void {
-  proxyReviver = reviver;
-}
-
-/** Converts one class dict into its JS value; throws SecurityError/SerializeError as Pyro4 does. */
-export function dictToClass(data: Record<string, unknown>): unknown {
+export function dictToClass(data: Record<string, unknown>, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
   const name = data[CLASS_KEY];
-  if (typeof name !== "string") throw new SerializeError(`unsupported serialized class: ${String(name)}`);
+  // Never String() a decoded value: it may be a proxy, or anything else a peer built.
+  if (typeof name !== "string") throw new SerializeError(`unsupported serialized class: ${primitiveText(name)}`);
   if (name.includes("__")) throw new SecurityError("refused to deserialize types with double underscores in their name: " + name);
   switch (name) {
     case "Pyro4.core.URI":
       return URI.fromState(data.state);
     case "Pyro4.core.Proxy": {
       const ref = ProxyRef.fromState(data.state);
-      return proxyReviver ? proxyReviver(ref) : ref;
+      return context.reviveProxy ? context.reviveProxy(ref) : ref;
     }
     case "Pyro4.core.Daemon":
       return new DaemonPlaceholder();
@@ -97,6 +92,12 @@ export function dictToClass(data: Record<string, unknown>): unknown {
     return new RemoteError({ type: name, args, attributes, traceback });
   }
   throw new SerializeError("unsupported serialized class: " + name);
+}
+
+/** Text for a value only if converting it cannot run code (a primitive); a description otherwise. */
+function primitiveText(value: unknown): string {
+  if (value === null || (typeof value !== "object" && typeof value !== "function" && typeof value !== "symbol")) return String(value);
+  return Array.isArray(value) ? "(an array)" : `(a ${typeof value})`;
 }
 
 function makePyroError(cls: typeof PyroError, data: Record<string, unknown>): PyroError {
@@ -130,12 +131,12 @@ function exceptionParts(data: Record<string, unknown>): { args: unknown[]; attri
  * Replaces every class dict inside a freshly decoded value, in place (arrays and plain objects
  * only: decoders produce nothing else that can contain maps). Returns the possibly replaced root.
  */
-export function reviveClasses(value: unknown): unknown {
+export function reviveClasses(value: unknown, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
-      if (item !== null && typeof item === "object") value[i] = reviveClasses(item);
+      if (item !== null && typeof item === "object") value[i] = reviveClasses(item, context);
     }
     return value;
   }
@@ -143,9 +144,9 @@ export function reviveClasses(value: unknown): unknown {
   const record = value as Record<string, unknown>;
   for (const key in record) {
     const item = record[key];
-    if (item !== null && typeof item === "object") record[key] = reviveClasses(item);
+    if (item !== null && typeof item === "object") record[key] = reviveClasses(item, context);
   }
-  return Object.hasOwn(record, CLASS_KEY) ? dictToClass(record) : record;
+  return Object.hasOwn(record, CLASS_KEY) ? dictToClass(record, context) : record;
 }
 
 /** Own properties of errors that are the error's own machinery, never custom attributes. */

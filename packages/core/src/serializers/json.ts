@@ -22,7 +22,7 @@ import { URI } from "../uri.js";
 import { checkCallFields, describeValue } from "./call.js";
 import { CLASS_KEY, asSerializeError, dictToClass, exceptionToDict } from "./classes.js";
 import { parsePython, stringifyPython } from "./json-text.js";
-import type { CallRequest, Serializer } from "./types.js";
+import { type CallRequest, DEFAULT_DECODE_CONTEXT, type DecodeContext, type Serializer } from "./types.js";
 import { AUTOPROXY, type AutoproxyTarget, DaemonPlaceholder, ExceptionWrapper, ProxyRef } from "./values.js";
 
 /** Set by the prepare walk when the value needs the slow stringifier. */
@@ -135,10 +135,10 @@ function toBuffer(text: string, reserve: number): Buffer {
 }
 
 /** Renames own `__proto__` keys, turns base64 maps into Buffers and revives class dicts, in place. */
-function revive(value: unknown): unknown {
+function revive(value: unknown, context: DecodeContext): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = revive(value[i]);
+    for (let i = 0; i < value.length; i++) value[i] = revive(value[i], context);
     return value;
   }
   const record = value as Record<string, unknown>;
@@ -151,15 +151,15 @@ function revive(value: unknown): unknown {
   for (const key in record) {
     count++;
     const item = record[key];
-    if (item !== null && typeof item === "object") record[key] = revive(item);
+    if (item !== null && typeof item === "object") record[key] = revive(item, context);
   }
   if (count === 2 && record.encoding === "base64" && typeof record.data === "string") return Buffer.from(record.data, "base64");
-  return Object.hasOwn(record, CLASS_KEY) ? dictToClass(record) : record;
+  return Object.hasOwn(record, CLASS_KEY) ? dictToClass(record, context) : record;
 }
 
 const LONG_DIGITS = /\d{16}/;
 
-function fromText(data: Uint8Array): unknown {
+function fromText(data: Uint8Array, context: DecodeContext): unknown {
   const text = (Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)).toString("utf8");
   let value: unknown;
   try {
@@ -175,7 +175,7 @@ function fromText(data: Uint8Array): unknown {
   // Cheap scans first: "__" and "\\u" are near-free; "base64" (the bytes dict's value) costs ~2% of a parse.
   if (!(text.includes("__") || text.includes("\\u") || text.includes("base64"))) return value;
   try {
-    return revive(value);
+    return revive(value, context);
   } catch (error) {
     throw asSerializeError(error, "invalid json data");
   }
@@ -188,14 +188,14 @@ export const jsonSerializer: Serializer = {
   encode(value: unknown, reserve = 0): Buffer {
     return toBuffer(toText(value), reserve);
   },
-  decode(data: Uint8Array): unknown {
-    return fromText(data);
+  decode(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
+    return fromText(data, context);
   },
   encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer {
     return toBuffer(toText({ object, method, params: args, kwargs }), reserve);
   },
-  decodeCall(data: Uint8Array): CallRequest {
-    const value = fromText(data);
+  decodeCall(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): CallRequest {
+    const value = fromText(data, context);
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       throw new SerializeError(`invalid call payload: expected a JSON object {object, method, params, kwargs}, got ${describeValue(value)}`);
     }

@@ -24,7 +24,7 @@ import { asSerializeError, mayContainClassDict, reviveClasses } from "./classes.
 import { prepareForMsgpack, RawBytes, takeLargeBinarySeen } from "./msgpack-prepare.js";
 import { encodeParts } from "./msgpack-parts.js";
 import { checkCall } from "./call.js";
-import type { CallRequest, Serializer } from "./types.js";
+import { type CallRequest, DEFAULT_DECODE_CONTEXT, type DecodeContext, type Serializer } from "./types.js";
 import { Complex, PyDate } from "./values.js";
 
 // msgpackr keeps extensions in module-wide tables (there is no per-Packr hook in 2.1.4), so
@@ -128,7 +128,7 @@ function pack(value: unknown, reserve: number): Buffer {
   }
 }
 
-function unpack(data: Uint8Array): unknown {
+function unpack(data: Uint8Array, context: DecodeContext): unknown {
   const buffer = asBuffer(data);
   ourDecodes++;
   try {
@@ -136,8 +136,8 @@ function unpack(data: Uint8Array): unknown {
     // Inside the try: a hostile, very deep payload can overflow the stack here too. Small
     // payloads are scanned for "__class__" first; on large ones (often one big binary) a walk of
     // the decoded value costs per object, where a scan would cost per byte.
-    if (buffer.length >= SCAN_LIMIT) return reviveClasses(value);
-    return mayContainClassDict(buffer) ? reviveClasses(value) : value;
+    if (buffer.length >= SCAN_LIMIT) return reviveClasses(value, context);
+    return mayContainClassDict(buffer) ? reviveClasses(value, context) : value;
   } catch (error) {
     throw asSerializeError(error, "invalid msgpack data");
   } finally {
@@ -157,8 +157,8 @@ export const msgpackSerializer: Serializer = {
   encode(value: unknown, reserve = 0): Buffer {
     return pack(value, reserve);
   },
-  decode(data: Uint8Array): unknown {
-    return unpack(data);
+  decode(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
+    return unpack(data, context);
   },
   encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer {
     try {
@@ -185,7 +185,7 @@ export const msgpackSerializer: Serializer = {
       throw asSerializeError(error, "cannot serialize with msgpack");
     }
   },
-  decodeCall(data: Uint8Array): CallRequest {
-    return checkCall(unpack(data));
+  decodeCall(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): CallRequest {
+    return checkCall(unpack(data, context));
   },
 };

@@ -1,0 +1,67 @@
+/**
+ * A daemon's settings: built once from `Daemon.create`'s options and the configuration, then
+ * shared, unchanged, by the daemon and every client connection it serves.
+ */
+import type tls from "node:tls";
+import { type PyroConfig, loadConfig } from "../config.js";
+import { serializerByName } from "../serializers/registry.js";
+import type { Serializer } from "../serializers/types.js";
+import type { ProxyRef } from "../serializers/values.js";
+import { type WireSettings, wireSettings } from "../transport/settings.js";
+import { serverTlsFromConfig } from "../transport/tls-config.js";
+import type { DaemonOptions, HandshakeValidator } from "./options.js";
+
+/** The client a payload came from, as far as reviving the proxies in it needs to know. */
+export interface PeerInfo {
+  /** `host:port` (or "unknown" for Unix sockets), for messages. */
+  readonly address: string;
+  /** The peer's IP address; undefined over a Unix socket. */
+  readonly host: string | undefined;
+  /** The serializer the peer used on this connection (it is likely to accept it back). */
+  readonly serializer: Serializer;
+}
+
+/**
+ * What a proxy reference sent by a client becomes (callbacks): a live, inert proxy. The daemon
+ * layer cannot make proxies itself (it does not import the proxy layer); the public `Daemon`
+ * passes this in. Absent, references stay {@link ProxyRef} data.
+ */
+export type ProxyReviver = (ref: ProxyRef, peer: PeerInfo) => unknown;
+
+/** Everything a daemon and its connections need. */
+export interface DaemonSettings extends WireSettings {
+  /** Accepted serializers by wire id. */
+  readonly accepted: ReadonlyMap<number, Serializer>;
+  readonly sendTracebacks: boolean;
+  readonly iterStreaming: boolean;
+  /** Most requests one connection may have in flight; 0 = no limit. */
+  readonly maxInflight: number;
+  /** Serve TLS with these options; undefined = plain TCP. */
+  readonly tls: tls.TlsOptions | undefined;
+  readonly validateHandshake: HandshakeValidator | undefined;
+  readonly reviveProxy: ProxyReviver | undefined;
+}
+
+/** Keys of {@link DaemonOptions} that are the daemon's own, not configuration items. */
+const DAEMON_OWN_OPTIONS: ReadonlySet<string> = new Set(["port", "unixSocket", "validateHandshake", "sendTracebacks", "env", "tls", "callbackHosts"]);
+
+/** The configuration `options` select (defaults < environment < options). */
+export function daemonConfig(options: DaemonOptions): PyroConfig {
+  const configOptions: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) if (!DAEMON_OWN_OPTIONS.has(key) && value !== undefined) configOptions[key] = value;
+  return loadConfig(configOptions as Partial<PyroConfig>, options.env ?? process.env);
+}
+
+/** Builds a daemon's settings. */
+export function daemonSettings(config: PyroConfig, options: DaemonOptions, reviveProxy: ProxyReviver | undefined): DaemonSettings {
+  return Object.freeze({
+    ...wireSettings(config),
+    accepted: new Map(config.serializersAccepted.map((name) => serializerByName(name)).map((s) => [s.id, s] as const)),
+    sendTracebacks: options.sendTracebacks ?? true,
+    iterStreaming: config.iterStreaming,
+    maxInflight: config.maxInflight,
+    tls: options.tls ?? serverTlsFromConfig(config),
+    validateHandshake: options.validateHandshake,
+    reviveProxy,
+  });
+}

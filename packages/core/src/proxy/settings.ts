@@ -1,0 +1,95 @@
+/**
+ * A proxy's settings: built once from its options and the configuration, then shared, unchanged,
+ * by the proxy, its connections and every proxy that arrives in its replies (those inherit the
+ * settings of the proxy that received them: serializer, timeouts, TLS, HMAC, handshake).
+ */
+import type tls from "node:tls";
+import { type PyroConfig, loadConfig } from "../config.js";
+import { serializerByName } from "../serializers/registry.js";
+import type { Serializer } from "../serializers/types.js";
+import type { ProxyRef } from "../serializers/values.js";
+import { type WireSettings, wireSettings } from "../transport/settings.js";
+import type { ListenAddress } from "../transport/socket.js";
+import { clientTlsFromConfig } from "../transport/tls-config.js";
+import type { URI } from "../uri.js";
+import type { ProxyOptions } from "./options.js";
+
+/** Turns a `PYRONAME:`/`PYROMETA:` URI into a `PYRO:` one, connecting to name servers with `settings`. */
+export type NameResolver = (uri: URI, settings: ProxySettings) => Promise<URI>;
+
+/**
+ * Decides whether a proxy may connect to `address`: gives the address to connect to (a host name
+ * resolved to the address that was checked, so a second DNS answer cannot differ), or rejects
+ * with SecurityError. Proxies a daemon received from a client get one that admits only that
+ * client's host.
+ */
+export type ConnectRule = (address: ListenAddress, uri: URI) => Promise<ListenAddress>;
+
+/** Everything a proxy needs besides its URI. */
+export interface ProxySettings extends WireSettings {
+  /** The serializer calls are sent with. */
+  readonly serializer: Serializer;
+  /** Seconds to wait for connects and replies; 0 = forever. */
+  readonly timeout: number;
+  /** Data sent in the handshake. */
+  readonly handshake: unknown;
+  /** Connections opened at most toward a daemon that takes one request at a time. */
+  readonly poolSize: number;
+  /** Connect over TLS with these options. */
+  readonly tls: tls.ConnectionOptions | undefined;
+  /** How names are resolved; absent, `PYRONAME:` and `PYROMETA:` URIs cannot be used. */
+  readonly resolveName: NameResolver | undefined;
+  /** Checked before every connect; absent, any address is allowed. */
+  readonly connectRule: ConnectRule | undefined;
+}
+
+/** Keys of {@link ProxyOptions} that are the proxy's own, not configuration items. */
+const PROXY_OWN_OPTIONS: ReadonlySet<string> = new Set(["timeout", "handshake", "poolSize", "env", "tls"]);
+
+/** Builds the settings for a proxy made by the application with `options`. */
+export function proxySettings(options: ProxyOptions, resolveName: NameResolver | undefined): ProxySettings {
+  const configOptions: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) if (!PROXY_OWN_OPTIONS.has(key) && value !== undefined) configOptions[key] = value;
+  const config = loadConfig(configOptions as Partial<PyroConfig>, options.env ?? process.env);
+  return settingsFromConfig(config, {
+    timeout: options.timeout,
+    handshake: options.handshake,
+    poolSize: options.poolSize,
+    tls: options.tls,
+    resolveName,
+  });
+}
+
+/** What {@link settingsFromConfig} takes besides the configuration; absent fields follow the configuration. */
+export interface ProxyExtras {
+  timeout?: number;
+  handshake?: unknown;
+  poolSize?: number;
+  tls?: tls.ConnectionOptions;
+  serializer?: Serializer;
+  resolveName?: NameResolver;
+  connectRule?: ConnectRule;
+}
+
+/** Builds proxy settings from a configuration already loaded (daemons' callback proxies, name server lookups). */
+export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {}): ProxySettings {
+  return Object.freeze({
+    ...wireSettings(config),
+    serializer: extras.serializer ?? serializerByName(config.serializer),
+    timeout: extras.timeout ?? config.commTimeout,
+    handshake: extras.handshake === undefined ? "hello" : extras.handshake,
+    poolSize: Math.max(1, extras.poolSize ?? 1),
+    tls: extras.tls ?? clientTlsFromConfig(config),
+    resolveName: extras.resolveName,
+    connectRule: extras.connectRule,
+  });
+}
+
+/**
+ * The settings of a proxy that arrived by value (`ref`) at an endpoint whose proxies use
+ * `settings`: the receiver's, except that a proxy carrying Pyro4's HMAC key keeps it.
+ */
+export function settingsForRef(settings: ProxySettings, ref: ProxyRef): ProxySettings {
+  if (!ref.hmacKey || (settings.hmacKey && settings.hmacKey.equals(ref.hmacKey))) return settings;
+  return Object.freeze({ ...settings, hmacKey: ref.hmacKey });
+}

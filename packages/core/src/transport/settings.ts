@@ -1,0 +1,38 @@
+/**
+ * The settings every endpoint (a proxy or a daemon) needs to put messages on the wire and take
+ * them off: built once from the configuration, immutable, and passed down whole, so that no
+ * layer reads the environment or a module-level flag at call time.
+ */
+import type { PyroConfig } from "../config.js";
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../serializers/types.js";
+
+/** Framing, signing, compression and decoding settings of one endpoint. */
+export interface WireSettings {
+  /** The configuration the settings were built from. */
+  readonly config: PyroConfig;
+  /** Pyro4 HMAC key signing every message, if set. */
+  readonly hmacKey: Buffer | undefined;
+  /** zlib-compress larger payloads (Pyro's `COMPRESSION`). */
+  readonly compress: boolean;
+  /** Largest message accepted (annotations + payload); 0 = no limit. */
+  readonly maxMessageSize: number;
+  /** Limits for decoding payloads from peers past their handshake. */
+  readonly decodeLimits: DecodeLimits;
+}
+
+/** The wire settings of `config`. */
+export function wireSettings(config: PyroConfig): WireSettings {
+  return Object.freeze({
+    config,
+    hmacKey: config.hmacKey ? Buffer.from(config.hmacKey, "utf8") : undefined,
+    compress: config.compression,
+    maxMessageSize: config.maxMessageSize,
+    decodeLimits: decodeLimitsFor(config.maxMessageSize),
+  });
+}
+
+/** Decode limits whose byte limit (also the cap for inflating compressed payloads) follows `maxMessageSize`. */
+export function decodeLimitsFor(maxMessageSize: number): DecodeLimits {
+  if (maxMessageSize === DEFAULT_DECODE_LIMITS.maxBytes) return DEFAULT_DECODE_LIMITS;
+  return Object.freeze({ ...DEFAULT_DECODE_LIMITS, maxBytes: maxMessageSize });
+}
