@@ -65,7 +65,8 @@ function isLoopback(address: string): boolean {
 }
 
 function refusal(uri: URI, target: string, peer: PeerInfo, hosts: CallbackHosts = "client"): SecurityError {
-  const rule = typeof hosts === "string" ? `the host the client connected from (${peer.host ?? "a Unix socket"})` : `the callbackHosts list (${hosts.join(", ")})`;
+  const rule =
+    typeof hosts === "string" ? `the host the client connected from (${peer.host ?? "a Unix socket"})` : `the callbackHosts list (${hosts.join(", ")})`;
   return new SecurityError(
     `refused to connect the proxy ${uri} that client ${peer.address} sent: it points at ${target}, and callback proxies may connect only to ${rule}; ` +
       `widen this with the daemon option callbackHosts`,
