@@ -47,6 +47,24 @@ describe("command-line tools", function () {
     });
   }
 
+  describe("an environment shared with Python Pyro programs", () => {
+    it("what the README tells Python daemons to set starts pyrots programs with one warning line, not an error", async () => {
+      const result = await run("pyro-check-config", [], { PYRO_SERIALIZERS_ACCEPTED: "serpent,json,marshal,msgpack", PYRO_SERVERTYPE: "multiplex" });
+      expect(result.code, result.stderr).to.equal(0);
+      const warnings = result.stderr.trim().split("\n");
+      expect(warnings).to.have.length(2);
+      expect(warnings).to.include("pyrots: warning: PYRO_SERVERTYPE is a Pyro4 setting that pyrots does not use; ignored");
+      expect(warnings.find((w) => w.includes("SERIALIZERS_ACCEPTED"))).to.match(/does not speak .*marshal; ignored here/);
+      expect(result.stdout.split("\n").find((l) => l.startsWith("SERIALIZERS_ACCEPTED "))).to.match(/ json,msgpack +environment$/);
+    });
+
+    it("a value that is not a Pyro setting at all still stops the program, exit 1", async () => {
+      const result = await run("pyro-check-config", [], { PYRO_SERIALIZERS_ACCEPTED: "json,yaml" });
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.include("invalid value for PYRO_SERIALIZERS_ACCEPTED");
+    });
+  });
+
   describe("pyro-check-config output", () => {
     it("shows each value with its source: default, environment, option", async () => {
       const result = await run("pyro-check-config", ["-o", "COMMTIMEOUT=2.5"], { PYRO_NS_PORT: "9999" });

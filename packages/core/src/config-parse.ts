@@ -25,11 +25,26 @@ const INT_PATTERN = /^[+-]?\d+$/;
 // Decimal notation only: Number() alone would also take "0x10", "" and "Infinity".
 const FLOAT_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
+/** Receives a configuration warning (one line, no prefix). */
+export type ConfigWarn = (message: string) => void;
+
+const warned = new Set<string>();
+
 /**
- * Pyro4 config items that pyrots does not implement. Setting one is an error with its own
- * explanation, because silently ignoring e.g. `REQUIRE_EXPOSE=false` would mislead.
+ * The default {@link ConfigWarn}: one line on stderr, once per distinct message in this process
+ * (proxies read the configuration each time one is made).
  */
-const UNSUPPORTED_PYRO4_ITEMS = new Set([
+export const warnOnceToStderr: ConfigWarn = (message) => {
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.stderr.write(`pyrots: warning: ${message}\n`);
+};
+
+/**
+ * Pyro4 config items that pyrots does not implement. Python and pyrots programs often share one
+ * environment, so setting one is not an error: it is ignored with a warning that says so.
+ */
+export const UNSUPPORTED_PYRO4_ITEMS: ReadonlySet<string> = new Set([
   "SERVERTYPE",
   "THREADPOOL_SIZE",
   "THREADPOOL_SIZE_MIN",
@@ -42,8 +57,13 @@ const UNSUPPORTED_PYRO4_ITEMS = new Set([
   "FLAME_ENABLED",
 ]);
 
-/** Parses an environment string for `item`, Pyro style. */
-export function parseEnvValue(item: ConfigItem, raw: string): unknown {
+/**
+ * Parses an environment string for `item`, Pyro style. Values that are valid for Pyro but that
+ * pyrots does not speak (`item.pyroOnlyChoices`, e.g. the serializer `marshal`) are dropped from
+ * a list, or give the default, with a warning: a shared environment set up for Python programs
+ * must not stop pyrots programs.
+ */
+export function parseEnvValue(item: ConfigItem, raw: string, warn: ConfigWarn = warnOnceToStderr): unknown {
   const text = raw.trim();
   let value: unknown;
   switch (item.type) {
@@ -76,8 +96,30 @@ export function parseEnvValue(item: ConfigItem, raw: string): unknown {
     default:
       value = raw;
   }
+  value = withoutPyroOnlyValues(item, value, raw, warn);
   checkRange(item, value, (problem) => new ConfigError(`invalid value for ${item.envName}: ${JSON.stringify(raw)} (${problem})`, item.envName));
   return value;
+}
+
+function withoutPyroOnlyValues(item: ConfigItem, value: unknown, raw: string, warn: ConfigWarn): unknown {
+  const pyroOnly = item.pyroOnlyChoices;
+  if (pyroOnly === undefined) return value;
+  const unspoken = (v: unknown) => typeof v === "string" && pyroOnly.includes(v.toLowerCase());
+  if (!Array.isArray(value)) {
+    if (!unspoken(value)) return value;
+    warn(`${item.envName}=${raw}: pyrots does not speak ${String(value)}; this program uses ${String(item.default)}`);
+    return item.default;
+  }
+  const dropped = value.filter(unspoken);
+  if (dropped.length === 0) return value;
+  const kept = value.filter((v) => !unspoken(v));
+  if (kept.length === 0)
+    throw new ConfigError(
+      `invalid value for ${item.envName}: ${JSON.stringify(raw)} (pyrots speaks none of these; it speaks ${item.choices?.join(", ")})`,
+      item.envName,
+    );
+  warn(`${item.envName}=${raw}: pyrots does not speak ${dropped.join(", ")}; ignored here (this program uses ${kept.join(", ")})`);
+  return kept;
 }
 
 /** Checks an option value for `item`; returns it (lists copied, so freezing spares the caller's). */
@@ -112,10 +154,6 @@ export function validateOptionValue(item: ConfigItem, value: unknown): unknown {
  * explaining that a Pyro4 item is not supported.
  */
 export function configErrorForUnknown(name: string, known: readonly string[], what: "environment variable" | "option"): ConfigError {
-  const bare = name.startsWith("PYRO_") ? name.slice(5) : "";
-  if (what === "environment variable" && UNSUPPORTED_PYRO4_ITEMS.has(bare)) {
-    return new ConfigError(`${name} is a Pyro4 setting that pyrots does not support; unset it`, name);
-  }
   const suggestion = closest(name, known);
   const hint = suggestion === undefined ? " (see docs/configuration.md for the known names)" : `; did you mean ${suggestion}?`;
   return new ConfigError(`unknown config ${what} ${name}${hint}`, name, suggestion);

@@ -6,9 +6,17 @@
  * {@link configTable}, the environment, and the options passed in code. Nothing here reads global
  * state at call time except the `env` argument's default, `process.env`.
  */
-import { ConfigError, configErrorForUnknown, parseEnvValue, validateOptionValue } from "./config-parse.js";
+import {
+  ConfigError,
+  type ConfigWarn,
+  UNSUPPORTED_PYRO4_ITEMS,
+  configErrorForUnknown,
+  parseEnvValue,
+  validateOptionValue,
+  warnOnceToStderr,
+} from "./config-parse.js";
 
-export { ConfigError } from "./config-parse.js";
+export { ConfigError, type ConfigWarn } from "./config-parse.js";
 
 /** The serializers pyrots implements, by their config names. */
 export type ConfigSerializerName = "msgpack" | "json";
@@ -129,6 +137,8 @@ export interface ConfigItem<K extends keyof PyroConfig = keyof PyroConfig> {
   readonly description: string;
   /** Allowed values (for lists: allowed elements), when restricted. */
   readonly choices?: readonly (string | number)[];
+  /** Values Pyro accepts that pyrots does not speak: ignored with a warning when they come from the environment. */
+  readonly pyroOnlyChoices?: readonly string[];
   /** Smallest allowed number. */
   readonly min?: number;
 }
@@ -136,6 +146,8 @@ export interface ConfigItem<K extends keyof PyroConfig = keyof PyroConfig> {
 type ItemSpec<K extends keyof PyroConfig> = Omit<ConfigItem<K>, "key" | "envName">;
 
 const SERIALIZER_NAMES: readonly ConfigSerializerName[] = ["msgpack", "json"];
+/** Serializers of Pyro that pyrots does not speak (pickle and friends run code from the payload). */
+const PYRO_ONLY_SERIALIZERS: readonly string[] = ["serpent", "marshal", "pickle", "dill", "cloudpickle"];
 
 // Keyed by option key so the compiler checks that every key has exactly one item of the right type.
 const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
@@ -169,12 +181,20 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
     choices: [0, 4, 6],
     description: "IP version to prefer: 4, 6, or 0 to let the OS choose.",
   },
-  serializer: { name: "SERIALIZER", type: "string", default: "msgpack", choices: SERIALIZER_NAMES, description: "Serializer a proxy uses." },
+  serializer: {
+    name: "SERIALIZER",
+    type: "string",
+    default: "msgpack",
+    choices: SERIALIZER_NAMES,
+    pyroOnlyChoices: PYRO_ONLY_SERIALIZERS,
+    description: "Serializer a proxy uses.",
+  },
   serializersAccepted: {
     name: "SERIALIZERS_ACCEPTED",
     type: "list",
     default: ["msgpack", "json"],
     choices: SERIALIZER_NAMES,
+    pyroOnlyChoices: PYRO_ONLY_SERIALIZERS,
     description: "Serializers a daemon accepts.",
   },
   metadata: { name: "METADATA", type: "bool", default: true, description: "Proxies fetch the object's exposed members when connecting." },
@@ -253,8 +273,8 @@ export const defaultConfig: PyroConfig = freezeConfig(Object.fromEntries(configT
  * `options`. Throws {@link ConfigError} for an unknown `PYRO_*` variable, an unparsable
  * environment value, or an unknown or ill-typed option; `undefined` options count as not given.
  */
-export function explainConfig(options: Partial<PyroConfig> = {}, env: ConfigEnv = process.env): ConfigRow[] {
-  const fromEnv = readEnvironment(env);
+export function explainConfig(options: Partial<PyroConfig> = {}, env: ConfigEnv = process.env, warn: ConfigWarn = warnOnceToStderr): ConfigRow[] {
+  const fromEnv = readEnvironment(env, warn);
   const fromOptions = checkOptions(options);
   return configTable.map((item) => {
     if (fromOptions.has(item.key)) return row(item, fromOptions.get(item.key), "option");
@@ -267,8 +287,8 @@ export function explainConfig(options: Partial<PyroConfig> = {}, env: ConfigEnv 
  * The effective configuration, frozen: defaults < environment (`PYRO_` + name) < `options`.
  * Pure given its arguments; throws {@link ConfigError} as {@link explainConfig} does.
  */
-export function loadConfig(options?: Partial<PyroConfig>, env: ConfigEnv = process.env): PyroConfig {
-  return rowsToConfig(explainConfig(options, env));
+export function loadConfig(options?: Partial<PyroConfig>, env: ConfigEnv = process.env, warn: ConfigWarn = warnOnceToStderr): PyroConfig {
+  return rowsToConfig(explainConfig(options, env, warn));
 }
 
 /**
@@ -281,16 +301,20 @@ export function mergeConfig(base: PyroConfig, options?: Partial<PyroConfig>): Py
   return freezeConfig({ ...base, ...Object.fromEntries(fromOptions) } as PyroConfig);
 }
 
-function readEnvironment(env: ConfigEnv): Map<keyof PyroConfig, unknown> {
+function readEnvironment(env: ConfigEnv, warn: ConfigWarn): Map<keyof PyroConfig, unknown> {
   const values = new Map<keyof PyroConfig, unknown>();
   for (const [envName, raw] of Object.entries(env)) {
     if (!envName.startsWith("PYRO_") || raw === undefined) continue;
     const item = itemsByEnvName.get(envName);
     if (item === undefined) {
       if (toleratedEnvNames.has(envName)) continue;
+      if (UNSUPPORTED_PYRO4_ITEMS.has(envName.slice(5))) {
+        warn(`${envName} is a Pyro4 setting that pyrots does not use; ignored`);
+        continue;
+      }
       throw configErrorForUnknown(envName, [...itemsByEnvName.keys()], "environment variable");
     }
-    values.set(item.key, parseEnvValue(item, raw));
+    values.set(item.key, parseEnvValue(item, raw, warn));
   }
   return values;
 }

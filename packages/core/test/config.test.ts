@@ -163,8 +163,8 @@ describe("config", () => {
       expect(envError({ PYRO_NS_PORT: "-1" }).message).to.equal('invalid value for PYRO_NS_PORT: "-1" (must be at least 0)');
       expect(envError({ PYRO_COMMTIMEOUT: "-0.5" }).message).to.contain("must be at least 0");
       expect(envError({ PYRO_PREFER_IP_VERSION: "5" }).message).to.equal('invalid value for PYRO_PREFER_IP_VERSION: "5" (allowed: 0, 4, 6)');
-      expect(envError({ PYRO_SERIALIZER: "serpent" }).message).to.equal('invalid value for PYRO_SERIALIZER: "serpent" (allowed: msgpack, json)');
-      expect(envError({ PYRO_SERIALIZERS_ACCEPTED: "msgpack,pickle" }).message).to.contain("allowed: msgpack, json");
+      expect(envError({ PYRO_SERIALIZER: "yaml" }).message).to.equal('invalid value for PYRO_SERIALIZER: "yaml" (allowed: msgpack, json)');
+      expect(envError({ PYRO_SERIALIZERS_ACCEPTED: "msgpack,yaml" }).message).to.contain("allowed: msgpack, json");
       expect(loadConfig({}, { PYRO_PREFER_IP_VERSION: "6" }).preferIpVersion).to.equal(6);
     });
 
@@ -206,10 +206,29 @@ describe("config", () => {
       expect(error.suggestion).to.equal(undefined);
     });
 
-    it("name Pyro4 settings that pyrots does not support", () => {
-      for (const name of ["SERVERTYPE", "THREADPOOL_SIZE", "REQUIRE_EXPOSE", "ONEWAY_THREADED"]) {
-        expect(envError({ [`PYRO_${name}`]: "1" }).message).to.equal(`PYRO_${name} is a Pyro4 setting that pyrots does not support; unset it`);
-      }
+    it("ignore Pyro4 settings that pyrots does not use, with one warning each (Python programs may share the environment)", () => {
+      const warnings: string[] = [];
+      const env = { PYRO_SERVERTYPE: "multiplex", PYRO_THREADPOOL_SIZE: "80", PYRO_REQUIRE_EXPOSE: "1", PYRO_ONEWAY_THREADED: "0" };
+      expect(loadConfig({}, env, (w) => warnings.push(w))).to.deep.equal(defaultConfig);
+      expect(warnings.sort()).to.deep.equal(
+        ["ONEWAY_THREADED", "REQUIRE_EXPOSE", "SERVERTYPE", "THREADPOOL_SIZE"].map((n) => `PYRO_${n} is a Pyro4 setting that pyrots does not use; ignored`),
+      );
+    });
+
+    it("drop serializers that Pyro has and pyrots does not speak, with a warning; refuse invalid ones", () => {
+      const warnings: string[] = [];
+      const warn = (w: string) => warnings.push(w);
+      const config = loadConfig({}, { PYRO_SERIALIZERS_ACCEPTED: "marshal,json,pickle,msgpack", PYRO_SERIALIZER: "pickle" }, warn);
+      expect(config.serializersAccepted).to.deep.equal(["json", "msgpack"]);
+      expect(config.serializer).to.equal("msgpack");
+      expect(warnings.sort()).to.deep.equal([
+        "PYRO_SERIALIZER=pickle: pyrots does not speak pickle; this program uses msgpack",
+        "PYRO_SERIALIZERS_ACCEPTED=marshal,json,pickle,msgpack: pyrots does not speak marshal, pickle; ignored here (this program uses json, msgpack)",
+      ]);
+      expect(envError({ PYRO_SERIALIZERS_ACCEPTED: "json,yaml" }).message).to.match(/invalid value for PYRO_SERIALIZERS_ACCEPTED/);
+      expect(envError({ PYRO_SERIALIZERS_ACCEPTED: "pickle,marshal" }).message).to.match(/pyrots speaks none of these/);
+      // From code, a value pyrots cannot use is still an error: nobody else shares a program's options.
+      expect(() => loadConfig({ serializer: "pickle" as never }, {})).to.throw(ConfigError);
     });
 
     it("tolerate variables read by Pyro's tools", () => {

@@ -57,6 +57,10 @@ export class Channel implements ConnectionHandler {
   private closedError: Error | undefined;
   private handshakeWaiter: { resolve: () => void; reject: (error: Error) => void } | undefined;
   private lastSeq = 0;
+  /** Calls in `inFlight` that the caller gave up on (timed out, aborted), whose late answers we wait for. */
+  private abandonedInFlight = 0;
+  /** Whether the connection currently keeps the process alive (see {@link updateHold}). */
+  private holding = true;
   /** Called once when the channel closes, so the proxy forgets it. */
   onClosed: ((channel: Channel) => void) | undefined;
   /**
@@ -105,6 +109,7 @@ export class Channel implements ConnectionHandler {
     } finally {
       clearTimeout(timer);
     }
+    channel.updateHold();
     return channel;
   }
 
@@ -133,6 +138,7 @@ export class Channel implements ConnectionHandler {
     }
     if (this.inFlight.size < this.window) this.transmit(call);
     else this.waiting.push(call);
+    if (!this.holding) this.updateHold();
   }
 
   /**
@@ -146,9 +152,14 @@ export class Channel implements ConnectionHandler {
     const queued = this.waiting.indexOf(call);
     if (queued >= 0) {
       this.waiting.splice(queued, 1);
-      return;
+    } else if (this.inFlight.get(call.seq) === call) {
+      if (!this.multiplex) {
+        this.close();
+        return;
+      }
+      this.abandonedInFlight++;
     }
-    if (!this.multiplex && this.inFlight.get(call.seq) === call) this.close();
+    this.updateHold();
   }
 
   /** Closes the connection; calls in flight fail with ConnectionClosedError, queued ones are handed back. */
@@ -174,12 +185,29 @@ export class Channel implements ConnectionHandler {
       return;
     }
     this.inFlight.delete(message.seq);
-    try {
-      call.settle(message, decodePayload(message, this.decodeContext));
-    } catch (error) {
-      call.fail(error as Error);
+    if (call.done) {
+      // The late answer to a call its caller gave up on.
+      this.abandonedInFlight--;
+    } else {
+      try {
+        call.settle(message, decodePayload(message, this.decodeContext));
+      } catch (error) {
+        call.fail(error as Error);
+      }
     }
     if (this.waiting.length > 0) this.sendNext();
+    if (this.inFlight.size === this.abandonedInFlight) this.updateHold();
+  }
+
+  /**
+   * Holds the process alive exactly while a call waits on this connection: an idle proxy must
+   * not keep a script from ending (a daemon's listening socket does that where it should).
+   */
+  private updateHold(): void {
+    const busy = this.inFlight.size - this.abandonedInFlight + this.waiting.length > 0;
+    if (busy === this.holding || this.closed) return;
+    this.holding = busy;
+    this.connection.holdProcess(busy);
   }
 
   onProtocolError(error: PyroError): void {

@@ -112,6 +112,17 @@ export class Connection {
     if (this.pauses > 0 && --this.pauses === 0) this.stream.resume();
   }
 
+  /**
+   * Whether this connection keeps the Node process alive (it does by default). A proxy lets go of
+   * the process while no call is waiting on the connection, so that a script ends when its work
+   * is done, as with a plain `fetch`.
+   */
+  holdProcess(hold: boolean): void {
+    const socket = this.stream as Partial<{ ref(): void; unref(): void }>;
+    if (hold) socket.ref?.();
+    else socket.unref?.();
+  }
+
   /** Writes the queued frames now and then ends the stream gracefully. */
   close(): void {
     if (this.closedFlag) return;
