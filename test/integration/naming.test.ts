@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CommunicationError, Daemon, NamingError, Proxy, URI, expose, locateNS, release, resolve, uriOf } from "@pyrots/core";
+import { CommunicationError, Daemon, NamingError, Proxy, URI, bind, expose, locateNS, release, resolve, uriOf } from "@pyrots/core";
 import { queryBroadcast } from "@pyrots/core/internal";
 import { replyText, startBroadcastResponder } from "@pyrots/nameserver/discovery";
 
@@ -160,8 +160,25 @@ describe("name server client over loopback", function () {
       const port = await closedPort();
       const error = await expectNamingError(locateNS({ nsHost: "127.0.0.1", nsPort: port, ...off }));
       expect(error.message).to.equal(
-        `no name server found: tried 127.0.0.1:${port} (connection refused), no broadcast (turned off), no mDNS (turned off), 127.0.0.1:${port} again (connection refused) — start one with \`pyro-ns\` (\`pyro-ns -n 0.0.0.0\` to serve other machines)`,
+        `no name server found: tried 127.0.0.1:${port} (connection refused), no broadcast (turned off), no mDNS (turned off) — start one with \`pyro-ns\` (\`pyro-ns -n 0.0.0.0\` to serve other machines)`,
       );
+    });
+
+    it("tries the NS_HOST replicas in order before any discovery, each connect bounded", async () => {
+      const dead = await closedPort();
+      await using proxy = await locateNS({ nsHost: `127.0.0.1:${dead}, 127.0.0.1:${nsPort}`, nsDiscovery: [], env: {} });
+      expect(uriOf(proxy).port).to.equal(nsPort);
+      const error = await expectNamingError(locateNS({ nsHost: `127.0.0.1:${dead},[::1]:${dead}`, nsDiscovery: [], env: {} }));
+      expect(error.message).to.equal(
+        `no name server found: tried 127.0.0.1:${dead} (connection refused), [::1]:${dead} (connection refused), no broadcast (turned off), no mDNS (turned off) — start one with \`pyro-ns\` (\`pyro-ns -n 0.0.0.0\` to serve other machines)`,
+      );
+    });
+
+    it("a PYRONAME: proxy fails over to the next NS_HOST replica", async () => {
+      const dead = await closedPort();
+      await using proxy = new Proxy("PYRONAME:thing.one", { nsHost: `127.0.0.1:${dead},127.0.0.1:${nsPort}`, nsDiscovery: [], env: {} });
+      await bind(proxy);
+      expect(uriOf(proxy).toString()).to.equal(objects.uriFor("one").toString());
     });
 
     it("takes the broadcast step's answer (sent here as a unicast to 127.0.0.1)", async () => {
@@ -187,7 +204,7 @@ describe("name server client over loopback", function () {
       const refused = `127\\.0\\.0\\.1:${port}`;
       expect(error.message).to.match(
         new RegExp(
-          `^no name server found: tried ${refused} \\(connection refused\\), broadcast ${refused} \\(no answer in 2\\.\\d s[^)]*\\), no mDNS \\(turned off\\), ${refused} again \\(connection refused\\) — `,
+          `^no name server found: tried ${refused} \\(connection refused\\), broadcast ${refused} \\(no answer in 2\\.\\d s[^)]*\\), no mDNS \\(turned off\\) — `,
         ),
       );
     }).timeout(15_000);

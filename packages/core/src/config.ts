@@ -31,6 +31,8 @@ export interface PyroConfig {
   readonly nsPort: number;
   /** `NS_BCPORT`: UDP port of the name server's broadcast responder. */
   readonly nsBcPort: number;
+  /** `NS_DISCOVERY`: how `locateNS` looks for a name server beyond `NS_HOST`: `broadcast`, `mdns`. */
+  readonly nsDiscovery: readonly string[];
   /** `NS_BCHOST`: host the broadcast responder binds to; null = the name server's host. */
   readonly nsBcHost: string | null;
   /** `NS_AUTOCLEAN`: seconds between name server clean-ups of dead registrations; 0 = off. */
@@ -152,9 +154,21 @@ const PYRO_ONLY_SERIALIZERS: readonly string[] = ["serpent", "marshal", "pickle"
 // Keyed by option key so the compiler checks that every key has exactly one item of the right type.
 const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
   host: { name: "HOST", type: "string", default: "localhost", description: "Host name or address a daemon binds to." },
-  nsHost: { name: "NS_HOST", type: "string", default: "localhost", description: "Where clients look for the name server." },
+  nsHost: {
+    name: "NS_HOST",
+    type: "string",
+    default: "localhost",
+    description: "Where clients look for the name server first: a host, or a comma-separated list of host[:port] replicas tried in order.",
+  },
   nsPort: { name: "NS_PORT", type: "int", default: 9090, min: 0, description: "TCP port of the name server." },
   nsBcPort: { name: "NS_BCPORT", type: "int", default: 9091, min: 0, description: "UDP port of the name server's broadcast responder." },
+  nsDiscovery: {
+    name: "NS_DISCOVERY",
+    type: "list",
+    default: ["broadcast", "mdns"],
+    choices: ["broadcast", "mdns"],
+    description: "How clients look for a name server when NS_HOST has none: broadcast, mdns; empty = neither (no network traffic).",
+  },
   nsBcHost: { name: "NS_BCHOST", type: "optionalString", default: null, description: "Host the broadcast responder binds to (unset: the name server's host)." },
   nsAutoClean: { name: "NS_AUTOCLEAN", type: "float", default: 0, min: 0, description: "Seconds between removals of dead name registrations; 0 = off." },
   natHost: { name: "NATHOST", type: "optionalString", default: null, description: "External host name put in URIs a daemon hands out (unset: none)." },

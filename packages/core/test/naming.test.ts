@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { type NameServerProxy, URI, broadcastTarget, isLoopbackName, nameServerUri, parseBroadcastReply, uriFromService } from "@pyrots/core/internal";
+import { type NameServerProxy, URI, broadcastTarget, configuredNameServers, nameServerUri, parseBroadcastReply, uriFromService } from "@pyrots/core/internal";
 
 describe("naming (no sockets)", () => {
   describe("broadcast replies", () => {
@@ -49,9 +49,18 @@ describe("naming (no sockets)", () => {
   });
 
   describe("locateNS helpers", () => {
-    it("knows which NS_HOST values Pyro4 tries before broadcasting", () => {
-      for (const host of ["localhost", "127.0.0.1", "127.0.1.1", "::1"]) expect(isLoopbackName(host), host).to.equal(true);
-      for (const host of ["0.0.0.0", "10.0.0.1", "myhost", "::"]) expect(isLoopbackName(host), host).to.equal(false);
+    it("reads NS_HOST as one host or a list of replicas, in order, with or without ports", () => {
+      const list = (nsHost: string) => configuredNameServers(nsHost, 9090).map(String);
+      expect(list("localhost")).to.deep.equal(["PYRO:Pyro.NameServer@localhost:9090"]);
+      expect(list("ns1, ns2:9999,[::1]:7,[fe80::1], 10.0.0.5 ,::1,./u:/tmp/ns.sock")).to.deep.equal([
+        "PYRO:Pyro.NameServer@ns1:9090",
+        "PYRO:Pyro.NameServer@ns2:9999",
+        "PYRO:Pyro.NameServer@[::1]:7",
+        "PYRO:Pyro.NameServer@[fe80::1]:9090",
+        "PYRO:Pyro.NameServer@10.0.0.5:9090",
+        "PYRO:Pyro.NameServer@[::1]:9090",
+        "PYRO:Pyro.NameServer@./u:/tmp/ns.sock",
+      ]);
     });
 
     it("builds the name server URI for TCP, IPv6 and Unix socket hosts", () => {

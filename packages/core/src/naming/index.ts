@@ -5,6 +5,14 @@
 export type { Awaitable, MetadataTags, NameEntriesWithMetadata, NameServerApi, NameServerMetadataCalls, NameServerProxy } from "./api.js";
 export * from "./constants.js";
 export { type BroadcastOutcome, type BroadcastQuery, broadcastTarget, parseBroadcastReply, queryBroadcast } from "./broadcast.js";
-export { type LocateOptions, type LocateRequest, isLoopbackName, locateNS, locateWithConfig, locateWithSettings, nameServerUri } from "./locate.js";
+export {
+  LOCATE_CONNECT_SECONDS,
+  type LocateOptions,
+  type LocateRequest,
+  configuredNameServers,
+  locateNS,
+  locateWithSettings,
+  nameServerUri,
+} from "./locate.js";
 export { type MdnsOutcome, browseMdns, uriFromService } from "./mdns.js";
 export { resolve, resolveName } from "./resolve.js";

@@ -1,15 +1,17 @@
 /**
- * `locateNS()`: finding a name server, the way Pyro4 does, plus mDNS and a clear failure.
+ * `locateNS()`: finding a name server, the way Pyro4 does, plus replicas, mDNS and a clear failure.
  *
  * 1. An explicit `host` (`./u:/path` for a Unix socket): connect there, or fail.
- * 2. `NS_HOST` on loopback (`localhost`, `::1`, `127.*`): try it, and `127.0.1.1` when that
- *    address has a name (Debian's hostname entry).
- * 3. UDP broadcast of `GET_NSURI` to `BROADCAST_ADDRS` (skipped for `broadcast: false` or
- *    `PREFER_IP_VERSION=6`).
- * 4. mDNS browse for `_pyro-ns._tcp` (skipped for `mdns: false`).
- * 5. A direct connect to `NS_HOST:NS_PORT`.
+ * 2. The configured name servers, in order: `NS_HOST` is one host or a comma-separated list of
+ *    `host` / `host:port` (replicas; `NS_PORT` where no port is given). A loopback `localhost`
+ *    is also tried as `127.0.1.1` when that address has a name (Debian's hostname entry).
+ * 3. UDP broadcast of `GET_NSURI` to `BROADCAST_ADDRS` (skipped when `NS_DISCOVERY` lacks
+ *    `broadcast`, for `broadcast: false`, or with `PREFER_IP_VERSION=6`).
+ * 4. mDNS browse for `_pyro-ns._tcp` (skipped when `NS_DISCOVERY` lacks `mdns`, or `mdns: false`).
  *
- * When everything fails the NamingError lists each attempt and its outcome.
+ * Each connect attempt is bounded by `COMMTIMEOUT`, or {@link LOCATE_CONNECT_SECONDS} when that
+ * is 0, so that a dead replica costs seconds, not minutes. When everything fails the NamingError
+ * lists each attempt and its outcome.
  */
 import { readFile } from "node:fs/promises";
 
@@ -69,16 +71,12 @@ export async function locateNS(options: LocateOptions = {}): Promise<NameServerP
   return locateWithSettings(settingsFromConfig(config), { host, port, broadcast, mdns, mdnsTimeout });
 }
 
-/** {@link locateNS} with a configuration already loaded (for tools). */
-export async function locateWithConfig(config: PyroConfig, request: LocateRequest = {}): Promise<NameServerProxy> {
-  return locateWithSettings(settingsFromConfig(config), request);
-}
-
 /**
  * {@link locateNS} connecting with the given proxy settings: those of a proxy resolving its
  * `PYRONAME:` URI, so that the lookup uses its TLS, HMAC key and timeout.
  */
-export async function locateWithSettings(settings: ProxySettings, request: LocateRequest = {}): Promise<NameServerProxy> {
+export async function locateWithSettings(given: ProxySettings, request: LocateRequest = {}): Promise<NameServerProxy> {
+  const settings = given.timeout > 0 ? given : { ...given, timeout: LOCATE_CONNECT_SECONDS };
   const config = settings.config;
   const { host, port } = request;
   if (host !== undefined && host !== "") {
@@ -108,15 +106,18 @@ export async function locateWithSettings(settings: ProxySettings, request: Locat
     }
   };
 
-  if (isLoopbackName(config.nsHost)) {
-    for (const candidate of await loopbackHosts(config.nsHost)) {
-      const found = await attempt(nameServerUri(candidate, port ?? config.nsPort));
+  for (const configured of configuredNameServers(config.nsHost, port ?? config.nsPort)) {
+    for (const candidate of await loopbackAliases(configured)) {
+      const found = await attempt(candidate);
       if (found) return found;
     }
   }
+  const discovery = new Set(config.nsDiscovery);
   const discoveries: (() => Promise<Discovered>)[] = [];
-  discoveries.push(request.broadcast === false ? async () => "no broadcast (turned off)" : () => broadcastStep(config, port));
-  discoveries.push(request.mdns === false ? async () => "no mDNS (turned off)" : () => mdnsStep(request.mdnsTimeout ?? MDNS_BROWSE_SECONDS));
+  const broadcastOff = request.broadcast === false || (request.broadcast === undefined && !discovery.has("broadcast"));
+  const mdnsOff = request.mdns === false || (request.mdns === undefined && !discovery.has("mdns"));
+  discoveries.push(broadcastOff ? async () => "no broadcast (turned off)" : () => broadcastStep(config, port));
+  discoveries.push(mdnsOff ? async () => "no mDNS (turned off)" : () => mdnsStep(request.mdnsTimeout ?? MDNS_BROWSE_SECONDS));
   for (const discover of discoveries) {
     const discovered = await discover();
     if (typeof discovered === "string") {
@@ -127,12 +128,33 @@ export async function locateWithSettings(settings: ProxySettings, request: Locat
     const found = await attempt(discovered.uri, discovered.label);
     if (found) return found;
   }
-  const direct = nameServerUri(config.nsHost, config.nsPort);
-  const found = await attempt(direct, tried.some((t) => t.startsWith(`${direct.location} (`)) ? `${direct.location} again` : undefined);
-  if (found) return found;
   throw new NamingError(`no name server found: tried ${tried.join(", ")} — start one with \`pyro-ns\` (\`pyro-ns -n 0.0.0.0\` to serve other machines)`, {
     cause: lastError,
   });
+}
+
+/** Seconds a connect attempt to a name server may take when `COMMTIMEOUT` sets no limit. */
+export const LOCATE_CONNECT_SECONDS = 5;
+
+/**
+ * The name servers `NS_HOST` names, in order: one host, or a comma-separated list of `host`,
+ * `host:port`, `[v6]`, `[v6]:port` or `./u:/path` entries (`defaultPort` where none is given).
+ */
+export function configuredNameServers(nsHost: string, defaultPort: number): URI[] {
+  const uris: URI[] = [];
+  for (const raw of nsHost.split(",")) {
+    const entry = raw.trim();
+    if (entry === "") continue;
+    if (entry.startsWith("./u:")) {
+      uris.push(nameServerUri(entry, defaultPort));
+      continue;
+    }
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+    const withPort = /^([^:]+):(\d+)$/.exec(entry);
+    const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : withPort ? [withPort[1]!, withPort[2]] : [entry, undefined];
+    uris.push(nameServerUri(host, port === undefined ? defaultPort : Number(port)));
+  }
+  return uris;
 }
 
 /** A discovery step's answer (a URI to connect to), or what it tried when it found none. */
@@ -163,16 +185,12 @@ export function nameServerUri(host: string, port: number): URI {
   return new URI({ protocol: "PYRO", object: NAMESERVER_NAME, host, port });
 }
 
-/** Whether Pyro4 would look for the name server on this host before broadcasting. */
-export function isLoopbackName(host: string): boolean {
-  return host === "localhost" || host === "::1" || host === "[::1]" || host.startsWith("127.");
-}
-
-async function loopbackHosts(nsHost: string): Promise<string[]> {
-  if (nsHost.includes(":") || nsHost === "127.0.1.1") return [nsHost];
+/** `uri`, and for `localhost` also `127.0.1.1` when that address has a name in /etc/hosts. */
+async function loopbackAliases(uri: URI): Promise<URI[]> {
+  if (uri.host !== "localhost") return [uri];
   // Debian maps the hostname to 127.0.1.1 in /etc/hosts; Pyro4 then tries it too. Pyro4 asks
   // with a reverse lookup, which can wait seconds for an unreachable DNS server: read the file.
-  return (await hostsFileHas("127.0.1.1")) ? [nsHost, "127.0.1.1"] : [nsHost];
+  return (await hostsFileHas("127.0.1.1")) ? [uri, nameServerUri("127.0.1.1", uri.port!)] : [uri];
 }
 
 async function hostsFileHas(address: string): Promise<boolean> {
