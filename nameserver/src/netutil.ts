@@ -1,29 +1,11 @@
 /**
- * Addresses: which bind addresses are loopback or "every interface", and which address of this
- * machine to hand out when bound to every interface.
+ * Addresses: which bind addresses are loopback or "every interface" (the latter, and which address
+ * to hand out then, come from core).
  */
 import { lookup } from "node:dns/promises";
 import net from "node:net";
-import os from "node:os";
 
-/** Bind hosts meaning "every interface". */
-export const ANY_HOSTS: ReadonlySet<string> = new Set(["0.0.0.0", "::", ""]);
-
-/** The first non-internal IPv4 address of this machine, or 127.0.0.1 when there is none. */
-export function firstExternalIPv4(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): string {
-  for (const infos of Object.values(interfaces)) {
-    for (const info of infos ?? []) if (info.family === "IPv4" && !info.internal) return info.address;
-  }
-  return "127.0.0.1";
-}
-
-/**
- * The host to put in URIs handed out for a daemon bound to `boundHost`: the bound host itself, or
- * for "every interface" the first external IPv4 address (clients cannot connect to 0.0.0.0).
- */
-export function reachableHost(boundHost: string, interfaces?: NodeJS.Dict<os.NetworkInterfaceInfo[]>): string {
-  return ANY_HOSTS.has(boundHost) ? firstExternalIPv4(interfaces) : boundHost;
-}
+export { ANY_HOSTS, firstExternalIPv4, reachableHost } from "@pyrots/core/internal";
 
 /**
  * What kind of address a bind host is, resolving host names: `0.0.0.0` counts as IPv4 and `::`

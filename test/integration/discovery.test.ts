@@ -11,6 +11,7 @@ import { type PrivateHosts, cleanEnv, makeHosts, makeLonelyHost, removeHosts, re
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 const PYRO_NS = fileURLToPath(new URL("../../../nameserver/dist/bin/ns.js", import.meta.url));
+const CURRENCY = fileURLToPath(new URL("../../../examples/currency/dist/", import.meta.url));
 
 /** What fixtures/locate-client.js prints. */
 interface ClientResult {
@@ -135,6 +136,23 @@ describe("discovery between private hosts", function () {
       expect(attempts, run.stderr).to.have.length(1);
       expect(attempts[0]).to.include(`trying ${hosts.addrA}:9090`);
       expect(run.stderr).to.not.match(/broadcast|mDNS/);
+    });
+
+    it("the currency worker started with --host 0.0.0.0 on A registers A's address, and a client on B calls it", async function () {
+      const worker = spawnIn(hosts.a, process.execPath, [CURRENCY + "server.js", "--host", "0.0.0.0", "--ns-host", "127.0.0.1"], { env: cleanEnv() });
+      started.push(worker);
+      try {
+        const [, uri] = await worker.waitForLine(/^currency worker ready: \S+ -> (PYRO:\S+)$/, 15_000);
+        expect(uri).to.match(new RegExp(`^PYRO:example\\.currency@${hosts.addrA.replaceAll(".", "\\.")}:\\d+$`));
+        const run = await runIn(hosts.b, process.execPath, [CURRENCY + "client.js", `PYRONAME:example.currency@${hosts.addrA}:9090`], {
+          env: cleanEnv(),
+          timeoutMs: 20_000,
+        });
+        expect(run.code, run.stderr).to.equal(0);
+        expect(run.stdout).to.match(/Async calls: \d+\.\d+ seconds/);
+      } finally {
+        await worker.stop();
+      }
     });
 
     it("the responder ignores garbage and oversized datagrams and still answers", async function () {

@@ -71,7 +71,16 @@ describe("helpful errors", function () {
     const target = `PYRO:rates@127.0.0.1:${await closedPort()}`;
     const error = await failure(proxy(target).getRate("x"));
     expect(error).to.be.instanceOf(CommunicationError);
-    expect(error.message).to.include(target).and.include("connection refused").and.include("is the daemon running?");
+    expect(error.message).to.include(target).and.include("connection refused").and.include("is the daemon running, and is this its address?");
+  });
+
+  it("connection refused at an address from the name server says where the address came from", async () => {
+    const stale = `PYRO:rates@127.0.0.1:${await closedPort()}`;
+    await using ns = await startNameServer({ host: "127.0.0.1", port: 0, broadcast: false, mdns: false, env: {} });
+    await ns.nameserver.register("stale.rates", stale);
+    const error = await failure(proxy(`PYRONAME:stale.rates@127.0.0.1:${ns.uri.port}`).getRate("x"));
+    expect(error).to.be.instanceOf(CommunicationError);
+    expect(error.message).to.include(stale).and.include("the name server gave for PYRONAME:stale.rates").and.include("registration may be stale");
   });
 
   it("a wrong object id on a running daemon says the daemon is there but the id is not", async () => {

@@ -7,6 +7,7 @@ export * from "./protocol/framing.js";
 export * from "./transport/connection.js";
 export * from "./transport/outgoing.js";
 export * from "./transport/socket.js";
+export * from "./transport/addresses.js";
 export * from "./daemon/arguments.js";
 export * from "./proxy/settings.js";
 export * from "./transport/settings.js";

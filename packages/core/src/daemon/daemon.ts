@@ -7,6 +7,7 @@ import { DaemonError, PyroError } from "../errors.js";
 import { DAEMON_OBJECT_ID } from "../protocol/constants.js";
 import { ProxyRef } from "../serializers/values.js";
 import { Connection } from "../transport/connection.js";
+import { reachableHost } from "../transport/addresses.js";
 import { type ListenAddress, type Listener, listen } from "../transport/socket.js";
 import { URI } from "../uri.js";
 import { ClientConnection, type DaemonCore } from "./client.js";
@@ -129,7 +130,8 @@ export class DaemonServer implements DaemonCore {
     }
     const address = this.boundAddress();
     if ("path" in address) return new URI({ protocol: "PYRO", object: id, sockname: address.path });
-    const host = this.config.natHost ?? address.host;
+    // Bound to every interface, a URI must still name one that clients can reach.
+    const host = this.config.natHost ?? reachableHost(address.host);
     const port = this.config.natHost ? this.config.natPort || address.port : address.port;
     return new URI({ protocol: "PYRO", object: id, host, port });
   }

@@ -35,4 +35,4 @@ export const MDNS_TXT_URI_KEY = "uri";
 export const MDNS_BROWSE_SECONDS = 1.5;
 
 /** Host addresses that mean "every interface" and must be replaced by a reachable one. */
-export const UNSPECIFIED_HOSTS: ReadonlySet<string> = new Set(["0.0.0.0", "::", ""]);
+export { ANY_HOSTS as UNSPECIFIED_HOSTS } from "../transport/addresses.js";

@@ -2,7 +2,7 @@
  * The engine behind a proxy: resolves its URI, keeps its connection(s), numbers and sends calls,
  * retries and reconnects. The `Proxy` object users hold is a thin typed face over this.
  */
-import { ConnectionClosedError, PyroError, TimeoutError } from "../errors.js";
+import { CommunicationError, ConnectionClosedError, PyroError, SecurityError, TimeoutError } from "../errors.js";
 import { Annotation, Flags, MessageType } from "../protocol/constants.js";
 import type { Annotations } from "../protocol/message.js";
 import type { ProxyRef } from "../serializers/values.js";
@@ -290,6 +290,8 @@ export class ProxyCore implements StreamChannel {
       objectId: this.uri.object,
       settings: this.settings,
       decodeContext: this.decodeContext,
+    }).catch((error: unknown) => {
+      throw this.explainConnectFailure(error);
     });
     if (channel.metadata) {
       const { methods, attrs } = channel.metadata;
@@ -304,6 +306,16 @@ export class ProxyCore implements StreamChannel {
     channel.onUnsent = this.resend;
     this.channels.push(channel);
     return channel;
+  }
+
+  /** A failed connect to an address that came from a name server says so: the daemon may well be running elsewhere. */
+  private explainConnectFailure(error: unknown): unknown {
+    if (!(error instanceof CommunicationError) || error instanceof SecurityError || this.uri === this.originalUri) return error;
+    return new CommunicationError(
+      `${error.message} — this address is what the name server gave for ${this.originalUri}: the registration may be stale ` +
+        `(its daemon stopped or moved), or the daemon is not reachable from this machine (a daemon bound to 127.0.0.1 serves only its own)`,
+      { cause: error },
+    );
   }
 
   /** The `PYRO:` URI to connect to: the proxy's own, or what its `PYRONAME:`/`PYROMETA:` URI resolves to now. */

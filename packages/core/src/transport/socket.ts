@@ -92,7 +92,7 @@ export function connect(address: ListenAddress, what: string, timeoutSeconds: nu
       }
       const reason =
         error.code === "ECONNREFUSED"
-          ? "connection refused (is the daemon running?)"
+          ? "connection refused (nothing listens at that address and port: is the daemon running, and is this its address?)"
           : error.code === "ENOENT"
             ? "no such socket file"
             : (error.code ?? error.message);
