@@ -57,6 +57,8 @@ export class ClientConnection implements ConnectionHandler {
   readonly sessions = new Map<RegisteredObject, object>();
   /** Resources tracked with `currentContext().trackResource`, closed with the connection. */
   readonly resources = new Set<Closable>();
+  /** The call context's `client`: one object per connection, its address fixed at connect time. */
+  readonly caller: { readonly address: string };
   private handshakeDone = false;
   private inFlight = 0;
   private handshakeTimer: NodeJS.Timeout | undefined;
@@ -74,6 +76,7 @@ export class ClientConnection implements ConnectionHandler {
     private readonly deniedReason?: string,
     handshakeTimeout = 0,
   ) {
+    this.caller = Object.freeze({ address: connection.remoteAddress });
     this.resultFields = { type: MessageType.RESULT, flags: 0, seq: 0, annotations: undefined, compress: daemon.compression, hmacKey: daemon.hmacKey };
     if (handshakeTimeout > 0) {
       this.handshakeTimer = setTimeout(() => {
