@@ -15,3 +15,4 @@ export { pingTarget, resolveHost, type PingPolicyContext, type PingTarget } from
 export { MemoryStorage, SqlStorage, StorageSpecError, openStorage, type NameStorage, type Registration, type StorageFilter } from "./storage/index.js";
 export { InvalidRegexError, compilePythonMatch } from "./search/regex.js";
 export { ANY_HOSTS, canonicalIp, classifyHost, firstExternalIPv4, reachableHost } from "./netutil.js";
+export { printable } from "./printable.js";
