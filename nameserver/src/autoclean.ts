@@ -80,7 +80,7 @@ export class AutoCleaner implements AsyncDisposable {
     this.#onError = options.onError ?? reportOnStderr;
     this.#policy = options.policy;
     const rate = options.checksPerSecond ?? 100;
-    this.#pace = new TokenBucket(rate, Math.min(rate, CONCURRENT_CHECKS));
+    this.#pace = new TokenBucket(rate, Math.max(1, Math.min(rate, CONCURRENT_CHECKS)));
     this.#schedule();
   }
 
