@@ -3,6 +3,7 @@
  * errors with exit code 2, `--version`.
  */
 import { readFileSync } from "node:fs";
+import { printableLine } from "./printable.js";
 
 /** Thrown for bad command-line usage; the tools print it and exit with code 2. */
 export class UsageError extends Error {}
@@ -30,14 +31,17 @@ export function parsePort(value: string | undefined, option: string, fallback: n
   return port;
 }
 
-/** Runs a CLI `main`, mapping usage errors to exit code 2 and other failures to 1. */
+/**
+ * Runs a CLI `main`, mapping usage errors to exit code 2 and other failures to 1. Error messages
+ * are printed with control characters made visible: they may quote what a peer sent.
+ */
 export function runMain(name: string, usage: string, main: () => Promise<void>): void {
   main().catch((error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`${name}: ${error.message}\n${usage}`);
+      process.stderr.write(`${name}: ${printableLine(error.message)}\n${usage}`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`${name}: ${printableLine(error instanceof Error ? error.message : String(error))}\n`);
       process.exitCode = 1;
     }
   });

@@ -7,9 +7,12 @@
  * ```
  */
 export { EchoServer, ECHO_OBJECT_ID } from "./echoserver.js";
-export { NameServer, NAMESERVER_NAME, NAMESERVER_METADATA } from "./nameserver.js";
+export { NameServer, NAMESERVER_NAME, NAMESERVER_METADATA, type NameServerObjectOptions } from "./nameserver.js";
+export { DEFAULT_LIMITS, type NameServerLimits } from "./limits.js";
 export { startNameServer, type NameServerOptions, type RunningNameServer } from "./server.js";
 export { AutoCleaner, MIN_AUTOCLEAN_PERIOD, reachable, type AutoCleanOptions } from "./autoclean.js";
+export { pingTarget, resolveHost, type PingPolicyContext, type PingTarget } from "./autoclean-policy.js";
 export { MemoryStorage, SqlStorage, StorageSpecError, openStorage, type NameStorage, type Registration, type StorageFilter } from "./storage/index.js";
-export { InvalidRegexError, compilePythonMatch } from "./regex.js";
-export { ANY_HOSTS, classifyHost, firstExternalIPv4, reachableHost } from "./netutil.js";
+export { InvalidRegexError, compilePythonMatch } from "./search/regex.js";
+export { ANY_HOSTS, canonicalIp, classifyHost, firstExternalIPv4, reachableHost } from "./netutil.js";
+export { printable } from "./printable.js";

@@ -13,13 +13,23 @@
  * | `remove(name, prefix, regex)`                                 | number removed                       |
  * | `yplookup(meta_all, meta_any, return_metadata=true)`          | as `list`                            |
  *
+ * No client can stall it for the others: calls whose cost grows with the registry (listings,
+ * searches, mass removals) run one per event loop turn through a {@link TurnScheduler}, regexes
+ * are matched in a worker thread under a time limit, metadata queries go to the storage's tag
+ * index, and sizes are bounded by {@link NameServerLimits}.
+ *
  * Only the methods above are public: `@expose` publishes every public member, so helpers are
- * `#private`.
+ * `#private` (and cleanup is the symbol-keyed `Symbol.asyncDispose`).
  */
 import { type NameServerApi, NamingError, PythonError, URI, expose } from "@pyrots/core";
-import { Script, createContext } from "node:vm";
-import { InvalidRegexError, compilePythonMatch } from "./regex.js";
-import type { NameStorage, Registration } from "./storage/types.js";
+import { checkLookupName, checkName, checkRegistrationSize, queryTags, registrationTags, uriText } from "./arguments.js";
+import { type Caller, currentCaller } from "./caller.js";
+import { type NameServerLimits, resolveLimits } from "./limits.js";
+import { type Plain, type WithMetadata, listing } from "./listing.js";
+import { BusyError, TurnScheduler } from "./scheduler.js";
+import { InvalidRegexError, compilePythonMatch } from "./search/regex.js";
+import { RegexSearcher, RegexTimeoutError } from "./search/regex-searcher.js";
+import type { NameStorage, Registration, StorageFilter } from "./storage/types.js";
 import { MemoryStorage } from "./storage/memory.js";
 
 /** Object id and registered name of the name server. */
@@ -28,20 +38,40 @@ export const NAMESERVER_NAME = "Pyro.NameServer";
 /** The metadata the name server registers itself with (Pyro4's). */
 export const NAMESERVER_METADATA: readonly string[] = Object.freeze(["class:Pyro4.naming.NameServer"]);
 
-/** Name → URI text; built without a prototype. */
-type Plain = Record<string, string>;
-/** Name → `[uri text, tags]`; built without a prototype. */
-type WithMetadata = Record<string, [string, string[]]>;
 type Tags = Iterable<string> | null | undefined;
+type Entries = Map<string, Registration>;
+/** What a listing selects: a storage filter, or a regex matched in the worker. */
+type Selection = { filter: StorageFilter } | { regex: RegExp } | { nothing: true };
+
+/** Options of {@link NameServer}. */
+export interface NameServerObjectOptions {
+  /** Bounds on what clients may register and ask (defaults: {@link DEFAULT_LIMITS}). */
+  limits?: Partial<NameServerLimits>;
+  /**
+   * The serving daemon listens on a Unix socket, so its clients are on this machine. Over TCP a
+   * peer without an IP address is not taken for a local one.
+   */
+  unixSocket?: boolean;
+}
 
 /** The name server object; serve an instance with a daemon under {@link NAMESERVER_NAME}. */
 @expose
 export class NameServer implements NameServerApi {
   readonly #storage: NameStorage;
+  readonly #limits: NameServerLimits;
+  readonly #unixSocket: boolean;
+  readonly #scheduler: TurnScheduler;
+  readonly #regex: RegexSearcher;
+  /** Connections whose end already cancels their waiting work. */
+  readonly #tracked = new WeakSet<object>();
 
-  /** Uses `storage` (default: a fresh in-memory one). */
-  constructor(storage: NameStorage = new MemoryStorage()) {
+  /** Uses `storage` (default: a fresh in-memory one). Throws RangeError for an invalid limit. */
+  constructor(storage: NameStorage = new MemoryStorage(), options: NameServerObjectOptions = {}) {
     this.#storage = storage;
+    this.#limits = resolveLimits(options.limits);
+    this.#unixSocket = options.unixSocket ?? false;
+    this.#scheduler = new TurnScheduler({ perOwner: this.#limits.searchesPerConnection, queued: this.#limits.searchesQueued });
+    this.#regex = new RegexSearcher({ timeLimit: this.#limits.regexTimeLimit, maxQueued: this.#limits.searchesQueued });
   }
 
   /** Answers nothing; a liveness check. */
@@ -54,13 +84,21 @@ export class NameServer implements NameServerApi {
 
   /**
    * Registers `name` for `uri` (text or URI; validated by parsing). With `safe`, an existing name
-   * is a NamingError `name already registered: x`; otherwise it is overwritten.
+   * is a NamingError `name already registered: x`; otherwise it is overwritten. The caller's
+   * address is kept with the registration (autoclean's rule needs it).
    */
   register(name: string, uri: string | URI, safe: boolean | null = false, metadata: Tags = null): void {
-    const text = uriText(uri);
-    checkName(name);
-    const tags = tagsOf(metadata, "metadata") ?? [];
-    if (!this.#storage.set(name, { uri: text, metadata: tags }, Boolean(safe))) throw new NamingError(`name already registered: ${name}`);
+    const { origin } = currentCaller(this.#unixSocket);
+    const limits = this.#limits;
+    const text = uriText(uri, limits);
+    checkName(name, limits);
+    const tags = registrationTags(metadata, limits);
+    checkRegistrationSize(name, text, tags, limits);
+    if (this.#storage.get(name) === undefined && this.#storage.count() >= limits.maxNames) {
+      throw new NamingError(`name server full: it holds ${limits.maxNames} names, its limit (remove unused names, or raise the limit with --max-names)`);
+    }
+    const registration: Registration = origin === undefined ? { uri: text, metadata: tags } : { uri: text, metadata: tags, registrant: origin };
+    if (!this.#storage.set(name, registration, Boolean(safe))) throw new NamingError(`name already registered: ${name}`);
   }
 
   /** The URI of `name` and its tags; NamingError `unknown name: x`. */
@@ -68,7 +106,7 @@ export class NameServer implements NameServerApi {
   /** The URI of `name`; NamingError `unknown name: x`. */
   lookup(name: string, return_metadata?: false | null): URI;
   lookup(name: string, return_metadata: boolean | null = false): URI | [URI, string[]] {
-    if (typeof name !== "string") throw new PythonError("builtins.TypeError", "name must be a str");
+    checkLookupName(name);
     const entry = this.#storage.get(name);
     if (entry === undefined) throw new NamingError(`unknown name: ${name}`);
     const uri = URI.parse(entry.uri);
@@ -76,144 +114,149 @@ export class NameServer implements NameServerApi {
   }
 
   /** Like the plain `list`, with each entry's tags: name → `[uri text, tags]`. */
-  list(prefix: string | null | undefined, regex: string | null | undefined, metadata_all: Tags, metadata_any: Tags, return_metadata: true): WithMetadata;
+  list(
+    prefix: string | null | undefined,
+    regex: string | null | undefined,
+    metadata_all: Tags,
+    metadata_any: Tags,
+    return_metadata: true,
+  ): Promise<WithMetadata>;
   /**
    * Registered names and their URI texts, optionally filtered by one of: name prefix, regex
    * (Python `re.match`: anchored at the start only), all of some tags, any of some tags.
    */
-  list(prefix?: string | null, regex?: string | null, metadata_all?: Tags, metadata_any?: Tags, return_metadata?: false | null): Plain;
+  list(prefix?: string | null, regex?: string | null, metadata_all?: Tags, metadata_any?: Tags, return_metadata?: false | null): Promise<Plain>;
   list(
     prefix: string | null = null,
     regex: string | null = null,
     metadata_all: Tags = null,
     metadata_any: Tags = null,
     return_metadata: boolean | null = false,
-  ): Plain | WithMetadata {
+  ): Promise<Plain | WithMetadata> {
+    const caller = currentCaller(this.#unixSocket);
     const given = [prefix, regex, metadata_all, metadata_any].filter((f) => f != null).length;
     if (given > 1) throw new PythonError("builtins.ValueError", "you can only filter on one thing at a time");
-    return listing(this.#select(prefix, regex, metadata_all, metadata_any), Boolean(return_metadata));
+    const selection = this.#selection(prefix, regex, metadata_all, metadata_any);
+    return this.#select(caller, selection, (entries) => listing(entries, Boolean(return_metadata), this.#limits.maxListingSize));
   }
 
   /** Replaces the tags of `name` (an empty list clears them); NamingError if unknown. */
   set_metadata(name: string, metadata: Tags): void {
-    checkName(name);
-    const tags = tagsOf(metadata, "metadata") ?? [];
+    checkName(name, this.#limits);
+    const tags = registrationTags(metadata, this.#limits);
+    const entry = this.#storage.get(name);
+    if (entry === undefined) throw new NamingError(`unknown name: ${name}`);
+    checkRegistrationSize(name, entry.uri, tags, this.#limits);
     if (!this.#storage.setMetadata(name, tags)) throw new NamingError(`unknown name: ${name}`);
   }
 
   /**
    * Removes one name, every name with a prefix, or every name matching a regex (tried in that
-   * order, as Pyro4 does). Returns how many were removed; never removes the name server itself.
+   * order, as Pyro4 does). Resolves to how many were removed; never removes the name server itself.
    */
-  remove(name: string | null = null, prefix: string | null = null, regex: string | null = null): number {
-    if (name && name !== NAMESERVER_NAME && this.#storage.remove([name]) === 1) return 1;
-    if (prefix) return this.#removeAll(this.#select(prefix, null, null, null).keys());
-    if (regex) return this.#removeAll(this.#select(null, regex, null, null).keys());
-    return 0;
+  remove(name: string | null = null, prefix: string | null = null, regex: string | null = null): Promise<number> {
+    const caller = currentCaller(this.#unixSocket);
+    if (name) {
+      checkLookupName(name);
+      if (name !== NAMESERVER_NAME && this.#storage.remove([name]) === 1) return Promise.resolve(1);
+    }
+    if (!prefix && !regex) return Promise.resolve(0);
+    const selection = prefix ? this.#selection(prefix, null, null, null) : this.#selection(null, regex, null, null);
+    return this.#select(caller, selection, (entries) => this.#storage.remove([...entries.keys()].filter((n) => n !== NAMESERVER_NAME)));
   }
 
   /** Pyro5's yellow-pages lookup with plain URI texts (`return_metadata` false). */
-  yplookup(meta_all: Tags, meta_any: Tags, return_metadata: false): Plain;
+  yplookup(meta_all: Tags, meta_any: Tags, return_metadata: false): Promise<Plain>;
   /**
    * Pyro5's yellow-pages lookup, name → `[uri text, tags]`: entries having all of `meta_all`, or
    * any of `meta_any` (not both; neither gives an empty result).
    */
-  yplookup(meta_all?: Tags, meta_any?: Tags, return_metadata?: true | null): WithMetadata;
-  yplookup(meta_all: Tags = null, meta_any: Tags = null, return_metadata: boolean | null = true): Plain | WithMetadata {
-    const all = tagsOf(meta_all, "meta_all");
-    const any = tagsOf(meta_any, "meta_any");
+  yplookup(meta_all?: Tags, meta_any?: Tags, return_metadata?: true | null): Promise<WithMetadata>;
+  yplookup(meta_all: Tags = null, meta_any: Tags = null, return_metadata: boolean | null = true): Promise<Plain | WithMetadata> {
+    const caller = currentCaller(this.#unixSocket);
+    const all = queryTags(meta_all, "meta_all", this.#limits);
+    const any = queryTags(meta_any, "meta_any", this.#limits);
     if (all?.length && any?.length) throw new PythonError("builtins.ValueError", "you can't use meta_all or meta_any at the same time");
-    let entries = new Map<string, Registration>();
-    if (all?.length) entries = this.#storage.list({ metadataAll: all });
-    else if (any?.length) entries = this.#storage.list({ metadataAny: any });
-    return listing(entries, return_metadata ?? true);
+    let selection: Selection = { nothing: true };
+    if (all?.length) selection = { filter: { metadataAll: all } };
+    else if (any?.length) selection = { filter: { metadataAny: any } };
+    return this.#select(caller, selection, (entries) => listing(entries, return_metadata ?? true, this.#limits.maxListingSize));
   }
 
-  #select(prefix: string | null, regex: string | null, metadataAll: Tags, metadataAny: Tags): Map<string, Registration> {
+  /** Stops the regex worker and refuses the listings still waiting. Idempotent. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.#scheduler.close();
+    await this.#regex.close();
+  }
+
+  /** Checks the filter arguments (synchronously, so bad ones cost nothing) and says what to select. */
+  #selection(prefix: string | null, regex: string | null, metadataAll: Tags, metadataAny: Tags): Selection {
     // Empty filters mean "no filter", as Python's truthiness tests make them.
     if (prefix) {
       if (typeof prefix !== "string") throw new PythonError("builtins.TypeError", "prefix must be a str");
-      return this.#storage.list({ prefix });
+      return { filter: { prefix } };
     }
-    if (regex) return filterByRegex(this.#storage.list(), regex);
-    const all = tagsOf(metadataAll, "metadata_all");
-    if (all?.length) return this.#storage.list({ metadataAll: all });
-    const any = tagsOf(metadataAny, "metadata_any");
-    if (any?.length) return this.#storage.list({ metadataAny: any });
-    return this.#storage.list();
+    if (regex) return { regex: compileRegex(regex) };
+    const all = queryTags(metadataAll, "metadata_all", this.#limits);
+    if (all?.length) return { filter: { metadataAll: all } };
+    const any = queryTags(metadataAny, "metadata_any", this.#limits);
+    if (any?.length) return { filter: { metadataAny: any } };
+    return { filter: {} };
   }
 
-  #removeAll(names: Iterable<string>): number {
-    return this.#storage.remove([...names].filter((n) => n !== NAMESERVER_NAME));
+  /** Selects entries in a scheduled turn (regexes: in the worker) and hands them to `then`. */
+  #select<T>(caller: Caller, selection: Selection, then: (entries: Entries) => T): Promise<T> {
+    this.#cancelOnClose(caller);
+    const job =
+      "regex" in selection
+        ? () => this.#matchRegex(caller, selection.regex).then(then)
+        : () => then("filter" in selection ? this.#storage.list(selection.filter) : new Map());
+    return this.#scheduler.run(caller.key, job).catch((error: unknown) => {
+      throw error instanceof BusyError ? new NamingError(`name server busy: ${error.message}`) : error;
+    });
+  }
+
+  /** When the caller's connection ends, its waiting listings and searches are dropped: nobody reads their answers. */
+  #cancelOnClose(caller: Caller): void {
+    if (caller.context === undefined || this.#tracked.has(caller.key)) return;
+    this.#tracked.add(caller.key);
+    const owner = caller.key;
+    caller.context.trackResource({
+      close: () => {
+        this.#scheduler.cancel(owner);
+        this.#regex.cancel(owner);
+      },
+    });
+  }
+
+  async #matchRegex(caller: Caller, pattern: RegExp): Promise<Entries> {
+    // The snapshot is taken when the worker is free, so waiting searches hold no copy of the registry.
+    let entries: Entries = new Map();
+    let names: string[] = [];
+    const snapshot = () => {
+      entries = this.#storage.list();
+      names = [...entries.keys()];
+      return names;
+    };
+    let matches: number[];
+    try {
+      matches = await this.#regex.search(caller.key, pattern, snapshot);
+    } catch (error) {
+      if (error instanceof RegexTimeoutError) throw new NamingError(`invalid regex: ${error.message} (simplify the pattern)`);
+      if (error instanceof BusyError) throw error;
+      throw new NamingError((error as Error).message);
+    }
+    const result: Entries = new Map();
+    for (const i of matches) result.set(names[i]!, entries.get(names[i]!)!);
+    return result;
   }
 }
 
-function filterByRegex(entries: Map<string, Registration>, regex: string): Map<string, Registration> {
-  let compiled: RegExp;
+function compileRegex(regex: string): RegExp {
   try {
-    compiled = compilePythonMatch(regex);
+    return compilePythonMatch(regex);
   } catch (error) {
     if (error instanceof InvalidRegexError) throw new NamingError(error.message);
     throw error;
   }
-  const matching = new Set(matchWithTimeLimit(compiled, [...entries.keys()]));
-  const result = new Map<string, Registration>();
-  for (const [name, entry] of entries) if (matching.has(name)) result.set(name, entry);
-  return result;
-}
-
-/** How long one regex search may run; a pattern that backtracks badly must not stall the server. */
-const REGEX_TIME_LIMIT_MS = 1000;
-const regexContext = createContext({});
-const regexSearch = new Script("names.filter((name) => pattern.test(name))");
-
-/**
- * The names `pattern` matches, found inside a VM context with a time limit: the event loop runs
- * every client's calls, so a catastrophic pattern from one client would otherwise stall them all.
- */
-function matchWithTimeLimit(pattern: RegExp, names: string[]): string[] {
-  regexContext.names = names;
-  regexContext.pattern = pattern;
-  try {
-    return Array.from(regexSearch.runInContext(regexContext, { timeout: REGEX_TIME_LIMIT_MS }) as string[]);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
-      throw new NamingError(`invalid regex: matching took longer than ${REGEX_TIME_LIMIT_MS / 1000} s (simplify the pattern)`);
-    }
-    throw error;
-  } finally {
-    regexContext.names = undefined;
-    regexContext.pattern = undefined;
-  }
-}
-
-function listing(entries: Map<string, Registration>, withMetadata: boolean): Plain | WithMetadata {
-  // No prototype: a registered name such as "__proto__" must stay an ordinary key.
-  const result = Object.create(null) as Record<string, unknown>;
-  for (const [name, entry] of entries) result[name] = withMetadata ? [entry.uri, [...entry.metadata]] : entry.uri;
-  return result as Plain | WithMetadata;
-}
-
-function uriText(uri: unknown): string {
-  if (uri instanceof URI) return uri.toString();
-  if (typeof uri !== "string") throw new PythonError("builtins.TypeError", "only URIs or strings can be registered");
-  return URI.parse(uri).toString();
-}
-
-/** Names must be usable in `PYRONAME:name` URIs: non-empty, no whitespace. */
-function checkName(name: unknown): asserts name is string {
-  if (typeof name !== "string") throw new PythonError("builtins.TypeError", "name must be a str");
-  if (name === "") throw new NamingError("invalid name: the name is empty");
-  if (/\s/.test(name)) throw new NamingError(`invalid name ${JSON.stringify(name)}: names cannot contain whitespace`);
-}
-
-/** Tags from an array or set of strings; null/undefined stay undefined. A str is refused as Pyro4 does. */
-function tagsOf(value: unknown, what: string): string[] | undefined {
-  if (value == null) return undefined;
-  if (typeof value === "string") throw new PythonError("builtins.TypeError", `${what} should not be a str, but another iterable (set, list, etc)`);
-  if (!Array.isArray(value) && !(value instanceof Set)) throw new PythonError("builtins.TypeError", `${what} must be a list or set of str`);
-  const tags = [...(value as Iterable<unknown>)];
-  for (const tag of tags)
-    if (typeof tag !== "string") throw new PythonError("builtins.TypeError", `${what} must contain only str, got ${tag === null ? "None" : typeof tag}`);
-  return [...new Set(tags as string[])];
 }

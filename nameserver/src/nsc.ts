@@ -19,6 +19,7 @@
  */
 import { type URI, callWithKwargs, metadataOf } from "@pyrots/core";
 import { UsageError } from "./cli.js";
+import { printable, printableLine } from "./printable.js";
 
 /** Each command's argument count (min, max) and what to say when it is wrong. */
 const ARITY: Readonly<Record<string, readonly [number, number, string]>> = {
@@ -96,9 +97,9 @@ export async function runNscCommand(ns: object, command: string, args: readonly 
       return printList(ctx, result as Entries, `metadata ${which} of ${args.join(", ")}`);
     }
     case "lookup": {
-      const [uri, tags] = (await call("lookup", [args[0]], { return_metadata: true })) as [URI, string[]];
-      ctx.say(String(uri));
-      if (tags.length > 0) ctx.say(`metadata: ${[...tags].sort().join(", ")}`);
+      const [uri, tags] = (await call("lookup", [args[0]], { return_metadata: true })) as [URI, unknown];
+      ctx.say(printable(String(uri)));
+      if (Array.isArray(tags) && tags.length > 0) ctx.say(`metadata: ${printableTags(tags)}`);
       return;
     }
     case "register":
@@ -113,7 +114,7 @@ export async function runNscCommand(ns: object, command: string, args: readonly 
         return ctx.say("Nothing removed");
       }
       const count = (await call("remove", [], { regex: args[0] })) as number;
-      return ctx.say(`${count} item${count === 1 ? "" : "s"} removed.`);
+      return ctx.say(`${printable(String(count))} item${count === 1 ? "" : "s"} removed.`);
     }
     case "setmeta": {
       const tags = [...new Set(args.slice(1))];
@@ -125,18 +126,29 @@ export async function runNscCommand(ns: object, command: string, args: readonly 
   }
 }
 
-/** Prints names → URIs aligned, sorted by name, with their metadata under each. */
+/**
+ * Prints names → URIs aligned, sorted by name, with their metadata under each. Everything the
+ * name server sent is printed through {@link printable}: it comes from whoever registered it.
+ */
 export function printList(ctx: NscContext, entries: Entries, title: string): void {
   const names = Object.keys(entries).sort();
-  const width = Math.max(0, ...names.map((n) => n.length));
-  const heading = `--------START LIST${title ? ` - ${title}` : ""}`;
-  ctx.say(heading);
-  for (const name of names) {
+  const shown = names.map(printable);
+  const width = Math.max(0, ...shown.map((n) => n.length));
+  ctx.say(`--------START LIST${title ? ` - ${printableLine(title)}` : ""}`);
+  names.forEach((name, i) => {
     const [uri, tags] = entries[name]!;
-    ctx.say(`${name.padEnd(width)} --> ${uri}`);
-    if (tags && tags.length > 0) ctx.say(`${" ".repeat(width)}     metadata: ${[...tags].sort().join(", ")}`);
-  }
+    ctx.say(`${shown[i]!.padEnd(width)} --> ${printable(String(uri))}`);
+    if (Array.isArray(tags) && tags.length > 0) ctx.say(`${" ".repeat(width)}     metadata: ${printableTags(tags)}`);
+  });
   ctx.say(`--------END LIST (${names.length} name${names.length === 1 ? "" : "s"})`);
+}
+
+function printableTags(tags: readonly unknown[]): string {
+  return tags
+    .map((tag) => String(tag))
+    .sort()
+    .map(printable)
+    .join(", ");
 }
 
 function hasMethod(proxy: object, method: string): boolean {

@@ -9,8 +9,10 @@
  */
 import { Daemon, type DaemonOptions, type PyroConfig, URI, loadConfig } from "@pyrots/core";
 import { AutoCleaner } from "./autoclean.js";
+import { LOCAL_ORIGIN } from "./caller.js";
 import { type BroadcastResponder, startBroadcastResponder } from "./discovery/broadcast.js";
 import { type MdnsAdvertisement, advertiseMdns } from "./discovery/mdns.js";
+import type { NameServerLimits } from "./limits.js";
 import { NAMESERVER_METADATA, NAMESERVER_NAME, NameServer } from "./nameserver.js";
 import { ANY_HOSTS, classifyHost, reachableHost } from "./netutil.js";
 import { type NameStorage, openStorage } from "./storage/index.js";
@@ -56,6 +58,8 @@ export interface NameServerOptions extends Partial<PyroConfig> {
   tls?: DaemonOptions["tls"];
   /** Send remote tracebacks with errors (default true); turn off for untrusted clients. */
   sendTracebacks?: boolean;
+  /** Bounds on what clients may register and ask (see {@link NameServerLimits} for the defaults). */
+  limits?: Partial<NameServerLimits>;
   /** Validates each client's handshake (see `DaemonOptions.validateHandshake`). */
   validateHandshake?: DaemonOptions["validateHandshake"];
 }
@@ -105,6 +109,7 @@ const OWN_OPTIONS = new Set([
   "env",
   "tls",
   "sendTracebacks",
+  "limits",
   "validateHandshake",
 ]);
 
@@ -136,11 +141,13 @@ export async function startNameServer(options: NameServerOptions = {}): Promise<
       validateHandshake: options.validateHandshake,
     });
     cleanups.push(() => daemon.shutdown());
-    const nameserver = new NameServer(storage);
+    const nameserver = new NameServer(storage, { limits: options.limits, unixSocket: options.unixSocket !== undefined });
+    cleanups.push(() => nameserver[Symbol.asyncDispose]());
     daemon.register(nameserver, NAMESERVER_NAME);
     const internalUri = new URI({ ...uriFields(daemon), protocol: "PYRO", object: NAMESERVER_NAME });
     const uri = externalUri(daemon, internalUri, natHost);
-    nameserver.register(NAMESERVER_NAME, uri, false, NAMESERVER_METADATA);
+    // Its own entry, written directly: the limits on what clients may register do not apply to it.
+    storage.set(NAMESERVER_NAME, { uri: uri.toString(), metadata: NAMESERVER_METADATA, registrant: LOCAL_ORIGIN });
 
     const autocleaner =
       autoclean > 0

@@ -1,24 +1,14 @@
-import net from "node:net";
 import { join } from "node:path";
 import { expect } from "chai";
 import { Daemon, URI, expose } from "@pyrots/core";
 import { AutoCleaner, MemoryStorage, reachable } from "@pyrots/nameserver";
-import { startTestNs, tempDir, waitUntil } from "./support/ns.js";
+import { deadPort, startTestNs, tempDir, waitUntil } from "./support/ns.js";
 
 @expose
 class Thing {
   hello(): string {
     return "hi";
   }
-}
-
-/** A loopback port nobody listens on (bound, then closed again). */
-async function deadPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe("autoclean", () => {
@@ -42,22 +32,22 @@ describe("autoclean", () => {
     await doomed.shutdown();
 
     await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(Object.keys(names.list()), "nothing goes before the grace period").to.include.members(["dead.tcp", "dead.unix", "doomed"]);
-    await waitUntil(() => Object.keys(names.list()).length === 4, 8000, "dead names to go");
+    expect(Object.keys(await names.list()), "nothing goes before the grace period").to.include.members(["dead.tcp", "dead.unix", "doomed"]);
+    await waitUntil(async () => Object.keys(await names.list()).length === 4, 8000, "dead names to go");
     expect(Date.now() - started).to.be.at.least(1000);
-    expect(Object.keys(names.list()).sort()).to.deep.equal(["Pyro.NameServer", "alias", "live.tcp", "live.unix"]);
+    expect(Object.keys(await names.list()).sort()).to.deep.equal(["Pyro.NameServer", "alias", "live.tcp", "live.unix"]);
   });
 
   it("never removes the name server's own entry, and spares a name re-registered meanwhile", async () => {
     const storage = new MemoryStorage();
-    storage.set("Pyro.NameServer", { uri: `PYRO:Pyro.NameServer@127.0.0.1:${await deadPort()}`, metadata: [] });
+    storage.set("Pyro.NameServer", { uri: `PYRO:Pyro.NameServer@127.0.0.1:${await deadPort()}`, metadata: [], registrant: "local" });
     const deadUri = `PYRO:x@127.0.0.1:${await deadPort()}`;
-    storage.set("moving", { uri: deadUri, metadata: [] });
+    storage.set("moving", { uri: deadUri, metadata: [], registrant: "127.0.0.1" });
     await using cleaner = new AutoCleaner(storage, { period: 60, grace: 0, protect: ["Pyro.NameServer"] });
     await using daemon = await Daemon.create({ host: "127.0.0.1", env: {} });
     const liveUri = String(daemon.register(Thing, "thing"));
     const check = cleaner.checkNow();
-    storage.set("moving", { uri: liveUri, metadata: [] });
+    storage.set("moving", { uri: liveUri, metadata: [], registrant: "127.0.0.1" });
     await check;
     expect([...storage.list().keys()].sort()).to.deep.equal(["Pyro.NameServer", "moving"]);
     await cleaner.checkNow();

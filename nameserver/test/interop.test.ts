@@ -5,7 +5,7 @@ import { Daemon, NamingError, Proxy, RemoteError, URI, callWithKwargs, expose, l
 import { SqlStorage } from "@pyrots/nameserver";
 import { type Child, run, runBin, start, startBin } from "./support/process.js";
 import { PYTHON, describeInterop, pythonEnv } from "./support/python.js";
-import { tempDir } from "./support/ns.js";
+import { startTestNs, tempDir, waitUntil } from "./support/ns.js";
 
 const SCRIPTS = fileURLToPath(new URL("../test/python/", import.meta.url));
 const SERIALIZERS = ["msgpack", "json"] as const;
@@ -118,6 +118,88 @@ describeInterop("interop: Python Pyro4 against pyro-ns", function () {
     expect([uri, tags]).to.deep.equal(["PYRO:f@127.0.0.1:9", ["m1", "m2"]]);
     expect(count).to.be.at.least(2);
   });
+
+  it("Python's SqlStorage writes to the file pyro-ns writes, beside pyrots' registrants table", async () => {
+    await runBin("nsc", ["-n", "127.0.0.1", "-p", String(port), "register", "file.moved", "PYRO:m@127.0.0.1:9"]);
+    await runBin("nsc", ["-n", "127.0.0.1", "-p", String(port), "register", "file.gone", "PYRO:g@127.0.0.1:9"]);
+    const file = join(dir.path, "ns.sqlite");
+    const before = new SqlStorage(file);
+    try {
+      expect(before.get("file.moved")!.registrant, "pyro-nsc registered from loopback").to.equal("127.0.0.1");
+    } finally {
+      before.close();
+    }
+    const script =
+      "import sys\nfrom Pyro4.naming_storage import SqlStorage\ns=SqlStorage(sys.argv[1])\ns['file.moved']=('PYRO:m2@127.0.0.1:10',{'py'})\ndel s['file.gone']\nprint(len(s))";
+    const result = await run(PYTHON, ["-c", script, file], { env: pythonEnv() });
+    expect(result.code, result.stderr).to.equal(0);
+    const after = new SqlStorage(file);
+    try {
+      // Re-registered by Pyro4: the registrant pyrots recorded no longer applies.
+      expect(after.get("file.moved")).to.deep.equal({ uri: "PYRO:m2@127.0.0.1:10", metadata: ["py"] });
+      expect(after.get("file.gone")).to.equal(undefined);
+    } finally {
+      after.close();
+    }
+    expect(await runBin("nsc", ["-n", "127.0.0.1", "-p", String(port), "lookup", "file.moved"])).to.include({
+      code: 0,
+      stdout: "PYRO:m2@127.0.0.1:10\nmetadata: py\n",
+    });
+  });
+});
+
+describeInterop("interop: pyro-ns --no-tracebacks and a Python client", function () {
+  this.timeout(60_000);
+
+  async function pythonTraceback(extra: string[]): Promise<string> {
+    const ns = startBin("ns", ["-n", "127.0.0.1", "-p", "0", "-x", "--no-mdns", ...extra]);
+    try {
+      const port = (await ns.waitForLine(/^URI = PYRO:Pyro\.NameServer@127\.0\.0\.1:(\d+)$/))[1]!;
+      const script = [
+        "import sys, Pyro4, Pyro4.util, Pyro4.errors",
+        "ns = Pyro4.locateNS('127.0.0.1', int(sys.argv[1]))",
+        "try:",
+        "    ns.lookup('no.such.name')",
+        "except Pyro4.errors.NamingError:",
+        "    print(''.join(Pyro4.util.getPyroTraceback()))",
+      ].join("\n");
+      const result = await run(PYTHON, ["-c", script, port], { env: pythonEnv({ PYRO_SERIALIZER: "msgpack" }) });
+      expect(result.code, result.stderr).to.equal(0);
+      return result.stdout;
+    } finally {
+      await ns.stop();
+    }
+  }
+
+  it("Pyro4.util.getPyroTraceback shows the name server's traceback by default, and none with the flag", async () => {
+    const shown = await pythonTraceback([]);
+    expect(shown).to.include("Remote traceback:");
+    expect(shown).to.include("NamingError: unknown name: no.such.name");
+    const hidden = await pythonTraceback(["--no-tracebacks"]);
+    expect(hidden).to.not.include("Remote traceback");
+    expect(hidden).to.not.include("nameserver");
+    expect(hidden).to.include("NamingError: unknown name: no.such.name");
+  });
+});
+
+describeInterop("interop: autoclean and Python daemons", function () {
+  this.timeout(60_000);
+
+  it("checks a Python daemon that registered itself (URI host localhost) and removes it once it is gone", async () => {
+    await using ns = await startTestNs({ autoclean: 0.2, autocleanGrace: 0.5, allowShortAutoclean: true });
+    const daemon = start(PYTHON, [SCRIPTS + "ns_daemon.py", "127.0.0.1", String(ns.uri.port), "py.autoclean"], pythonEnv({ PYRO_SERIALIZER: "msgpack" }));
+    try {
+      const uri = (await daemon.waitForLine(/^registered (PYRO:\S+)$/, 20_000))[1]!;
+      expect(uri).to.match(/^PYRO:obj_\w+@localhost:\d+$/);
+      expect(ns.storage.get("py.autoclean")).to.deep.equal({ uri, metadata: [], registrant: "127.0.0.1" });
+      // Several passes and more than the grace period: a live daemon stays.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(ns.storage.get("py.autoclean")?.uri).to.equal(uri);
+    } finally {
+      await daemon.stop();
+    }
+    await waitUntil(() => ns.storage.get("py.autoclean") === undefined, 10_000, "the Python daemon's name to go");
+  });
 });
 
 describeInterop("interop: pyrots against Python's Pyro4 name server", function () {
@@ -199,6 +281,20 @@ describeInterop("interop: pyrots against Python's Pyro4 name server", function (
     expect(await nsc("remove", "nsc.py")).to.include({ code: 0, stdout: "Removed nsc.py\n" });
     await nsc("register", "nsc.a", "PYRO:x@127.0.0.1:3");
     expect(await nsc("removematching", "nsc\\.")).to.include({ code: 0, stdout: "1 item removed.\n" });
+  });
+
+  it("pyro-nsc shows names it registered with newlines and escape sequences escaped", async () => {
+    // Pyro4 accepts any str as a name; pyro-nsc must not let one forge lines or drive the terminal.
+    await using ns = await locateNS({ host: "127.0.0.1", port, env: {} });
+    await callWithKwargs(ns, "register", ["evil\n\x1b[2J", "PYRO:e@127.0.0.1:7"], { metadata: ["\r\x1b[31mred"] });
+    try {
+      const listed = await runBin("nsc", ["-n", "127.0.0.1", "-p", String(port), "list", "evil"]);
+      expect(listed.stdout).to.equal(
+        "--------START LIST - prefix 'evil'\n'evil\\n\\x1b[2J' --> PYRO:e@127.0.0.1:7\n                    metadata: '\\r\\x1b[31mred'\n--------END LIST (1 name)\n",
+      );
+    } finally {
+      await ns.remove("evil\n\x1b[2J");
+    }
   });
 
   it("its SQL file opens in our SqlStorage", async () => {

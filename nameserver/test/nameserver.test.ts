@@ -178,7 +178,7 @@ for (const serializer of SERIALIZERS) {
         await proxy.register("__proto__", "PYRO:p@127.0.0.1:1");
         await proxy.register("constructor", "PYRO:c@127.0.0.1:1");
         // The client's decoder renames a "__proto__" key (core's guard), so check the server side.
-        expect(Object.keys(ns.nameserver.list())).to.include.members(["__proto__", "constructor"]);
+        expect(Object.keys(await ns.nameserver.list())).to.include.members(["__proto__", "constructor"]);
         expect(await proxy.list()).to.have.property("constructor", "PYRO:c@127.0.0.1:1");
         expect(String(await proxy.lookup("__proto__"))).to.equal("PYRO:p@127.0.0.1:1");
       });

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { expect } from "chai";
+import { NamingError } from "@pyrots/core";
 import { InvalidRegexError, MemoryStorage, NameServer, compilePythonMatch } from "@pyrots/nameserver";
 import { PYTHON } from "./support/python.js";
 
@@ -121,17 +122,43 @@ describe("Python regex translation (re.match semantics)", () => {
 });
 
 describe("name server regex searches", () => {
-  it("stop a catastrophically backtracking pattern after a time limit with NamingError, and keep serving", async () => {
-    const ns = new NameServer(new MemoryStorage());
+  const failure = async (promise: Promise<unknown>): Promise<Error> => {
+    try {
+      await promise;
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error("expected a failure");
+  };
+
+  it("stop a catastrophically backtracking pattern after the time limit with NamingError, and keep serving", async () => {
+    await using ns = new NameServer(new MemoryStorage(), { limits: { regexTimeLimit: 0.3 } });
     ns.register("a".repeat(40) + "!", "PYRO:x@127.0.0.1:1");
     ns.register("abc", "PYRO:y@127.0.0.1:1");
-    let error: unknown;
-    try {
-      ns.list(null, "(a+)+$");
-    } catch (e) {
-      error = e;
+    const started = performance.now();
+    const error = await failure(ns.list(null, "(a+)+$"));
+    expect(error).to.be.instanceOf(NamingError);
+    expect(error.message).to.equal("invalid regex: matching took longer than 0.3 s (simplify the pattern)");
+    expect(performance.now() - started, "stopped near the limit, not at the pattern's end").to.be.below(5000);
+    // The worker that ran it was replaced: the next searches are answered.
+    expect(Object.keys(await ns.list(null, "ab"))).to.deep.equal(["abc"]);
+    expect(await ns.remove(null, null, "a+!")).to.equal(1);
+  });
+
+  it("run off the event loop: timers fire while a pattern backtracks", async () => {
+    await using ns = new NameServer(new MemoryStorage(), { limits: { regexTimeLimit: 1 } });
+    ns.register("a".repeat(40) + "!", "PYRO:x@127.0.0.1:1");
+    const search = failure(ns.list(null, "(a+)+$"));
+    // On the event loop, a backtracking search would hold these ticks until it was stopped.
+    const gaps: number[] = [];
+    let last = performance.now();
+    for (let i = 0; i < 10; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const now = performance.now();
+      gaps.push(now - last);
+      last = now;
     }
-    expect((error as Error).message).to.match(/matching took longer than 1 s/);
-    expect(Object.keys(ns.list(null, "ab"))).to.deep.equal(["abc"]);
+    expect(Math.max(...gaps), "longest gap between 50 ms timers (ms)").to.be.below(500);
+    expect((await search).message).to.match(/matching took longer than 1 s/);
   });
 });

@@ -62,6 +62,37 @@ for (const kind of KINDS) {
       expect([...storage.list({ metadataAny: [] }).keys()]).to.deep.equal([]);
       expect(storage.list({ prefix: "p." }).get("p.one")).to.deep.equal(entry("PYRO:1@h:2", ["a", "b"]));
     });
+
+    it("keeps who registered a name, through setMetadata, until it is registered again", () => {
+      storage.set("r", { uri: "PYRO:r@h:1", metadata: ["t"], registrant: "192.0.2.7" });
+      storage.set("local", { uri: "PYRO:l@h:1", metadata: [], registrant: "local" });
+      storage.set("unknown", entry("PYRO:u@h:1"));
+      expect(storage.get("r")).to.deep.equal({ uri: "PYRO:r@h:1", metadata: ["t"], registrant: "192.0.2.7" });
+      expect(storage.list({ metadataAny: ["t"] }).get("r")!.registrant).to.equal("192.0.2.7");
+      expect(storage.get("local")!.registrant).to.equal("local");
+      expect(storage.get("unknown")).to.not.have.property("registrant");
+      storage.setMetadata("r", ["u"]);
+      expect(storage.get("r")).to.deep.equal({ uri: "PYRO:r@h:1", metadata: ["u"], registrant: "192.0.2.7" });
+      storage.set("r", entry("PYRO:r@h:2"));
+      expect(storage.get("r")).to.deep.equal(entry("PYRO:r@h:2"));
+      storage.set("r", { uri: "PYRO:r@h:3", metadata: [], registrant: "::1" });
+      storage.remove(["r"]);
+      storage.set("r", entry("PYRO:r@h:3"));
+      expect(storage.get("r"), "a removed name leaves no registrant behind").to.deep.equal(entry("PYRO:r@h:3"));
+    });
+
+    it("answers tag queries right after tags change", () => {
+      storage.set("a", entry("PYRO:a@h:1", ["x", "y"]));
+      storage.set("b", entry("PYRO:b@h:1", ["y"]));
+      storage.setMetadata("a", ["y", "z"]);
+      expect([...storage.list({ metadataAny: ["x"] }).keys()]).to.deep.equal([]);
+      expect([...storage.list({ metadataAll: ["y", "z"] }).keys()]).to.deep.equal(["a"]);
+      expect([...storage.list({ metadataAny: ["y"] }).keys()]).to.deep.equal(["a", "b"]);
+      storage.remove(["a"]);
+      expect([...storage.list({ metadataAny: ["y", "z"] }).keys()]).to.deep.equal(["b"]);
+      expect(storage.removeIfUri("b", "PYRO:b@h:1")).to.equal(true);
+      expect([...storage.list({ metadataAll: ["y"] }).keys()]).to.deep.equal([]);
+    });
   });
 }
 
@@ -126,7 +157,7 @@ describe("sql storage through the name server", () => {
     try {
       expect(reopened.count()).to.equal(clients * perClient + 1);
       expect(reopened.list({ metadataAll: ["client3"] }).size).to.equal(perClient);
-      expect(reopened.get("busy.7.24")).to.deep.equal(entry("PYRO:o7_24@127.0.0.1:1024", ["client7"]));
+      expect(reopened.get("busy.7.24")).to.deep.equal({ ...entry("PYRO:o7_24@127.0.0.1:1024", ["client7"]), registrant: "127.0.0.1" });
     } finally {
       reopened.close();
     }

@@ -436,3 +436,78 @@ export async function bombCase(target: TargetShape, inflated: number): Promise<W
 export function pingStream(serializerId: number, objectId: string): FrameSpec[] {
   return [connectFrame(serializerId, objectId), frame(T.PING, 0, 7, serializerId, Buffer.from("ping"))];
 }
+
+// ---- name server abuse ----
+
+/** Patterns that backtrack for seconds on a name like `aaaa…a!`, and merely hostile ones. */
+const slowRegex = fc.constantFrom("(a+)+$", "(a|aa)+$", "(a*)*b", "(.*a){12}$", "((a+)+)+c", "(a|a?)+$", "(?:a+)+(?:b+)+$", "(\\w+\\W?)+$");
+const hostileRegex = fc.oneof(
+  { weight: 3, arbitrary: slowRegex },
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom("a".repeat(1001), "(".repeat(500), "[".repeat(300) + "a", "(?P<x>a)(?P=x)".repeat(50), "\\"),
+);
+/** A list of `count` distinct tags, built without drawing each one. */
+const tagList = (min: number, max: number) =>
+  fc
+    .tuple(fc.integer({ min, max }), fc.integer({ min: 1, max: 300 }))
+    .map(([count, length]) => Array.from({ length: count }, (_, i) => `t${i}-${"x".repeat(length)}`) as Hostile[]);
+const longText = fc.integer({ min: 513, max: 200_000 }).map((n) => "n".repeat(n));
+const abuseName = fc.nat({ max: 99 }).map((i) => `fuzz.abuse.${i}`);
+
+/** A name server call that tries to stall it, fill it, or make it answer hugely. */
+const abuseCall: fc.Arbitrary<{ method: string; args: Hostile[]; kwargs: MpMap; repeat: number }> = fc.oneof(
+  hostileRegex.chain((regex) =>
+    fc.record({
+      method: fc.constant("list"),
+      args: fc.constant([] as Hostile[]),
+      kwargs: fc.constant(new MpMap([["regex", regex]])),
+      repeat: fc.integer({ min: 1, max: 20 }),
+    }),
+  ),
+  // Only patterns that match nothing but runs of "a": the fuzz suite's own names must survive.
+  fc
+    .constantFrom("(a+)+$", "(a|aa)+$", "((a+)+)+c", "(a|a?)+$")
+    .map((regex) => ({ method: "remove", args: [] as Hostile[], kwargs: new MpMap([["regex", regex]]), repeat: 1 })),
+  fc
+    .tuple(fc.constantFrom("metadata_all", "metadata_any"), tagList(1, 50_000))
+    .map(([key, tags]) => ({ method: "list", args: [] as Hostile[], kwargs: new MpMap([[key, tags]]), repeat: 1 })),
+  fc
+    .tuple(fc.constantFrom("meta_all", "meta_any"), tagList(1, 50_000))
+    .map(([key, tags]) => ({ method: "yplookup", args: [] as Hostile[], kwargs: new MpMap([[key, tags]]), repeat: 1 })),
+  fc
+    .tuple(
+      fc.oneof(longText, abuseName),
+      fc.oneof(
+        fc.constant("PYRO:x@127.0.0.1:1"),
+        longText.map((t) => `PYRO:${t}@127.0.0.1:1`),
+      ),
+      tagList(0, 5_000),
+    )
+    .map(([name, uri, tags]) => ({ method: "register", args: [name, uri] as Hostile[], kwargs: new MpMap([["metadata", tags]]), repeat: 1 })),
+  fc.tuple(abuseName, tagList(0, 5_000)).map(([name, tags]) => ({ method: "set_metadata", args: [name, tags] as Hostile[], kwargs: new MpMap([]), repeat: 1 })),
+  fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 50 })).map(([withMetadata, repeat]) => ({
+    method: "list",
+    args: [] as Hostile[],
+    kwargs: new MpMap([["return_metadata", withMetadata]]),
+    repeat,
+  })),
+  longText.map((name) => ({ method: "lookup", args: [name] as Hostile[], kwargs: new MpMap([]), repeat: 1 })),
+);
+
+/**
+ * After a valid handshake, name server calls meant to stall it for others, fill it, or make it
+ * answer hugely: catastrophic regexes (pipelined), huge tag queries, oversized names, URIs and
+ * tag sets, floods of full listings. Aimed at `Pyro.NameServer`.
+ */
+export const nameServerAbuseCase: fc.Arbitrary<WireCase> = fc
+  .record({ sid: fc.constantFrom(JSON_ID, MSGPACK_ID), calls: fc.array(abuseCall, { minLength: 1, maxLength: 3 }), cutAt: cuts })
+  .map(({ sid, calls, cutAt }) => {
+    const frames = [connectFrame(sid, "Pyro.NameServer")];
+    let seq = 1;
+    for (const call of calls) {
+      const payload = callPayload(sid, "Pyro.NameServer", call.method, call.args, call.kwargs);
+      for (let i = 0; i < call.repeat; i++) frames.push(frame(T.INVOKE, 0, seq++, sid, payload));
+    }
+    const label = `name server abuse s${sid}: ${calls.map((c) => `${c.method}×${c.repeat}`).join(" ")}`;
+    return toCase(label, Buffer.concat(frames.map(buildFrame)), cutAt);
+  });

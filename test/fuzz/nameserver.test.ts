@@ -11,7 +11,7 @@ import { type NameServerProxy, Proxy } from "@pyrots/core";
 import { type TargetNameServer, startTargetNameServer } from "../support/children.js";
 import { type FrameSpec, splitFrames } from "./frames.js";
 import { BATCH, FUZZ_SEED, SHARES, Tally, Watch, captureClientStreams, fuzzCases, fuzzWire, mb } from "./harness.js";
-import { type TargetShape, handshakeCase, mutatedCase, payloadCase, pingStream, randomHeaderCase } from "./cases.js";
+import { type TargetShape, handshakeCase, nameServerAbuseCase, mutatedCase, payloadCase, pingStream, randomHeaderCase } from "./cases.js";
 
 const ALL = fuzzCases(3000);
 const TCP_CASES = Math.ceil(ALL * SHARES.nameServerTcp);
@@ -25,6 +25,8 @@ interface DiagApi {
 }
 
 const SHAPE: TargetShape = { objectId: "Pyro.NameServer", methods: ["ping", "count", "lookup", "list", "yplookup", "register", "set_metadata"] };
+/** A name the catastrophic patterns of the abuse cases backtrack on for seconds. */
+const BACKTRACKING_NAME = "a".repeat(40) + "!";
 const DUMMY_URI = "PYRO:fuzz.obj@127.0.0.1:1";
 
 /** Valid name server traffic of real proxies (msgpack and json), recorded and split into frames. */
@@ -64,6 +66,7 @@ describe("fuzzing a live name server (child process)", function () {
     ns = new Proxy<NameServerProxy>(server.uri) as unknown as NameServerProxy & AsyncDisposable;
     diag = new Proxy<DiagApi>(server.diagUri);
     expect(await diag.prototypesClean()).to.deep.equal([]);
+    await ns.register(BACKTRACKING_NAME, DUMMY_URI);
     watch = new Watch("name server", () => server.rss(), wellFormedClient, server.rss() + RSS_HEADROOM);
   });
 
@@ -83,6 +86,9 @@ describe("fuzzing a live name server (child process)", function () {
     expect(String(await ns.lookup(`check.${i}`))).to.equal(uri);
     expect(Object.keys(await ns.yplookup([`check.tag.${i}`], null, true))).to.deep.equal([`check.${i}`]);
     if (i > 0) expect(String(await ns.lookup(`check.${i - 1}`))).to.equal(`PYRO:check${i - 1}@127.0.0.1:${1000 + ((i - 1) % 50000)}`);
+    // Searches and listings still work for a well-behaved client after the abuse.
+    expect(Object.keys(await ns.list(null, `check\\.${i}$`))).to.deep.equal([`check.${i}`]);
+    expect(Object.keys(await ns.list("check.")).length).to.equal(i + 1);
     expect(await diag.prototypesClean(), "the name server's built-in prototypes").to.deep.equal([]);
   }
 
@@ -102,6 +108,12 @@ describe("fuzzing a live name server (child process)", function () {
     await fuzzWire(fc.oneof(randomHeaderCase, handshakeCase(SHAPE), payloadCase(SHAPE)), TCP_CASES * 0.5, server.port, watch, tally, alive);
   });
 
+  it("survives abuse of its API: catastrophic regexes, huge tag queries and registrations, floods of listings", async function () {
+    this.timeout(0);
+    await fuzzWire(nameServerAbuseCase, Math.max(BATCH, Math.ceil(TCP_CASES * 0.2)), server.port, watch, tally, alive);
+    expect(String(await ns.lookup(BACKTRACKING_NAME))).to.equal(DUMMY_URI);
+  });
+
   it("its broadcast responder answers GET_NSURI exactly, ignores every other datagram, and stays up", async function () {
     this.timeout(0);
     const socket = dgram.createSocket("udp4");
@@ -117,6 +129,8 @@ describe("fuzzing a live name server (child process)", function () {
       }),
       fc.nat({ max: 9 }).map((n) => GET_NSURI.subarray(0, n)),
       fc.constantFrom(Buffer.from("get_nsuri"), Buffer.from("GET_NSURI\n"), Buffer.from("GET_NSURI\0"), Buffer.alloc(65_507, 0x41)),
+      // Floods of real requests: answered at most at the reply rate, never enough to starve the check below.
+      { weight: 3, arbitrary: fc.constant(GET_NSURI) },
     );
     let sent = 0;
     let requests = 0;

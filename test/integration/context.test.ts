@@ -27,12 +27,24 @@ class Inspector {
   track(label: string): void {
     currentContext().trackResource({ close: () => closed.push(label) });
   }
+
+  /** Numbers the connections by their `client` object: the same number for the same connection. */
+  connectionNumber(): number {
+    const client = currentContext().client;
+    let number = connectionNumbers.get(client);
+    if (number === undefined) connectionNumbers.set(client, (number = ++connectionCount));
+    return number;
+  }
 }
+
+const connectionNumbers = new WeakMap<object, number>();
+let connectionCount = 0;
 
 interface InspectorApi {
   whoAmI(): { address: string; correlation: string | null; note: string | null };
   afterAwait(): Promise<string>;
   track(label: string): void;
+  connectionNumber(): number;
 }
 
 const variant = VARIANTS[0];
@@ -66,6 +78,16 @@ describe("call context", () => {
   it("is readable in an async method before its first await", async () => {
     await using inspector = new Proxy<InspectorApi>(uri);
     expect(await inspector.afterAwait()).to.match(/^127\.0\.0\.1:\d+$/);
+  });
+
+  it("gives one client object per connection, usable as a WeakMap key", async () => {
+    await using first = new Proxy<InspectorApi>(uri);
+    await using second = new Proxy<InspectorApi>(uri);
+    const [a1, a2] = await Promise.all([first.connectionNumber(), first.connectionNumber()]);
+    const b = await second.connectionNumber();
+    expect(a1).to.equal(a2);
+    expect(await first.connectionNumber()).to.equal(a1);
+    expect(b).to.not.equal(a1);
   });
 
   it("throws outside a remote call", () => {

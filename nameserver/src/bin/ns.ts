@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { UsageError, packageVersion, parseCommandLine, parsePort, runMain } from "../cli.js";
 import { MIN_AUTOCLEAN_PERIOD } from "../autoclean.js";
+import { DEFAULT_LIMITS } from "../limits.js";
 import { type RunningNameServer, startNameServer } from "../server.js";
 
 const USAGE = `usage: pyro-ns [options]
@@ -26,7 +27,10 @@ options:
       --mdns              advertise over mDNS (the default, except for localhost)
       --no-mdns           don't advertise over mDNS
       --autoclean SECONDS every SECONDS (>= ${MIN_AUTOCLEAN_PERIOD}) remove names whose daemon has been
-                          unreachable for 20 s (default: PYRO_NS_AUTOCLEAN or off)
+                          unreachable for 20 s (default: PYRO_NS_AUTOCLEAN or off); only daemons
+                          on the host that registered them are checked
+      --no-tracebacks     don't send remote tracebacks (server file paths and code) with errors
+      --max-names N       most names the name server holds (default ${DEFAULT_LIMITS.maxNames})
   -h, --help              show this help and exit
   -V, --version           show the version and exit
 `;
@@ -48,6 +52,8 @@ async function main(): Promise<void> {
         mdns: { type: "boolean" },
         "no-mdns": { type: "boolean" },
         autoclean: { type: "string" },
+        "no-tracebacks": { type: "boolean", default: false },
+        "max-names": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", short: "V", default: false },
       },
@@ -80,6 +86,8 @@ async function main(): Promise<void> {
     natport: values.natport === undefined ? undefined : parsePort(values.natport, "--natport", 0),
     mdns: values["no-mdns"] ? false : values.mdns,
     autoclean: parseAutoclean(values.autoclean),
+    sendTracebacks: !values["no-tracebacks"],
+    limits: { maxNames: parseMaxNames(values["max-names"]) },
   });
   if (stopRequested) void ns.close();
   const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -111,6 +119,14 @@ function parseAutoclean(value: string | undefined): number | undefined {
     throw new UsageError(`--autoclean must be 0 (off) or at least ${MIN_AUTOCLEAN_PERIOD} seconds, got ${JSON.stringify(value)}`);
   }
   return seconds;
+}
+
+function parseMaxNames(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const count = Number(value);
+  if (value.trim() === "" || !Number.isInteger(count) || count < 1)
+    throw new UsageError(`--max-names must be a whole number of at least 1, got ${JSON.stringify(value)}`);
+  return count;
 }
 
 runMain("pyro-ns", USAGE, main);

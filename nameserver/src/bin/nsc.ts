@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { RemoteError, locateNS, uriOf } from "@pyrots/core";
 import { UsageError, packageVersion, parseCommandLine, parsePort, runMain } from "../cli.js";
 import { NSC_COMMANDS, checkNscCommand, runNscCommand } from "../nsc.js";
+import { printable } from "../printable.js";
 
 const USAGE = `usage: pyro-nsc [options] command [arguments]
 
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
   if (values.verbose) say("Locating name server...");
   const ns = await locateNS({ host, port });
   try {
-    if (values.verbose) say(`Name server found: ${uriOf(ns)}`);
+    if (values.verbose) say(`Name server found: ${printable(String(uriOf(ns)))}`);
     // Pyro asks before a mass removal; without a terminal (scripts, CI) there is nobody to ask.
     const confirm = values.yes || !process.stdin.isTTY ? undefined : ask;
     await runNscCommand(ns, command, args, { say, confirm }).catch((error: unknown) => {

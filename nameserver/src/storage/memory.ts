@@ -1,23 +1,34 @@
 /**
  * The default storage: a Map in memory, forgotten when the name server stops.
+ *
+ * Metadata queries are answered from a tag → names index, so their cost follows the size of the
+ * answer (and of the smallest tag's set, for "all of"), not the number of names times tags.
  */
 import { type NameStorage, type Registration, type StorageFilter, uniqueTags } from "./types.js";
 
+interface Entry {
+  readonly registration: Registration;
+  /** Registration order, to answer index lookups in the order full listings have. */
+  readonly seq: number;
+}
+
 /** Volatile in-memory storage. */
 export class MemoryStorage implements NameStorage {
-  readonly #entries = new Map<string, Registration>();
+  readonly #entries = new Map<string, Entry>();
+  readonly #byTag = new Map<string, Set<string>>();
+  #seq = 0;
 
   /** @inheritdoc */
   get(name: string): Registration | undefined {
-    return this.#entries.get(name);
+    return this.#entries.get(name)?.registration;
   }
 
   /** @inheritdoc */
   set(name: string, registration: Registration, onlyIfNew = false): boolean {
     if (onlyIfNew && this.#entries.has(name)) return false;
     // Re-registering moves the name to the end, as deleting and inserting a row would.
-    this.#entries.delete(name);
-    this.#entries.set(name, freeze(registration.uri, registration.metadata));
+    this.#delete(name);
+    this.#insert(name, freeze(registration.uri, registration.metadata, registration.registrant), this.#seq++);
     return true;
   }
 
@@ -25,20 +36,21 @@ export class MemoryStorage implements NameStorage {
   setMetadata(name: string, metadata: readonly string[]): boolean {
     const old = this.#entries.get(name);
     if (old === undefined) return false;
-    this.#entries.set(name, freeze(old.uri, metadata));
+    this.#unindex(name, old.registration.metadata);
+    this.#insert(name, freeze(old.registration.uri, metadata, old.registration.registrant), old.seq);
     return true;
   }
 
   /** @inheritdoc */
   remove(names: Iterable<string>): number {
     let removed = 0;
-    for (const name of names) if (this.#entries.delete(name)) removed++;
+    for (const name of names) if (this.#delete(name)) removed++;
     return removed;
   }
 
   /** @inheritdoc */
   removeIfUri(name: string, uri: string): boolean {
-    return this.#entries.get(name)?.uri === uri && this.#entries.delete(name);
+    return this.#entries.get(name)?.registration.uri === uri && this.#delete(name);
   }
 
   /** @inheritdoc */
@@ -48,22 +60,72 @@ export class MemoryStorage implements NameStorage {
 
   /** @inheritdoc */
   list(filter: StorageFilter = {}): Map<string, Registration> {
+    if (filter.metadataAny !== undefined) return this.#ordered(this.#withAnyTag(filter.metadataAny));
+    if (filter.metadataAll !== undefined && filter.metadataAll.length > 0) return this.#ordered(this.#withEveryTag(filter.metadataAll));
     const result = new Map<string, Registration>();
-    const all = filter.metadataAll && new Set(filter.metadataAll);
-    const any = filter.metadataAny && new Set(filter.metadataAny);
     for (const [name, entry] of this.#entries) {
       if (filter.prefix !== undefined && !name.startsWith(filter.prefix)) continue;
-      if (all && ![...all].every((tag) => entry.metadata.includes(tag))) continue;
-      if (any && !entry.metadata.some((tag) => any.has(tag))) continue;
-      result.set(name, entry);
+      result.set(name, entry.registration);
     }
     return result;
   }
 
   /** @inheritdoc */
   close(): void {}
+
+  #withAnyTag(tags: readonly string[]): Set<string> {
+    const names = new Set<string>();
+    for (const tag of tags) for (const name of this.#byTag.get(tag) ?? []) names.add(name);
+    return names;
+  }
+
+  #withEveryTag(tags: readonly string[]): Set<string> {
+    const sets: Set<string>[] = [];
+    for (const tag of uniqueTags(tags)) {
+      const names = this.#byTag.get(tag);
+      if (names === undefined) return new Set();
+      sets.push(names);
+    }
+    sets.sort((a, b) => a.size - b.size);
+    const [smallest, ...others] = sets;
+    const names = new Set<string>();
+    for (const name of smallest!) if (others.every((set) => set.has(name))) names.add(name);
+    return names;
+  }
+
+  #ordered(names: Set<string>): Map<string, Registration> {
+    const entries = [...names].map((name) => [name, this.#entries.get(name)!] as const);
+    entries.sort((a, b) => a[1].seq - b[1].seq);
+    return new Map(entries.map(([name, entry]) => [name, entry.registration]));
+  }
+
+  #insert(name: string, registration: Registration, seq: number): void {
+    this.#entries.set(name, { registration, seq });
+    for (const tag of registration.metadata) {
+      let names = this.#byTag.get(tag);
+      if (names === undefined) this.#byTag.set(tag, (names = new Set()));
+      names.add(name);
+    }
+  }
+
+  #delete(name: string): boolean {
+    const entry = this.#entries.get(name);
+    if (entry === undefined) return false;
+    this.#entries.delete(name);
+    this.#unindex(name, entry.registration.metadata);
+    return true;
+  }
+
+  #unindex(name: string, tags: readonly string[]): void {
+    for (const tag of tags) {
+      const names = this.#byTag.get(tag);
+      names?.delete(name);
+      if (names?.size === 0) this.#byTag.delete(tag);
+    }
+  }
 }
 
-function freeze(uri: string, metadata: readonly string[]): Registration {
-  return Object.freeze({ uri, metadata: Object.freeze(uniqueTags(metadata)) });
+function freeze(uri: string, metadata: readonly string[], registrant: string | undefined): Registration {
+  const tags = Object.freeze(uniqueTags(metadata));
+  return Object.freeze(registrant === undefined ? { uri, metadata: tags } : { uri, metadata: tags, registrant });
 }

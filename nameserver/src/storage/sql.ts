@@ -6,6 +6,12 @@
  * | --------------- | -------------------------------------------------------------- |
  * | `pyro_names`    | `id integer PRIMARY KEY`, `name UNIQUE NOT NULL`, `uri NOT NULL` |
  * | `pyro_metadata` | `object` (→ `pyro_names.id`), `metadata` (one tag per row)      |
+ * | `pyrots_registrants` | `name`, `uri`, `registrant` (pyrots only, see below)      |
+ *
+ * Pyro4 reads and writes only its two tables. The third keeps who registered a name (autoclean's
+ * rule needs it); a row counts only while its `uri` is still the name's URI, so a name that Pyro4
+ * re-registers in the same file simply has no known registrant. It has no foreign key, so Pyro4's
+ * deletes never trip over it.
  *
  * The file runs in WAL mode; every write is one IMMEDIATE transaction, so several processes may
  * share a file and a registration is never half-written.
@@ -27,12 +33,18 @@ CREATE TABLE IF NOT EXISTS pyro_metadata (
 );
 CREATE INDEX IF NOT EXISTS pyro_metadata_object ON pyro_metadata(object);
 CREATE INDEX IF NOT EXISTS pyro_metadata_tag ON pyro_metadata(metadata);
+CREATE TABLE IF NOT EXISTS pyrots_registrants (
+  name nvarchar PRIMARY KEY,
+  uri nvarchar NOT NULL,
+  registrant nvarchar NOT NULL
+);
 `;
 
 // One query shape for every listing: names with their tags, in registration then tag order.
 const LIST = (where: string) => `
-SELECT n.name AS name, n.uri AS uri, m.metadata AS tag
+SELECT n.name AS name, n.uri AS uri, m.metadata AS tag, r.registrant AS registrant
 FROM pyro_names n LEFT JOIN pyro_metadata m ON m.object = n.id
+LEFT JOIN pyrots_registrants r ON r.name = n.name AND r.uri = n.uri
 ${where}
 ORDER BY n.id, m.rowid`;
 
@@ -40,6 +52,7 @@ interface Row {
   name: string;
   uri: string;
   tag: string | null;
+  registrant: string | null;
 }
 
 /** SQLite-backed storage; opens (creating if needed) `file`. */
@@ -70,6 +83,8 @@ export class SqlStorage implements NameStorage {
       insertTag: db.prepare<[number | bigint, string]>("INSERT INTO pyro_metadata(object, metadata) VALUES (?, ?)"),
       deleteTags: db.prepare<[number]>("DELETE FROM pyro_metadata WHERE object = ?"),
       deleteName: db.prepare<[number]>("DELETE FROM pyro_names WHERE id = ?"),
+      setRegistrant: db.prepare<[string, string, string]>("INSERT OR REPLACE INTO pyrots_registrants(name, uri, registrant) VALUES (?, ?, ?)"),
+      deleteRegistrant: db.prepare<[string]>("DELETE FROM pyrots_registrants WHERE name = ?"),
       uriOf: db.prepare<[string], { id: number; uri: string }>("SELECT id, uri FROM pyro_names WHERE name = ?"),
       count: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM pyro_names"),
       all: db.prepare<[], Row>(LIST("")),
@@ -82,9 +97,10 @@ export class SqlStorage implements NameStorage {
       ),
     };
     this.#statements = s;
-    const drop = (id: number) => {
+    const drop = (id: number, name: string) => {
       s.deleteTags.run(id);
       s.deleteName.run(id);
+      s.deleteRegistrant.run(name);
     };
     const insertTags = (id: number | bigint, tags: readonly string[]) => {
       for (const tag of uniqueTags(tags)) s.insertTag.run(id, tag);
@@ -93,8 +109,10 @@ export class SqlStorage implements NameStorage {
       const existing = s.idOf.get(name);
       if (existing && onlyIfNew) return false;
       // Delete and insert (as Pyro does) so a re-registered name moves to the end of listings.
-      if (existing) drop(existing.id);
+      if (existing) drop(existing.id, name);
       insertTags(s.insert.run(name, registration.uri).lastInsertRowid, registration.metadata);
+      if (registration.registrant !== undefined) s.setRegistrant.run(name, registration.uri, registration.registrant);
+      else s.deleteRegistrant.run(name);
       return true;
     }).immediate;
     this.#setMetadataTx = db.transaction((name: string, metadata: readonly string[]) => {
@@ -109,7 +127,7 @@ export class SqlStorage implements NameStorage {
       for (const name of names) {
         const existing = s.idOf.get(name);
         if (existing) {
-          drop(existing.id);
+          drop(existing.id, name);
           removed++;
         }
       }
@@ -118,7 +136,7 @@ export class SqlStorage implements NameStorage {
     this.#removeIfUriTx = db.transaction((name: string, uri: string) => {
       const existing = s.uriOf.get(name);
       if (!existing || existing.uri !== uri) return false;
-      drop(existing.id);
+      drop(existing.id, name);
       return true;
     }).immediate;
   }
@@ -174,10 +192,13 @@ export class SqlStorage implements NameStorage {
 }
 
 function collect(rows: Row[]): Map<string, Registration> {
-  const result = new Map<string, { uri: string; metadata: string[] }>();
+  const result = new Map<string, { uri: string; metadata: string[]; registrant?: string }>();
   for (const row of rows) {
     let entry = result.get(row.name);
-    if (entry === undefined) result.set(row.name, (entry = { uri: row.uri, metadata: [] }));
+    if (entry === undefined) {
+      entry = row.registrant === null ? { uri: row.uri, metadata: [] } : { uri: row.uri, metadata: [], registrant: row.registrant };
+      result.set(row.name, entry);
+    }
     if (row.tag !== null && !entry.metadata.includes(row.tag)) entry.metadata.push(row.tag);
   }
   return result;

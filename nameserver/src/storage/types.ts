@@ -10,6 +10,13 @@ export interface Registration {
   readonly uri: string;
   /** The metadata tags, unique, in the order they were given. */
   readonly metadata: readonly string[];
+  /**
+   * Where the registration came from: the registering client's IP address (canonical text), or
+   * `local` for this machine (in-process, Unix socket clients). Absent when unknown (for example
+   * written by a Pyro4 name server). Autoclean pings a URI only on its registrant's host.
+   * `setMetadata` keeps it.
+   */
+  readonly registrant?: string;
 }
 
 /**

@@ -17,7 +17,7 @@ export { runBatch, BatchError, type Batch } from "./proxy/batch.js";
 export { RemoteStream } from "./proxy/stream.js";
 export { currentContext, type CallContext, type Closable } from "./daemon/context.js";
 export type { ProxyOptions, CallOptions } from "./proxy/options.js";
-export type { Remote, RemoteResult } from "./proxy/remote.js";
+export type { Remote, RemoteResult, UntypedMember } from "./proxy/remote.js";
 export { expose, oneway, callback, behavior, type InstanceMode } from "./decorators.js";
 export { URI } from "./uri.js";
 export { locateNS, resolve, type LocateOptions } from "./naming/index.js";

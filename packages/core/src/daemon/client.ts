@@ -51,6 +51,8 @@ export class ClientConnection implements ConnectionHandler {
   readonly sessions = new Map<RegisteredObject, object>();
   /** Resources tracked with `currentContext().trackResource`, closed with the connection. */
   readonly resources = new Set<Closable>();
+  /** The call context's `client`: one object per connection, its address fixed at connect time. */
+  readonly caller: { readonly address: string };
   private handshakeDone = false;
   private inFlight = 0;
   private handshakeTimer: NodeJS.Timeout | undefined;
@@ -71,6 +73,7 @@ export class ClientConnection implements ConnectionHandler {
     private readonly deniedReason?: string,
     handshakeTimeout = 0,
   ) {
+    this.caller = Object.freeze({ address: connection.remoteAddress });
     this.settings = daemon.settings;
     this.resultFields = {
       type: MessageType.RESULT,

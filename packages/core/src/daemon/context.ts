@@ -29,11 +29,16 @@ export interface Closable {
 export interface ContextClient {
   readonly address: string;
   readonly resources: Set<Closable>;
+  /** The same object for every call on the connection (see {@link CallContext.client}). */
+  readonly caller: { readonly address: string };
 }
 
 /** The context of the remote call being served. */
 export interface CallContext {
-  /** The calling client: its address (`host:port`). */
+  /**
+   * The calling client: its address (`host:port`; `unknown` over a Unix socket). The same frozen
+   * object for every call on one connection, so it can key per-connection state in a WeakMap.
+   */
   readonly client: { readonly address: string };
   /** The request's correlation id (16 bytes, the `CORR` annotation), if the client sent one. */
   readonly correlationId: Uint8Array | undefined;
@@ -62,7 +67,7 @@ class Context implements CallContext {
   ) {}
 
   get client() {
-    return { address: this.owner.address };
+    return this.owner.caller;
   }
   get correlationId() {
     return this.message.annotations?.get(Annotation.CORR);

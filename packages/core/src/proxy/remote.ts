@@ -16,12 +16,24 @@ export type RemoteResult<R> = R extends string | readonly unknown[] | Uint8Array
       : AsyncIterable<I>
     : Promise<Awaited<R>>;
 
-/** A remote object with interface `T`; disposing it closes its connection. */
+/**
+ * A remote object with interface `T`; disposing it closes its connection. Without a type
+ * (`new Proxy(uri)`, `T` = `any`) every member can be called and awaited ({@link UntypedMember}).
+ */
 export type Remote<T> = RemoteMembers<T> & AsyncDisposable;
+
+/** A member of an untyped proxy: call it (a remote method) or await it (a remote property). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type UntypedMember = ((...args: any[]) => Promise<any> & AsyncIterable<any>) & PromiseLike<any>;
+
+/** True exactly for `any`. */
+type IsAny<T> = 0 extends 1 & T ? true : false;
 
 /** The members of {@link Remote}. */
 export type RemoteMembers<T> = {
-  readonly [K in keyof T as K extends `__${string}__` ? K : K extends `_${string}` ? never : K]: T[K] extends (...args: infer A) => infer R
-    ? (...args: A) => RemoteResult<R>
-    : Promise<Awaited<T[K]>>;
+  readonly [K in keyof T as K extends `__${string}__` ? K : K extends `_${string}` ? never : K]: IsAny<T[K]> extends true
+    ? UntypedMember
+    : T[K] extends (...args: infer A) => infer R
+      ? (...args: A) => RemoteResult<R>
+      : Promise<Awaited<T[K]>>;
 };
