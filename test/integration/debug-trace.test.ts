@@ -30,6 +30,10 @@ describe("DEBUG tracing", function () {
     has(/^\S+Z pyrots:proxy connecting to PYRO:Pyro\.NameServer@127\.0\.0\.1:\d+$/);
     has(/^\S+Z pyrots:proxy connecting to PYRO:rates@127\.0\.0\.1:\d+ \(resolved from PYRONAME:traced\.rates@127\.0\.0\.1:\d+\)$/);
     has(/^\S+Z pyrots:proxy connected to PYRO:rates@127\.0\.0\.1:\d+ \(pyrots daemon: calls multiplexed\)$/);
+    // The client side of each call: when it leaves, and how it ended and how long it took.
+    has(/^\S+Z pyrots:proxy call rates\.getRate -> PYRO:rates@127\.0\.0\.1:\d+$/);
+    has(/^\S+Z pyrots:proxy call rates\.getRate ok in \d+\.\d ms$/);
+    has(/^\S+Z pyrots:proxy call rates\.fail failed in \d+\.\d ms: RemoteError: no such pair$/);
     // The daemon side: the connection, the handshake and the call.
     has(/^\S+Z pyrots:daemon 127\.0\.0\.1:\d+ connected to 127\.0\.0\.1:\d+$/);
     has(/^\S+Z pyrots:daemon 127\.0\.0\.1:\d+: handshake ok for "rates" \(msgpack\)$/);

@@ -16,6 +16,7 @@ import type { CallOptions } from "./options.js";
 import { PendingCall } from "./pending.js";
 import type { ProxySettings } from "./settings.js";
 import type { StreamChannel } from "./stream.js";
+import { performance } from "node:perf_hooks";
 import { debugLog } from "../debug.js";
 
 const log = debugLog("pyrots:proxy");
@@ -265,7 +266,20 @@ export class ProxyCore implements StreamChannel {
       call.cleanup = () => signal.removeEventListener("abort", onAbort);
     }
     channel.submit(call);
+    if (log.enabled) this.trace(promise, objectId, method, flags);
     return promise;
+  }
+
+  /** DEBUG=pyrots:proxy: each call as it leaves, and its outcome with the time it took. */
+  private trace(promise: Promise<unknown>, objectId: string, method: string, flags: number): void {
+    const started = performance.now();
+    const what = `${objectId}.${method}${flags & Flags.ONEWAY ? " (oneway)" : ""}${flags & Flags.BATCH ? " (batch)" : ""}`;
+    log(`call ${what} -> ${this.uri}`);
+    const took = () => `${(performance.now() - started).toFixed(1)} ms`;
+    promise.then(
+      () => log(`call ${what} ok in ${took()}`),
+      (error: unknown) => log(`call ${what} failed in ${took()}: ${error instanceof Error ? `${error.name}: ${error.message}` : typeof error}`),
+    );
   }
 
   /** An open channel, connecting (and resolving the name) if needed. */
