@@ -11,7 +11,7 @@ import { ConfigError, configErrorForUnknown, parseEnvValue, validateOptionValue 
 export { ConfigError } from "./config-parse.js";
 
 /** The serializers pyrots implements, by their config names. */
-export type ConfigSerializerName = "msgpack" | "json";
+export type ConfigSerializerName = "msgpack" | "json" | "serpent";
 
 /** The effective configuration. Keys are Pyro's item names in camelCase. */
 export interface PyroConfig {
@@ -135,7 +135,7 @@ export interface ConfigItem<K extends keyof PyroConfig = keyof PyroConfig> {
 
 type ItemSpec<K extends keyof PyroConfig> = Omit<ConfigItem<K>, "key" | "envName">;
 
-const SERIALIZER_NAMES: readonly ConfigSerializerName[] = ["msgpack", "json"];
+const SERIALIZER_NAMES: readonly ConfigSerializerName[] = ["msgpack", "json", "serpent"];
 
 // Keyed by option key so the compiler checks that every key has exactly one item of the right type.
 const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
@@ -173,7 +173,7 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
   serializersAccepted: {
     name: "SERIALIZERS_ACCEPTED",
     type: "list",
-    default: ["msgpack", "json"],
+    default: ["msgpack", "json", "serpent"],
     choices: SERIALIZER_NAMES,
     description: "Serializers a daemon accepts.",
   },
