@@ -6,7 +6,7 @@
  * | ---------------------------------------- | ------------------------------- | ------------------------------ |
  * | `None`, `True`, `False`                  | null, true, false               | the same                       |
  * | int                                      | number within ±(2^53 − 1), else bigint | int                     |
- * | float, `1e30000` (inf), serpent's NaN dict | number                        | float (inf/NaN in serpent's forms) |
+ * | float, `1e30000` (inf), serpent's NaN dict | number                        | float; an integral value as int (one JS number type, as with msgpack) |
  * | complex `(1+2j)`                         | {@link Complex}                 | complex                        |
  * | str                                      | string                          | str                            |
  * | bytes: `{'data': b64, 'encoding': 'base64'}` or `b'…'` | Buffer           | bytes (`b'…'`)                 |
