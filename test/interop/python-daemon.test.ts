@@ -101,7 +101,7 @@ for (const serializer of SERIALIZERS) {
         });
       });
 
-      if (serializer === "msgpack") {
+      if (serializer !== "json") {
         it("decodes Python bytes as a Buffer", async () => {
           const bytes = await lab.bytes_value();
           expect(Buffer.isBuffer(bytes), String(bytes)).to.equal(true);

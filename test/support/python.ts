@@ -14,7 +14,7 @@ export const PYTHON = process.env.PYROTS_PYTHON ?? "/usr/bin/python3";
 export const PYTHON_SCRIPTS = fileURLToPath(new URL("../../interop/python/", import.meta.url));
 
 /** The serializers every interop suite runs with. */
-export const SERIALIZERS = ["msgpack", "json"] as const;
+export const SERIALIZERS = ["msgpack", "json", "serpent"] as const;
 export type SerializerName = (typeof SERIALIZERS)[number];
 
 const INSTALL_HINT = "apt-get install python3-pyro4 python3-msgpack";

@@ -37,6 +37,8 @@ VALUES = [
     ("true", True),
     ("false", False),
     ("bytes", b"\x00\x01\xff"),
+    ("tuple", (1, "a")),
+    ("set", {"x"}),
 ]
 
 
