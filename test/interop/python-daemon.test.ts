@@ -16,7 +16,7 @@ import {
   release,
   setAttr,
 } from "@pyrots/core";
-import { SERIALIZERS, type PythonDaemon, describeInterop, startPythonDaemon } from "../support/python.js";
+import { SERIALIZERS, serializerLabel, type PythonDaemon, describeInterop, startPythonDaemon } from "../support/python.js";
 import { JS_VALUES } from "./values.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -42,7 +42,7 @@ function expectRemote(error: Error, type: string, message: string | RegExp): Rem
 }
 
 for (const serializer of SERIALIZERS) {
-  describeInterop(`pyrots proxy calling a Python Pyro4 daemon (${serializer})`, function () {
+  describeInterop(`pyrots proxy calling a Python Pyro4 daemon (${serializerLabel(serializer)})`, function () {
     let python: PythonDaemon | undefined;
     const proxies: object[] = [];
     /** A proxy released after the suite. */

@@ -89,7 +89,11 @@ export interface JsValue {
 }
 
 const BYTES_AS_JSON: Described = ["dict", "{'data': 'AAH/', 'encoding': 'base64'}"];
-const js = (name: string, value: unknown, python: Described, json: Described = python): JsValue => ({ name, value, python: { msgpack: python, json, serpent: python } });
+const js = (name: string, value: unknown, python: Described, json: Described = python): JsValue => ({
+  name,
+  value,
+  python: { msgpack: python, json, serpent: python },
+});
 
 /** Values made in JS: bigint, numbers incl. NaN and infinities, strings, bytes, containers. */
 export const JS_VALUES: JsValue[] = [

@@ -246,7 +246,7 @@ describe("config", () => {
         [{ natHost: 1 }, "invalid value for option natHost: 1 (expected a string or null)"],
         [{ broadcastAddrs: "a,b" }, 'invalid value for option broadcastAddrs: "a,b" (expected an array of strings)'],
         [{ broadcastAddrs: [1] }, "invalid value for option broadcastAddrs: an array (expected an array of strings)"],
-        [{ serializer: "pickle" }, 'invalid value for option serializer: "pickle" (allowed: msgpack, json)'],
+        [{ serializer: "pickle" }, 'invalid value for option serializer: "pickle" (allowed: msgpack, json, serpent)'],
         [{ maxRetries: -1 }, "invalid value for option maxRetries: -1 (must be at least 0)"],
       ];
       for (const [options, message] of bad) {
