@@ -170,7 +170,9 @@ for (const serializer of SERIALIZERS) {
         it("bytes cannot be sent by a Pyro4 json client (SerializeError before sending)", () => {
           expectRaised(results, "roundtrip.bytes", "Pyro4.errors.SerializeError", /bytes/);
         });
-        it("bytes returned by TS arrive as the base64 map (documented json form)", () => {
+      }
+      if (serializer !== "msgpack") {
+        it("bytes returned by TS arrive as the base64 map (serpent's own bytes form, documented for json)", () => {
           expect(valueOf(results, "bytes_value")).to.deep.equal(["dict", "{'data': 'AAH/', 'encoding': 'base64'}"]);
         });
       } else {

@@ -5,7 +5,8 @@
  * json notes (core's json serializer documents both): integers beyond 2^53 arrive in JS as
  * bigint, exactly as with msgpack, and bytes travel as serpent's `{"data": base64, "encoding":
  * "base64"}` map, which a Python json peer sees as a plain dict (Pyro4's own json serializer
- * cannot send bytes).
+ * cannot send bytes). With serpent, Python's bytes reach JS as Buffers and JS bytes reach Python
+ * as that same map, serpent's own form (`serpent.tobytes()` makes bytes of it).
  */
 import type { SerializerName } from "../support/python.js";
 
@@ -78,6 +79,8 @@ export const PYTHON_VALUES: PythonValue[] = Object.entries({
 /** What a Python value looks like after the trip through JS and back. */
 export function afterRoundTrip(value: PythonValue, serializer: SerializerName): Described {
   if (value.name === "set" && serializer !== "serpent") return ["list", "['x']"];
+  // pyrots writes bytes in serpent as serpent's base64 dict, as a Python daemon does.
+  if (value.name === "bytes" && serializer === "serpent") return BYTES_AS_JSON;
   return value.back ?? value.python;
 }
 
@@ -92,7 +95,8 @@ const BYTES_AS_JSON: Described = ["dict", "{'data': 'AAH/', 'encoding': 'base64'
 const js = (name: string, value: unknown, python: Described, json: Described = python): JsValue => ({
   name,
   value,
-  python: { msgpack: python, json, serpent: python },
+  // Bytes go to Python as serpent's base64 dict, as with json (and as from a Python daemon).
+  python: { msgpack: python, json, serpent: json },
 });
 
 /** Values made in JS: bigint, numbers incl. NaN and infinities, strings, bytes, containers. */

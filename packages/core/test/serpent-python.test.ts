@@ -4,7 +4,7 @@ import { Complex, ExceptionWrapper, ProxyRef, PyDate, RemoteError, URI, refFor, 
 
 const PYTHON = "/usr/bin/python3";
 const PRELUDE = `
-import sys, json, math, random, datetime, decimal, uuid, collections, serpent
+import sys, json, math, random, datetime, decimal, uuid, collections, base64, serpent
 import Pyro4.util, Pyro4.core, Pyro4.errors, Pyro4.futures
 ser = Pyro4.util.get_serializer("serpent")
 `;
@@ -208,8 +208,20 @@ print(json.dumps([f.hex() for f in forms]))
       ["complex", "(0.5+infj)"],
       ["str", "'h\u00e9llo \u2713 😀'"],
       ["str", String.raw`'it\'s "q" \\ \n\r\t\x00\x07\x7f\x80\u2028\ud800'`],
-      ["bytes", String.raw`b"\x00\x01\xff'\\"`],
-      ["bytes", String.raw`b'\x07'`],
+      [
+        "dict",
+        [
+          ["'data'", ["str", "'AAH/J1w='"]],
+          ["'encoding'", ["str", "'base64'"]],
+        ],
+      ],
+      [
+        "dict",
+        [
+          ["'data'", ["str", "'Bw=='"]],
+          ["'encoding'", ["str", "'base64'"]],
+        ],
+      ],
       [
         "list",
         [
@@ -273,10 +285,10 @@ print(json.dumps([f.hex() for f in forms]))
       `print(json.dumps([repr(ser.loadsCall(bytes.fromhex(h))) for h in json.load(sys.stdin)]))`,
       ours.map((b) => hex(b)),
     );
-    expect(loaded).to.deep.equal(["('calc', 'inc', (41, 'x', b'\\x01'), {'k': [nan]})", "('calc', '__getattr__', ('v',), None)"]);
+    expect(loaded).to.deep.equal(["('calc', 'inc', (41, 'x', {'data': 'AQ==', 'encoding': 'base64'}), {'k': [nan]})", "('calc', '__getattr__', ('v',), None)"]);
   });
 
-  it("a seeded random corpus survives Python → pyrots → Python unchanged (tuples become lists, empty sets lists, integral floats ints)", () => {
+  it("a seeded random corpus survives Python → pyrots → Python unchanged (tuples become lists, empty sets lists, integral floats ints, bytes serpent's dict)", () => {
     const code = `
 rng = random.Random(20261202)
 ALPHABET = "ab'\\"\\\\\\n\\t\\x00\\x7f\\u00e9\\u2713\\U0001f600 #{}[](),:"
@@ -300,6 +312,7 @@ def value(depth):
     if k == 3: return {rng.choice(["x", "y", 1, 2, 3.5, True]) for _ in range(n)}
     return {"k": value(depth + 1)}
 def normal(v):
+    if isinstance(v, bytes): return {"data": base64.b64encode(v).decode(), "encoding": "base64"}
     if isinstance(v, (list, tuple)): return [normal(x) for x in v]
     if isinstance(v, (set, frozenset)): return set(v) if v else []
     if isinstance(v, dict): return {str(k): normal(x) for k, x in v.items()}

@@ -315,15 +315,17 @@ describe("serpent serializer", () => {
       expect(() => serpent.encode(new Complex(NaN, 1))).to.throw(SerializeError, /NaN part/);
     });
 
-    it("writes strings with only the escapes Python needs", () => {
-      expect(text("plain h\u00e9llo \u2713 😀")).to.equal("'plain h\u00e9llo \u2713 😀'");
-      expect(text("it's \\ \n\r\t\0\x7f \ud800 \udc00x")).to.equal(String.raw`'it\'s \\ \n\r\t\x00\x7f \ud800 \udc00x'`);
+    it("writes strings as '…', or as JSON's escaped text (valid Python) when they need escapes", () => {
+      expect(text("plain h\u00e9llo \u2713 \x7f")).to.equal("'plain h\u00e9llo \u2713 \x7f'");
+      expect(text("😀")).to.equal('"😀"');
+      expect(text("it's \\ \n\r\t\0\x1f \ud800 \udc00x")).to.equal(String.raw`"it's \\ \n\r\t\u0000\u001f \ud800 \udc00x"`);
     });
 
-    it("writes bytes as b'' literals", () => {
-      expect(text(Buffer.from([0, 0x61, 0x27, 0x5c, 0xff, 0x20, 0x7e, 0x7f]))).to.equal(String.raw`b'\x00a\'\\\xff ~\x7f'`);
-      expect(text(new Uint16Array([1]))).to.equal(String.raw`b'\x01\x00'`);
-      expect(text(new Uint8Array([65]).buffer)).to.equal("b'A'");
+    it("writes bytes as serpent's base64 dict, as Python's serpent does", () => {
+      expect(text(Buffer.from([0, 1, 255]))).to.equal("{'data': 'AAH/', 'encoding': 'base64'}");
+      expect(text(new Uint16Array([1]))).to.equal("{'data': 'AQA=', 'encoding': 'base64'}");
+      expect(text(new Uint8Array([65]).buffer)).to.equal("{'data': 'QQ==', 'encoding': 'base64'}");
+      expect(text(Buffer.alloc(0))).to.equal("{'data': '', 'encoding': 'base64'}");
     });
 
     it("writes sets as set literals when Python can hash every element, maps with Python keys", () => {

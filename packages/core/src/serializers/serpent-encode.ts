@@ -10,8 +10,8 @@
  * | other finite number                    | `1.5`, `1e+300`, `9007199254740992.0` (float)                    |
  * | ±Infinity, NaN                         | `1e30000` / `-1e30000`; `{'__class__':'float','value':'nan'}` (serpent's forms) |
  * | bigint                                 | `123…` (int); beyond 4300 digits `0x…` (Python's digit limit spares hex) |
- * | string                                 | `'…'` with `\\`, `\'`, control chars and lone surrogates escaped |
- * | Buffer, Uint8Array, ArrayBuffer, views | `b'…'` (bytes, as serpent's `bytes_repr` writes them)             |
+ * | string                                 | `'…'`, or `"…"` with JSON's escapes when it needs any (they mean the same in Python) |
+ * | Buffer, Uint8Array, ArrayBuffer, views | `{'data': '<base64>', 'encoding': 'base64'}` (serpent's bytes form) |
  * | array                                  | `[…]` (list)                                                     |
  * | Set                                    | `{…}` (set) when every element is a str/number/bool/None; `()` when empty (serpent's form); otherwise `[…]` |
  * | Map                                    | dict; str, number, bigint, bool and null keys as Python keys, others as `String(key)` |
@@ -26,7 +26,7 @@
 import { SerializeError } from "../errors.js";
 import { URI } from "../uri.js";
 import type { SerpentDialect } from "./serpent-dialect.js";
-import { MAX_INT_DIGITS } from "./serpent-scan.js";
+import { MAX_INT_DIGITS } from "./serpent-numbers.js";
 import { AUTOPROXY, type AutoproxyTarget, Complex, DaemonPlaceholder, ExceptionWrapper, ProxyRef, PyDate } from "./values.js";
 
 /** Serpent's header line, which every serpent payload starts with. */
@@ -35,61 +35,30 @@ export const SERPENT_HEADER = "# serpent utf-8 python3.2\n";
 /** Containers nested deeper than this are refused (Python's parser stops at 200 anyway). */
 export const MAX_ENCODE_DEPTH = 1000;
 
-const NEEDS_ESCAPE = /[\u0000-\u001f'\\\u007f\ud800-\udfff]/;
-const HEX = "0123456789abcdef";
+const NEEDS_ESCAPE = /[\u0000-\u001f'\\\ud800-\udfff]/;
 const NAN_DICT = "{'__class__':'float','value':'nan'}";
 /** The smallest positive bigint with more than {@link MAX_INT_DIGITS} decimal digits. */
 const DECIMAL_LIMIT = 10n ** BigInt(MAX_INT_DIGITS);
 
-/** Python literal text for a JS string. */
+/**
+ * Python literal text for a JS string: `'…'` when nothing needs escaping, else JSON's string
+ * text. Every escape JSON writes (`\"` `\\` `\b` `\f` `\n` `\r` `\t` `\uXXXX`, lone surrogates
+ * included) means the same in a Python literal, and JSON leaves nothing raw that Python's
+ * tokenizer refuses (line breaks, NUL): so V8's native stringifier does the work.
+ */
 export function strLiteral(text: string): string {
-  if (!NEEDS_ESCAPE.test(text)) return "'" + text + "'";
-  let out = "'";
-  let segment = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    let escaped: string;
-    if (c === 0x27) escaped = "\\'";
-    else if (c === 0x5c) escaped = "\\\\";
-    else if (c < 0x20 || c === 0x7f) escaped = c === 0x0a ? "\\n" : c === 0x0d ? "\\r" : c === 0x09 ? "\\t" : "\\x" + HEX[c >> 4] + HEX[c & 15];
-    else if (c >= 0xd800 && c <= 0xdfff) {
-      const next = text.charCodeAt(i + 1);
-      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        i++;
-        continue;
-      }
-      // A lone surrogate has no UTF-8 form; Python's str can hold it, written as an escape.
-      escaped = "\\u" + c.toString(16);
-    } else continue;
-    out += text.slice(segment, i) + escaped;
-    segment = i + 1;
-  }
-  return out + text.slice(segment) + "'";
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : "'" + text + "'";
 }
 
-/** Python `b'…'` literal text for bytes. */
-export function bytesLiteral(bytes: Uint8Array): string {
-  const out = Buffer.allocUnsafe(bytes.length * 4 + 3);
-  out[0] = 0x62;
-  out[1] = 0x27;
-  let o = 2;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (b >= 0x20 && b < 0x7f) {
-      if (b === 0x27 || b === 0x5c) out[o++] = 0x5c;
-      out[o++] = b;
-    } else {
-      out[o++] = 0x5c;
-      out[o++] = 0x78;
-      out[o++] = HEX_CODES[b >> 4]!;
-      out[o++] = HEX_CODES[b & 15]!;
-    }
-  }
-  out[o++] = 0x27;
-  return out.toString("latin1", 0, o);
+/**
+ * Serpent's own form for bytes, `{'data': '<base64>', 'encoding': 'base64'}`, exactly as Python's
+ * serpent writes it: what a Python peer gets from a Python Pyro daemon too (`serpent.tobytes()`
+ * turns it into bytes), half the size of a `b'…'` literal for binary data, and native-speed base64.
+ */
+export function bytesDict(bytes: Uint8Array): string {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return "{'data': '" + buffer.toString("base64") + "', 'encoding': 'base64'}";
 }
-
-const HEX_CODES = Buffer.from(HEX, "latin1");
 
 /** Python literal text for a number. */
 export function numberLiteral(value: number): string {
@@ -170,8 +139,8 @@ export class SerpentWriter {
     const constructor = value.constructor;
     if (constructor === Array || Array.isArray(value)) return "[" + this.items(value as unknown[], inner) + "]";
     if (constructor === Object || constructor === undefined) return this.record(value as Record<string, unknown>, inner);
-    if (ArrayBuffer.isView(value)) return bytesLiteral(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-    if (value instanceof ArrayBuffer) return bytesLiteral(new Uint8Array(value));
+    if (ArrayBuffer.isView(value)) return bytesDict(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+    if (value instanceof ArrayBuffer) return bytesDict(new Uint8Array(value));
     const autoproxy = (value as AutoproxyTarget)[AUTOPROXY];
     if (autoproxy !== undefined) return this.value(this.dialect.objectDict(autoproxy()), inner);
     if (value instanceof Error) return this.value(this.dialect.exceptionDict(value, false), inner);

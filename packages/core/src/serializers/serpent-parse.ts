@@ -10,7 +10,7 @@
  * | `{k: v}`                    | plain object; keys str as is, int/float/bool/None as `String` (msgpack's rule); other keys refused |
  * | `{'data': …, 'encoding': 'base64'}` (exactly these keys) | Buffer (serpent's bytes form)   |
  * | `{'__class__': …}`          | the dialect's class (URI, proxy, errors; float NaN); others refused |
- * | scalars                     | see serpent-scan.ts                                           |
+ * | scalars                     | see serpent-strings.ts and serpent-numbers.ts                 |
  *
  * A key `__proto__` becomes an own data property (never a prototype). Costs are estimates of the
  * JS heap each value takes, charged against `max(minBudget, expansion × payload bytes)`.
@@ -19,7 +19,9 @@ import { isUtf8 } from "node:buffer";
 import { PyroError, SerializeError } from "../errors.js";
 import { asSerializeError } from "./classes.js";
 import type { SerpentDialect } from "./serpent-dialect.js";
-import { STRING_PREFIX, SerpentScanner } from "./serpent-scan.js";
+import { STRING_PREFIX, SerpentCursor } from "./serpent-cursor.js";
+import { readNumber } from "./serpent-numbers.js";
+import { readStrings } from "./serpent-strings.js";
 import type { DecodeContext } from "./types.js";
 import { Complex } from "./values.js";
 
@@ -36,7 +38,10 @@ interface Frame {
   kind: Kind;
   /** Index of the opening bracket, for error messages. */
   start: number;
-  items: unknown[] | Record<string, unknown> | Set<unknown>;
+  /** The items of a list or tuple (one field per container type keeps the frames monomorphic). */
+  array: unknown[] | null;
+  record: Record<string, unknown> | null;
+  set: Set<unknown> | null;
   /** Tuple: a comma was seen, so `(x,)` is a tuple and not a parenthesized `x`. */
   comma: boolean;
   /** Dict: the key waiting for its value; undefined while a key is expected. */
@@ -81,7 +86,7 @@ export function parseSerpent(data: Uint8Array, context: DecodeContext, dialect: 
   }
 }
 
-class SerpentParser extends SerpentScanner {
+class SerpentParser extends SerpentCursor {
   private spent = 0;
 
   constructor(
@@ -124,7 +129,7 @@ class SerpentParser extends SerpentScanner {
         this.skipSpace();
         if (text.charCodeAt(this.pos) !== closerOf(kind)) {
           this.charge(kind === Kind.Brace ? COST.object : COST.array);
-          stack.push({ kind, start, items: [], comma: false, key: undefined });
+          stack.push({ kind, start, array: kind === Kind.Brace ? null : [], record: null, set: null, comma: false, key: undefined });
           continue;
         }
         this.pos++;
@@ -167,21 +172,21 @@ class SerpentParser extends SerpentScanner {
       case Kind.List:
       case Kind.Tuple:
         this.charge(COST.slot);
-        (frame.items as unknown[]).push(value);
+        frame.array!.push(value);
         return true;
       case Kind.Set:
         this.charge(COST.setEntry);
-        (frame.items as Set<unknown>).add(value);
+        frame.set!.add(value);
         return true;
       case Kind.Brace:
         this.skipSpace();
         if (this.text.charCodeAt(this.pos) === 0x3a) {
           frame.kind = Kind.Dict;
-          frame.items = {};
+          frame.record = {};
           return this.add(frame, value);
         }
         frame.kind = Kind.Set;
-        frame.items = new Set();
+        frame.set = new Set();
         this.charge(COST.set);
         return this.add(frame, value);
       case Kind.Dict:
@@ -193,7 +198,7 @@ class SerpentParser extends SerpentScanner {
           return false;
         }
         this.charge(COST.property);
-        setProperty(frame.items as Record<string, unknown>, frame.key, value);
+        setProperty(frame.record!, frame.key, value);
         frame.key = undefined;
         return true;
     }
@@ -202,15 +207,17 @@ class SerpentParser extends SerpentScanner {
   private finish(frame: Frame): unknown {
     switch (frame.kind) {
       case Kind.Tuple: {
-        const items = frame.items as unknown[];
+        const items = frame.array!;
         // `(x)` is x in parentheses: how serpent writes a complex, `(1.5+2j)`.
         return items.length === 1 && !frame.comma ? items[0] : items;
       }
       case Kind.Dict:
         if (frame.key !== undefined) this.fail("dict key without a value", frame.start);
-        return this.finishDict(frame.items as Record<string, unknown>, frame.start);
+        return this.finishDict(frame.record!, frame.start);
+      case Kind.Set:
+        return frame.set;
       default:
-        return frame.items;
+        return frame.array;
     }
   }
 
@@ -242,7 +249,7 @@ class SerpentParser extends SerpentScanner {
   private scalar(c: number): unknown {
     if (c === 0x27 || c === 0x22) return this.strings();
     if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e) {
-      const value = this.readNumber();
+      const value = readNumber(this);
       this.charge(value instanceof Complex ? COST.complex : typeof value === "bigint" ? COST.scalar + (value.toString(16).length >> 1) : COST.scalar);
       return value;
     }
@@ -270,7 +277,7 @@ class SerpentParser extends SerpentScanner {
   }
 
   private strings(): string | Buffer {
-    const value = this.readStrings();
+    const value = readStrings(this);
     this.charge(typeof value === "string" ? COST.string + value.length : COST.buffer + value.length);
     return value;
   }

@@ -9,7 +9,7 @@
  * | float, `1e30000` (inf), serpent's NaN dict | number                        | float; an integral value as int (one JS number type, as with msgpack) |
  * | complex `(1+2j)`                         | {@link Complex}                 | complex                        |
  * | str                                      | string                          | str                            |
- * | bytes: `{'data': b64, 'encoding': 'base64'}` or `b'…'` | Buffer           | bytes (`b'…'`)                 |
+ * | bytes: `{'data': b64, 'encoding': 'base64'}` or `b'…'` | Buffer           | serpent's base64 dict          |
  * | list, tuple                              | array                           | list                           |
  * | set, frozenset (`{1, 2}`)                | Set                             | set                            |
  * | empty set (serpent writes `()`)          | empty array                     | list                           |
@@ -22,9 +22,8 @@
  * server's metadata, an echo): a round trip through pyrots keeps Python's types, as through a
  * Python daemon. Tuples cannot: JS has no tuple, and lists are what Python code indexes alike.
  * Non-string dict keys follow msgpack's mapping so a method sees the same object whichever
- * serializer its Python client uses. Bytes are written as `b'…'` literals (serpent's
- * `bytes_repr` form), so Python receives real `bytes`, as with msgpack; `serpent.tobytes()`
- * accepts those too. Decoding is hostile-input safe: see serpent-parse.ts.
+ * serializer its Python client uses. Bytes go as serpent's own base64 dict, as from a Python
+ * daemon: an unmodified Python client already turns it into bytes (`serpent.tobytes()`). Decoding is hostile-input safe: see serpent-parse.ts.
  */
 import { checkCall } from "./call.js";
 import { asSerializeError } from "./classes.js";
