@@ -9,34 +9,15 @@
  * | adjacent literals `'a' "b"`             | one value, concatenated (as Python does)       |
  *
  * In str literals, runs of plain characters are found with sticky regular expressions (V8 scans
- * them natively); bytes literals are read char by char straight into a growing buffer. Nothing is allocated from a size the payload
- * declares: every value is at most as long as its own text.
+ * them natively); bytes literals are read by serpent-bytes.ts. Nothing is allocated from a size
+ * the payload declares: every value is at most as long as its own text.
  */
+import { readBytesBody } from "./serpent-bytes.js";
 import { STRING_PREFIX, type SerpentCursor, isNameChar } from "./serpent-cursor.js";
-import { hexValue } from "./serpent-numbers.js";
-
-const QUOTE = 0x27;
-const DOUBLE_QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const LF = 0x0a;
-const CR = 0x0d;
+import { BACKSLASH, CR, DOUBLE_QUOTE, LF, QUOTE, SIMPLE_ESCAPES, closes, hexDigits, octal } from "./serpent-escapes.js";
 
 /** Chars that need no attention inside a str literal, per quote. */
 const STR_RUN = { [QUOTE]: /[^'\\\n\r\0]*/y, [DOUBLE_QUOTE]: /[^"\\\n\r\0]*/y } as const;
-
-/** The single-char escapes both str and bytes literals have. */
-const SIMPLE_ESCAPES: ReadonlyMap<number, number> = new Map([
-  [BACKSLASH, BACKSLASH],
-  [QUOTE, QUOTE],
-  [DOUBLE_QUOTE, DOUBLE_QUOTE],
-  [0x61, 0x07], // a
-  [0x62, 0x08], // b
-  [0x66, 0x0c], // f
-  [0x6e, LF], // n
-  [0x72, CR], // r
-  [0x74, 0x09], // t
-  [0x76, 0x0b], // v
-]);
 
 /** Reads one string or bytes literal at the cursor, plus any adjacent ones (Python concatenates them). */
 export function readStrings(cursor: SerpentCursor): string | Buffer {
@@ -118,11 +99,6 @@ function readLiteral(cursor: SerpentCursor): string | Buffer {
   return bytes ? readBytesBody(cursor, quote, triple, raw) : readStrBody(cursor, quote, triple, raw);
 }
 
-/** True when the quote at `pos` ends the literal. */
-function closes(text: string, pos: number, quote: number, triple: boolean): boolean {
-  return !triple || (text.charCodeAt(pos + 1) === quote && text.charCodeAt(pos + 2) === quote);
-}
-
 function readStrBody(cursor: SerpentCursor, quote: number, triple: boolean, raw: boolean): string {
   const text = cursor.text;
   const open = cursor.pos - (triple ? 3 : 1);
@@ -199,124 +175,4 @@ function strEscape(cursor: SerpentCursor): string {
   // An unknown escape keeps its backslash (Python warns, and keeps it too).
   cursor.pos--;
   return "\\";
-}
-
-function octal(cursor: SerpentCursor, first: number): number {
-  let value = first - 0x30;
-  for (let i = 0; i < 2; i++) {
-    const d = cursor.text.charCodeAt(cursor.pos);
-    if (!(d >= 0x30 && d <= 0x37)) break;
-    value = value * 8 + d - 0x30;
-    cursor.pos++;
-  }
-  return value;
-}
-
-function hexDigits(cursor: SerpentCursor, count: number, at: number, form: string): number {
-  let value = 0;
-  for (let i = 0; i < count; i++) {
-    const d = hexValue(cursor.text.charCodeAt(cursor.pos + i));
-    if (d < 0) cursor.fail(`truncated ${form} escape`, at);
-    value = value * 16 + d;
-  }
-  cursor.pos += count;
-  return value;
-}
-
-/** A byte buffer that grows by doubling. */
-class ByteSink {
-  bytes = Buffer.allocUnsafe(64);
-  length = 0;
-
-  room(extra: number): void {
-    if (this.length + extra <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + extra));
-    this.bytes.copy(grown, 0, 0, this.length);
-    this.bytes = grown;
-  }
-
-  push(byte: number): void {
-    if (this.length === this.bytes.length) this.room(1);
-    this.bytes[this.length++] = byte;
-  }
-
-  /** The bytes written, in a buffer of their own size. */
-  take(): Buffer {
-    return Buffer.from(this.bytes.subarray(0, this.length));
-  }
-}
-
-function readBytesBody(cursor: SerpentCursor, quote: number, triple: boolean, raw: boolean): Buffer {
-  const text = cursor.text;
-  const length = text.length;
-  const open = cursor.pos - (triple ? 3 : 1);
-  const out = new ByteSink();
-  let pos = cursor.pos;
-  // Char by char: in binary data escapes come every few chars, too often for a regex per run.
-  for (;;) {
-    if (pos >= length) cursor.fail("unterminated bytes literal", open);
-    const c = text.charCodeAt(pos);
-    if (c < 0x80 && PLAIN_BYTE[c] === 1 && c !== quote) {
-      out.push(c);
-      pos++;
-    } else if (c === quote) {
-      if (closes(text, pos, quote, triple)) break;
-      out.push(c);
-      pos++;
-    } else if (c === BACKSLASH) {
-      if (pos + 1 >= length) cursor.fail("unterminated bytes literal", open);
-      // \xhh, the escape of binary data, without a call.
-      if (!raw && text.charCodeAt(pos + 1) === 0x78) {
-        const high = hexValue(text.charCodeAt(pos + 2));
-        const low = hexValue(text.charCodeAt(pos + 3));
-        if (high >= 0 && low >= 0) {
-          out.push(high * 16 + low);
-          pos += 4;
-          continue;
-        }
-      }
-      cursor.pos = pos + 1;
-      if (raw) out.push(BACKSLASH);
-      else bytesEscape(cursor, out);
-      pos = cursor.pos;
-      // After a raw backslash the next char is taken as it is (it cannot end the literal).
-      if (raw) {
-        const next = text.charCodeAt(pos);
-        if (next > 0x7f || next === 0) cursor.fail(next === 0 ? "NUL character in a bytes literal" : "bytes literals may only contain ASCII characters", pos);
-        out.push(next === CR ? LF : next);
-        pos += next === CR && text.charCodeAt(pos + 1) === LF ? 2 : 1;
-      }
-    } else if (c === LF || c === CR) {
-      if (!triple) cursor.fail("line break inside a bytes literal", pos);
-      out.push(LF);
-      pos += c === CR && text.charCodeAt(pos + 1) === LF ? 2 : 1;
-    } else {
-      cursor.fail(c === 0 ? "NUL character in a bytes literal" : "bytes literals may only contain ASCII characters", pos);
-    }
-  }
-  cursor.pos = pos + (triple ? 3 : 1);
-  return out.take();
-}
-
-/** 1 for the ASCII chars a bytes literal holds as themselves (quotes are checked apart). */
-const PLAIN_BYTE = new Uint8Array(128).map((_, c) => (c === 0 || c === LF || c === CR || c === BACKSLASH ? 0 : 1));
-
-/** One escape of a bytes literal into `out`, the cursor just after its backslash. */
-function bytesEscape(cursor: SerpentCursor, out: ByteSink): void {
-  const text = cursor.text;
-  const at = cursor.pos - 1;
-  const c = text.charCodeAt(cursor.pos++);
-  const simple = SIMPLE_ESCAPES.get(c);
-  if (simple !== undefined) return out.push(simple);
-  if (c === LF) return;
-  if (c === CR) {
-    if (text.charCodeAt(cursor.pos) === LF) cursor.pos++;
-    return;
-  }
-  if (c === 0x78) return out.push(hexDigits(cursor, 2, at, "\\xXX"));
-  // Python 3.11 keeps the low byte of an octal escape beyond \377 in bytes.
-  if (c >= 0x30 && c <= 0x37) return out.push(octal(cursor, c) & 0xff);
-  // Anything else (\u, \N, unknown) keeps its backslash; the char is read as itself.
-  cursor.pos--;
-  out.push(BACKSLASH);
 }
