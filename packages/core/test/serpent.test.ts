@@ -208,6 +208,25 @@ describe("serpent serializer", () => {
     });
   });
 
+  describe("Pyro5", () => {
+    // Generated once with Pyro5 5.16 (PYTHONPATH=pyro5-5.16 /usr/bin/python3): Pyro5.serializers.serializers["serpent"].dumps(...)
+    const PYRO5 = {
+      plain: "[1,1180591620717411303424,1.5,{'__class__':'float','value':'nan'},'h\u00e9',(1,'a'),{'k':None},{1,2}]",
+      bytes: "{'data': 'AP8=', 'encoding': 'base64'}",
+      bytesRepr: String.raw`b'\x00\xff'`, // with Pyro5.config.SERPENT_BYTES_REPR = True
+      call: String.raw`('obj','m',(b'\x01',),{})`, // dumpsCall, SERPENT_BYTES_REPR = True
+      uri: "{'__class__':'Pyro5.core.URI','state':('PYRO','obj',None,'localhost',9090)}",
+    };
+
+    it("reads what Pyro5 writes: the same text format, b'' bytes included; Pyro5 class names need a Pyro5 dialect", () => {
+      expect(parse(PYRO5.plain)).to.deep.equal([1, 2n ** 70n, 1.5, NaN, "h\u00e9", [1, "a"], { k: null }, new Set([1, 2])]);
+      expect(parse(PYRO5.bytes)).to.deep.equal(Buffer.from([0, 255]));
+      expect(parse(PYRO5.bytesRepr)).to.deep.equal(Buffer.from([0, 255]));
+      expect(serpent.decodeCall(Buffer.from(HEADER + PYRO5.call)).args).to.deep.equal([Buffer.from([1])]);
+      expect(() => parse(PYRO5.uri)).to.throw(SerializeError, /unsupported serialized class: Pyro5\.core\.URI/);
+    });
+  });
+
   describe("limits", () => {
     const nested = (depth: number, open: string, close: string, inner = ""): string => open.repeat(depth) + inner + close.repeat(depth);
 
