@@ -129,6 +129,9 @@ describe("serpent serializer", () => {
       });
       expect(refusal("{(1, 2): 'x'}").message).to.match(/dict key must be a str, int, float, bool or None .* not a tuple/);
       expect(refusal("{b'k': 'x'}").message).to.match(/not bytes/);
+      // A huge int's decimal text takes long to make (Python refuses str() of it too).
+      expect(refusal("{0x" + "f".repeat(200_000) + ": 1}").message).to.match(/int dict key of more than 4300 digits/);
+      expect(Object.keys(parse("{" + "9".repeat(4300) + ": 1}") as object)).to.deep.equal(["9".repeat(4300)]);
     });
 
     it("keeps a __proto__ key as an own data property, at any depth, without touching a prototype", () => {

@@ -20,7 +20,7 @@ import { PyroError, SerializeError } from "../errors.js";
 import { asSerializeError } from "./classes.js";
 import type { SerpentDialect } from "./serpent-dialect.js";
 import { STRING_PREFIX, SerpentCursor } from "./serpent-cursor.js";
-import { readNumber } from "./serpent-numbers.js";
+import { MAX_INT_DIGITS, readNumber } from "./serpent-numbers.js";
 import { readStrings } from "./serpent-strings.js";
 import type { DecodeContext } from "./types.js";
 import { Complex } from "./values.js";
@@ -50,6 +50,9 @@ interface Frame {
 
 /** Estimated heap bytes per decoded value (V8, 64-bit, pointer compression off). */
 const COST = { scalar: 16, string: 16, array: 32, slot: 8, object: 56, property: 32, set: 80, setEntry: 24, buffer: 96, complex: 48 } as const;
+
+/** Int keys from here on (in absolute value) have more than {@link MAX_INT_DIGITS} decimal digits. */
+const DECIMAL_KEY_LIMIT = 10n ** BigInt(MAX_INT_DIGITS);
 
 const CLOSERS = [0x5d, 0x29, 0x7d, 0x7d, 0x7d] as const;
 
@@ -284,6 +287,10 @@ class SerpentParser extends SerpentCursor {
 
   private dictKey(key: unknown): string {
     if (typeof key === "string") return key;
+    // Decimal text of a huge int costs time superlinear in its size; Python has the same limit on str(int).
+    if (typeof key === "bigint" && (key >= DECIMAL_KEY_LIMIT || key <= -DECIMAL_KEY_LIMIT)) {
+      this.fail(`an int dict key of more than ${MAX_INT_DIGITS} digits cannot become a JS object key (Python cannot print it either)`);
+    }
     if (typeof key === "number" || typeof key === "bigint" || typeof key === "boolean" || key === null) {
       this.charge(COST.string);
       return String(key);
