@@ -6,8 +6,8 @@
  *   dropped/duplicated/swapped frames, frames spliced from other streams) and then byte-level ones
  *   (bit flips, truncation, extension, insertion);
  * - generated: random headers with valid checksums and huge announced lengths; hostile handshakes;
- *   hostile call payloads (random msgpack/json trees, class dicts, `__proto__` keys at any depth,
- *   deep nesting, compression bombs) after a valid handshake.
+ *   hostile call payloads (random msgpack/json/serpent trees, class dicts, `__proto__` keys at any
+ *   depth, deep nesting, compression bombs) after a valid handshake; serpent abuse (serpent-cases.ts).
  *
  * Every case is also cut into random write chunks, to exercise reassembly of split frames.
  */
@@ -16,11 +16,15 @@ import fc from "fast-check";
 import { type FrameSpec, buildFrame } from "./frames.js";
 import type { WireCase } from "./harness.js";
 import { type Hostile, MpMap, deepBytes, hostileValue, jsonText, mp } from "./hostile.js";
+import { PLAIN_STYLE, type SerpentStyle, serpentCall, serpentStyle, serpentText } from "./serpent-text.js";
 
 const T = { CONNECT: 1, INVOKE: 4, PING: 6 } as const;
 const F = { EXCEPTION: 0x01, COMPRESSED: 0x02, ONEWAY: 0x04, BATCH: 0x08, META: 0x10, STREAM: 0x20, KEEPSERIALIZED: 0x40 } as const;
+const SERPENT_ID = 1;
 const JSON_ID = 2;
 const MSGPACK_ID = 6;
+/** The serializers a pyrots daemon accepts. */
+const SPOKEN = [SERPENT_ID, JSON_ID, MSGPACK_ID] as const;
 
 /** What the generators may aim calls at: object ids and method names of the target. */
 export interface TargetShape {
@@ -43,13 +47,23 @@ function frame(type: number, flags: number, seq: number, serializerId: number, p
   return { type, flags, seq, serializerId, annotations, payload };
 }
 
-/** Encodes a value for a serializer id (json when 2, msgpack otherwise). */
-function encode(serializerId: number, value: Hostile): Buffer {
+/** Encodes a value for a serializer id (json when 2, serpent when 1 in `style`, msgpack otherwise). */
+function encode(serializerId: number, value: Hostile, style: SerpentStyle = PLAIN_STYLE): Buffer {
+  if (serializerId === SERPENT_ID) return serpentText(value, style);
   return serializerId === JSON_ID ? Buffer.from(jsonText(value), "utf8") : mp(value);
 }
 
-/** A call payload as Pyro4 lays it out for msgpack (array) or json (object). */
-function callPayload(serializerId: number, objectId: Hostile, method: Hostile, args: Hostile, kwargs: Hostile, escapeKeys = false): Buffer {
+/** A call payload as Pyro4 lays it out for msgpack (array), json (object) or serpent (tuple). */
+function callPayload(
+  serializerId: number,
+  objectId: Hostile,
+  method: Hostile,
+  args: Hostile,
+  kwargs: Hostile,
+  escapeKeys = false,
+  style: SerpentStyle = PLAIN_STYLE,
+): Buffer {
+  if (serializerId === SERPENT_ID) return serpentCall(objectId, method, args, kwargs, style);
   if (serializerId !== JSON_ID) return mp([objectId, method, args, kwargs]);
   return Buffer.from(
     jsonText(
@@ -271,7 +285,7 @@ export function mutatedCase(corpus: readonly FrameSpec[][]): fc.Arbitrary<WireCa
 
 // ---- generated ----
 
-const serializerId = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(JSON_ID, MSGPACK_ID) }, fc.constantFrom(0, 1, 3, 4, 5, 7), u16);
+const serializerId = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...SPOKEN) }, fc.constantFrom(0, 3, 4, 5, 7), u16);
 const flags = fc.oneof(
   fc.subarray(Object.values(F)).map((bits) => bits.reduce((a, b) => a | b, 0)),
   u16,
@@ -322,10 +336,19 @@ export function handshakeCase(target: TargetShape): fc.Arbitrary<WireCase> {
     hostileValue,
   );
   return fc
-    .record({ sid: serializerId, flags, seq: u16, data, annotations: fc.array(annotation, { maxLength: 2 }), thenCall: fc.boolean(), cutAt: cuts })
-    .map(({ sid, flags: fl, seq, data: value, annotations, thenCall, cutAt }) => {
-      const frames = [frame(T.CONNECT, fl, seq, sid, encode(sid, value), annotations)];
-      if (thenCall) frames.push(frame(T.INVOKE, 0, seq + 1, sid, callPayload(sid, target.objectId, target.methods[0]!, [1], new MpMap([]))));
+    .record({
+      sid: serializerId,
+      flags,
+      seq: u16,
+      data,
+      annotations: fc.array(annotation, { maxLength: 2 }),
+      thenCall: fc.boolean(),
+      style: serpentStyle,
+      cutAt: cuts,
+    })
+    .map(({ sid, flags: fl, seq, data: value, annotations, thenCall, style, cutAt }) => {
+      const frames = [frame(T.CONNECT, fl, seq, sid, encode(sid, value, style), annotations)];
+      if (thenCall) frames.push(frame(T.INVOKE, 0, seq + 1, sid, callPayload(sid, target.objectId, target.methods[0]!, [1], new MpMap([]), false, style)));
       return toCase(`handshake s${sid} f${fl}`, Buffer.concat(frames.map(buildFrame)), cutAt);
     });
 }
@@ -356,21 +379,22 @@ export function payloadCase(target: TargetShape): fc.Arbitrary<WireCase> {
     hostileValue,
   );
   const call = fc.record({
-    sid: fc.constantFrom(JSON_ID, MSGPACK_ID),
+    sid: fc.constantFrom(...SPOKEN),
     flags: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, flags),
     objectId,
     method,
     args: fc.oneof({ weight: 3, arbitrary: fc.array(hostileValue, { maxLength: 4 }) }, hostileValue),
     kwargs: fc.oneof(fc.constant<Hostile>(null), fc.constant<Hostile>(new MpMap([])), hostileValue),
     escapeKeys: fc.boolean(),
+    style: serpentStyle,
     raw: fc.option(hostileValue, { freq: 5 }),
   });
   return fc
-    .record({ connectSid: fc.constantFrom(JSON_ID, MSGPACK_ID), calls: fc.array(call, { minLength: 1, maxLength: 3 }), cutAt: cuts })
+    .record({ connectSid: fc.constantFrom(...SPOKEN), calls: fc.array(call, { minLength: 1, maxLength: 3 }), cutAt: cuts })
     .map(({ connectSid, calls, cutAt }) => {
       const frames = [connectFrame(connectSid, target.objectId)];
       calls.forEach((c, i) => {
-        let payload = c.raw !== null ? encode(c.sid, c.raw) : callPayload(c.sid, c.objectId, c.method, c.args, c.kwargs, c.escapeKeys);
+        let payload = c.raw !== null ? encode(c.sid, c.raw, c.style) : callPayload(c.sid, c.objectId, c.method, c.args, c.kwargs, c.escapeKeys, c.style);
         // A COMPRESSED flag gets a real zlib payload half of the time, so the call reaches the decoder.
         if (c.flags & F.COMPRESSED && i % 2 === 0) payload = deflateSync(payload);
         frames.push(frame(T.INVOKE, c.flags, i + 1, c.sid, payload));
@@ -384,25 +408,31 @@ export function payloadCase(target: TargetShape): fc.Arbitrary<WireCase> {
 export function deepCase(target: TargetShape): fc.Arbitrary<WireCase> {
   return fc
     .record({
-      sid: fc.constantFrom(JSON_ID, MSGPACK_ID),
+      sid: fc.constantFrom(...SPOKEN),
       kind: fc.constantFrom("array" as const, "map" as const, "proto" as const),
       depth: fc.integer({ min: 1_000, max: 200_000 }),
       inHandshake: fc.boolean(),
     })
     .map(({ sid, kind, depth, inHandshake }) => {
-      const deep = deepBytes(sid === JSON_ID ? "json" : "msgpack", kind, depth);
+      const deep = deepBytes(sid === JSON_ID ? "json" : sid === SERPENT_ID ? "serpent" : "msgpack", kind, depth);
       const payload =
-        sid === JSON_ID
+        sid === SERPENT_ID
           ? Buffer.concat([
-              Buffer.from(
-                inHandshake ? '{"object":"' + target.objectId + '","handshake":' : `{"object":"${target.objectId}","method":"echo","kwargs":{},"params":[`,
-              ),
+              Buffer.from(inHandshake ? `{'object': '${target.objectId}', 'handshake': ` : `('${target.objectId}', 'echo', (`),
               deep,
-              Buffer.from(inHandshake ? "}" : "]}"),
+              Buffer.from(inHandshake ? "}" : ",), {})"),
             ])
-          : inHandshake
-            ? Buffer.concat([Buffer.from([0x82]), mp("object"), mp(target.objectId), mp("handshake"), deep])
-            : Buffer.concat([Buffer.from([0x94]), mp(target.objectId), mp("echo"), Buffer.from([0x91]), deep, Buffer.from([0x80])]);
+          : sid === JSON_ID
+            ? Buffer.concat([
+                Buffer.from(
+                  inHandshake ? '{"object":"' + target.objectId + '","handshake":' : `{"object":"${target.objectId}","method":"echo","kwargs":{},"params":[`,
+                ),
+                deep,
+                Buffer.from(inHandshake ? "}" : "]}"),
+              ])
+            : inHandshake
+              ? Buffer.concat([Buffer.from([0x82]), mp("object"), mp(target.objectId), mp("handshake"), deep])
+              : Buffer.concat([Buffer.from([0x94]), mp(target.objectId), mp("echo"), Buffer.from([0x91]), deep, Buffer.from([0x80])]);
       const frames = inHandshake ? [frame(T.CONNECT, F.META, 0, sid, payload)] : [connectFrame(sid, target.objectId), frame(T.INVOKE, 0, 1, sid, payload)];
       return wireCase(`deep ${kind} ×${depth} ${inHandshake ? "handshake" : "argument"} s${sid}`, [Buffer.concat(frames.map(buildFrame))]);
     });

@@ -14,6 +14,7 @@ import { type TargetDaemon, startTargetDaemon } from "../support/children.js";
 import { type FrameSpec, splitFrames } from "./frames.js";
 import { FUZZ_SEED, SHARES, Tally, Watch, type WireCase, captureClientStreams, fuzzCases, fuzzWire, mb, runWireCase } from "./harness.js";
 import { type TargetShape, bombCase, deepCase, handshakeCase, mutatedCase, payloadCase, pingStream, randomHeaderCase } from "./cases.js";
+import { serpentAbuseCase } from "./serpent-cases.js";
 
 const TOTAL = Math.ceil(fuzzCases(3000) * SHARES.daemon);
 /** The daemon may grow this much above its starting RSS, no more (generous: GC is lazy). */
@@ -34,10 +35,10 @@ const SHAPE: TargetShape = { objectId: "target", methods: ["echo", "add", "count
 /** A plain value that changes with `i`, to catch stale or mixed-up answers. */
 const sample = (i: number) => ({ i, text: `value ${i}`, list: [i + 1, -(i + 1), (i + 1) / 4], nested: { ok: i % 2 === 0, none: null } });
 
-/** Valid traffic of real proxies (msgpack and json), recorded and split into frames. */
+/** Valid traffic of real proxies (msgpack, json and serpent), recorded and split into frames. */
 async function captureCorpus(port: number): Promise<FrameSpec[][]> {
   const streams = await captureClientStreams(port, async (relayPort) => {
-    for (const serializer of ["msgpack", "json"] as const) {
+    for (const serializer of ["msgpack", "json", "serpent"] as const) {
       await using p = new Proxy<TargetApi>(`PYRO:target@127.0.0.1:${relayPort}`, { serializer });
       await p.echo(sample(1));
       await p.echo(["text", 1.5, null, true, { __class__x: 1 }]);
@@ -54,7 +55,7 @@ async function captureCorpus(port: number): Promise<FrameSpec[][]> {
       await p.prototypesClean();
     }
   });
-  return [...streams.map(splitFrames), pingStream(6, "target"), pingStream(2, "target")];
+  return [...streams.map(splitFrames), pingStream(6, "target"), pingStream(2, "target"), pingStream(1, "target")];
 }
 
 describe("fuzzing a live daemon (child process)", function () {
@@ -81,14 +82,14 @@ describe("fuzzing a live daemon (child process)", function () {
     await daemon?.stop();
   });
 
-  /** A long-lived msgpack proxy and a fresh json one must both get right answers. */
+  /** A long-lived msgpack proxy and fresh json and serpent ones must all get right answers. */
   async function wellFormedClient(): Promise<void> {
     const i = checkNo++;
     expect(await checker.echo(sample(i))).to.deep.equal(sample(i));
     expect(await checker.add(i, 1)).to.equal(i + 1);
     expect(await checker.prototypesClean(), "the daemon's built-in prototypes").to.deep.equal([]);
     if (i % 10 === 0) {
-      await using fresh = new Proxy<TargetApi>(daemon.uri, { serializer: "json" });
+      await using fresh = new Proxy<TargetApi>(daemon.uri, { serializer: i % 20 === 0 ? "json" : "serpent" });
       expect(await fresh.echo(sample(i + 0.5))).to.deep.equal(sample(i + 0.5));
       const items: number[] = [];
       for await (const item of fresh.count(3)) items.push(item);
@@ -106,7 +107,7 @@ describe("fuzzing a live daemon (child process)", function () {
 
   it("survives mutations of captured valid traffic", async function () {
     this.timeout(0);
-    await fuzz(mutatedCase(corpus), 0.4);
+    await fuzz(mutatedCase(corpus), 0.35);
   });
 
   it("survives random headers with valid checksums, lying and huge lengths", async function () {
@@ -122,6 +123,11 @@ describe("fuzzing a live daemon (child process)", function () {
   it("survives hostile call payloads: random trees, class dicts, __proto__/constructor/prototype keys", async function () {
     this.timeout(0);
     await fuzz(payloadCase(SHAPE), 0.25);
+  });
+
+  it("survives serpent abuse: escape floods, huge ints, budget floods, deep parentheses, bogus class dicts, broken literals", async function () {
+    this.timeout(0);
+    await fuzz(serpentAbuseCase(SHAPE), 0.05);
   });
 
   it("survives nesting deeper than the stack", async function () {

@@ -195,7 +195,11 @@ export const hostileValue: fc.Arbitrary<Hostile> = fc.letrec<{ value: Hostile; m
 })).value;
 
 /** Deep nesting as raw bytes, cheaper than encoding a tree (up to hundreds of thousands of levels). */
-export function deepBytes(serializer: "msgpack" | "json", kind: "array" | "map" | "proto", depth: number): Buffer {
+export function deepBytes(serializer: "msgpack" | "json" | "serpent", kind: "array" | "map" | "proto", depth: number): Buffer {
+  if (serializer === "serpent") {
+    const open = kind === "array" ? "[" : kind === "proto" ? "{'__proto__': " : "{'a': ";
+    return Buffer.from(open.repeat(depth) + "None" + (kind === "array" ? "]" : "}").repeat(depth), "utf8");
+  }
   if (serializer === "msgpack") {
     const unit = kind === "array" ? Buffer.from([0x91]) : Buffer.concat([Buffer.from([0x81]), mp(kind === "proto" ? "__proto__" : "a")]);
     return Buffer.concat([Buffer.alloc(unit.length * depth, unit), Buffer.from([0xc0])]);

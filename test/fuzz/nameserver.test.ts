@@ -12,6 +12,7 @@ import { type TargetNameServer, startTargetNameServer } from "../support/childre
 import { type FrameSpec, splitFrames } from "./frames.js";
 import { BATCH, FUZZ_SEED, SHARES, Tally, Watch, captureClientStreams, fuzzCases, fuzzWire, mb } from "./harness.js";
 import { type TargetShape, handshakeCase, nameServerAbuseCase, mutatedCase, payloadCase, pingStream, randomHeaderCase } from "./cases.js";
+import { serpentAbuseCase } from "./serpent-cases.js";
 
 const ALL = fuzzCases(3000);
 const TCP_CASES = Math.ceil(ALL * SHARES.nameServerTcp);
@@ -29,10 +30,10 @@ const SHAPE: TargetShape = { objectId: "Pyro.NameServer", methods: ["ping", "cou
 const BACKTRACKING_NAME = "a".repeat(40) + "!";
 const DUMMY_URI = "PYRO:fuzz.obj@127.0.0.1:1";
 
-/** Valid name server traffic of real proxies (msgpack and json), recorded and split into frames. */
+/** Valid name server traffic of real proxies (msgpack, json and serpent), recorded and split into frames. */
 async function captureCorpus(port: number): Promise<FrameSpec[][]> {
   const streams = await captureClientStreams(port, async (relayPort) => {
-    for (const serializer of ["msgpack", "json"] as const) {
+    for (const serializer of ["msgpack", "json", "serpent"] as const) {
       // Loosely typed: the calls below leave optional arguments out on purpose.
       await using ns = new Proxy<Record<string, (...args: unknown[]) => Promise<unknown>>>(`PYRO:Pyro.NameServer@127.0.0.1:${relayPort}`, { serializer });
       await ns.ping();
@@ -47,7 +48,7 @@ async function captureCorpus(port: number): Promise<FrameSpec[][]> {
       await ns.set_metadata(`fuzz.${serializer}`, ["fuzz.tag", "other"]);
     }
   });
-  return [...streams.map(splitFrames), pingStream(6, "Pyro.NameServer")];
+  return [...streams.map(splitFrames), pingStream(6, "Pyro.NameServer"), pingStream(1, "Pyro.NameServer")];
 }
 
 describe("fuzzing a live name server (child process)", function () {
@@ -105,7 +106,14 @@ describe("fuzzing a live name server (child process)", function () {
 
   it("survives random headers, hostile handshakes and hostile calls", async function () {
     this.timeout(0);
-    await fuzzWire(fc.oneof(randomHeaderCase, handshakeCase(SHAPE), payloadCase(SHAPE)), TCP_CASES * 0.5, server.port, watch, tally, alive);
+    await fuzzWire(
+      fc.oneof(randomHeaderCase, handshakeCase(SHAPE), payloadCase(SHAPE), serpentAbuseCase(SHAPE)),
+      TCP_CASES * 0.5,
+      server.port,
+      watch,
+      tally,
+      alive,
+    );
   });
 
   it("survives abuse of its API: catastrophic regexes, huge tag queries and registrations, floods of listings", async function () {

@@ -55,7 +55,7 @@ describe("command-line tools", function () {
       expect(warnings).to.have.length(2);
       expect(warnings).to.include("pyrots: warning: PYRO_SERVERTYPE is a Pyro4 setting that pyrots does not use; ignored");
       expect(warnings.find((w) => w.includes("SERIALIZERS_ACCEPTED"))).to.match(/does not speak .*marshal; ignored here/);
-      expect(result.stdout.split("\n").find((l) => l.startsWith("SERIALIZERS_ACCEPTED "))).to.match(/ json,msgpack +environment$/);
+      expect(result.stdout.split("\n").find((l) => l.startsWith("SERIALIZERS_ACCEPTED "))).to.match(/ serpent,json,msgpack +environment$/);
     });
 
     it("a value that is not a Pyro setting at all still stops the program, exit 1", async () => {

@@ -152,14 +152,16 @@ describeInterop("helpful errors with Python Pyro4", function () {
     }
   });
 
-  it("a Python client left on serpent is told to set PYRO_SERIALIZER", async () => {
-    const daemon = await Daemon.create({ host: "127.0.0.1", port: 0, env: {} });
+  it("a daemon configured without serpent refuses a Python client at its defaults in Pyro4's words", async () => {
+    const daemon = await Daemon.create({ host: "127.0.0.1", port: 0, serializersAccepted: ["msgpack", "json"], env: {} });
     const target = daemon.register(Rates, "rates").toString();
     void daemon.requestLoop();
     try {
-      const script = `import Pyro4\ntry:\n    Pyro4.Proxy("${target}").getRate("x")\nexcept Exception as e:\n    print(e)`;
-      const result = await runProcess(PYTHON, ["-c", script], { env: pythonEnv({}), timeoutMs: 15_000 });
-      expect(result.stdout).to.include("not accepted: 1 (serpent").and.include("set PYRO_SERIALIZER=msgpack");
+      const script = `import Pyro4\ntry:\n    Pyro4.Proxy("${target}").getRate("x")\nexcept Exception as e:\n    print(type(e).__name__, e)`;
+      const env = pythonEnv({});
+      delete env.PYRO_SERIALIZERS_ACCEPTED;
+      const result = await runProcess(PYTHON, ["-c", script], { env, timeoutMs: 15_000 });
+      expect(result.stdout).to.include("CommunicationError").and.include("message used serializer that is not accepted: 1");
     } finally {
       await daemon.shutdown();
     }

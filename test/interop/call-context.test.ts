@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { Daemon, Proxy, type Remote, currentContext, expose, withOptions } from "@pyrots/core";
-import { SERIALIZERS, type PythonDaemon, describeInterop } from "../support/python.js";
+import { SERIALIZERS, serializerLabel, type PythonDaemon, describeInterop } from "../support/python.js";
 import { type Results, runFeatureClient, startFeatureDaemon, valueOf } from "./feature-support.js";
 
 /** The correlation id both sides use (features_client.py has the same). */
@@ -40,7 +40,7 @@ interface PyInspectorApi {
 }
 
 for (const serializer of SERIALIZERS) {
-  describeInterop(`Python Pyro4 client's call context against a pyrots daemon (${serializer})`, function () {
+  describeInterop(`Python Pyro4 client's call context against a pyrots daemon (${serializerLabel(serializer)})`, function () {
     let daemon: Daemon | undefined;
     let results: Results;
 
@@ -86,7 +86,7 @@ for (const serializer of SERIALIZERS) {
     });
   });
 
-  describeInterop(`pyrots client's call context against a Python Pyro4 daemon (${serializer})`, function () {
+  describeInterop(`pyrots client's call context against a Python Pyro4 daemon (${serializerLabel(serializer)})`, function () {
     let python: PythonDaemon | undefined;
     let inspector: Remote<PyInspectorApi>;
 

@@ -21,14 +21,19 @@ export type Results = Record<string, Outcome>;
 /** The sections of `features_client.py`. */
 export type Section = "streaming" | "batch" | "autoproxy" | "callbacks" | "context";
 
-/** Runs `features_client.py` against a pyrots daemon at `location` (`host:port`). */
-export function runFeatureClient(location: string, serializer: SerializerName, sections: readonly Section[]): Promise<Results> {
-  return runPythonJson<Results>("features_client.py", [location, ...sections], { PYRO_SERIALIZER: serializer });
+/** Runs `features_client.py` against a pyrots daemon at `location` (`host:port`); `extra` PYRO_* settings on top. */
+export function runFeatureClient(
+  location: string,
+  serializer: SerializerName,
+  sections: readonly Section[],
+  extra: Record<string, string> = {},
+): Promise<Results> {
+  return runPythonJson<Results>("features_client.py", [location, ...sections], serializer, extra);
 }
 
-/** Starts `features_server.py` and waits until it has printed its URIs and `ready`. */
-export function startFeatureDaemon(serializer: SerializerName): Promise<PythonDaemon> {
-  return startPythonDaemon(serializer, "features_server.py");
+/** Starts `features_server.py` and waits until it has printed its URIs and `ready`; `extra` PYRO_* settings on top. */
+export function startFeatureDaemon(serializer: SerializerName, extra: Record<string, string> = {}): Promise<PythonDaemon> {
+  return startPythonDaemon(serializer, "features_server.py", extra);
 }
 
 /** The value a check returned; fails the test if it raised or did not run. */

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { BatchError, Daemon, Proxy, type Remote, RemoteError, RemoteStream, batch, behavior, expose, runBatch } from "@pyrots/core";
-import { SERIALIZERS, type PythonDaemon, describeInterop } from "../support/python.js";
+import { SERIALIZERS, serializerLabel, type PythonDaemon, describeInterop } from "../support/python.js";
 import { type ErrorInfo, type Results, runFeatureClient, startFeatureDaemon, valueOf } from "./feature-support.js";
 
 const WAIT_MS = 5_000;
@@ -87,7 +87,7 @@ async function pollUntil(read: () => Promise<number>, expected: number): Promise
 }
 
 for (const serializer of SERIALIZERS) {
-  describeInterop(`Python Pyro4 client iterating and batching against a pyrots daemon (${serializer})`, function () {
+  describeInterop(`Python Pyro4 client iterating and batching against a pyrots daemon (${serializerLabel(serializer)})`, function () {
     let daemon: Daemon | undefined;
     let results: Results;
 
@@ -149,7 +149,7 @@ for (const serializer of SERIALIZERS) {
     });
   });
 
-  describeInterop(`pyrots client iterating and batching against a Python Pyro4 daemon (${serializer})`, function () {
+  describeInterop(`pyrots client iterating and batching against a Python Pyro4 daemon (${serializerLabel(serializer)})`, function () {
     let python: PythonDaemon | undefined;
     let streams: Remote<PyStreamsApi>;
     let counter: Remote<PyCounterApi>;

@@ -5,7 +5,8 @@
  * json notes (core's json serializer documents both): integers beyond 2^53 arrive in JS as
  * bigint, exactly as with msgpack, and bytes travel as serpent's `{"data": base64, "encoding":
  * "base64"}` map, which a Python json peer sees as a plain dict (Pyro4's own json serializer
- * cannot send bytes).
+ * cannot send bytes). With serpent, Python's bytes reach JS as Buffers and JS bytes reach Python
+ * as that same map, serpent's own form (`serpent.tobytes()` makes bytes of it).
  */
 import type { SerializerName } from "../support/python.js";
 
@@ -16,6 +17,7 @@ export function kind(value: unknown): string {
   if (Buffer.isBuffer(value)) return `Buffer ${value.toString("hex")}`;
   if (value instanceof Uint8Array) return `Uint8Array ${Buffer.from(value).toString("hex")}`;
   if (Array.isArray(value)) return `array [${value.map(kind).join(", ")}]`;
+  if (value instanceof Set) return `Set {${[...value].map(kind).join(", ")}}`;
   if (typeof value === "object") {
     const proto = Object.getPrototypeOf(value);
     const name = proto === Object.prototype ? "object" : (proto?.constructor?.name ?? "null-prototype");
@@ -36,14 +38,16 @@ export interface PythonValue {
   python: Described;
   /** What `kind()` gives for it on the TS side, per serializer. */
   ts: Record<SerializerName, string>;
+  /** How Python sees it after the trip through JS and back, when that differs from {@link python}. */
+  back?: Described;
 }
 
 const big = (text: string): PythonValue => ({
   name: "",
   python: ["int", text],
-  ts: { msgpack: `bigint ${text}`, json: `bigint ${text}` },
+  ts: { msgpack: `bigint ${text}`, json: `bigint ${text}`, serpent: `bigint ${text}` },
 });
-const same = (python: Described, ts: string): Omit<PythonValue, "name"> => ({ python, ts: { msgpack: ts, json: ts } });
+const same = (python: Described, ts: string): Omit<PythonValue, "name"> => ({ python, ts: { msgpack: ts, json: ts, serpent: ts } });
 
 /** client.py's VALUES, by name. */
 export const PYTHON_VALUES: PythonValue[] = Object.entries({
@@ -66,12 +70,18 @@ export const PYTHON_VALUES: PythonValue[] = Object.entries({
   true: same(["bool", "True"], "boolean true"),
   false: same(["bool", "False"], "boolean false"),
   bytes: same(["bytes", "b'\\x00\\x01\\xff'"], "Buffer 0001ff"),
+  // JS has no tuple: a tuple comes back as a list, whatever the serializer.
+  tuple: { ...same(["tuple", "(1, 'a')"], "array [number 1, string a]"), back: ["list", "[1, 'a']"] as Described },
+  // Pyro4's msgpack and json serializers send a set as a list; serpent sends a set, which pyrots keeps.
+  set: { python: ["set", "{'x'}"] as Described, ts: { msgpack: "array [string x]", json: "array [string x]", serpent: "Set {string x}" } },
 }).map(([name, v]) => ({ ...v, name }));
 
-/** What a Python value looks like after the trip through JS and back: the same, with either serializer. */
+/** What a Python value looks like after the trip through JS and back. */
 export function afterRoundTrip(value: PythonValue, serializer: SerializerName): Described {
-  void serializer;
-  return value.python;
+  if (value.name === "set" && serializer !== "serpent") return ["list", "['x']"];
+  // pyrots writes bytes in serpent as serpent's base64 dict, as a Python daemon does.
+  if (value.name === "bytes" && serializer === "serpent") return BYTES_AS_JSON;
+  return value.back ?? value.python;
 }
 
 /** JS values a pyrots side sends, with how Python must see each. */
@@ -82,7 +92,12 @@ export interface JsValue {
 }
 
 const BYTES_AS_JSON: Described = ["dict", "{'data': 'AAH/', 'encoding': 'base64'}"];
-const js = (name: string, value: unknown, python: Described, json: Described = python): JsValue => ({ name, value, python: { msgpack: python, json } });
+const js = (name: string, value: unknown, python: Described, json: Described = python): JsValue => ({
+  name,
+  value,
+  // Bytes go to Python as serpent's base64 dict, as with json (and as from a Python daemon).
+  python: { msgpack: python, json, serpent: json },
+});
 
 /** Values made in JS: bigint, numbers incl. NaN and infinities, strings, bytes, containers. */
 export const JS_VALUES: JsValue[] = [

@@ -1,6 +1,6 @@
 /**
  * The variants every integration suite runs under: each serializer over TCP, and msgpack over a
- * Unix socket.
+ * Unix socket. pyrots speaks serpent to Python at its defaults; here it is pyrots on both ends.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +10,7 @@ import { Daemon, type DaemonOptions } from "@pyrots/core";
 /** One way of connecting. */
 export interface Variant {
   name: string;
-  serializer: "msgpack" | "json";
+  serializer: "msgpack" | "json" | "serpent";
   transport: "tcp" | "unix";
 }
 
@@ -18,6 +18,7 @@ export interface Variant {
 export const VARIANTS: readonly Variant[] = [
   { name: "msgpack over TCP", serializer: "msgpack", transport: "tcp" },
   { name: "json over TCP", serializer: "json", transport: "tcp" },
+  { name: "serpent over TCP", serializer: "serpent", transport: "tcp" },
   { name: "msgpack over a Unix socket", serializer: "msgpack", transport: "unix" },
 ];
 

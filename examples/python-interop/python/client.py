@@ -1,9 +1,9 @@
 """A Python Pyro4 client calling the pyrots worker (src/server.ts).
 
-    PYRO_SERIALIZER=msgpack /usr/bin/python3 python/client.py PYRO:example.ts.worker@127.0.0.1:PORT
+    /usr/bin/python3 python/client.py PYRO:example.ts.worker@127.0.0.1:PORT
 
-Pyro4 clients use serpent by default, which pyrots does not speak: PYRO_SERIALIZER picks msgpack
-(json works too).
+Nothing to configure: pyrots daemons speak serpent, Pyro4's default serializer (PYRO_SERIALIZER
+may pick msgpack or json all the same).
 """
 import sys
 
@@ -13,8 +13,6 @@ import Pyro4
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: python3 python/client.py PYRO:example.ts.worker@HOST:PORT")
-    if Pyro4.config.SERIALIZER not in ("msgpack", "json"):
-        sys.exit("pyrots speaks msgpack and json: run with PYRO_SERIALIZER=msgpack")
     with Pyro4.Proxy(sys.argv[1]) as worker:
         print("runtime:", worker.runtime)
         print("greet:", worker.greet("Python"))

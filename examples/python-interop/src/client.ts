@@ -15,9 +15,12 @@ export interface PythonWorkerApi {
   squares(n: number): AsyncIterable<number>;
 }
 
-/** Calls every method of the Python worker at `uri`, printing with `print`. */
+/**
+ * Calls every method of the Python worker at `uri`, printing with `print`. The proxy speaks
+ * serpent, which a Python Pyro4 daemon accepts at its defaults.
+ */
 export async function runClient(uri: string, print: (line: string) => void = console.log): Promise<void> {
-  await using worker = new Proxy<PythonWorkerApi>(uri);
+  await using worker = new Proxy<PythonWorkerApi>(uri, { serializer: "serpent" });
   print(`version: ${await worker.version}`);
   print(`factorize(360360): ${(await worker.factorize(360360)).join(" × ")}`);
   print(`word_lengths: ${JSON.stringify(await worker.word_lengths(["pyro", "typescript", "msgpack"]))}`);

@@ -29,19 +29,18 @@ runMain(async () => {
   }
   console.log(`Using ${PYTHON} with Pyro4 ${probe.stdout.trim()}\n`);
 
-  console.log("1. A Python Pyro4 client calls a pyrots worker (PYRO_SERIALIZER=msgpack)");
+  console.log("1. A Python Pyro4 client at its defaults (serpent) calls a pyrots worker");
   const { daemon, uri } = await startServer();
   daemon.requestLoop();
   try {
     console.log(`   pyrots worker: ${uri}`);
-    await runPython([script("client.py"), uri], { ...PY_ENV, PYRO_SERIALIZER: "msgpack" }, (line) => console.log(`   python> ${line}`));
+    await runPython([script("client.py"), uri], PY_ENV, (line) => console.log(`   python> ${line}`));
   } finally {
     await daemon.shutdown();
   }
 
-  console.log("\n2. A pyrots client calls a Python Pyro4 worker (PYRO_SERIALIZERS_ACCEPTED=serpent,json,marshal,msgpack)");
-  const env = { ...PY_ENV, PYRO_SERIALIZERS_ACCEPTED: "serpent,json,marshal,msgpack" };
-  const worker = await startChild(PYTHON, [script("worker.py")], env, /^python worker uri: (\S+)/, () => undefined);
+  console.log('\n2. A pyrots client (serializer: "serpent") calls a Python Pyro4 worker at its defaults');
+  const worker = await startChild(PYTHON, [script("worker.py")], PY_ENV, /^python worker uri: (\S+)/, () => undefined);
   try {
     console.log(`   python worker: ${worker.ready[1]} (child process ${worker.child.pid})`);
     await runClient(worker.ready[1]!, (line) => console.log(`   pyrots> ${line}`));

@@ -3,7 +3,7 @@
  *
  *     node examples/python-interop/dist/server.js [--port P]
  *
- * pyrots daemons accept msgpack and json; Python clients set `PYRO_SERIALIZER=msgpack`.
+ * pyrots daemons accept msgpack, json and serpent: Python clients need no settings.
  */
 import { parseArgs } from "node:util";
 import { Daemon } from "@pyrots/core";
@@ -21,7 +21,7 @@ if (isMain(import.meta.url)) {
     const { values } = parseArgs({ options: { port: { type: "string", short: "p", default: "0" } } });
     const { daemon, uri } = await startServer(Number(values.port));
     console.log(`pyrots worker uri: ${uri}`);
-    console.log(`call it from Python: PYRO_SERIALIZER=msgpack /usr/bin/python3 examples/python-interop/python/client.py ${uri}`);
+    console.log(`call it from Python: /usr/bin/python3 examples/python-interop/python/client.py ${uri}`);
     process.once("SIGINT", () => void daemon.shutdown());
     process.once("SIGTERM", () => void daemon.shutdown());
     await daemon.requestLoop();

@@ -101,8 +101,9 @@ async function main(): Promise<void> {
   const existing = ns.nameserver.count() - 1;
   if (existing > 0) say(`Persistent store contains ${existing} existing registration${existing === 1 ? "" : "s"}.`);
   say(`NS running on ${ns.daemon.locationStr}`);
-  // Pyro4's default serializer is serpent, which pyrots does not speak: say what clients must use.
-  say(`Serializers: ${ns.daemon.config.serializersAccepted.join(", ")} (Python Pyro4 clients: set PYRO_SERIALIZER=msgpack or json)`);
+  // Pyro4's default serializer is serpent: when it is not accepted, say what clients must use.
+  const accepted = ns.daemon.config.serializersAccepted;
+  say(`Serializers: ${accepted.join(", ")}${accepted.includes("serpent") ? "" : ` (Python Pyro4 clients: set PYRO_SERIALIZER=${accepted.join(" or ")})`}`);
   if (!ns.internalUri.equals(ns.uri)) say(`internal URI = ${ns.internalUri}`);
   say(`URI = ${ns.uri}`);
 

@@ -19,7 +19,7 @@ import {
 export { ConfigError, type ConfigWarn } from "./config-parse.js";
 
 /** The serializers pyrots implements, by their config names. */
-export type ConfigSerializerName = "msgpack" | "json";
+export type ConfigSerializerName = "msgpack" | "json" | "serpent";
 
 /** The effective configuration. Keys are Pyro's item names in camelCase. */
 export interface PyroConfig {
@@ -147,9 +147,9 @@ export interface ConfigItem<K extends keyof PyroConfig = keyof PyroConfig> {
 
 type ItemSpec<K extends keyof PyroConfig> = Omit<ConfigItem<K>, "key" | "envName">;
 
-const SERIALIZER_NAMES: readonly ConfigSerializerName[] = ["msgpack", "json"];
+const SERIALIZER_NAMES: readonly ConfigSerializerName[] = ["msgpack", "json", "serpent"];
 /** Serializers of Pyro that pyrots does not speak (pickle and friends run code from the payload). */
-const PYRO_ONLY_SERIALIZERS: readonly string[] = ["serpent", "marshal", "pickle", "dill", "cloudpickle"];
+const PYRO_ONLY_SERIALIZERS: readonly string[] = ["marshal", "pickle", "dill", "cloudpickle"];
 
 // Keyed by option key so the compiler checks that every key has exactly one item of the right type.
 const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
@@ -206,7 +206,7 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
   serializersAccepted: {
     name: "SERIALIZERS_ACCEPTED",
     type: "list",
-    default: ["msgpack", "json"],
+    default: ["msgpack", "json", "serpent"],
     choices: SERIALIZER_NAMES,
     pyroOnlyChoices: PYRO_ONLY_SERIALIZERS,
     description: "Serializers a daemon accepts.",

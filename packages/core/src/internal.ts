@@ -22,6 +22,8 @@ export * from "./serializers/classes.js";
 export * from "./serializers/call.js";
 export * from "./serializers/msgpack.js";
 export * from "./serializers/json.js";
+export * from "./serializers/serpent.js";
+export * from "./serializers/serpent-dialect.js";
 export * from "./serializers/marshal.js";
 export * from "./serializers/registry.js";
 export * from "./serializers/compression.js";

@@ -45,7 +45,7 @@ describe("config", () => {
         BROADCAST_ADDRS: ["broadcastAddrs", ["<broadcast>", "0.0.0.0"]],
         PREFER_IP_VERSION: ["preferIpVersion", 4],
         SERIALIZER: ["serializer", "msgpack"],
-        SERIALIZERS_ACCEPTED: ["serializersAccepted", ["msgpack", "json"]],
+        SERIALIZERS_ACCEPTED: ["serializersAccepted", ["msgpack", "json", "serpent"]],
         SSL_SERVERCERT: ["sslServerCert", ""],
         HMAC_KEY: ["hmacKey", null],
         ITER_STREAM_LINGER: ["iterStreamLinger", 30],
@@ -163,8 +163,9 @@ describe("config", () => {
       expect(envError({ PYRO_NS_PORT: "-1" }).message).to.equal('invalid value for PYRO_NS_PORT: "-1" (must be at least 0)');
       expect(envError({ PYRO_COMMTIMEOUT: "-0.5" }).message).to.contain("must be at least 0");
       expect(envError({ PYRO_PREFER_IP_VERSION: "5" }).message).to.equal('invalid value for PYRO_PREFER_IP_VERSION: "5" (allowed: 0, 4, 6)');
-      expect(envError({ PYRO_SERIALIZER: "yaml" }).message).to.equal('invalid value for PYRO_SERIALIZER: "yaml" (allowed: msgpack, json)');
-      expect(envError({ PYRO_SERIALIZERS_ACCEPTED: "msgpack,yaml" }).message).to.contain("allowed: msgpack, json");
+      expect(envError({ PYRO_SERIALIZER: "yaml" }).message).to.equal('invalid value for PYRO_SERIALIZER: "yaml" (allowed: msgpack, json, serpent)');
+      expect(envError({ PYRO_SERIALIZERS_ACCEPTED: "msgpack,yaml" }).message).to.contain("allowed: msgpack, json, serpent");
+      expect(loadConfig({}, { PYRO_SERIALIZER: "serpent" }).serializer).to.equal("serpent");
       expect(loadConfig({}, { PYRO_PREFER_IP_VERSION: "6" }).preferIpVersion).to.equal(6);
     });
 
@@ -264,7 +265,7 @@ describe("config", () => {
         [{ natHost: 1 }, "invalid value for option natHost: 1 (expected a string or null)"],
         [{ broadcastAddrs: "a,b" }, 'invalid value for option broadcastAddrs: "a,b" (expected an array of strings)'],
         [{ broadcastAddrs: [1] }, "invalid value for option broadcastAddrs: an array (expected an array of strings)"],
-        [{ serializer: "pickle" }, 'invalid value for option serializer: "pickle" (allowed: msgpack, json)'],
+        [{ serializer: "pickle" }, 'invalid value for option serializer: "pickle" (allowed: msgpack, json, serpent)'],
         [{ maxRetries: -1 }, "invalid value for option maxRetries: -1 (must be at least 0)"],
       ];
       for (const [options, message] of bad) {

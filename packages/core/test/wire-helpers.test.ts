@@ -15,6 +15,7 @@ import {
   serializerByName,
   serializerIds,
   serializerNames,
+  serpentSerializer,
 } from "@pyrots/core/internal";
 
 const hex = (text: string): Buffer => Buffer.from(text, "hex");
@@ -77,16 +78,18 @@ describe("serializer registry", () => {
   it("finds serializers by wire id and name", () => {
     expect(serializerById(6)).to.equal(msgpackSerializer);
     expect(serializerById(2)).to.equal(jsonSerializer);
+    expect(serializerById(1)).to.equal(serpentSerializer);
     expect(serializerByName("msgpack")).to.equal(msgpackSerializer);
+    expect(serializerByName("Serpent")).to.equal(serpentSerializer);
     expect(serializerByName("JSON")).to.equal(jsonSerializer);
-    expect(serializerNames).to.deep.equal(["msgpack", "json"]);
-    expect(serializerIds).to.deep.equal([6, 2]);
+    expect(serializerNames).to.deep.equal(["msgpack", "json", "serpent"]);
+    expect(serializerIds).to.deep.equal([6, 2, 1]);
     expect(isSerializerId(6)).to.equal(true);
     expect(isSerializerId(4)).to.equal(false);
   });
 
   it("names the accepted serializers when asked for another", () => {
-    expect(() => serializerById(4)).to.throw(SerializeError, "no serializer available for id 4 (pyrots speaks 6 = msgpack, 2 = json)");
-    expect(() => serializerByName("pickle")).to.throw(SerializeError, "serializer 'pickle' is unknown or not available (pyrots speaks msgpack, json)");
+    expect(() => serializerById(4)).to.throw(SerializeError, "no serializer available for id 4 (pyrots speaks 6 = msgpack, 2 = json, 1 = serpent)");
+    expect(() => serializerByName("pickle")).to.throw(SerializeError, "serializer 'pickle' is unknown or not available (pyrots speaks msgpack, json, serpent)");
   });
 });

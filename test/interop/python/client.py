@@ -1,6 +1,6 @@
 """A Python Pyro4 client for the interop suite (test/interop/python-client.test.ts).
 
-Usage: client.py HOST:PORT   (serializer from PYRO_SERIALIZER)
+Usage: client.py HOST:PORT   (serializer from PYRO_SERIALIZER; serpent when unset)
 
 Runs every check against the objects a pyrots daemon hosts at HOST:PORT (interop.lab,
 interop.single, interop.session, interop.percall) and prints one JSON line
@@ -37,6 +37,8 @@ VALUES = [
     ("true", True),
     ("false", False),
     ("bytes", b"\x00\x01\xff"),
+    ("tuple", (1, "a")),
+    ("set", {"x"}),
 ]
 
 

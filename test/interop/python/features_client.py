@@ -1,7 +1,7 @@
 """A Python Pyro4 client for the issue-4 interop suites: streaming, batches, autoproxy, callbacks
 and call context against a pyrots daemon.
 
-Usage: features_client.py HOST:PORT SECTION...   (serializer from PYRO_SERIALIZER)
+Usage: features_client.py HOST:PORT SECTION...   (serializer from PYRO_SERIALIZER; serpent when unset)
 Sections: streaming, batch, autoproxy, callbacks, context.
 
 Calls the objects a pyrots daemon hosts at HOST:PORT (interop.streams, interop.counter,

@@ -3,7 +3,8 @@ call context): test/interop/{streaming-batch,callbacks,call-context}.test.ts.
 
 Serves on 127.0.0.1, a free port. Prints one line "uri: NAME PYRO:..." per object, then "ready",
 and serves until it gets SIGTERM or its stdin closes (so it never outlives the test run).
-Serializer settings come from the environment (PYRO_SERIALIZERS_ACCEPTED must include msgpack).
+Serializer settings come from the environment: msgpack must be in PYRO_SERIALIZERS_ACCEPTED;
+serpent (the default) needs no settings at all.
 """
 import signal
 import sys

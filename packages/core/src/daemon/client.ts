@@ -149,13 +149,7 @@ export class ClientConnection implements ConnectionHandler {
     }
     const serializer = this.settings.accepted.get(message.serializerId);
     if (!serializer) {
-      this.connectFail(
-        message.seq,
-        `message used serializer that is not accepted: ${message.serializerId}${serpentHint(
-          message.serializerId,
-          [...this.settings.accepted.values()].map((s) => s.name),
-        )}`,
-      );
+      this.connectFail(message.seq, `message used serializer that is not accepted: ${message.serializerId}`);
       return;
     }
     try {
@@ -405,13 +399,4 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * Serpent is Pyro4's default, so a Python client that was not told otherwise lands here: say
- * what to set. Pyro4's own wording comes first, so clients matching on it still match.
- */
-function serpentHint(serializerId: number, accepted: readonly string[]): string {
-  if (serializerId !== SerializerId.SERPENT || accepted.length === 0) return "";
-  return ` (serpent; this pyrots daemon accepts ${accepted.join(", ")}: set PYRO_SERIALIZER=${accepted[0]} in the Python client)`;
 }

@@ -118,8 +118,10 @@ function exceptionParts(data: Record<string, unknown>): { args: unknown[]; attri
       if (key === "_pyroTraceback") {
         if (Array.isArray(value)) traceback = value.filter((line): line is string => typeof line === "string");
         else if (typeof value === "string") traceback = [value];
+      } else if (key === "__proto__") {
+        // serpent keeps a "__proto__" key as own data; assigning it would set the prototype instead.
+        Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true });
       } else {
-        // Plain assignment is safe: decoders never produce an own "__proto__" key (see json.ts).
         attributes[key] = value;
       }
     }

@@ -4,18 +4,22 @@
 import { SerializeError } from "../errors.js";
 import { jsonSerializer } from "./json.js";
 import { msgpackSerializer } from "./msgpack.js";
+import { serpentSerializer } from "./serpent.js";
 import type { Serializer } from "./types.js";
 
 export { jsonSerializer } from "./json.js";
 export { msgpackSerializer } from "./msgpack.js";
+export { serpentSerializer } from "./serpent.js";
 
-const byId: ReadonlyMap<number, Serializer> = new Map([msgpackSerializer, jsonSerializer].map((s) => [s.id, s]));
-const byName: ReadonlyMap<string, Serializer> = new Map([msgpackSerializer, jsonSerializer].map((s) => [s.name, s]));
+const all: readonly Serializer[] = [msgpackSerializer, jsonSerializer, serpentSerializer];
+
+const byId: ReadonlyMap<number, Serializer> = new Map(all.map((s) => [s.id, s]));
+const byName: ReadonlyMap<string, Serializer> = new Map(all.map((s) => [s.name, s]));
 
 /** Names of the serializers pyrots speaks, default first. */
-export const serializerNames: readonly string[] = Object.freeze(["msgpack", "json"]);
+export const serializerNames: readonly string[] = Object.freeze(all.map((s) => s.name));
 /** Wire ids of the serializers pyrots speaks, default first. */
-export const serializerIds: readonly number[] = Object.freeze([msgpackSerializer.id, jsonSerializer.id]);
+export const serializerIds: readonly number[] = Object.freeze(all.map((s) => s.id));
 
 /** True when pyrots has a serializer with this wire id. */
 export function isSerializerId(id: number): boolean {

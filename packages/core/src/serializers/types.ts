@@ -1,5 +1,5 @@
 /**
- * The serializer seam: a tiny interface, implemented by msgpack (id 6) and json (id 2).
+ * The serializer seam: a tiny interface, implemented by msgpack (id 6), json (id 2) and serpent (id 1).
  *
  * Everything a serializer decodes comes from a peer and is hostile until checked: decoding runs
  * within the {@link DecodeLimits} of its {@link DecodeContext}, builds only plain data and the
