@@ -68,7 +68,8 @@ export interface LocateRequest {
 export async function locateNS(options: LocateOptions = {}): Promise<NameServerProxy> {
   const { host, port, broadcast, mdns, mdnsTimeout, env, ...configOptions } = options;
   const config = loadConfig(configOptions, env ?? process.env);
-  return locateWithSettings(settingsFromConfig(config), { host, port, broadcast, mdns, mdnsTimeout });
+  const serializerChosen = configOptions.serializer !== undefined || (env ?? process.env).PYRO_SERIALIZER !== undefined;
+  return locateWithSettings(settingsFromConfig(config, { serializerChosen }), { host, port, broadcast, mdns, mdnsTimeout });
 }
 
 /**

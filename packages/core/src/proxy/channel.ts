@@ -10,7 +10,7 @@ import { Annotation, Flags, MessageType, SerializerId } from "../protocol/consta
 import { type Message, rewriteSeq } from "../protocol/message.js";
 import { decodeMarshalString } from "../serializers/marshal.js";
 import { serializerById } from "../serializers/registry.js";
-import type { DecodeContext } from "../serializers/types.js";
+import type { DecodeContext, Serializer } from "../serializers/types.js";
 import { Connection, type ConnectionHandler, connectionLost } from "../transport/connection.js";
 import { payloadOf, valueFrame } from "../transport/outgoing.js";
 import { type ListenAddress, connect } from "../transport/socket.js";
@@ -36,8 +36,21 @@ export interface ChannelOptions {
   servername?: string | undefined;
   objectId: string;
   settings: ProxySettings;
+  /** The serializer of this connection (the settings' one, or what a fallback settled on). */
+  serializer: Serializer;
   /** How replies are decoded (limits, and what proxies in them become). */
   decodeContext: DecodeContext;
+}
+
+/** A daemon refused the serializer of a connection's handshake; a proxy may try another one. */
+export class SerializerRefusedError extends CommunicationError {
+  constructor(
+    message: string,
+    /** The wire id the daemon refused. */
+    readonly serializerId: number,
+  ) {
+    super(message);
+  }
 }
 
 /** An open, handshaken connection to a daemon. */
@@ -100,7 +113,7 @@ export class Channel implements ConnectionHandler {
         channel.close();
       }, settings.timeout * 1000);
     }
-    channel.connection.send(valueFrame({ type: MessageType.CONNECT, flags, seq: 0, hmacKey: settings.hmacKey }, settings.serializer, payload));
+    channel.connection.send(valueFrame({ type: MessageType.CONNECT, flags, seq: 0, hmacKey: settings.hmacKey }, options.serializer, payload));
     try {
       await done;
     } catch (error) {
@@ -315,12 +328,15 @@ function rejected(what: string, message: Message, context: DecodeContext): Commu
   } catch (error) {
     reason = error instanceof SerializeError ? "(unreadable reason)" : error instanceof Error ? error.message : "(unreadable reason)";
   }
-  const hint = /serializer that is not accepted: 6\b/.test(reason)
-    ? ' — the daemon does not accept msgpack; a Python Pyro4 daemon needs PYRO_SERIALIZERS_ACCEPTED=serpent,json,marshal,msgpack, or use the proxy option serializer: "json"'
-    : "";
+  const refused = /serializer that is not accepted: (\d+)\b/.exec(reason);
+  if (refused) {
+    const hint =
+      " — leave the proxy's serializer unset and pyrots picks one the daemon accepts, or choose one it accepts (Python Pyro4 daemons accept serpent and json by default)";
+    return new SerializerRefusedError(`connection to ${what} rejected: ${reason}${hint}`, Number(refused[1]));
+  }
   const unknown =
     reason === "unknown object"
       ? " — the daemon is running but serves no object with this id: check the object id in the URI (servers print their URIs; `pyro-nsc list` shows registered ones)"
       : "";
-  return new CommunicationError(`connection to ${what} rejected: ${reason}${hint}${unknown}`);
+  return new CommunicationError(`connection to ${what} rejected: ${reason}${unknown}`);
 }

@@ -87,7 +87,7 @@ export function createProxy(target: URI | ProxyRef, settings: ProxySettings): ob
   } else {
     uri = target;
   }
-  const core = new ProxyCore(uri, effective, metadata, (ref) => createProxy(ref, effective));
+  const core: ProxyCore = new ProxyCore(uri, effective, metadata, (ref) => createProxy(ref, core.settingsForReplies()));
   if (target instanceof ProxyRef) core.sourceRef = target;
   return face(new ProxyView(core, undefined));
 }
