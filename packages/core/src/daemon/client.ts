@@ -11,7 +11,7 @@ import { Annotation, Flags, MessageType, SerializerId } from "../protocol/consta
 import type { Annotations, Message } from "../protocol/message.js";
 import { encodeMarshalString } from "../serializers/marshal.js";
 import { exceptionToDict } from "../serializers/classes.js";
-import type { Serializer } from "../serializers/types.js";
+import { HANDSHAKE_DECODE_LIMITS, type Serializer, decodeContextWithin } from "../serializers/types.js";
 import type { Connection, ConnectionHandler } from "../transport/connection.js";
 import { type Frame, type FrameFields, payloadOf, rawFrame, valueFrame } from "../transport/outgoing.js";
 import { resolveMember } from "../decorators.js";
@@ -151,7 +151,8 @@ export class ClientConnection implements ConnectionHandler {
       return;
     }
     try {
-      const data = serializer.decode(payloadOf(message, this.daemon.maxMessageSize));
+      const context = decodeContextWithin(this.daemon.maxMessageSize, HANDSHAKE_DECODE_LIMITS);
+      const data = serializer.decode(payloadOf(message, context.limits), context);
       const request = isRecord(data) ? data : {};
       const objectId = typeof request.object === "string" ? request.object : undefined;
       const stream = this.connection.stream as Partial<TLSSocket>;
@@ -225,7 +226,8 @@ export class ClientConnection implements ConnectionHandler {
     this.started();
     enterCall(this, message);
     try {
-      const call = serializer.decodeCall(payloadOf(message, this.daemon.maxMessageSize));
+      const context = decodeContextWithin(this.daemon.maxMessageSize);
+      const call = serializer.decodeCall(payloadOf(message, context.limits), context);
       entry = this.daemon.objects.get(call.object);
       if (entry === undefined) throw new DaemonError("unknown object");
       const instance = entry.instanceFor(this.sessions);

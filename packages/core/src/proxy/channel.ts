@@ -11,7 +11,7 @@ import { Annotation, Flags, MessageType, SerializerId } from "../protocol/consta
 import type { Message } from "../protocol/message.js";
 import { decodeMarshalString } from "../serializers/marshal.js";
 import { serializerById } from "../serializers/registry.js";
-import type { Serializer } from "../serializers/types.js";
+import { type Serializer, decodeContextWithin } from "../serializers/types.js";
 import { Connection, type ConnectionHandler, connectionLost } from "../transport/connection.js";
 import { payloadOf, valueFrame } from "../transport/outgoing.js";
 import { type ListenAddress, connect } from "../transport/socket.js";
@@ -243,9 +243,10 @@ export class Channel implements ConnectionHandler {
 
 /** Decodes a reply payload with the serializer the reply names. */
 function decodePayload(message: Message, maxMessageSize: number): unknown {
-  const payload = payloadOf(message, maxMessageSize);
+  const context = decodeContextWithin(maxMessageSize);
+  const payload = payloadOf(message, context.limits);
   if (message.serializerId === SerializerId.MARSHAL) return decodeMarshalString(payload);
-  return serializerById(message.serializerId).decode(payload);
+  return serializerById(message.serializerId).decode(payload, context);
 }
 
 /** Builds the metadata sets from a handshake's `meta` map. */

@@ -57,6 +57,21 @@ export interface CallRequest {
 /** The context of a decode that has no endpoint: default limits, proxy references stay inert. */
 export const DEFAULT_DECODE_CONTEXT: DecodeContext = Object.freeze({ limits: DEFAULT_DECODE_LIMITS });
 
+/**
+ * The context of a decode by an endpoint whose messages may be at most `maxMessageSize` bytes
+ * (0 = no limit of its own): `base` limits with `maxBytes` no larger than that, proxies as the
+ * `reviveProxy` given. Returns {@link DEFAULT_DECODE_CONTEXT} itself when nothing differs from it.
+ */
+export function decodeContextWithin(
+  maxMessageSize: number,
+  base: DecodeLimits = DEFAULT_DECODE_LIMITS,
+  reviveProxy?: (ref: ProxyRef) => unknown,
+): DecodeContext {
+  const limits = maxMessageSize > 0 && (base.maxBytes === 0 || maxMessageSize < base.maxBytes) ? { ...base, maxBytes: maxMessageSize } : base;
+  if (limits === DEFAULT_DECODE_LIMITS && reviveProxy === undefined) return DEFAULT_DECODE_CONTEXT;
+  return reviveProxy === undefined ? { limits } : { limits, reviveProxy };
+}
+
 /** Encodes and decodes payloads in one wire format. */
 export interface Serializer {
   /** Wire id in the message header. */

@@ -1,0 +1,416 @@
+/**
+ * Our msgpack decoder: every msgpack format, read within the receiver's {@link DecodeLimits}, with
+ * Pyro4's class dicts revived as each map completes (bottom-up, like Python's `object_hook`).
+ *
+ * | msgpack                          | JS value                                                  |
+ * | -------------------------------- | --------------------------------------------------------- |
+ * | nil / true / false               | null / true / false                                       |
+ * | int (any width)                  | number; int64/uint64 beyond ±2^53 as bigint               |
+ * | float32 / float64                | number                                                    |
+ * | str                              | string (invalid UTF-8 becomes U+FFFD)                     |
+ * | bin                              | Buffer: a view of the payload, not a copy                 |
+ * | array                            | Array                                                     |
+ * | map                              | plain object; keys str, or int/float/bool/nil as text; a `__proto__` key stays an own data property |
+ * | map with `__class__`             | its Pyro4 value (see classes.ts), proxies through `context.reviveProxy` |
+ * | ext 0x30–0x33                    | see msgpack-ext.ts; any other ext type: SerializeError     |
+ *
+ * Before anything is allocated, a declared length is checked against the bytes left (an array
+ * item takes at least 1 byte, a map entry 2), and the cost of what is built is counted against a
+ * budget (budget.ts); nesting deeper than `maxDepth` is refused. Every failure is a
+ * SerializeError (or the SecurityError/PyroError a class dict's conversion raises).
+ */
+import { SerializeError } from "../errors.js";
+import { ARRAY_COST, BIN_COST, ENTRY_COST, EXT_COST, MAP_COST, SLOT_COST, STRING_COST, checkPayloadSize, costBudget, overBudget, tooDeep } from "./budget.js";
+import { CLASS_KEY, asSerializeError, dictToClass, setOwn } from "./classes.js";
+import { decodeExtension } from "./msgpack-ext.js";
+import type { DecodeContext } from "./types.js";
+
+/** Node's own, unchecked Buffer slicers (what `toString` calls after checking its arguments). */
+interface NativeSlices {
+  utf8Slice(start: number, end: number): string;
+}
+
+/** Payloads from this size on get a DataView for their floats. */
+const VIEW_FROM = 512;
+/** Strings up to this many bytes are built in JS: cheaper than a call into native code. */
+const SHORT_STRING = 16;
+const TWO_32 = 0x100000000;
+/** int64 high words whose value stays within ±2^53 (msgpackr's `int64AsType: "auto"` rule, which we keep). */
+const HIGH_SAFE = 0x200000;
+
+/** Decodes one msgpack payload within `context.limits`; throws SerializeError on anything malformed. */
+export function decodeMsgpack(data: Uint8Array, context: DecodeContext): unknown {
+  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const limits = context.limits;
+  checkPayloadSize(bytes.length, limits, "msgpack");
+  if (bytes.length === 0) throw new SerializeError("invalid msgpack data: the payload is empty");
+  const reader = new MsgpackReader(bytes, costBudget(bytes.length, limits), limits.maxDepth, context);
+  let value: unknown;
+  try {
+    value = reader.value(0);
+  } catch (error) {
+    throw asSerializeError(error, "invalid msgpack data");
+  }
+  if (reader.pos !== bytes.length) throw new SerializeError(`invalid msgpack data: ${bytes.length - reader.pos} bytes left after the value`);
+  return value;
+}
+
+class MsgpackReader {
+  pos = 0;
+  private cost = 0;
+  /**
+   * Made at the first float of a payload of {@link VIEW_FROM} bytes or more: DataView reads are
+   * the fastest, but a DataView costs some 100 ns to make.
+   */
+  private view: DataView | undefined = undefined;
+
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly budget: number,
+    private readonly maxDepth: number,
+    private readonly context: DecodeContext,
+  ) {}
+
+  value(depth: number): unknown {
+    const bytes = this.bytes;
+    const pos = this.pos;
+    if (pos >= bytes.length) throw this.truncated(1);
+    const byte = bytes[pos]!;
+    this.pos = pos + 1;
+    if (byte < 0x80) return byte;
+    if (byte < 0x90) return this.map(byte & 0x0f, depth);
+    if (byte < 0xa0) return this.array(byte & 0x0f, depth);
+    if (byte < 0xc0) return this.string(byte & 0x1f);
+    if (byte >= 0xe0) return byte - 0x100;
+    if (byte === 0xcb) {
+      // Python's only float format, often in long runs: read here, before the switch.
+      if (8 > bytes.length - pos - 1) throw this.truncated(8);
+      this.pos = pos + 9;
+      return this.floats().getFloat64(pos + 1);
+    }
+    return this.tagged(byte, depth);
+  }
+
+  /** The formats 0xc0–0xdf, whose first byte names the type and is followed by a length or value. */
+  private tagged(byte: number, depth: number): unknown {
+    const bytes = this.bytes;
+    let p: number;
+    switch (byte) {
+      case 0xc0:
+        return null;
+      case 0xc2:
+        return false;
+      case 0xc3:
+        return true;
+      case 0xc4:
+        return this.bin(this.u8());
+      case 0xc5:
+        return this.bin(this.u16());
+      case 0xc6:
+        return this.bin(this.u32());
+      case 0xc7:
+        return this.ext(this.u8());
+      case 0xc8:
+        return this.ext(this.u16());
+      case 0xc9:
+        return this.ext(this.u32());
+      case 0xca:
+        return this.floats().getFloat32(this.take(4));
+      case 0xcb:
+        return this.floats().getFloat64(this.take(8));
+      case 0xcc:
+        return this.u8();
+      case 0xcd:
+        return this.u16();
+      case 0xce:
+        return this.u32();
+      case 0xcf:
+        p = this.take(8);
+        return this.int64(this.u32At(p), this.u32At(p + 4), false);
+      case 0xd0:
+        return (bytes[this.take(1)]! << 24) >> 24;
+      case 0xd1:
+        return (this.u16() << 16) >> 16;
+      case 0xd2:
+        return this.u32() | 0;
+      case 0xd3:
+        p = this.take(8);
+        return this.int64(this.u32At(p) | 0, this.u32At(p + 4), true);
+      case 0xd4:
+        return this.ext(1);
+      case 0xd5:
+        return this.ext(2);
+      case 0xd6:
+        return this.ext(4);
+      case 0xd7:
+        return this.ext(8);
+      case 0xd8:
+        return this.ext(16);
+      case 0xd9:
+        return this.string(this.u8());
+      case 0xda:
+        return this.string(this.u16());
+      case 0xdb:
+        return this.string(this.u32());
+      case 0xdc:
+        return this.array(this.u16(), depth);
+      case 0xdd:
+        return this.array(this.u32(), depth);
+      case 0xde:
+        return this.map(this.u16(), depth);
+      case 0xdf:
+        return this.map(this.u32(), depth);
+    }
+    throw new SerializeError(`invalid msgpack data: format byte 0x${byte.toString(16)} at byte ${this.pos - 1} is never used`);
+  }
+
+  private array(length: number, depth: number): unknown[] {
+    if (depth >= this.maxDepth) throw tooDeep("msgpack", this.maxDepth);
+    if (length > this.bytes.length - this.pos) throw this.lying("an array", length, length);
+    this.charge(ARRAY_COST + length * SLOT_COST);
+    const array = new Array<unknown>(length);
+    for (let i = 0; i < length; i++) array[i] = this.value(depth + 1);
+    return array;
+  }
+
+  private map(length: number, depth: number): unknown {
+    if (depth >= this.maxDepth) throw tooDeep("msgpack", this.maxDepth);
+    if (2 * length > this.bytes.length - this.pos) throw this.lying("a map", length, 2 * length);
+    this.charge(MAP_COST + length * (SLOT_COST + ENTRY_COST));
+    const record: Record<string, unknown> = {};
+    let classDict = false;
+    for (let i = 0; i < length; i++) {
+      const key = this.key();
+      const value = this.value(depth + 1);
+      // Both special keys have 9 characters: one length test keeps the common case fast.
+      if (key.length === 9 && key === "__proto__") setOwn(record, key, value);
+      else {
+        record[key] = value;
+        if (key.length === 9 && key === CLASS_KEY) classDict = true;
+      }
+    }
+    return classDict ? dictToClass(record, this.context) : record;
+  }
+
+  private key(): string {
+    const bytes = this.bytes;
+    const pos = this.pos;
+    if (pos >= bytes.length) throw this.truncated(1);
+    const byte = bytes[pos]!;
+    const length = byte - 0xa0;
+    if (length >= 0 && length < SHORT_STRING) {
+      if (length > bytes.length - pos - 1) throw this.truncated(length);
+      this.pos = pos + 1 + length;
+      const cached = cachedKey(bytes, pos + 1, length);
+      if (cached !== undefined) return cached;
+      this.charge(STRING_COST + length);
+      return rememberKey(bytes, pos + 1, length);
+    }
+    if ((byte >= 0x80 && byte < 0xa0) || (byte >= 0xdc && byte < 0xe0)) {
+      throw new SerializeError(`invalid msgpack data: a map key at byte ${pos} is an array or a map; keys must be strings or numbers`);
+    }
+    const key = this.value(0);
+    if (typeof key === "string") return key;
+    // As msgpackr did: scalar keys become their text; Python peers send str keys only.
+    if (typeof key === "number" || typeof key === "bigint" || typeof key === "boolean") return String(key);
+    if (key === null) return "null";
+    throw new SerializeError(
+      `invalid msgpack data: a map key at byte ${pos} is ${Buffer.isBuffer(key) ? "bin" : "an ext value"}; keys must be strings or numbers`,
+    );
+  }
+
+  private string(length: number): string {
+    const bytes = this.bytes;
+    const start = this.pos;
+    if (length > bytes.length - start) throw this.truncated(length);
+    this.pos = start + length;
+    if (length === 0) return "";
+    if (length < SHORT_STRING) {
+      const text = shortAscii(bytes, start, length);
+      if (text !== undefined) {
+        // One ASCII character is a string V8 keeps cached: nothing is allocated.
+        if (length > 1) this.charge(STRING_COST + length);
+        return text;
+      }
+    }
+    this.charge(STRING_COST + length);
+    return (bytes as unknown as NativeSlices).utf8Slice(start, start + length);
+  }
+
+  private bin(length: number): Buffer {
+    const start = this.pos;
+    if (length > this.bytes.length - start) throw this.truncated(length);
+    this.charge(BIN_COST);
+    this.pos = start + length;
+    return this.bytes.subarray(start, start + length);
+  }
+
+  private ext(length: number): unknown {
+    const start = this.pos;
+    if (length + 1 > this.bytes.length - start) throw this.truncated(length + 1);
+    this.charge(EXT_COST + length);
+    this.pos = start + 1 + length;
+    return decodeExtension(this.bytes[start]!, this.bytes, start + 1, length);
+  }
+
+  private int64(high: number, low: number, signed: boolean): number | bigint {
+    if ((high < HIGH_SAFE && high >= -HIGH_SAFE) || (high === HIGH_SAFE && low === 0)) return high * TWO_32 + low;
+    this.charge(EXT_COST);
+    const value = (BigInt(high >>> 0) << 32n) | BigInt(low);
+    return signed ? BigInt.asIntN(64, value) : value;
+  }
+
+  /** A reader of big-endian floats: a DataView over the payload, or for small payloads {@link smallFloats}. */
+  private floats(): FloatReader {
+    if (this.view !== undefined) return this.view;
+    const bytes = this.bytes;
+    if (bytes.length < VIEW_FROM) return smallFloats.over(bytes);
+    return (this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  }
+
+  private u8(): number {
+    return this.bytes[this.take(1)]!;
+  }
+
+  private u16(): number {
+    const p = this.take(2);
+    const bytes = this.bytes;
+    return (bytes[p]! << 8) | bytes[p + 1]!;
+  }
+
+  private u32(): number {
+    return this.u32At(this.take(4));
+  }
+
+  private u32At(p: number): number {
+    const bytes = this.bytes;
+    return bytes[p]! * 0x1000000 + ((bytes[p + 1]! << 16) | (bytes[p + 2]! << 8) | bytes[p + 3]!);
+  }
+
+  /** Moves past `count` bytes that must be there; returns where they start. */
+  private take(count: number): number {
+    const pos = this.pos;
+    if (count > this.bytes.length - pos) throw this.truncated(count);
+    this.pos = pos + count;
+    return pos;
+  }
+
+  private charge(cost: number): void {
+    this.cost += cost;
+    if (this.cost > this.budget) throw overBudget("msgpack", this.bytes.length, this.budget);
+  }
+
+  private truncated(count: number): SerializeError {
+    return new SerializeError(`invalid msgpack data: truncated at byte ${this.pos} (${count} more bytes needed, ${this.bytes.length - this.pos} left)`);
+  }
+
+  private lying(what: string, length: number, atLeast: number): SerializeError {
+    return new SerializeError(
+      `invalid msgpack data: ${what} of ${length} items declared at byte ${this.pos} needs at least ${atLeast} bytes, but only ${this.bytes.length - this.pos} are left`,
+    );
+  }
+}
+
+/** What the reader needs of a DataView. */
+interface FloatReader {
+  getFloat32(at: number): number;
+  getFloat64(at: number): number;
+}
+
+/** Reads the floats of small payloads, for which a DataView is not worth making, through a scratch array. */
+class SmallFloats implements FloatReader {
+  private bytes: Buffer = Buffer.alloc(0);
+  private readonly float64 = new Float64Array(1);
+  private readonly float32 = new Float32Array(this.float64.buffer, 0, 1);
+  private readonly scratch = new Uint8Array(this.float64.buffer);
+  /** Index of a float's most significant byte in the scratch bytes: 7 on little-endian machines. */
+  private readonly high = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 7 : 0;
+
+  over(bytes: Buffer): this {
+    this.bytes = bytes;
+    return this;
+  }
+
+  getFloat64(at: number): number {
+    const b = this.bytes;
+    const s = this.scratch;
+    if (this.high === 7) {
+      s[7] = b[at]!;
+      s[6] = b[at + 1]!;
+      s[5] = b[at + 2]!;
+      s[4] = b[at + 3]!;
+      s[3] = b[at + 4]!;
+      s[2] = b[at + 5]!;
+      s[1] = b[at + 6]!;
+      s[0] = b[at + 7]!;
+    } else s.set(b.subarray(at, at + 8));
+    return this.float64[0]!;
+  }
+
+  getFloat32(at: number): number {
+    for (let i = 0; i < 4; i++) this.scratch[this.high === 7 ? 3 - i : i] = this.bytes[at + i]!;
+    return this.float32[0]!;
+  }
+}
+
+// Only ever used between `over` and the read right after it: no state survives a read.
+const smallFloats = new SmallFloats();
+
+/** The ASCII text of `bytes[start, start + length)` (0..15 bytes); undefined when not all ASCII. */
+function shortAscii(bytes: Buffer, start: number, length: number): string | undefined {
+  let any = 0;
+  for (let i = start, end = start + length; i < end; i++) any |= bytes[i]!;
+  if (any >= 0x80) return undefined;
+  return asciiRun(bytes, start, length);
+}
+
+const fromCharCode = String.fromCharCode;
+
+function asciiRun(b: Buffer, p: number, n: number): string {
+  // Explicit arguments: much faster than a loop of concatenations or fromCharCode.apply.
+  switch (n) {
+    case 1:
+      return fromCharCode(b[p]!);
+    case 2:
+      return fromCharCode(b[p]!, b[p + 1]!);
+    case 3:
+      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!);
+    case 4:
+      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
+    case 5:
+      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
+    case 6:
+      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
+    case 7:
+      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
+    default:
+      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!) + asciiRun(b, p + 8, n - 8);
+    case 0:
+      return "";
+  }
+}
+
+// Map keys recur in every message (method results, kwargs, class dicts), so the last ASCII key
+// seen per hash slot is kept and reused: no string is built, and V8 finds the same key again.
+// A cache of immutable strings: it changes no result, only how fast it comes.
+const KEY_SLOTS = 4096;
+const keyCache = new Array<string | undefined>(KEY_SLOTS).fill(undefined);
+
+function keySlot(bytes: Buffer, start: number, length: number): number {
+  if (length === 0) return 0;
+  return ((length << 7) ^ (bytes[start]! << 3) ^ (bytes[start + (length >> 1)]! << 6) ^ bytes[start + length - 1]!) & (KEY_SLOTS - 1);
+}
+
+function cachedKey(bytes: Buffer, start: number, length: number): string | undefined {
+  const key = keyCache[keySlot(bytes, start, length)];
+  if (key === undefined || key.length !== length) return undefined;
+  for (let i = 0; i < length; i++) if (key.charCodeAt(i) !== bytes[start + i]) return undefined;
+  return key;
+}
+
+function rememberKey(bytes: Buffer, start: number, length: number): string {
+  const ascii = shortAscii(bytes, start, length);
+  if (ascii === undefined) return (bytes as unknown as NativeSlices).utf8Slice(start, start + length);
+  keyCache[keySlot(bytes, start, length)] = ascii;
+  return ascii;
+}
