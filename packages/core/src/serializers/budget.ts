@@ -9,27 +9,32 @@
  * | map of n                            | {@link MAP_COST} + n × {@link ENTRY_COST}    |
  * | string of n bytes (not a cached key)| {@link STRING_COST} + n                      |
  * | bin (a view of the payload)         | {@link BIN_COST}                             |
- * | ext value, bigint                   | {@link EXT_COST} (+ the digits of a bigint)  |
+ * | bigint                              | {@link BIGINT_COST}                          |
+ * | ext value                           | {@link EXT_COSTS} by type, + its data bytes  |
  *
- * Numbers, booleans and nil live in their container's slots and cost nothing more.
+ * Numbers, booleans and nil live in their container's slots and cost nothing more. The figures
+ * follow `node --expose-gc bench/dist/decode-heap.js`, which prints the heap taken per payload
+ * byte beside this estimate.
  */
 import { SerializeError } from "../errors.js";
 import type { DecodeLimits } from "./types.js";
 
-/** An empty array (JSArray and its elements store). */
-export const ARRAY_COST = 40;
+/** An array (JSArray and its elements store's header). */
+export const ARRAY_COST = 48;
 /** Each array element or map value slot. */
 export const SLOT_COST = 8;
 /** An empty object. */
 export const MAP_COST = 56;
-/** Each own property of a decoded map (slot plus its share of the hidden class or dictionary). */
-export const ENTRY_COST = 24;
+/** Each own property of a decoded map, beside its slot (its share of the hidden class or dictionary). */
+export const ENTRY_COST = 16;
 /** A string's header; its characters come on top. */
 export const STRING_COST = 24;
 /** A Buffer view over part of the payload. */
 export const BIN_COST = 96;
-/** A Complex, Date, PyDate or bigint. */
-export const EXT_COST = 48;
+/** A bigint of up to 64 bits. */
+export const BIGINT_COST = 32;
+/** The JS values of Pyro4's ext types (Complex, bigint, Date, PyDate), by ext type. */
+export const EXT_COSTS: Readonly<Record<number, number>> = Object.freeze({ 0x30: 80, 0x31: 32, 0x32: 136, 0x33: 56 });
 
 /**
  * Python refuses to convert integers of more than 4300 digits to or from text (`sys.int_info`),

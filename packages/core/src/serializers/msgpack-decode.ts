@@ -20,7 +20,20 @@
  * SerializeError (or the SecurityError/PyroError a class dict's conversion raises).
  */
 import { SerializeError } from "../errors.js";
-import { ARRAY_COST, BIN_COST, ENTRY_COST, EXT_COST, MAP_COST, SLOT_COST, STRING_COST, checkPayloadSize, costBudget, overBudget, tooDeep } from "./budget.js";
+import {
+  ARRAY_COST,
+  BIGINT_COST,
+  BIN_COST,
+  ENTRY_COST,
+  EXT_COSTS,
+  MAP_COST,
+  SLOT_COST,
+  STRING_COST,
+  checkPayloadSize,
+  costBudget,
+  overBudget,
+  tooDeep,
+} from "./budget.js";
 import { CLASS_KEY, asSerializeError, dictToClass, setOwn } from "./classes.js";
 import { decodeExtension } from "./msgpack-ext.js";
 import type { DecodeContext } from "./types.js";
@@ -248,14 +261,16 @@ class MsgpackReader {
   private ext(length: number): unknown {
     const start = this.pos;
     if (length + 1 > this.bytes.length - start) throw this.truncated(length + 1);
-    this.charge(EXT_COST + length);
+    const type = this.bytes[start]!;
+    // Unknown types are refused by decodeExtension before they cost anything.
+    this.charge((EXT_COSTS[type] ?? 0) + length);
     this.pos = start + 1 + length;
-    return decodeExtension(this.bytes[start]!, this.bytes, start + 1, length);
+    return decodeExtension(type, this.bytes, start + 1, length);
   }
 
   private int64(high: number, low: number, signed: boolean): number | bigint {
     if ((high < HIGH_SAFE && high >= -HIGH_SAFE) || (high === HIGH_SAFE && low === 0)) return high * TWO_32 + low;
-    this.charge(EXT_COST);
+    this.charge(BIGINT_COST);
     const value = (BigInt(high >>> 0) << 32n) | BigInt(low);
     return signed ? BigInt.asIntN(64, value) : value;
   }
