@@ -18,7 +18,7 @@ if (!gc) {
 }
 
 const ITEMS = 20_000;
-const UNLIMITED: DecodeContext = { limits: { maxBytes: 0, maxDepth: 128, expansion: 1e9, minBudget: 0 } };
+const UNLIMITED: DecodeContext = { limits: { maxBytes: 0, maxDepth: 128, expansion: 1e9, minBudget: 0, maxCost: 0 } };
 
 /** Shapes of list items: what legitimate peers send, and the cheapest ways to make the heap grow. */
 const SHAPES: Array<[string, (i: number) => unknown, boolean]> = [
@@ -47,7 +47,7 @@ function heapUsed(): number {
 }
 
 function accepts(serializer: Serializer, data: Buffer, expansion: number): boolean {
-  const context: DecodeContext = { limits: { maxBytes: 0, maxDepth: 128, expansion, minBudget: 0 } };
+  const context: DecodeContext = { limits: { maxBytes: 0, maxDepth: 128, expansion, minBudget: 0, maxCost: 0 } };
   try {
     serializer.decode(data, context);
     return true;

@@ -75,7 +75,9 @@ describe("decode limits on the wire (a live daemon in a child process)", functio
     expect(reply.type).to.equal(MSG.CONNECTFAIL);
     expect(msgpack.decode(reply.payload)).to.match(/inflates to more than 65536 bytes/);
     expect(await connection.closesWithin()).to.equal(true);
-    expect(daemon.rss() - rssBefore, "RSS growth").to.be.below(32 * MiB);
+    const growth = daemon.rss() - rssBefore;
+    process.stdout.write(`      ${payload.length}-byte CONNECT: daemon RSS grew ${(growth / MiB).toFixed(1)} MiB\n`);
+    expect(growth, "RSS growth").to.be.below(32 * MiB);
     await stillServes();
   });
 
@@ -98,6 +100,23 @@ describe("decode limits on the wire (a live daemon in a child process)", functio
     const error = msgpack.decode(reply.payload) as Error;
     expect(error.name).to.equal("SerializeError");
     expect(error.message).to.match(/would decode to values of more than/);
+    connection.destroy();
+    await stillServes();
+  });
+
+  it("refuses a 64 KiB compressed call that inflates to 64 MiB of empty maps within maxCost of memory", async () => {
+    const connection = await handshake();
+    const payload = deflateSync(echoPayload(emptyMaps(64 * MiB)), { level: 9 });
+    expect(payload.length).to.be.below(128 * 1024);
+    const rssBefore = daemon.rss();
+    connection.send(frame({ type: MSG.INVOKE, serializerId: SERIALIZER.MSGPACK, flags: COMPRESSED, seq: 1, payload }));
+    const reply = await connection.read(30_000);
+    const growth = daemon.rss() - rssBefore;
+    process.stdout.write(`      ${payload.length}-byte call inflating to 64 MiB: daemon RSS grew ${(growth / MiB).toFixed(1)} MiB\n`);
+    expect(reply.flags & FLAG.EXCEPTION).to.equal(FLAG.EXCEPTION);
+    expect((msgpack.decode(reply.payload) as Error).message).to.match(/would decode to values of more than 268435456 bytes/);
+    // The inflated payload (64 MiB) plus at most maxCost (256 MiB) of values, never 40 × 64 MiB.
+    expect(growth, "RSS growth").to.be.below(512 * MiB);
     connection.destroy();
     await stillServes();
   });

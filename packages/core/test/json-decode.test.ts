@@ -84,6 +84,14 @@ describe("json decoder", () => {
       expect(() => parse(`"${"x".repeat(70_000)}"`, { limits: HANDSHAKE_DECODE_LIMITS })).to.throw(SerializeError, /exceeds the decode limit of 65536/);
     });
 
+    it("builds large payloads with the counting parser when JSON.parse could spend more than maxCost", () => {
+      const flood = "[" + Array.from({ length: 50_000 }, () => "{}").join(",") + "]";
+      expect(() => parse(flood, limits({ maxCost: 1024 * 1024 }))).to.throw(SerializeError, /more than 1048576 bytes/);
+      const text = `{"s": "${"x".repeat(200_000)}", "n": [1, 2.5, null], "b": {"data": "aGk=", "encoding": "base64"}}`;
+      const value = parse(text, limits({ maxCost: 1024 * 1024 })) as { s: string; n: unknown[]; b: Buffer };
+      expect([value.s.length, value.n, value.b.toString()]).to.deep.equal([200_000, [1, 2.5, null], "hi"]);
+    });
+
     it("counts the cost when the budget is below what JSON.parse can spend", () => {
       const flood = "[" + Array.from({ length: 50_000 }, () => "{}").join(",") + "]";
       expect((parse(flood) as unknown[]).length).to.equal(50_000);

@@ -268,6 +268,14 @@ describe("msgpack decoder", () => {
       for (const value of payloads) expect(msgpack.decode(packr.pack(value))).to.deep.equal(value);
     });
 
+    it("caps the budget at maxCost however long the payload (no 40 × 64 MiB for a payload inflated to 64 MiB)", () => {
+      const rows = new Packr({ useRecords: false }).pack(Array.from({ length: 100_000 }, (_, i) => [i % 100]));
+      expect(() => msgpack.decode(rows, limits({ maxCost: 1024 * 1024 }))).to.throw(SerializeError, /more than 1048576 bytes/);
+      expect(() => msgpack.decode(rows, limits({ maxCost: 0 }))).not.to.throw();
+      const flood = Buffer.concat([hex("dd04000000"), Buffer.alloc(64 * 1024 * 1024, 0x80)]);
+      expect(() => msgpack.decode(flood)).to.throw(SerializeError, `more than ${DEFAULT_DECODE_LIMITS.maxCost} bytes`);
+    });
+
     it("refuses a payload larger than maxBytes", () => {
       expect(() => msgpack.decode(Buffer.alloc(70_000, 0xc0), { limits: HANDSHAKE_DECODE_LIMITS })).to.throw(
         SerializeError,

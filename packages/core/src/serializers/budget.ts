@@ -42,9 +42,10 @@ export const EXT_COSTS: Readonly<Record<number, number>> = Object.freeze({ 0x30:
  */
 export const MAX_INTEGER_DIGITS = 4300;
 
-/** The cost budget of a payload of `length` bytes: `expansion` times the length, at least `minBudget`. */
+/** The cost budget of a payload of `length` bytes: `expansion` times the length, at least `minBudget`, at most `maxCost`. */
 export function costBudget(length: number, limits: DecodeLimits): number {
-  return Math.max(limits.minBudget, limits.expansion * length);
+  const budget = Math.max(limits.minBudget, limits.expansion * length);
+  return limits.maxCost > 0 ? Math.min(budget, limits.maxCost) : budget;
 }
 
 /** Refuses a payload longer than `limits.maxBytes` before anything is decoded. */
@@ -57,7 +58,7 @@ export function checkPayloadSize(length: number, limits: DecodeLimits, format: s
 /** The error for a payload whose values would cost more than `budget`. */
 export function overBudget(format: string, length: number, budget: number): SerializeError {
   return new SerializeError(
-    `${format} payload of ${length} bytes would decode to values of more than ${budget} bytes (more than the decode limits allow for its size); ` +
+    `${format} payload of ${length} bytes would decode to values of more than ${budget} bytes (the receiver's decode limit for it); ` +
       "send fewer or larger items, or raise the receiver's decode limits",
   );
 }

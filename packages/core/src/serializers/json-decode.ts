@@ -7,11 +7,12 @@
  * | one walk over the parsed value         | refuses nesting deeper than `maxDepth`; turns Pyro's `{"data", "encoding": "base64"}` dicts into Buffers and class dicts into their values (classes.ts); notices integers beyond ±2^53 |
  * | slow parser (json-text.ts)             | for text JSON.parse refuses (Python's `NaN`, `Infinity`) or rounds (integers beyond ±2^53, then kept exact as bigint) |
  *
- * `JSON.parse` cannot overspend by itself: measured on Node 20, its values take at most about
- * {@link JSON_WORST_EXPANSION} heap bytes per byte of text (a list of empty objects), so the walk
- * counts their cost only when the budget for the payload is smaller than that.
+ * Measured on Node 20, JSON.parse's values take at most about {@link JSON_WORST_EXPANSION} heap
+ * bytes per byte of text (a list of empty objects), so it cannot overspend a budget of that many
+ * times the payload's length. When the budget is smaller (a `maxCost` below it for a large
+ * payload, or a small `expansion`), the slow parser builds the value, counting as it goes.
  */
-import { ARRAY_COST, ENTRY_COST, MAP_COST, SLOT_COST, STRING_COST, costBudget, overBudget, tooDeep } from "./budget.js";
+import { costBudget, tooDeep } from "./budget.js";
 import { CLASS_KEY, asSerializeError, dictToClass } from "./classes.js";
 import { parsePython } from "./json-text.js";
 import type { DecodeContext } from "./types.js";
@@ -23,8 +24,11 @@ export const JSON_WORST_EXPANSION = 24;
 export function decodeJsonText(text: string, length: number, context: DecodeContext): unknown {
   const limits = context.limits;
   const budget = costBudget(length, limits);
-  const walk = new JsonWalk(context, limits.maxDepth, budget < JSON_WORST_EXPANSION * length ? budget : Infinity, length);
+  const walk = new JsonWalk(context, limits.maxDepth);
   try {
+    // JSON.parse cannot be stopped half-way: when its worst case would overspend the budget, the
+    // slow parser builds the value instead, counting as it goes.
+    if (JSON_WORST_EXPANSION * length > budget) return walk.value(parsePython(text, limits.maxDepth, budget, length));
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -34,7 +38,7 @@ export function decodeJsonText(text: string, length: number, context: DecodeCont
     const revived = walk.value(value);
     if (!walk.inexact) return revived;
     // JSON.parse may have rounded an integer: parse again, keeping such integers as bigint.
-    return new JsonWalk(context, limits.maxDepth, walk.budget, length).value(parsePython(text, limits.maxDepth));
+    return new JsonWalk(context, limits.maxDepth).value(parsePython(text, limits.maxDepth));
   } catch (error) {
     throw asSerializeError(error, "invalid json data");
   }
@@ -52,14 +56,10 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 class JsonWalk {
   /** Set when a number beyond ±2^53 was met: JSON.parse may have rounded an integer. */
   inexact = false;
-  private cost = 0;
 
   constructor(
     private readonly context: DecodeContext,
     private readonly maxDepth: number,
-    /** Infinity when the cost need not be counted. */
-    readonly budget: number,
-    private readonly length: number,
   ) {}
 
   value(value: unknown): unknown {
@@ -71,7 +71,6 @@ class JsonWalk {
   private container(value: object, depth: number): unknown {
     if (depth >= this.maxDepth) throw tooDeep("json", this.maxDepth);
     if (Array.isArray(value)) {
-      if (this.budget !== Infinity) this.charge(ARRAY_COST + value.length * SLOT_COST);
       for (let i = 0; i < value.length; i++) {
         const item: unknown = value[i];
         if (typeof item === "object") {
@@ -93,18 +92,10 @@ class JsonWalk {
         if (item !== null) record[key] = this.container(item, depth + 1);
       } else this.scalar(item);
     }
-    if (this.budget !== Infinity) this.charge(MAP_COST + count * (SLOT_COST + ENTRY_COST));
     return finishRecord(record, count, classDict, this.context);
   }
 
   private scalar(value: unknown): void {
-    if (typeof value === "number") {
-      if (value > MAX_SAFE || value < -MAX_SAFE) this.inexact = true;
-    } else if (typeof value === "string" && this.budget !== Infinity) this.charge(STRING_COST + value.length);
-  }
-
-  private charge(cost: number): void {
-    this.cost += cost;
-    if (this.cost > this.budget) throw overBudget("json", this.length, this.budget);
+    if (typeof value === "number" && (value > MAX_SAFE || value < -MAX_SAFE)) this.inexact = true;
   }
 }

@@ -5,11 +5,12 @@
  * Only used when the fast native path cannot be.
  *
  * The parser keeps its open arrays and objects on an explicit stack (no recursion, so no input
- * can overflow the call stack), refuses nesting deeper than `maxDepth`, and keeps a `__proto__`
- * key an own data property. It builds plain data only; json-decode.ts revives Pyro's dicts.
+ * can overflow the call stack), refuses nesting deeper than `maxDepth`, counts what it builds
+ * against a cost budget (see budget.ts) when given one, and keeps a `__proto__` key an own data
+ * property. It builds plain data only; json-decode.ts revives Pyro's dicts.
  */
 import { SerializeError } from "../errors.js";
-import { MAX_INTEGER_DIGITS, tooDeep } from "./budget.js";
+import { ARRAY_COST, ENTRY_COST, MAP_COST, MAX_INTEGER_DIGITS, SLOT_COST, STRING_COST, overBudget, tooDeep } from "./budget.js";
 import { setOwn } from "./classes.js";
 
 /** JSON text for a value that may hold non-finite numbers or bigints (JSON.stringify rules otherwise). */
@@ -43,10 +44,11 @@ export function stringifyPython(value: unknown, key = ""): string | undefined {
 
 /**
  * Parses JSON text that may contain `NaN`, `Infinity`, `-Infinity` and integers beyond 2^53
- * (as bigint). Throws SerializeError on invalid text or nesting deeper than `maxDepth`.
+ * (as bigint). Throws SerializeError on invalid text, nesting deeper than `maxDepth`, or values
+ * that would cost more than `budget` (for a payload of `length` bytes, named in the error).
  */
-export function parsePython(text: string, maxDepth: number): unknown {
-  return new Parser(text, maxDepth).parse();
+export function parsePython(text: string, maxDepth: number, budget = Infinity, length = text.length): unknown {
+  return new Parser(text, maxDepth, budget, length).parse();
 }
 
 /** An open array or object on the parser's stack; `key` is the pending key of an object. */
@@ -57,10 +59,13 @@ interface Open {
 
 class Parser {
   private pos = 0;
+  private cost = 0;
 
   constructor(
     private readonly text: string,
     private readonly maxDepth: number,
+    private readonly budget: number,
+    private readonly length: number,
   ) {}
 
   parse(): unknown {
@@ -71,6 +76,7 @@ class Parser {
       const c = this.text.charCodeAt(this.pos);
       if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
         if (stack.length >= this.maxDepth) throw tooDeep("json", this.maxDepth);
+        this.charge(c === 0x7b ? MAP_COST : ARRAY_COST);
         this.pos++;
         const open: Open = { container: c === 0x7b ? {} : [], key: undefined };
         stack.push(open);
@@ -95,8 +101,13 @@ class Parser {
           if (this.pos !== this.text.length) this.fail("unexpected text after the value");
           return value;
         }
-        if (Array.isArray(top.container)) top.container.push(value);
-        else setOwn(top.container, top.key!, value);
+        if (Array.isArray(top.container)) {
+          this.charge(SLOT_COST);
+          top.container.push(value);
+        } else {
+          this.charge(SLOT_COST + ENTRY_COST);
+          setOwn(top.container, top.key!, value);
+        }
         this.space();
         const c = this.text.charCodeAt(this.pos++);
         if (c === 0x2c /* , */) {
@@ -112,6 +123,11 @@ class Parser {
         this.fail(Array.isArray(top.container) ? "expected ',' or ']'" : "expected ',' or '}'");
       }
     }
+  }
+
+  private charge(cost: number): void {
+    this.cost += cost;
+    if (this.cost > this.budget) throw overBudget("json", this.length, this.budget);
   }
 
   private fail(why: string): never {
@@ -180,6 +196,7 @@ class Parser {
       i++;
     }
     this.pos = i + 1;
+    this.charge(STRING_COST + i - start);
     if (!escaped) return text.slice(start + 1, i);
     try {
       // The escapes are JSON's own: the native parser decodes (and checks) them.

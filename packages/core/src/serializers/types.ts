@@ -23,6 +23,11 @@ export interface DecodeLimits {
   readonly expansion: number;
   /** The cost budget is never below this, so that small payloads are never refused. */
   readonly minBudget: number;
+  /**
+   * Nor above this, however long the payload: the most heap one payload's values may take.
+   * Without it a payload that inflates to 64 MiB could cost `expansion` × 64 MiB. 0 = no cap.
+   */
+  readonly maxCost: number;
 }
 
 /**
@@ -32,15 +37,28 @@ export interface DecodeLimits {
  * 24, small dicts 15-22, typical records 5-6, strings, floats and binaries about 1. An expansion
  * of 40 admits all of those with a margin, and refuses payloads of empty maps (64), empty arrays
  * (56) and empty binaries (52) once they exceed `minBudget`. JSON.parse's values never take more
- * than 24 per byte.
+ * than 24 per byte. `maxCost` caps one payload's values at 256 MiB of heap: room for 250 MiB of
+ * binaries or strings, 30 million floats or some 45 MiB of small records.
  */
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = Object.freeze({ maxBytes: 1024 * 1024 * 1024, maxDepth: 128, expansion: 40, minBudget: 1024 * 1024 });
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = Object.freeze({
+  maxBytes: 1024 * 1024 * 1024,
+  maxDepth: 128,
+  expansion: 40,
+  minBudget: 1024 * 1024,
+  maxCost: 256 * 1024 * 1024,
+});
 
 /**
  * Limits for the one message a peer may send before its handshake is done (CONNECT: the object
  * id and the handshake data): 64 KiB at most, after decompression.
  */
-export const HANDSHAKE_DECODE_LIMITS: DecodeLimits = Object.freeze({ maxBytes: 64 * 1024, maxDepth: 32, expansion: 16, minBudget: 256 * 1024 });
+export const HANDSHAKE_DECODE_LIMITS: DecodeLimits = Object.freeze({
+  maxBytes: 64 * 1024,
+  maxDepth: 32,
+  expansion: 16,
+  minBudget: 256 * 1024,
+  maxCost: 1024 * 1024,
+});
 
 /** What a decode needs to know about the endpoint that receives the payload. */
 export interface DecodeContext {
