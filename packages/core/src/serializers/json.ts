@@ -10,12 +10,12 @@
  * | Error (anywhere in the value)    | Pyro4 exception dict (see classes.ts)                |
  * | URI, ProxyRef, DaemonPlaceholder | Pyro4 class dicts (their `toJSON()`)                 |
  * | Date                             | ISO text (as Pyro4 sends a datetime)                 |
+ * | an own `__proto__` key           | an ordinary key `"__proto__"`                        |
  *
- * A call is `{"object", "method", "params", "kwargs"}`. Decoding: the base64 map above becomes a
- * Buffer; class dicts are revived; an own `__proto__` key (JSON.parse makes one) is renamed
- * `__proto_`, the same as msgpackr does, so both serializers give the same value and no payload
- * can reach a prototype. The decode walk runs only when the text contains `__`, `base64` or a
- * `\u` escape (which could spell either). Integers beyond 2^53 become bigint (Python's int).
+ * A call is `{"object", "method", "params", "kwargs"}`. Decoding (json-decode.ts) runs within the
+ * receiver's decode limits: the base64 map above becomes a Buffer, class dicts are revived, a
+ * `__proto__` key stays an own data property (as JSON.parse makes it), and integers beyond 2^53
+ * become bigint (Python's int).
  */
 import { SerializeError } from "../errors.js";
 import { URI } from "../uri.js";
