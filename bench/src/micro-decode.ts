@@ -7,7 +7,7 @@
  *     DECODE_BEFORE=/path/to/other/packages/core/dist/internal.js node bench/dist/micro-decode.js
  *
  * `DECODE_BEFORE` adds columns for the serializers of another build of @pyrots/core (e.g. the
- * commit before a change). Figures are time per decode, the fastest of interleaved rounds.
+ * commit before a change). Figures are CPU time per decode, the fastest of interleaved rounds.
  */
 import { Packr } from "msgpackr";
 import { type Serializer, jsonSerializer, msgpackSerializer } from "@pyrots/core/internal";
@@ -74,17 +74,23 @@ const PAYLOADS: Payload[] = [
   { name: "string 100000 non-ASCII", value: text(100_000, "äöü ßçé ") },
 ];
 
+/** CPU time of this process in ns: unlike the wall clock, not inflated while other processes run. */
+function cpuNow(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) * 1000;
+}
+
 /**
- * ns per call of each function, measured in interleaved rounds (so that a burst of load on a
- * shared machine hits all of them alike); the fastest round of each counts.
+ * ns of CPU per call of each function, measured in interleaved rounds (so that a burst of load
+ * on a shared machine hits all of them alike); the fastest round of each counts.
  */
 function measure(fns: ReadonlyArray<() => unknown>): number[] {
   const calls = fns.map((fn) => {
     let n = 1;
     for (;;) {
-      const start = process.hrtime.bigint();
+      const start = cpuNow();
       for (let i = 0; i < n; i++) fn();
-      const elapsed = Number(process.hrtime.bigint() - start);
+      const elapsed = cpuNow() - start;
       if (elapsed > ROUND_NS / 4) return Math.max(1, Math.round((n * ROUND_NS) / elapsed));
       n *= 4;
     }
@@ -92,9 +98,9 @@ function measure(fns: ReadonlyArray<() => unknown>): number[] {
   const best = fns.map(() => Infinity);
   for (let r = 0; r < ROUNDS; r++) {
     fns.forEach((fn, k) => {
-      const start = process.hrtime.bigint();
+      const start = cpuNow();
       for (let i = 0; i < calls[k]!; i++) fn();
-      best[k] = Math.min(best[k]!, Number(process.hrtime.bigint() - start) / calls[k]!);
+      best[k] = Math.min(best[k]!, (cpuNow() - start) / calls[k]!);
     });
   }
   return best;
