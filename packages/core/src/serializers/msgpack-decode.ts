@@ -19,7 +19,6 @@
  * budget (budget.ts); nesting deeper than `maxDepth` is refused. Every failure is a
  * SerializeError (or the SecurityError/PyroError a class dict's conversion raises).
  */
-import { isAscii } from "node:buffer";
 import { SerializeError } from "../errors.js";
 import {
   ARRAY_COST,
@@ -36,21 +35,12 @@ import {
   tooDeep,
 } from "./budget.js";
 import { CLASS_KEY, asSerializeError, dictToClass, setOwn } from "./classes.js";
+import { SHORT_STRING, cachedKey, float32At, float64At, rememberKey, shortAscii, text } from "./msgpack-bytes.js";
 import { decodeExtension } from "./msgpack-ext.js";
 import type { DecodeContext } from "./types.js";
 
-/** Node's own, unchecked Buffer slicers (what `toString` calls after checking its arguments). */
-interface NativeSlices {
-  utf8Slice(start: number, end: number): string;
-  latin1Slice(start: number, end: number): string;
-}
-
 /** Payloads from this size on get a DataView for their floats. */
 const VIEW_FROM = 512;
-/** Strings up to this many bytes are built in JS: cheaper than a call into native code. */
-const SHORT_STRING = 16;
-/** Strings from this many bytes on are checked for ASCII first: copying is some 20% faster than UTF-8 decoding. */
-const LONG_STRING = 4096;
 const TWO_32 = 0x100000000;
 /** int64 high words whose value stays within ±2^53 (msgpackr's `int64AsType: "auto"` rule, which we keep). */
 const HIGH_SAFE = 0x200000;
@@ -103,7 +93,7 @@ class MsgpackReader {
       // Python's only float format, often in long runs: read here, before the switch.
       if (8 > bytes.length - pos - 1) throw this.truncated(8);
       this.pos = pos + 9;
-      return this.floats().getFloat64(pos + 1);
+      return this.float64(pos + 1);
     }
     return this.tagged(byte, depth);
   }
@@ -132,9 +122,9 @@ class MsgpackReader {
       case 0xc9:
         return this.ext(this.u32());
       case 0xca:
-        return this.floats().getFloat32(this.take(4));
+        return this.float32(this.take(4));
       case 0xcb:
-        return this.floats().getFloat64(this.take(8));
+        return this.float64(this.take(8));
       case 0xcc:
         return this.u8();
       case 0xcd:
@@ -253,9 +243,7 @@ class MsgpackReader {
       }
     }
     this.charge(STRING_COST + length);
-    const native = bytes as unknown as NativeSlices;
-    if (length >= LONG_STRING && isAscii(bytes.subarray(start, start + length))) return native.latin1Slice(start, start + length);
-    return native.utf8Slice(start, start + length);
+    return text(bytes, start, length);
   }
 
   private bin(length: number): Buffer {
@@ -283,12 +271,20 @@ class MsgpackReader {
     return signed ? BigInt.asIntN(64, value) : value;
   }
 
-  /** A reader of big-endian floats: a DataView over the payload, or for small payloads {@link smallFloats}. */
-  private floats(): FloatReader {
-    if (this.view !== undefined) return this.view;
-    const bytes = this.bytes;
-    if (bytes.length < VIEW_FROM) return smallFloats.over(bytes);
-    return (this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  private float64(at: number): number {
+    const view = this.floatView();
+    return view !== undefined ? view.getFloat64(at) : float64At(this.bytes, at);
+  }
+
+  private float32(at: number): number {
+    const view = this.floatView();
+    return view !== undefined ? view.getFloat32(at) : float32At(this.bytes, at);
+  }
+
+  /** A DataView over a payload of {@link VIEW_FROM} bytes or more, made at its first float. */
+  private floatView(): DataView | undefined {
+    if (this.view !== undefined || this.bytes.length < VIEW_FROM) return this.view;
+    return (this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
   }
 
   private u8(): number {
@@ -332,108 +328,4 @@ class MsgpackReader {
       `invalid msgpack data: ${what} of ${length} items declared at byte ${this.pos} needs at least ${atLeast} bytes, but only ${this.bytes.length - this.pos} are left`,
     );
   }
-}
-
-/** What the reader needs of a DataView. */
-interface FloatReader {
-  getFloat32(at: number): number;
-  getFloat64(at: number): number;
-}
-
-/** Reads the floats of small payloads, for which a DataView is not worth making, through a scratch array. */
-class SmallFloats implements FloatReader {
-  private bytes: Buffer = Buffer.alloc(0);
-  private readonly float64 = new Float64Array(1);
-  private readonly float32 = new Float32Array(this.float64.buffer, 0, 1);
-  private readonly scratch = new Uint8Array(this.float64.buffer);
-  /** Index of a float's most significant byte in the scratch bytes: 7 on little-endian machines. */
-  private readonly high = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 7 : 0;
-
-  over(bytes: Buffer): this {
-    this.bytes = bytes;
-    return this;
-  }
-
-  getFloat64(at: number): number {
-    const b = this.bytes;
-    const s = this.scratch;
-    if (this.high === 7) {
-      s[7] = b[at]!;
-      s[6] = b[at + 1]!;
-      s[5] = b[at + 2]!;
-      s[4] = b[at + 3]!;
-      s[3] = b[at + 4]!;
-      s[2] = b[at + 5]!;
-      s[1] = b[at + 6]!;
-      s[0] = b[at + 7]!;
-    } else s.set(b.subarray(at, at + 8));
-    return this.float64[0]!;
-  }
-
-  getFloat32(at: number): number {
-    for (let i = 0; i < 4; i++) this.scratch[this.high === 7 ? 3 - i : i] = this.bytes[at + i]!;
-    return this.float32[0]!;
-  }
-}
-
-// Only ever used between `over` and the read right after it: no state survives a read.
-const smallFloats = new SmallFloats();
-
-/** The ASCII text of `bytes[start, start + length)` (0..15 bytes); undefined when not all ASCII. */
-function shortAscii(bytes: Buffer, start: number, length: number): string | undefined {
-  let any = 0;
-  for (let i = start, end = start + length; i < end; i++) any |= bytes[i]!;
-  if (any >= 0x80) return undefined;
-  return asciiRun(bytes, start, length);
-}
-
-const fromCharCode = String.fromCharCode;
-
-function asciiRun(b: Buffer, p: number, n: number): string {
-  // Explicit arguments: much faster than a loop of concatenations or fromCharCode.apply.
-  switch (n) {
-    case 1:
-      return fromCharCode(b[p]!);
-    case 2:
-      return fromCharCode(b[p]!, b[p + 1]!);
-    case 3:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!);
-    case 4:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
-    case 5:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
-    case 6:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
-    case 7:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
-    default:
-      return fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!) + asciiRun(b, p + 8, n - 8);
-    case 0:
-      return "";
-  }
-}
-
-// Map keys recur in every message (method results, kwargs, class dicts), so the last ASCII key
-// seen per hash slot is kept and reused: no string is built, and V8 finds the same key again.
-// A cache of immutable strings: it changes no result, only how fast it comes.
-const KEY_SLOTS = 4096;
-const keyCache = new Array<string | undefined>(KEY_SLOTS).fill(undefined);
-
-function keySlot(bytes: Buffer, start: number, length: number): number {
-  if (length === 0) return 0;
-  return ((length << 7) ^ (bytes[start]! << 3) ^ (bytes[start + (length >> 1)]! << 6) ^ bytes[start + length - 1]!) & (KEY_SLOTS - 1);
-}
-
-function cachedKey(bytes: Buffer, start: number, length: number): string | undefined {
-  const key = keyCache[keySlot(bytes, start, length)];
-  if (key === undefined || key.length !== length) return undefined;
-  for (let i = 0; i < length; i++) if (key.charCodeAt(i) !== bytes[start + i]) return undefined;
-  return key;
-}
-
-function rememberKey(bytes: Buffer, start: number, length: number): string {
-  const ascii = shortAscii(bytes, start, length);
-  if (ascii === undefined) return (bytes as unknown as NativeSlices).utf8Slice(start, start + length);
-  keyCache[keySlot(bytes, start, length)] = ascii;
-  return ascii;
 }
