@@ -6,8 +6,11 @@
  *   dropped/duplicated/swapped frames, frames spliced from other streams) and then byte-level ones
  *   (bit flips, truncation, extension, insertion);
  * - generated: random headers with valid checksums and huge announced lengths; hostile handshakes;
- *   hostile call payloads (random msgpack/json/serpent trees, class dicts, `__proto__` keys at any
- *   depth, deep nesting, compression bombs) after a valid handshake; serpent abuse (serpent-cases.ts).
+ *   hostile call payloads (random msgpack/json/serpent trees, class dicts with odd `__class__`
+ *   values, every msgpack ext type, `__proto__` keys at any depth, deep nesting, compression bombs)
+ *   after a valid handshake; serpent abuse (serpent-cases.ts); payloads that cost a careless decoder
+ *   dearly for their size (floods of empty containers, plain or compressed, and lengths declared far
+ *   beyond the bytes that follow), in a handshake or in a call.
  *
  * Every case is also cut into random write chunks, to exercise reassembly of split frames.
  */
@@ -15,7 +18,7 @@ import { createDeflate, deflateSync } from "node:zlib";
 import fc from "fast-check";
 import { type FrameSpec, buildFrame } from "./frames.js";
 import type { WireCase } from "./harness.js";
-import { type Hostile, MpMap, deepBytes, hostileValue, jsonText, mp } from "./hostile.js";
+import { type Hostile, MpMap, costlyBytes, deepBytes, hostileValue, jsonText, mp } from "./hostile.js";
 import { PLAIN_STYLE, type SerpentStyle, serpentCall, serpentStyle, serpentText } from "./serpent-text.js";
 
 const T = { CONNECT: 1, INVOKE: 4, PING: 6 } as const;
@@ -435,6 +438,51 @@ export function deepCase(target: TargetShape): fc.Arbitrary<WireCase> {
               : Buffer.concat([Buffer.from([0x94]), mp(target.objectId), mp("echo"), Buffer.from([0x91]), deep, Buffer.from([0x80])]);
       const frames = inHandshake ? [frame(T.CONNECT, F.META, 0, sid, payload)] : [connectFrame(sid, target.objectId), frame(T.INVOKE, 0, 1, sid, payload)];
       return wireCase(`deep ${kind} ×${depth} ${inHandshake ? "handshake" : "argument"} s${sid}`, [Buffer.concat(frames.map(buildFrame))]);
+    });
+}
+
+/**
+ * Payloads that cost a careless decoder much more than their size, as handshake data or as a
+ * call argument, sent plain or zlib-compressed: up to 300,000 empty maps, arrays or binaries
+ * (json: objects, arrays, or an integer of 5,000 digits), or msgpack lengths declared far beyond
+ * the bytes that follow.
+ */
+export function costlyCase(target: TargetShape): fc.Arbitrary<WireCase> {
+  return fc
+    .record({
+      sid: fc.constantFrom(JSON_ID, MSGPACK_ID),
+      kind: fc.constantFrom("maps" as const, "arrays" as const, "bins" as const, "declared" as const),
+      count: fc.oneof(fc.integer({ min: 1_000, max: 300_000 }), fc.constantFrom(65_535, 65_536, 2 ** 20, 2 ** 31 - 1, 2 ** 32 - 1)),
+      format: fc.nat({ max: 9 }),
+      compress: fc.boolean(),
+      inHandshake: fc.boolean(),
+    })
+    .map(({ sid, kind, count, format, compress, inHandshake }) => {
+      // Floods stay small enough for many to run at once: each is refused within its own budget.
+      const items = kind === "declared" ? count : Math.min(count, 300_000);
+      const value =
+        sid === JSON_ID
+          ? Buffer.from(kind === "declared" ? "7".repeat(5_000) : `[${(kind === "arrays" ? "[]," : "{},").repeat(items)}0]`)
+          : costlyBytes(kind, items, format);
+      let payload =
+        sid === JSON_ID
+          ? Buffer.concat([
+              Buffer.from(
+                inHandshake
+                  ? `{"object":"${target.objectId}","handshake":`
+                  : `{"object":"${target.objectId}","method":"${target.methods[0]}","kwargs":{},"params":[`,
+              ),
+              value,
+              Buffer.from(inHandshake ? "}" : "]}"),
+            ])
+          : inHandshake
+            ? Buffer.concat([Buffer.from([0x82]), mp("object"), mp(target.objectId), mp("handshake"), value])
+            : Buffer.concat([Buffer.from([0x94]), mp(target.objectId), mp(target.methods[0]!), Buffer.from([0x91]), value, Buffer.from([0x80])]);
+      if (compress) payload = deflateSync(payload);
+      const flags = (inHandshake ? F.META : 0) | (compress ? F.COMPRESSED : 0);
+      const frames = inHandshake ? [frame(T.CONNECT, flags, 0, sid, payload)] : [connectFrame(sid, target.objectId), frame(T.INVOKE, flags, 1, sid, payload)];
+      const label = `costly ${kind} ×${items}${kind === "declared" ? ` (format ${format})` : ""} ${compress ? "compressed " : ""}${inHandshake ? "handshake" : "argument"} s${sid}`;
+      return wireCase(label, [Buffer.concat(frames.map(buildFrame))]);
     });
 }
 

@@ -13,7 +13,7 @@ import { Proxy, batch, runBatch, withOptions } from "@pyrots/core";
 import { type TargetDaemon, startTargetDaemon } from "../support/children.js";
 import { type FrameSpec, splitFrames } from "./frames.js";
 import { FUZZ_SEED, SHARES, Tally, Watch, type WireCase, captureClientStreams, fuzzCases, fuzzWire, mb, runWireCase } from "./harness.js";
-import { type TargetShape, bombCase, deepCase, handshakeCase, mutatedCase, payloadCase, pingStream, randomHeaderCase } from "./cases.js";
+import { type TargetShape, bombCase, costlyCase, deepCase, handshakeCase, mutatedCase, payloadCase, pingStream, randomHeaderCase } from "./cases.js";
 import { serpentAbuseCase } from "./serpent-cases.js";
 
 const TOTAL = Math.ceil(fuzzCases(3000) * SHARES.daemon);
@@ -120,9 +120,14 @@ describe("fuzzing a live daemon (child process)", function () {
     await fuzz(handshakeCase(SHAPE), 0.15);
   });
 
-  it("survives hostile call payloads: random trees, class dicts, __proto__/constructor/prototype keys", async function () {
+  it("survives hostile call payloads: random trees, class dicts, every ext type, __proto__/constructor/prototype keys", async function () {
     this.timeout(0);
-    await fuzz(payloadCase(SHAPE), 0.25);
+    await fuzz(payloadCase(SHAPE), 0.2);
+  });
+
+  it("survives payloads that cost far more than their size: floods of empty containers, bombs, lying lengths", async function () {
+    this.timeout(0);
+    await fuzz(costlyCase(SHAPE), 0.05);
   });
 
   it("survives serpent abuse: escape floods, huge ints, budget floods, deep parentheses, bogus class dicts, broken literals", async function () {

@@ -11,7 +11,7 @@ import { type NameServerProxy, Proxy } from "@pyrots/core";
 import { type TargetNameServer, startTargetNameServer } from "../support/children.js";
 import { type FrameSpec, splitFrames } from "./frames.js";
 import { BATCH, FUZZ_SEED, SHARES, Tally, Watch, captureClientStreams, fuzzCases, fuzzWire, mb } from "./harness.js";
-import { type TargetShape, handshakeCase, nameServerAbuseCase, mutatedCase, payloadCase, pingStream, randomHeaderCase } from "./cases.js";
+import { type TargetShape, costlyCase, handshakeCase, nameServerAbuseCase, mutatedCase, payloadCase, pingStream, randomHeaderCase } from "./cases.js";
 import { serpentAbuseCase } from "./serpent-cases.js";
 
 const ALL = fuzzCases(3000);
@@ -104,10 +104,10 @@ describe("fuzzing a live name server (child process)", function () {
     await fuzzWire(mutatedCase(corpus), TCP_CASES * 0.5, server.port, watch, tally, alive);
   });
 
-  it("survives random headers, hostile handshakes and hostile calls", async function () {
+  it("survives random headers, hostile handshakes and hostile calls, including costly ones", async function () {
     this.timeout(0);
     await fuzzWire(
-      fc.oneof(randomHeaderCase, handshakeCase(SHAPE), payloadCase(SHAPE), serpentAbuseCase(SHAPE)),
+      fc.oneof({ weight: 3, arbitrary: fc.oneof(randomHeaderCase, handshakeCase(SHAPE), payloadCase(SHAPE), serpentAbuseCase(SHAPE)) }, costlyCase(SHAPE)),
       TCP_CASES * 0.5,
       server.port,
       watch,

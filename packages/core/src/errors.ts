@@ -170,11 +170,40 @@ export class PythonError extends Error {
   }
 }
 
-/** Python's `str(exc)`: the single arg, or the tuple of args, or the empty string. */
+/**
+ * Python's `str(exc)`: the single arg, or the tuple of args, or the empty string. Args may come
+ * from a peer, so they are made text with {@link untrustedText} only.
+ */
 export function messageFromArgs(args: readonly unknown[]): string {
   if (args.length === 0) return "";
-  if (args.length === 1) return String(args[0]);
-  return `(${args.map((a) => (typeof a === "string" ? `'${a}'` : String(a))).join(", ")})`;
+  if (args.length === 1) return untrustedText(args[0]);
+  return `(${args.map((arg) => itemText(arg)).join(", ")})`;
+}
+
+/** Array items shown by {@link untrustedText} before it writes `...`. */
+const TEXT_ITEMS = 32;
+/** Nested arrays shown by {@link untrustedText} before it writes `[...]`. */
+const TEXT_DEPTH = 4;
+
+/**
+ * Text for a value that may have come from a peer, made without calling anything on it (a
+ * decoded value may be a proxy whose every property is a remote call): strings as they are, other
+ * primitives as `String` gives them, arrays item by item (strings quoted, bounded), and any other
+ * object as `<object>`.
+ */
+export function untrustedText(value: unknown, depth = 0): string {
+  if (typeof value === "string") return value;
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return String(value);
+  if (!Array.isArray(value)) return `<${typeof value}>`;
+  if (depth >= TEXT_DEPTH) return "[...]";
+  const items: string[] = [];
+  for (let i = 0; i < value.length && i < TEXT_ITEMS; i++) items.push(itemText(value[i], depth + 1));
+  if (value.length > TEXT_ITEMS) items.push("...");
+  return `[${items.join(", ")}]`;
+}
+
+function itemText(value: unknown, depth = 0): string {
+  return typeof value === "string" ? `'${value}'` : untrustedText(value, depth);
 }
 
 /** The Python builtin each JS built-in error travels as, so Python clients can catch it. */

@@ -11,7 +11,7 @@ import { Annotation, Flags, MessageType, SerializerId } from "../protocol/consta
 import type { Annotations, Message } from "../protocol/message.js";
 import { encodeMarshalString } from "../serializers/marshal.js";
 import { exceptionToDict } from "../serializers/classes.js";
-import { type DecodeContext, HANDSHAKE_DECODE_LIMITS, type Serializer } from "../serializers/types.js";
+import type { DecodeContext, Serializer } from "../serializers/types.js";
 import type { Connection, ConnectionHandler } from "../transport/connection.js";
 import { type Frame, type FrameFields, payloadOf, rawFrame, valueFrame } from "../transport/outgoing.js";
 import { resolveMember } from "../decorators.js";
@@ -42,9 +42,6 @@ export interface DaemonCore {
 
 const PONG = Buffer.from("pong");
 
-/** Decoding before the handshake: small limits, and proxy references stay data. */
-const HANDSHAKE_CONTEXT: DecodeContext = Object.freeze({ limits: HANDSHAKE_DECODE_LIMITS });
-
 /** Daemon side of one connection. */
 export class ClientConnection implements ConnectionHandler {
   /** Instances of `session` mode objects that belong to this connection. */
@@ -60,7 +57,9 @@ export class ClientConnection implements ConnectionHandler {
   private readonly resultFields: FrameFields;
   private readonly settings: DaemonSettings;
   /** How requests are decoded once the handshake is done (set by it). */
-  private decodeContext: DecodeContext = HANDSHAKE_CONTEXT;
+  private decodeContext: DecodeContext;
+  /** Decoding before the handshake: small limits, and proxy references stay data. */
+  private readonly handshakeContext: DecodeContext;
 
   /**
    * @param deniedReason when set, the client is refused at its handshake with this reason
@@ -75,6 +74,8 @@ export class ClientConnection implements ConnectionHandler {
   ) {
     this.caller = Object.freeze({ address: connection.remoteAddress });
     this.settings = daemon.settings;
+    this.handshakeContext = { limits: this.settings.handshakeDecodeLimits };
+    this.decodeContext = this.handshakeContext;
     this.resultFields = {
       type: MessageType.RESULT,
       flags: 0,
@@ -153,7 +154,7 @@ export class ClientConnection implements ConnectionHandler {
       return;
     }
     try {
-      const data = serializer.decode(payloadOf(message, HANDSHAKE_DECODE_LIMITS.maxBytes), HANDSHAKE_CONTEXT);
+      const data = serializer.decode(payloadOf(message, this.handshakeContext.limits), this.handshakeContext);
       const request = isRecord(data) ? data : {};
       const objectId = typeof request.object === "string" ? request.object : undefined;
       const stream = this.connection.stream as Partial<TLSSocket>;
@@ -237,7 +238,7 @@ export class ClientConnection implements ConnectionHandler {
     this.started();
     enterCall(this, message);
     try {
-      const call = serializer.decodeCall(payloadOf(message, this.settings.decodeLimits.maxBytes), this.decodeContext);
+      const call = serializer.decodeCall(payloadOf(message, this.decodeContext.limits), this.decodeContext);
       entry = this.daemon.objects.get(call.object);
       if (entry === undefined) throw new DaemonError("unknown object");
       const instance = entry.instanceFor(this.sessions);

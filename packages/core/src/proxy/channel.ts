@@ -308,7 +308,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Decodes a reply payload with the serializer the reply names. */
 function decodePayload(message: Message, context: DecodeContext): unknown {
-  const payload = payloadOf(message, context.limits.maxBytes);
+  const payload = payloadOf(message, context.limits);
   if (message.serializerId === SerializerId.MARSHAL) return decodeMarshalString(payload);
   return serializerById(message.serializerId).decode(payload, context);
 }

@@ -9,7 +9,7 @@ import { Annotation, Flags, HEADER_SIZE } from "../protocol/constants.js";
 import { HMAC_SIZE, computeHmac } from "../protocol/hmac.js";
 import { type Annotations, type Message, annotationsSize, encodeMessage, writeAnnotations, writeHeader } from "../protocol/message.js";
 import { compressPayload, decompressPayload } from "../serializers/compression.js";
-import type { Serializer } from "../serializers/types.js";
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits, type Serializer } from "../serializers/types.js";
 
 /** Serializers can reserve at most 255 bytes in front of their output. */
 const MAX_RESERVE = 255;
@@ -85,12 +85,12 @@ function signed(fields: FrameFields, data: Uint8Array | readonly Uint8Array[]): 
 }
 
 /**
- * The payload of a received message, inflated when it was sent compressed. `maxLength` caps what
- * inflating may produce (a small compressed payload can expand enormously).
+ * The payload of a received message, inflated when it was sent compressed. `limits.maxBytes`
+ * caps what inflating may produce (a small compressed payload can expand a thousandfold).
  */
-export function payloadOf(message: Message, maxLength = 0): Uint8Array {
+export function payloadOf(message: Message, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Uint8Array {
   if ((message.flags & Flags.COMPRESSED) === 0) return message.data;
-  return decompressPayload(message.data, maxLength > 0 ? maxLength : undefined);
+  return decompressPayload(message.data, limits.maxBytes);
 }
 
 function finishFrame(fields: FrameFields, serializerId: number, buffer: Buffer, reserve: number, annLength: number): Buffer {

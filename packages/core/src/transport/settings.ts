@@ -4,7 +4,7 @@
  * layer reads the environment or a module-level flag at call time.
  */
 import type { PyroConfig } from "../config.js";
-import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../serializers/types.js";
+import { type DecodeLimits, HANDSHAKE_DECODE_LIMITS, decodeContextWithin } from "../serializers/types.js";
 
 /** Framing, signing, compression and decoding settings of one endpoint. */
 export interface WireSettings {
@@ -18,6 +18,8 @@ export interface WireSettings {
   readonly maxMessageSize: number;
   /** Limits for decoding payloads from peers past their handshake. */
   readonly decodeLimits: DecodeLimits;
+  /** The smaller limits for the handshake messages (CONNECT, CONNECTOK/CONNECTFAIL). */
+  readonly handshakeDecodeLimits: DecodeLimits;
 }
 
 /** The wire settings of `config`. */
@@ -27,12 +29,8 @@ export function wireSettings(config: PyroConfig): WireSettings {
     hmacKey: config.hmacKey ? Buffer.from(config.hmacKey, "utf8") : undefined,
     compress: config.compression,
     maxMessageSize: config.maxMessageSize,
-    decodeLimits: decodeLimitsFor(config.maxMessageSize),
+    // The byte limit (also the cap for inflating compressed payloads) follows MAX_MESSAGE_SIZE.
+    decodeLimits: decodeContextWithin(config.maxMessageSize).limits,
+    handshakeDecodeLimits: decodeContextWithin(config.maxMessageSize, HANDSHAKE_DECODE_LIMITS).limits,
   });
-}
-
-/** Decode limits whose byte limit (also the cap for inflating compressed payloads) follows `maxMessageSize`. */
-export function decodeLimitsFor(maxMessageSize: number): DecodeLimits {
-  if (maxMessageSize === DEFAULT_DECODE_LIMITS.maxBytes) return DEFAULT_DECODE_LIMITS;
-  return Object.freeze({ ...DEFAULT_DECODE_LIMITS, maxBytes: maxMessageSize });
 }
