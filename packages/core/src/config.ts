@@ -95,6 +95,14 @@ export interface PyroConfig {
   readonly handshakeTimeout: number;
   /** `IDLE_TIMEOUT`: seconds after which a daemon closes an idle connection; 0 = never. */
   readonly idleTimeout: number;
+  /** `MAX_CONNECTIONS_PER_HOST`: connections a daemon accepts from one client address; 0 = only `MAX_CONNECTIONS` applies. */
+  readonly maxConnectionsPerHost: number;
+  /** `MESSAGE_TIMEOUT`: seconds a peer may take to send one message once it started; 0 = no limit. */
+  readonly messageTimeout: number;
+  /** `MAX_BATCH_CALLS`: calls one batch may hold; 0 = no limit. */
+  readonly maxBatchCalls: number;
+  /** `MAX_ITER_STREAMS`: remote iterators one connection may have open at once; 0 = no limit. */
+  readonly maxIterStreams: number;
 }
 
 /** How an item's environment value is parsed and its option value checked. */
@@ -209,6 +217,28 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
     description: "Seconds a new connection has to complete its handshake; 0 = none.",
   },
   idleTimeout: { name: "IDLE_TIMEOUT", type: "float", default: 0, min: 0, description: "Seconds after which a daemon closes an idle connection; 0 = never." },
+  maxConnectionsPerHost: {
+    name: "MAX_CONNECTIONS_PER_HOST",
+    type: "int",
+    default: 0,
+    min: 0,
+    description: "Connections a daemon accepts from one client address (IPv6: one /64); 0 = only MAX_CONNECTIONS applies.",
+  },
+  messageTimeout: {
+    name: "MESSAGE_TIMEOUT",
+    type: "float",
+    default: 60,
+    min: 0,
+    description: "Seconds a peer may take to send one message once its first byte arrived; 0 = no limit.",
+  },
+  maxBatchCalls: { name: "MAX_BATCH_CALLS", type: "int", default: 10000, min: 0, description: "Calls one batch may hold; 0 = no limit." },
+  maxIterStreams: {
+    name: "MAX_ITER_STREAMS",
+    type: "int",
+    default: 100,
+    min: 0,
+    description: "Remote iterators one connection may have open at once; 0 = no limit.",
+  },
 };
 
 /** Every configuration item, in documentation order. */

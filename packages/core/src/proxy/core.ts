@@ -78,7 +78,16 @@ export class ProxyCore implements StreamChannel {
     this.uri = uri;
     this.metadata = metadata;
     this.decodeContext = { limits: settings.decodeLimits, reviveProxy };
-    this.invokeFields = { type: MessageType.INVOKE, flags: 0, seq: 0, annotations: undefined, compress: settings.compress, hmacKey: settings.hmacKey };
+    // With a key, frames are signed by their channel as they leave (after their sequence number).
+    this.invokeFields = {
+      type: MessageType.INVOKE,
+      flags: 0,
+      seq: 0,
+      annotations: undefined,
+      compress: settings.compress,
+      signing: settings.signing,
+      signLater: settings.signing !== undefined,
+    };
   }
 
   /** Calls a remote method. */
