@@ -87,7 +87,7 @@ export interface PyroConfig {
   readonly hmacKey: string | null;
   /** `LOGWIRE`: log every message sent and received. */
   readonly logWire: boolean;
-  /** `MAX_CONNECTIONS`: concurrent client connections a daemon accepts; 0 = no limit. */
+  /** `MAX_CONNECTIONS`: concurrent client connections a daemon accepts (the longest-idle makes room at the limit); 0 = no limit. */
   readonly maxConnections: number;
   /** `MAX_INFLIGHT`: requests a daemon runs at once per connection; 0 = no limit. */
   readonly maxInflight: number;
@@ -207,14 +207,20 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
   sslCaCerts: { name: "SSL_CACERTS", type: "string", default: "", description: "CA certificates file (PEM) used to verify the peer." },
   hmacKey: { name: "HMAC_KEY", type: "optionalString", default: null, description: "Shared key for Pyro4 HMAC message signing (unset: off)." },
   logWire: { name: "LOGWIRE", type: "bool", default: false, description: "Log every message sent and received." },
-  maxConnections: { name: "MAX_CONNECTIONS", type: "int", default: 1024, min: 0, description: "Concurrent client connections a daemon accepts; 0 = no limit." },
+  maxConnections: {
+    name: "MAX_CONNECTIONS",
+    type: "int",
+    default: 1024,
+    min: 0,
+    description: "Concurrent client connections a daemon accepts, counted from the TCP accept; at the limit the longest-idle one makes room; 0 = no limit.",
+  },
   maxInflight: { name: "MAX_INFLIGHT", type: "int", default: 128, min: 0, description: "Requests a daemon runs at once per connection; 0 = no limit." },
   handshakeTimeout: {
     name: "HANDSHAKE_TIMEOUT",
     type: "float",
     default: 10,
     min: 0,
-    description: "Seconds a new connection has to complete its handshake; 0 = none.",
+    description: "Seconds a new connection has, from its TCP accept (TLS included), to complete its handshake; 0 = none.",
   },
   idleTimeout: { name: "IDLE_TIMEOUT", type: "float", default: 0, min: 0, description: "Seconds after which a daemon closes an idle connection; 0 = never." },
   maxConnectionsPerHost: {
