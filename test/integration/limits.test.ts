@@ -16,11 +16,16 @@ class Service {
     await sleep(ms);
     return "slow";
   }
+
+  *count(n: number): Generator<number> {
+    for (let i = 0; i < n; i++) yield i;
+  }
 }
 
 interface ServiceApi {
   hello(): string;
   slow(ms: number): Promise<string>;
+  count(n: number): Iterable<number>;
 }
 
 async function settle(call: Promise<unknown>): Promise<unknown> {
@@ -97,6 +102,23 @@ describe("daemon limits", () => {
       expect(await silent[0]!.closesWithin(5000), "the longest-idle silent connection was closed").to.equal(true);
     } finally {
       for (const raw of silent) raw.destroy();
+    }
+  });
+
+  it("a remote iterator whose connection was evicted goes on over the proxy's new connection", async () => {
+    await using daemon = await Daemon.create({ host: "127.0.0.1", maxConnections: 2 });
+    const uri = daemon.register(Service, "svc");
+    await using svc = new Proxy<ServiceApi>(uri);
+    const iterator = (svc.count(5) as unknown as AsyncIterable<number>)[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).to.equal(0);
+    const newcomers = [await handshaken(daemon.port!), await handshaken(daemon.port!)];
+    try {
+      await waitFor(() => !connected(svc));
+      const rest: number[] = [];
+      for (let step = await iterator.next(); !step.done; step = await iterator.next()) rest.push(step.value);
+      expect(rest).to.deep.equal([1, 2, 3, 4]);
+    } finally {
+      for (const raw of newcomers) raw.destroy();
     }
   });
 
