@@ -40,6 +40,13 @@ export class Slot {
     readonly acceptedStamp: number,
   ) {}
 
+  /** A socket that got no slot: it stays uncounted, and its client learns `reason` at its handshake. */
+  static refused(socket: net.Socket, reason: string): Slot {
+    const slot = new Slot(socket, "", 0);
+    slot.refusal = reason;
+    return slot;
+  }
+
   /** Calls running on it. */
   get inFlight(): number {
     return this.holder?.inFlight ?? 0;

@@ -207,8 +207,7 @@ export class DaemonServer implements Acceptor {
       }
       this.refusing++;
       raw.once("close", () => this.refusing--);
-      slot = new Slot(raw, "", 0);
-      slot.refusal = admitted;
+      slot = Slot.refused(raw, admitted);
       slot.startHandshakeClock(REFUSE_GRACE, () => undefined);
     } else {
       slot = admitted;
