@@ -11,6 +11,8 @@ import { replyStreamProblem } from "./frames.js";
 export interface WireCase {
   readonly label: string;
   readonly chunks: readonly Buffer[];
+  /** Milliseconds to wait between writes (a slow or trickling peer); none when absent. */
+  readonly gapMs?: number;
 }
 
 /** Cases per run from `FUZZ_CASES` (default `fallback`). */
@@ -56,8 +58,9 @@ export async function runWireCase(port: number, fuzzCase: WireCase, tally?: Tall
       resolve(true);
     });
     socket.on("connect", async () => {
-      for (const chunk of fuzzCase.chunks) {
+      for (const [i, chunk] of fuzzCase.chunks.entries()) {
         if (socket.destroyed) return;
+        if (i > 0 && fuzzCase.gapMs) await new Promise((done) => setTimeout(done, fuzzCase.gapMs));
         await new Promise<void>((done) => socket.write(chunk, () => done()));
       }
       if (!socket.destroyed) socket.end();

@@ -8,7 +8,8 @@ import { serializerByName } from "../serializers/registry.js";
 import type { Serializer } from "../serializers/types.js";
 import type { ProxyRef } from "../serializers/values.js";
 import { type WireSettings, wireSettings } from "../transport/settings.js";
-import { serverTlsFromConfig } from "../transport/tls-config.js";
+import { checkServerTls, serverTlsFromConfig } from "../transport/tls-config.js";
+import { HANDSHAKE_DECODE_LIMITS } from "../serializers/types.js";
 import type { DaemonOptions, HandshakeValidator } from "./options.js";
 
 /** The client a payload came from, as far as reviving the proxies in it needs to know. */
@@ -36,6 +37,10 @@ export interface DaemonSettings extends WireSettings {
   readonly iterStreaming: boolean;
   /** Most requests one connection may have in flight; 0 = no limit. */
   readonly maxInflight: number;
+  /** Most calls in one batch; 0 = no limit. */
+  readonly maxBatchCalls: number;
+  /** Largest message a client may send before its handshake is done (the CONNECT). */
+  readonly handshakeMessageLimit: number;
   /** Serve TLS with these options; undefined = plain TCP. */
   readonly tls: tls.TlsOptions | undefined;
   readonly validateHandshake: HandshakeValidator | undefined;
@@ -54,13 +59,18 @@ export function daemonConfig(options: DaemonOptions): PyroConfig {
 
 /** Builds a daemon's settings. */
 export function daemonSettings(config: PyroConfig, options: DaemonOptions, reviveProxy: ProxyReviver | undefined): DaemonSettings {
+  const tls = options.tls ?? serverTlsFromConfig(config);
+  checkServerTls(tls);
+  const handshakeLimit = HANDSHAKE_DECODE_LIMITS.maxBytes;
   return Object.freeze({
     ...wireSettings(config),
     accepted: new Map(config.serializersAccepted.map((name) => serializerByName(name)).map((s) => [s.id, s] as const)),
     sendTracebacks: options.sendTracebacks ?? true,
     iterStreaming: config.iterStreaming,
     maxInflight: config.maxInflight,
-    tls: options.tls ?? serverTlsFromConfig(config),
+    maxBatchCalls: config.maxBatchCalls,
+    handshakeMessageLimit: config.maxMessageSize > 0 ? Math.min(config.maxMessageSize, handshakeLimit) : handshakeLimit,
+    tls,
     validateHandshake: options.validateHandshake,
     reviveProxy,
   });

@@ -7,7 +7,9 @@
  */
 import { CommunicationError, ConnectionClosedError, ProtocolError, PyroError, SecurityError, SerializeError } from "../errors.js";
 import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
+import { type MessageSigning, signFrame } from "../protocol/hmac.js";
 import { type Message, rewriteSeq } from "../protocol/message.js";
+import { SEAL_KEY, newSealNonce, sealKeyFor, sealNonceIn } from "../protocol/seal.js";
 import { decodeMarshalString } from "../serializers/marshal.js";
 import { serializerById } from "../serializers/registry.js";
 import type { DecodeContext, Serializer } from "../serializers/types.js";
@@ -65,6 +67,10 @@ export class Channel implements ConnectionHandler {
   handshakeResponse: unknown;
   /** Calls sent and waiting for their reply, by sequence number. */
   readonly inFlight = new Map<number, PendingCall>();
+  /** How calls are signed as they leave: the settings' HMAC, or the sealed signing agreed in the handshake. */
+  private signing: MessageSigning | undefined;
+  /** The nonce this side offered for sealed signing (with an HMAC key). */
+  private sealNonce: string | undefined;
   /** Calls waiting to be sent (the daemon's window is full; Pyro4 daemons take one at a time). */
   private readonly waiting: PendingCall[] = [];
   private closedError: Error | undefined;
@@ -93,18 +99,22 @@ export class Channel implements ConnectionHandler {
     private readonly what: string,
     private readonly settings: ProxySettings,
     private readonly decodeContext: DecodeContext,
-  ) {}
+  ) {
+    this.signing = settings.signing;
+  }
 
   /** Connects, sends CONNECT and waits for CONNECTOK. */
   static async open(options: ChannelOptions): Promise<Channel> {
     const { settings, what } = options;
     const tls = settings.tls && options.servername ? { ...settings.tls, servername: options.servername } : settings.tls;
     const socket = await connect(options.address, what, settings.timeout, tls);
-    const channel = new Channel(new Connection(socket, settings.maxMessageSize, settings.hmacKey), what, settings, options.decodeContext);
+    const channel = new Channel(new Connection(socket, settings.receiveLimits, settings.signing), what, settings, options.decodeContext);
     channel.connection.start(channel);
     const metadata = settings.config.metadata;
     const flags = metadata ? Flags.META_ON_CONNECT : 0;
-    const payload = metadata ? { handshake: settings.handshake, object: options.objectId } : { handshake: settings.handshake };
+    const payload: Record<string, unknown> = metadata ? { handshake: settings.handshake, object: options.objectId } : { handshake: settings.handshake };
+    // With a key, offer a pyrots daemon to seal the messages (see protocol/seal.ts); Pyro4 ignores the offer.
+    if (settings.signing) payload[SEAL_KEY] = channel.sealNonce = newSealNonce();
     const done = new Promise<void>((resolve, reject) => (channel.handshakeWaiter = { resolve, reject }));
     let timer: NodeJS.Timeout | undefined;
     if (settings.timeout > 0) {
@@ -113,7 +123,7 @@ export class Channel implements ConnectionHandler {
         channel.close();
       }, settings.timeout * 1000);
     }
-    channel.connection.send(valueFrame({ type: MessageType.CONNECT, flags, seq: 0, hmacKey: settings.hmacKey }, options.serializer, payload));
+    channel.connection.send(valueFrame({ type: MessageType.CONNECT, flags, seq: 0, signing: settings.signing }, options.serializer, payload));
     try {
       await done;
     } catch (error) {
@@ -259,10 +269,12 @@ export class Channel implements ConnectionHandler {
     return seq;
   }
 
+  /** Gives a frame its sequence number and, with a key, its signature (sealed signing covers the number). */
   private stampSeq(call: PendingCall, seq: number): void {
     call.seq = seq;
     const frame = call.frame!;
     rewriteSeq(Array.isArray(frame) ? frame[0] : frame, seq);
+    if (this.signing) signFrame(frame, this.signing);
   }
 
   private sendNext(): void {
@@ -291,7 +303,13 @@ export class Channel implements ConnectionHandler {
       if (message.flags & Flags.META_ON_CONNECT) {
         const reply = (isRecord(data) ? data : {}) as { handshake?: unknown; meta?: unknown };
         this.handshakeResponse = reply.handshake;
-        this.metadata = metadataFrom(isRecord(reply.meta) ? reply.meta : undefined);
+        // A daemon that answers a sealing offer sends the map even when no metadata was asked for.
+        if (this.settings.config.metadata || isRecord(reply.meta)) this.metadata = metadataFrom(isRecord(reply.meta) ? reply.meta : undefined);
+        const daemonNonce = this.sealNonce !== undefined ? sealNonceIn(reply) : undefined;
+        if (daemonNonce !== undefined) {
+          this.signing = Object.freeze({ key: sealKeyFor(this.settings.hmacKey!, this.sealNonce!, daemonNonce), sealed: true });
+          this.connection.signWith(this.signing);
+        }
       } else {
         this.handshakeResponse = data;
       }

@@ -89,7 +89,16 @@ export class ProxyCore implements StreamChannel {
     this.decodeContext = { limits: settings.decodeLimits, reviveProxy };
     this.serializer = settings.serializer;
     this.replySettings = settings;
-    this.invokeFields = { type: MessageType.INVOKE, flags: 0, seq: 0, annotations: undefined, compress: settings.compress, hmacKey: settings.hmacKey };
+    // With a key, frames are signed by their channel as they leave (after their sequence number).
+    this.invokeFields = {
+      type: MessageType.INVOKE,
+      flags: 0,
+      seq: 0,
+      annotations: undefined,
+      compress: settings.compress,
+      signing: settings.signing,
+      signLater: settings.signing !== undefined,
+    };
   }
 
   /** Calls a remote method. */

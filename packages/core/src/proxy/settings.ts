@@ -102,5 +102,5 @@ export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {})
  */
 export function settingsForRef(settings: ProxySettings, ref: ProxyRef): ProxySettings {
   if (!ref.hmacKey || (settings.hmacKey && settings.hmacKey.equals(ref.hmacKey))) return settings;
-  return Object.freeze({ ...settings, hmacKey: ref.hmacKey });
+  return Object.freeze({ ...settings, hmacKey: ref.hmacKey, signing: Object.freeze({ key: ref.hmacKey, sealed: false }) });
 }

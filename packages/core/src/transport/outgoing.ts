@@ -6,7 +6,7 @@
  * first) that the connection writes with one vectored write, the binaries never copied.
  */
 import { Annotation, Flags, HEADER_SIZE } from "../protocol/constants.js";
-import { HMAC_SIZE, computeHmac } from "../protocol/hmac.js";
+import { HMAC_SIZE, type MessageSigning, computeHmac, sealedMac } from "../protocol/hmac.js";
 import { type Annotations, type Message, annotationsSize, encodeMessage, writeAnnotations, writeHeader } from "../protocol/message.js";
 import { compressPayload, decompressPayload } from "../serializers/compression.js";
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits, type Serializer } from "../serializers/types.js";
@@ -24,8 +24,13 @@ export interface FrameFields {
   annotations?: Annotations | undefined;
   /** zlib-compress the payload when that makes it smaller (Pyro's `COMPRESSION`). */
   compress?: boolean;
-  /** Sign the message with Pyro4's HMAC annotation under this key. */
-  hmacKey?: Uint8Array | undefined;
+  /** Sign the message (the `HMAC` annotation) this way. */
+  signing?: MessageSigning | undefined;
+  /**
+   * With {@link signing}: leave the `HMAC` annotation empty (zeros) for the sender to fill with
+   * `signFrame` once the frame's sequence number is final.
+   */
+  signLater?: boolean;
 }
 
 /** A complete frame: one buffer, or several to be written in order. */
@@ -33,7 +38,7 @@ export type Frame = Buffer | Buffer[];
 
 /** Encodes `value` with `serializer` into a complete frame. */
 export function valueFrame(fields: FrameFields, serializer: Serializer, value: unknown): Frame {
-  const annLength = annotationsSize(fields.annotations) + (fields.hmacKey ? HMAC_CHUNK : 0);
+  const annLength = annotationsSize(fields.annotations) + (fields.signing ? HMAC_CHUNK : 0);
   const reserve = HEADER_SIZE + annLength;
   if (reserve > MAX_RESERVE) return copyFrame(fields, serializer.id, serializer.encode(value));
   const encoded = serializer.encodeParts ? serializer.encodeParts(value, reserve) : serializer.encode(value, reserve);
@@ -49,7 +54,7 @@ export function callFrame(
   args: readonly unknown[],
   kwargs: Record<string, unknown> | null,
 ): Frame {
-  const annLength = annotationsSize(fields.annotations) + (fields.hmacKey ? HMAC_CHUNK : 0);
+  const annLength = annotationsSize(fields.annotations) + (fields.signing ? HMAC_CHUNK : 0);
   const reserve = HEADER_SIZE + annLength;
   if (reserve > MAX_RESERVE) return copyFrame(fields, serializer.id, serializer.encodeCall(object, method, args, kwargs));
   const encoded = serializer.encodeCallParts
@@ -60,7 +65,7 @@ export function callFrame(
 
 /** A frame around an already encoded payload (handshake failures, pings). */
 export function rawFrame(fields: FrameFields, serializerId: number, data: Uint8Array): Buffer {
-  return encodeMessage({ type: fields.type, flags: fields.flags, seq: fields.seq, serializerId, annotations: signed(fields, data), data });
+  return encodeMessage({ type: fields.type, flags: fields.flags, seq: fields.seq, serializerId, annotations: signed(fields, serializerId, data), data });
 }
 
 /** A frame around a payload in parts: a new header buffer, then the parts as they are. */
@@ -68,7 +73,7 @@ function partsFrame(fields: FrameFields, serializerId: number, parts: Buffer[]):
   if (fields.compress) return copyFrame(fields, serializerId, Buffer.concat(parts));
   let dataLength = 0;
   for (const part of parts) dataLength += part.length;
-  const annotations = signed(fields, parts);
+  const annotations = signed(fields, serializerId, parts);
   const annLength = annotationsSize(annotations);
   const head = Buffer.allocUnsafe(HEADER_SIZE + annLength);
   writeHeader(head, 0, fields.type, fields.flags, fields.seq, dataLength, serializerId, annLength);
@@ -76,11 +81,16 @@ function partsFrame(fields: FrameFields, serializerId: number, parts: Buffer[]):
   return [head, ...parts];
 }
 
-/** The annotations to send: the given ones, plus the HMAC when a key is set. */
-function signed(fields: FrameFields, data: Uint8Array | readonly Uint8Array[]): Annotations | undefined {
-  if (!fields.hmacKey) return fields.annotations;
+/** The annotations to send: the given ones, plus the `HMAC` one when signing (last, as Pyro4 puts it). */
+function signed(fields: FrameFields, serializerId: number, data: Uint8Array | readonly Uint8Array[]): Annotations | undefined {
+  const signing = fields.signing;
+  if (!signing) return fields.annotations;
   const annotations: Annotations = new Map(fields.annotations);
-  annotations.set(Annotation.HMAC, computeHmac(fields.hmacKey, data, fields.annotations));
+  let mac: Uint8Array;
+  if (fields.signLater) mac = Buffer.alloc(HMAC_SIZE);
+  else if (signing.sealed) mac = sealedMac(signing.key, fields.type, fields.flags, fields.seq, serializerId, data, fields.annotations);
+  else mac = computeHmac(signing.key, data, fields.annotations);
+  annotations.set(Annotation.HMAC, mac);
   return annotations;
 }
 
@@ -99,7 +109,7 @@ function finishFrame(fields: FrameFields, serializerId: number, buffer: Buffer, 
     if (compressed) return rawFrame({ ...fields, flags: fields.flags | Flags.COMPRESSED }, serializerId, compressed);
   }
   writeHeader(buffer, 0, fields.type, fields.flags, fields.seq, buffer.length - reserve, serializerId, annLength);
-  const annotations = fields.hmacKey ? signed(fields, buffer.subarray(reserve)) : fields.annotations;
+  const annotations = fields.signing ? signed(fields, serializerId, buffer.subarray(reserve)) : fields.annotations;
   if (annotations) writeAnnotations(buffer, HEADER_SIZE, annotations);
   return buffer;
 }
