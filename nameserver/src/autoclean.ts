@@ -3,9 +3,10 @@
  * URI and drop the names whose daemon has been unreachable for `grace` seconds (Pyro4: 20 s).
  *
  * A connect that succeeds clears a name's record; only refusals, timeouts and other connect
- * errors count. `PYRONAME:`/`PYROMETA:` registrations and the name server's own entry are never
- * touched, and a name that was re-registered with another URI while it was being checked starts
- * over.
+ * errors count. `PYRONAME:`/`PYROMETA:` registrations, names bound to a lease (the lease ends them)
+ * and the name server's own entry are never touched, and a name that was re-registered with
+ * another URI while it was being checked starts over. No check runs while the storage is not
+ * healthy (its copy of the names may be out of date).
  */
 import net from "node:net";
 import { URI } from "@pyrots/core";
@@ -88,8 +89,9 @@ export class AutoCleaner implements AsyncDisposable {
 
   async #check(): Promise<void> {
     const candidates: [string, string, URI][] = [];
+    if (this.#storage.health().state !== "ok") return;
     for (const [name, entry] of this.#storage.list()) {
-      if (this.#protect.has(name)) continue;
+      if (this.#protect.has(name) || entry.lease !== undefined) continue;
       const uri = URI.tryParse(entry.uri);
       if (uri?.protocol === "PYRO") candidates.push([name, entry.uri, uri]);
     }
@@ -100,13 +102,13 @@ export class AutoCleaner implements AsyncDisposable {
       while (next < candidates.length && !this.#stopped) {
         const [name, text, uri] = candidates[next++]!;
         const alive = await reachable(uri, this.#connectTimeout);
-        if (!this.#stopped) this.#record(name, text, alive);
+        if (!this.#stopped) await this.#record(name, text, alive);
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENT_CHECKS, candidates.length) }, worker));
   }
 
-  #record(name: string, uri: string, alive: boolean): void {
+  async #record(name: string, uri: string, alive: boolean): Promise<void> {
     const known = this.#unreachable.get(name);
     if (alive) {
       this.#unreachable.delete(name);
@@ -120,7 +122,11 @@ export class AutoCleaner implements AsyncDisposable {
       return;
     }
     this.#unreachable.delete(name);
-    if (this.#storage.removeIfUri(name, uri)) this.#onRemove?.(name, uri);
+    try {
+      if (await this.#storage.removeIfUri(name, uri)) this.#onRemove?.(name, uri);
+    } catch {
+      // The storage could not remove it now (etcd unreachable): the next check tries again.
+    }
   }
 }
 

@@ -10,6 +10,21 @@ export { EchoServer, ECHO_OBJECT_ID } from "./echoserver.js";
 export { NameServer, NAMESERVER_NAME, NAMESERVER_METADATA } from "./nameserver.js";
 export { startNameServer, type NameServerOptions, type RunningNameServer } from "./server.js";
 export { AutoCleaner, MIN_AUTOCLEAN_PERIOD, reachable, type AutoCleanOptions } from "./autoclean.js";
-export { MemoryStorage, SqlStorage, StorageSpecError, openStorage, type NameStorage, type Registration, type StorageFilter } from "./storage/index.js";
+export {
+  EtcdStorage,
+  MAX_LEASE_TTL,
+  MemoryStorage,
+  STORAGE_SPECS,
+  SqlStorage,
+  StorageSpecError,
+  openStorage,
+  parseEtcdSpec,
+  type Awaitable,
+  type EtcdStorageOptions,
+  type NameStorage,
+  type Registration,
+  type StorageFilter,
+  type StorageHealth,
+} from "./storage/index.js";
 export { InvalidRegexError, compilePythonMatch } from "./regex.js";
 export { ANY_HOSTS, classifyHost, firstExternalIPv4, reachableHost } from "./netutil.js";

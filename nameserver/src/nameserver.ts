@@ -6,20 +6,29 @@
  * | ------------------------------------------------------------- | ------------------------------------ |
  * | `ping()`                                                      | null                                 |
  * | `count()`                                                     | number of names (its own included)   |
- * | `register(name, uri, safe=false, metadata=null)`              | null                                 |
+ * | `register(name, uri, safe=false, metadata=null, lease=null)`   | null                                 |
  * | `lookup(name, return_metadata=false)`                         | URI, or `[URI, [tags]]`              |
  * | `list(prefix, regex, metadata_all, metadata_any, return_metadata)` | name → uri text, or name → `[uri text, [tags]]` |
  * | `set_metadata(name, metadata)`                                | null                                 |
  * | `remove(name, prefix, regex)`                                 | number removed                       |
  * | `yplookup(meta_all, meta_any, return_metadata=true)`          | as `list`                            |
+ * | `lease_grant(ttl_seconds)`                                    | lease id (str)                       |
+ * | `lease_keepalive(lease_id)`                                   | the lease's TTL in seconds           |
+ * | `lease_revoke(lease_id)`                                      | whether the lease was live           |
+ * | `health()`                                                    | `{state, storage, detail, age, stale_limit}` |
+ *
+ * The lease calls and `health` are pyrots' own (docs/naming-ha.md): a name registered with
+ * `lease=ID` disappears when the lease ends (not kept alive for its TTL, or revoked).
  *
  * Only the methods above are public: `@expose` publishes every public member, so helpers are
  * `#private`.
  */
 import { type NameServerApi, NamingError, PythonError, URI, expose } from "@pyrots/core";
 import { Script, createContext } from "node:vm";
+import { after } from "./awaitable.js";
+import { leaseIdOf, leaseTtlOf, requiredLeaseIdOf } from "./lease-args.js";
 import { InvalidRegexError, compilePythonMatch } from "./regex.js";
-import type { NameStorage, Registration } from "./storage/types.js";
+import type { Awaitable, NameStorage, Registration } from "./storage/types.js";
 import { MemoryStorage } from "./storage/memory.js";
 
 /** Object id and registered name of the name server. */
@@ -54,13 +63,17 @@ export class NameServer implements NameServerApi {
 
   /**
    * Registers `name` for `uri` (text or URI; validated by parsing). With `safe`, an existing name
-   * is a NamingError `name already registered: x`; otherwise it is overwritten.
+   * is a NamingError `name already registered: x`; otherwise it is overwritten. With `lease` (an
+   * id from {@link lease_grant}), the name lives only as long as that lease.
    */
-  register(name: string, uri: string | URI, safe: boolean | null = false, metadata: Tags = null): void {
+  register(name: string, uri: string | URI, safe: boolean | null = false, metadata: Tags = null, lease: string | null = null): Awaitable<void> {
     const text = uriText(uri);
     checkName(name);
     const tags = tagsOf(metadata, "metadata") ?? [];
-    if (!this.#storage.set(name, { uri: text, metadata: tags }, Boolean(safe))) throw new NamingError(`name already registered: ${name}`);
+    const leaseId = leaseIdOf(lease);
+    return after(this.#storage.set(name, { uri: text, metadata: tags }, Boolean(safe), leaseId), (stored) => {
+      if (!stored) throw new NamingError(`name already registered: ${name}`);
+    });
   }
 
   /** The URI of `name` and its tags; NamingError `unknown name: x`. */
@@ -95,21 +108,26 @@ export class NameServer implements NameServerApi {
   }
 
   /** Replaces the tags of `name` (an empty list clears them); NamingError if unknown. */
-  set_metadata(name: string, metadata: Tags): void {
+  set_metadata(name: string, metadata: Tags): Awaitable<void> {
     checkName(name);
     const tags = tagsOf(metadata, "metadata") ?? [];
-    if (!this.#storage.setMetadata(name, tags)) throw new NamingError(`unknown name: ${name}`);
+    return after(this.#storage.setMetadata(name, tags), (known) => {
+      if (!known) throw new NamingError(`unknown name: ${name}`);
+    });
   }
 
   /**
    * Removes one name, every name with a prefix, or every name matching a regex (tried in that
    * order, as Pyro4 does). Returns how many were removed; never removes the name server itself.
    */
-  remove(name: string | null = null, prefix: string | null = null, regex: string | null = null): number {
-    if (name && name !== NAMESERVER_NAME && this.#storage.remove([name]) === 1) return 1;
-    if (prefix) return this.#removeAll(this.#select(prefix, null, null, null).keys());
-    if (regex) return this.#removeAll(this.#select(null, regex, null, null).keys());
-    return 0;
+  remove(name: string | null = null, prefix: string | null = null, regex: string | null = null): Awaitable<number> {
+    const byPattern = (): Awaitable<number> => {
+      if (prefix) return this.#removeAll(this.#select(prefix, null, null, null).keys());
+      if (regex) return this.#removeAll(this.#select(null, regex, null, null).keys());
+      return 0;
+    };
+    if (name && name !== NAMESERVER_NAME) return after(this.#storage.remove([name]), (removed) => (removed === 1 ? 1 : byPattern()));
+    return byPattern();
   }
 
   /** Pyro5's yellow-pages lookup with plain URI texts (`return_metadata` false). */
@@ -143,7 +161,32 @@ export class NameServer implements NameServerApi {
     return this.#storage.list();
   }
 
-  #removeAll(names: Iterable<string>): number {
+  /** Grants a lease of `ttl_seconds` (1 s to a week) and returns its id; keep it alive with {@link lease_keepalive}. */
+  lease_grant(ttl_seconds: number): Awaitable<string> {
+    return this.#storage.grantLease(leaseTtlOf(ttl_seconds));
+  }
+
+  /** Renews a lease for its full TTL and returns that TTL; NamingError `unknown lease: x` once it has ended. */
+  lease_keepalive(lease_id: string): Awaitable<number> {
+    return this.#storage.keepAliveLease(requiredLeaseIdOf(lease_id));
+  }
+
+  /** Ends a lease and removes its names at once; false when it had already ended. */
+  lease_revoke(lease_id: string): Awaitable<boolean> {
+    return this.#storage.revokeLease(requiredLeaseIdOf(lease_id));
+  }
+
+  /**
+   * How this name server's storage is doing: `state` is `ok`, `degraded` (answering from a copy
+   * that could not be confirmed current lately) or `stale` (refusing reads); `age` is how many
+   * seconds old the copy may be, `stale_limit` the age past which reads are refused.
+   */
+  health(): { state: string; storage: string; detail: string; age: number; stale_limit: number } {
+    const health = this.#storage.health();
+    return { state: health.state, storage: health.storage, detail: health.detail, age: health.age, stale_limit: health.staleLimit };
+  }
+
+  #removeAll(names: Iterable<string>): Awaitable<number> {
     return this.#storage.remove([...names].filter((n) => n !== NAMESERVER_NAME));
   }
 }

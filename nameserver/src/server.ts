@@ -23,7 +23,10 @@ export interface NameServerOptions extends Partial<PyroConfig> {
   port?: number;
   /** Listen on this Unix socket instead of TCP. */
   unixSocket?: string;
-  /** `"memory"` (default), `"sql:FILE"`, or a storage object (closed with the name server). */
+  /**
+   * `"memory"` (default), `"sql:FILE"`, `"etcd:HOST:PORT[,HOST:PORT...][/PREFIX]"` (replicas on one
+   * etcd cluster, see docs/naming-ha.md), or a storage object (started and closed with the name server).
+   */
   storage?: string | NameStorage;
   /** Autoclean period in seconds (≥ 3); 0 = off (default: config `nsAutoClean`). */
   autoclean?: number;
@@ -124,6 +127,7 @@ export async function startNameServer(options: NameServerOptions = {}): Promise<
     for (const step of cleanups.reverse()) await step();
   };
   try {
+    await storage.start?.();
     const daemon = await Daemon.create({
       ...(configOptions as Partial<PyroConfig>),
       env,
@@ -140,7 +144,7 @@ export async function startNameServer(options: NameServerOptions = {}): Promise<
     daemon.register(nameserver, NAMESERVER_NAME);
     const internalUri = new URI({ ...uriFields(daemon), protocol: "PYRO", object: NAMESERVER_NAME });
     const uri = externalUri(daemon, internalUri, natHost);
-    nameserver.register(NAMESERVER_NAME, uri, false, NAMESERVER_METADATA);
+    await nameserver.register(NAMESERVER_NAME, uri, false, NAMESERVER_METADATA);
 
     const autocleaner =
       autoclean > 0

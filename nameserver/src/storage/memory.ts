@@ -1,11 +1,16 @@
 /**
- * The default storage: a Map in memory, forgotten when the name server stops.
+ * The default storage: a Map in memory, forgotten when the name server stops. Leases are timers in
+ * this process ({@link LocalLeases}).
  */
-import { type NameStorage, type Registration, type StorageFilter, uniqueTags } from "./types.js";
+import { LocalLeases } from "./local-leases.js";
+import { type NameStorage, type Registration, type StorageFilter, type StorageHealth, uniqueTags } from "./types.js";
 
 /** Volatile in-memory storage. */
 export class MemoryStorage implements NameStorage {
+  /** @inheritdoc */
+  readonly kind = "memory";
   readonly #entries = new Map<string, Registration>();
+  readonly #leases = new LocalLeases((lease, names) => this.#dropLeased(lease, names));
 
   /** @inheritdoc */
   get(name: string): Registration | undefined {
@@ -13,11 +18,12 @@ export class MemoryStorage implements NameStorage {
   }
 
   /** @inheritdoc */
-  set(name: string, registration: Registration, onlyIfNew = false): boolean {
+  set(name: string, registration: Registration, onlyIfNew = false, lease?: string): boolean {
     if (onlyIfNew && this.#entries.has(name)) return false;
+    if (lease !== undefined) this.#leases.bind(lease, name);
     // Re-registering moves the name to the end, as deleting and inserting a row would.
     this.#entries.delete(name);
-    this.#entries.set(name, freeze(registration.uri, registration.metadata));
+    this.#entries.set(name, freeze(registration.uri, registration.metadata, lease));
     return true;
   }
 
@@ -25,7 +31,7 @@ export class MemoryStorage implements NameStorage {
   setMetadata(name: string, metadata: readonly string[]): boolean {
     const old = this.#entries.get(name);
     if (old === undefined) return false;
-    this.#entries.set(name, freeze(old.uri, metadata));
+    this.#entries.set(name, freeze(old.uri, metadata, old.lease));
     return true;
   }
 
@@ -39,6 +45,29 @@ export class MemoryStorage implements NameStorage {
   /** @inheritdoc */
   removeIfUri(name: string, uri: string): boolean {
     return this.#entries.get(name)?.uri === uri && this.#entries.delete(name);
+  }
+
+  /** @inheritdoc */
+  grantLease(ttlSeconds: number): string {
+    return this.#leases.grant(ttlSeconds);
+  }
+
+  /** @inheritdoc */
+  keepAliveLease(lease: string): number {
+    return this.#leases.keepAlive(lease);
+  }
+
+  /** @inheritdoc */
+  revokeLease(lease: string): boolean {
+    const names = this.#leases.revoke(lease);
+    if (names === undefined) return false;
+    this.#dropLeased(lease, names);
+    return true;
+  }
+
+  /** @inheritdoc */
+  health(): StorageHealth {
+    return { state: "ok", storage: this.kind, detail: "", age: 0, staleLimit: 0 };
   }
 
   /** @inheritdoc */
@@ -61,9 +90,17 @@ export class MemoryStorage implements NameStorage {
   }
 
   /** @inheritdoc */
-  close(): void {}
+  close(): void {
+    this.#leases.close();
+  }
+
+  #dropLeased(lease: string, names: string[]): void {
+    // Only names still bound to this lease: one re-registered since belongs to someone else now.
+    for (const name of names) if (this.#entries.get(name)?.lease === lease) this.#entries.delete(name);
+  }
 }
 
-function freeze(uri: string, metadata: readonly string[]): Registration {
-  return Object.freeze({ uri, metadata: Object.freeze(uniqueTags(metadata)) });
+function freeze(uri: string, metadata: readonly string[], lease: string | undefined): Registration {
+  const tags = Object.freeze(uniqueTags(metadata));
+  return Object.freeze(lease === undefined ? { uri, metadata: tags } : { uri, metadata: tags, lease });
 }

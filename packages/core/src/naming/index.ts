@@ -5,7 +5,7 @@
 import { installNameResolver } from "../proxy/resolver.js";
 import { resolve } from "./resolve.js";
 
-export type { Awaitable, MetadataTags, NameEntriesWithMetadata, NameServerApi, NameServerMetadataCalls, NameServerProxy } from "./api.js";
+export type { Awaitable, MetadataTags, NameEntriesWithMetadata, NameServerApi, NameServerHealth, NameServerMetadataCalls, NameServerProxy } from "./api.js";
 export * from "./constants.js";
 export { type BroadcastOutcome, type BroadcastQuery, broadcastTarget, parseBroadcastReply, queryBroadcast } from "./broadcast.js";
 export { type LocateOptions, type LocateRequest, isLoopbackName, locateNS, locateWithConfig, nameServerUri } from "./locate.js";
