@@ -79,7 +79,8 @@ describe("leases: a SIGKILLed daemon's names disappear within the TTL", function
     const killedAt = Date.now();
     await holder.exited;
     while (!(await unknown(ns, "held.service"))) {
-      if (Date.now() - killedAt > TTL * 1000 + 3_000) throw new Error(`${storage.name}: held.service still registered ${Date.now() - killedAt} ms after its holder was killed`);
+      if (Date.now() - killedAt > TTL * 1000 + 3_000)
+        throw new Error(`${storage.name}: held.service still registered ${Date.now() - killedAt} ms after its holder was killed`);
       await sleep(50);
     }
     const gone = Date.now() - killedAt;

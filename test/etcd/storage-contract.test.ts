@@ -124,19 +124,19 @@ describe("storage contract (memory, SQLite, etcd)", function () {
       });
 
       it("ends a lease's names when it is not kept alive, and keeps them while it is", async () => {
-        const held = await storage.grantLease(2);
+        const held = await storage.grantLease(1);
         const dropped = await storage.grantLease(1);
         await storage.set("held", entry("PYRO:h@h:1", ["t"]), false, held);
         await storage.set("dropped", entry("PYRO:d@h:1"), false, dropped);
         await storage.set("plain", entry("PYRO:p@h:1"));
         expect(storage.get("held")).to.deep.equal({ uri: "PYRO:h@h:1", metadata: ["t"], lease: held });
         expect(storage.get("plain")!.lease).to.equal(undefined);
-        const keepAlive = setInterval(() => void Promise.resolve(storage.keepAliveLease(held)).catch(() => {}), 500);
+        const keepAlive = setInterval(() => void Promise.resolve(storage.keepAliveLease(held)).catch(() => {}), 250);
         try {
           await eventually(() => storage.get("dropped") === undefined, 6_000, "the un-renewed lease's name to go");
-          await sleep(2_500);
+          await sleep(1_200);
           expect(storage.get("held")?.uri).to.equal("PYRO:h@h:1");
-          expect(await storage.keepAliveLease(held)).to.be.at.least(2);
+          expect(await storage.keepAliveLease(held)).to.be.at.least(1);
         } finally {
           clearInterval(keepAlive);
         }

@@ -25,8 +25,11 @@ const uri = daemon.register(new Held(), "held");
 const ns = new Proxy(nsUri, { env: {} });
 const lease = (await callWithKwargs(ns, "lease_grant", [ttl], {})) as string;
 await callWithKwargs(ns, "register", [name, String(uri)], { lease });
-setInterval(() => {
-  callWithKwargs(ns, "lease_keepalive", [lease], {}).catch((error: unknown) => process.stderr.write(`keepalive failed: ${String(error)}\n`));
-}, (ttl * 1000) / 3);
+setInterval(
+  () => {
+    callWithKwargs(ns, "lease_keepalive", [lease], {}).catch((error: unknown) => process.stderr.write(`keepalive failed: ${String(error)}\n`));
+  },
+  (ttl * 1000) / 3,
+);
 process.stdout.write(`READY ${lease} ${uri}\n`);
 await daemon.requestLoop();

@@ -27,7 +27,9 @@ export interface CachedName {
 
 /** The encoded value of a registration. */
 export function encodeValue(registration: Pick<Registration, "uri" | "metadata">, order?: number): Buffer {
-  return Buffer.from(JSON.stringify(order === undefined ? { u: registration.uri, m: registration.metadata } : { u: registration.uri, m: registration.metadata, o: order }));
+  return Buffer.from(
+    JSON.stringify(order === undefined ? { u: registration.uri, m: registration.metadata } : { u: registration.uri, m: registration.metadata, o: order }),
+  );
 }
 
 interface Waiter {

@@ -74,10 +74,18 @@ export class Freshness {
     if (this.#confirmedAt === undefined) return { ...base, state: "stale", detail: "not connected to etcd yet" };
     const why = this.#problem ? `: ${this.#problem}` : "";
     if (age * 1000 > this.#staleLimitMs) {
-      return { ...base, state: "stale", detail: `no confirmed contact with etcd for ${age.toFixed(1)} s (limit ${staleLimit} s)${why}; ask another name server` };
+      return {
+        ...base,
+        state: "stale",
+        detail: `no confirmed contact with etcd for ${age.toFixed(1)} s (limit ${staleLimit} s)${why}; ask another name server`,
+      };
     }
     if (age * 1000 > this.#degradedAfterMs) {
-      return { ...base, state: "degraded", detail: `no confirmed contact with etcd for ${age.toFixed(1)} s${why}; answering from a copy at most ${staleLimit} s old` };
+      return {
+        ...base,
+        state: "degraded",
+        detail: `no confirmed contact with etcd for ${age.toFixed(1)} s${why}; answering from a copy at most ${staleLimit} s old`,
+      };
     }
     return { ...base, state: "ok", detail: "" };
   }

@@ -1,10 +1,41 @@
 /**
- * The etcd requests the storage makes, each with a deadline, and their failures turned into
- * NamingErrors that say what happened to the change and what to do.
+ * The etcd client of one storage and the requests it makes. Each request has one deadline; within
+ * it, an attempt that could not reach a working member (connection refused, no leader yet, every
+ * member's circuit open) or got no answer within a third of the time (a proposal lost with a dying
+ * leader) is tried again, so a leader election or a dead member costs a client latency rather than
+ * an error. What fails in the end becomes a NamingError that says what happened to the change and
+ * what to do.
+ *
+ * Retrying is safe for what the storage sends: puts are idempotent, a safe registration that finds
+ * exactly its own value counts as done, and compare-and-set transactions re-check their condition.
  */
 import { NamingError } from "@pyrots/core";
-import { EtcdLeaseInvalidError, type Etcd3, type IRangeResponse, type ITxnRequest, type ITxnResponse, type IPutRequest, type IPutResponse } from "etcd3";
+import { ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError } from "cockatiel";
+import {
+  Etcd3,
+  EtcdLeaseInvalidError,
+  GRPCDeadlineExceededError,
+  type IPutRequest,
+  type IPutResponse,
+  type IRangeResponse,
+  type ITxnRequest,
+  type ITxnResponse,
+  isRecoverableError,
+} from "etcd3";
 import { unknownLease } from "./local-leases.js";
+
+const RETRY_PAUSE_MS = 100;
+
+/** An etcd client for `endpoints` (`host:port` each) that gives up on a member for 1 s after 3 failures in a row. */
+export function etcdClient(endpoints: readonly string[], timeoutMs: number): Etcd3 {
+  return new Etcd3({
+    hosts: endpoints.map((endpoint) => `http://${endpoint}`),
+    dialTimeout: timeoutMs,
+    grpcOptions: { "grpc.max_receive_message_length": 64 * 2 ** 20 },
+    // The client's default keeps a member out for 5 s, longer than a leader election takes.
+    faultHandling: { host: () => circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: 1_000, breaker: new ConsecutiveBreaker(3) }) },
+  });
+}
 
 /** The requests of one storage, all bounded by `timeoutMs`. */
 export class EtcdRequests {
@@ -20,28 +51,24 @@ export class EtcdRequests {
   }
 
   /** A linearizable range read of `[key, rangeEnd)` at `revision` (0: now), `limit` keys at most (0: all). */
-  range(key: Buffer, rangeEnd: Buffer, options: { revision?: number; limit?: number; countOnly?: boolean } = {}): Promise<IRangeResponse> {
-    return this.#call("read", () =>
-      this.#client.kv.range(
-        { key, range_end: rangeEnd, revision: options.revision ?? 0, limit: options.limit ?? 0, count_only: options.countOnly ?? false },
-        this.#deadline(),
-      ),
-    );
+  range(key: Buffer, rangeEnd: Buffer, options: { revision?: number; limit?: number; countOnly?: boolean; retry?: boolean } = {}): Promise<IRangeResponse> {
+    const request = { key, range_end: rangeEnd, revision: options.revision ?? 0, limit: options.limit ?? 0, count_only: options.countOnly ?? false };
+    return this.#call("read", (deadline) => this.#client.kv.range(request, deadline), undefined, options.retry ?? true);
   }
 
   /** One put; `lease` for a lease-bound key. */
   put(request: IPutRequest, what: string, lease?: string): Promise<IPutResponse> {
-    return this.#call(what, () => this.#client.kv.put(request, this.#deadline()), lease);
+    return this.#call(what, (deadline) => this.#client.kv.put(request, deadline), lease);
   }
 
   /** One transaction. */
   txn(request: ITxnRequest, what: string, lease?: string): Promise<ITxnResponse> {
-    return this.#call(what, () => this.#client.kv.txn(request, this.#deadline()), lease);
+    return this.#call(what, (deadline) => this.#client.kv.txn(request, deadline), lease);
   }
 
   /** Grants a lease; returns its id and the TTL etcd gave it. */
   async grant(ttl: number): Promise<{ id: string; ttl: number }> {
-    const response = await this.#call("lease_grant", () => this.#client.leaseClient.leaseGrant({ TTL: ttl, ID: 0 }, this.#deadline()));
+    const response = await this.#call("lease_grant", (deadline) => this.#client.leaseClient.leaseGrant({ TTL: ttl, ID: 0 }, deadline));
     if (response.error) throw new NamingError(`etcd refused the lease: ${response.error}`);
     return { id: response.ID, ttl: Number(response.TTL) };
   }
@@ -50,8 +77,8 @@ export class EtcdRequests {
   keepAlive(lease: string): Promise<number> {
     return this.#call(
       "lease_keepalive",
-      async () => {
-        const stream = await this.#client.leaseClient.leaseKeepAlive(this.#deadline());
+      async (deadline) => {
+        const stream = await this.#client.leaseClient.leaseKeepAlive(deadline);
         try {
           const response = await new Promise<{ TTL: string }>((resolve, reject) => {
             stream.on("data", resolve);
@@ -74,7 +101,7 @@ export class EtcdRequests {
   /** Revokes a lease (etcd deletes its keys); returns the revision of the deletion, or undefined for an unknown lease. */
   async revoke(lease: string): Promise<number | undefined> {
     try {
-      const response = await this.#call("lease_revoke", () => this.#client.leaseClient.leaseRevoke({ ID: lease }, this.#deadline()), lease);
+      const response = await this.#call("lease_revoke", (deadline) => this.#client.leaseClient.leaseRevoke({ ID: lease }, deadline), lease);
       return Number(response.header.revision);
     } catch (error) {
       if (error instanceof NamingError && error.message.startsWith("unknown lease")) return undefined;
@@ -82,15 +109,17 @@ export class EtcdRequests {
     }
   }
 
-  #deadline(): { deadline: Date } {
-    return { deadline: new Date(Date.now() + this.#timeoutMs) };
-  }
-
-  async #call<T>(what: string, request: () => Promise<T>, lease?: string): Promise<T> {
-    try {
-      return await request();
-    } catch (error) {
-      throw this.#explain(error, what, lease);
+  async #call<T>(what: string, request: (options: { deadline: Date }) => Promise<T>, lease?: string, retry = true): Promise<T> {
+    const deadline = Date.now() + this.#timeoutMs;
+    const attemptMs = Math.max(1_000, this.#timeoutMs / 3);
+    for (;;) {
+      try {
+        return await request({ deadline: new Date(Math.min(deadline, Date.now() + attemptMs)) });
+      } catch (error) {
+        const again = isBrokenCircuitError(error) || error instanceof GRPCDeadlineExceededError || isRecoverableError(error as Error);
+        if (!retry || !again || Date.now() + RETRY_PAUSE_MS >= deadline) throw this.#explain(error, what, lease);
+        if (!(error instanceof GRPCDeadlineExceededError)) await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+      }
     }
   }
 
@@ -105,7 +134,11 @@ export class EtcdRequests {
         : timedOut
           ? `the ${what} may or may not have been applied (check, then retry)`
           : `the ${what} was not confirmed; retry it (repeating a change is harmless), or ask another name server`;
-    const problem = timedOut ? `etcd at ${this.#where} did not answer within ${this.#timeoutMs / 1000} s` : `etcd at ${this.#where} failed: ${message}`;
+    const problem = timedOut
+      ? `etcd at ${this.#where} did not answer within ${this.#timeoutMs / 1000} s`
+      : isBrokenCircuitError(error)
+        ? `no etcd member at ${this.#where} is reachable (each failed repeatedly just now)`
+        : `etcd at ${this.#where} failed: ${message}`;
     return new NamingError(`${problem}; ${outcome}`, { cause: error });
   }
 }

@@ -50,7 +50,8 @@ export function parseEtcdSpec(spec: string): EtcdStorageOptions {
     for (const pair of rest.slice(query + 1).split("&")) {
       const [key, value, extra] = pair.split("=");
       const option = key === undefined ? undefined : OPTION_NAMES[key];
-      if (option === undefined || value === undefined || extra !== undefined) throw fail(`unknown option "${pair}" (known: ${Object.keys(OPTION_NAMES).join(", ")})`);
+      if (option === undefined || value === undefined || extra !== undefined)
+        throw fail(`unknown option "${pair}" (known: ${Object.keys(OPTION_NAMES).join(", ")})`);
       const seconds = Number(value);
       if (value.trim() === "" || !Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) throw fail(`${key} must be a number of seconds above 0`);
       options[option] = seconds;

@@ -61,7 +61,7 @@ export class PrefixWatch {
     return this.#created;
   }
 
-  /** Ms since the current connect attempt started without its watch being created yet (0 when connected or idle). */
+  /** Ms since the current connect attempt started without its watch being created yet (0 when connected or waiting to retry). */
   connectingFor(now = Date.now()): number {
     return this.#connectingSince === undefined ? 0 : now - this.#connectingSince;
   }
@@ -161,7 +161,6 @@ export class PrefixWatch {
 
   #schedule(): void {
     clearTimeout(this.#reconnect);
-    this.#connectingSince = Date.now();
     this.#reconnect = setTimeout(() => this.#connect(), this.#backoff);
     this.#backoff = Math.min(this.#backoff * 2, RECONNECT_MAX_MS);
   }

@@ -16,10 +16,10 @@
  * refused rather than served from a copy that may be arbitrarily old.
  */
 import { NamingError } from "@pyrots/core";
-import { Etcd3, type IKeyValue } from "etcd3";
+import type { Etcd3, IKeyValue } from "etcd3";
 import { type EtcdKv, NameCache, encodeValue } from "./etcd-cache.js";
 import { Freshness } from "./etcd-health.js";
-import { EtcdRequests } from "./etcd-rpc.js";
+import { EtcdRequests, etcdClient } from "./etcd-rpc.js";
 import { DEFAULT_ETCD_PREFIX, type EtcdStorageOptions } from "./etcd-spec.js";
 import { PrefixWatch } from "./etcd-watch.js";
 import { unknownLease } from "./local-leases.js";
@@ -62,17 +62,14 @@ export class EtcdStorage implements NameStorage {
     this.#timeoutMs = (options.requestTimeout ?? 5) * 1000;
     this.#heartbeatMs = (options.heartbeat ?? 1) * 1000;
     this.#localNames = new Set(options.localNames ?? ["Pyro.NameServer"]);
-    this.#client = new Etcd3({
-      hosts: this.endpoints.map((endpoint) => `http://${endpoint}`),
-      dialTimeout: this.#timeoutMs,
-      grpcOptions: { "grpc.max_receive_message_length": 64 * 2 ** 20 },
-    });
+    this.#client = etcdClient(this.endpoints, this.#timeoutMs);
     this.#requests = new EtcdRequests(this.#client, this.#timeoutMs, this.endpoints.join(","));
     const namesPrefix = `${this.prefix}/names/`;
     this.#namesKey = Buffer.from(namesPrefix);
     this.#namesEnd = Buffer.from(`${this.prefix}/names0`); // "/" + 1: the end of the prefix range
     this.#cache = new NameCache(namesPrefix);
-    this.#freshness = new Freshness(Math.max(3, (3 * this.#heartbeatMs) / 1000), options.staleLimit ?? 30);
+    // Three missed probes in a row make a replica degraded.
+    this.#freshness = new Freshness((3 * this.#heartbeatMs) / 1000, options.staleLimit ?? 30);
     this.#watch = new PrefixWatch(this.#client, this.#namesKey, this.#namesEnd, {
       events: (events) => {
         this.#cache.apply(events);
@@ -89,9 +86,12 @@ export class EtcdStorage implements NameStorage {
       try {
         await this.#load();
       } catch (error) {
-        throw new NamingError(`cannot load the names from etcd at ${this.endpoints.join(",")}: ${(error as Error).message} (is the cluster up and the -s etcd: endpoint list right?)`, {
-          cause: error,
-        });
+        throw new NamingError(
+          `cannot load the names from etcd at ${this.endpoints.join(",")}: ${(error as Error).message} (is the cluster up and the -s etcd: endpoint list right?)`,
+          {
+            cause: error,
+          },
+        );
       }
       this.#scheduleProbe();
     })();
@@ -155,7 +155,9 @@ export class EtcdStorage implements NameStorage {
       const response = await this.#requests.txn(
         {
           compare: [{ key, target: "Mod", result: "Equal", mod_revision: cached.modRevision }],
-          success: [{ request_put: { key, value: encodeValue({ uri: cached.registration.uri, metadata: uniqueTags(metadata) }, cached.order), ignore_lease: true } }],
+          success: [
+            { request_put: { key, value: encodeValue({ uri: cached.registration.uri, metadata: uniqueTags(metadata) }, cached.order), ignore_lease: true } },
+          ],
         },
         "metadata change",
       );
@@ -177,7 +179,10 @@ export class EtcdStorage implements NameStorage {
     let newest = 0;
     for (let start = 0; start < remote.length; start += DELETES_PER_TXN) {
       const chunk = remote.slice(start, start + DELETES_PER_TXN);
-      const response = await this.#requests.txn({ compare: [], success: chunk.map((name) => ({ request_delete_range: { key: this.#keyOf(name) } })) }, "removal");
+      const response = await this.#requests.txn(
+        { compare: [], success: chunk.map((name) => ({ request_delete_range: { key: this.#keyOf(name) } })) },
+        "removal",
+      );
       const deleted = response.responses.reduce((sum, r) => sum + Number(r.response_delete_range?.deleted ?? 0), 0);
       if (deleted > 0) newest = Number(response.header.revision);
       removed += deleted;
@@ -331,7 +336,7 @@ export class EtcdStorage implements NameStorage {
   async #probe(): Promise<void> {
     const startedAt = Date.now();
     try {
-      const response = await this.#requests.range(this.#namesKey, this.#namesEnd, { countOnly: true });
+      const response = await this.#requests.range(this.#namesKey, this.#namesEnd, { countOnly: true, retry: false });
       this.#freshness.probed(startedAt, Number(response.header.revision), this.#cache.revision);
     } catch (error) {
       this.#freshness.failed((error as Error).message);

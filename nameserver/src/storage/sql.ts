@@ -283,7 +283,8 @@ function collect(rows: Row[]): Map<string, Registration> {
   const result = new Map<string, { uri: string; metadata: string[]; lease?: string }>();
   for (const row of rows) {
     let entry = result.get(row.name);
-    if (entry === undefined) result.set(row.name, (entry = row.lease === null ? { uri: row.uri, metadata: [] } : { uri: row.uri, metadata: [], lease: row.lease }));
+    if (entry === undefined)
+      result.set(row.name, (entry = row.lease === null ? { uri: row.uri, metadata: [] } : { uri: row.uri, metadata: [], lease: row.lease }));
     if (row.tag !== null && !entry.metadata.includes(row.tag)) entry.metadata.push(row.tag);
   }
   return result;
