@@ -123,7 +123,14 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
       "--log-level=error",
     ]);
   };
+  // A test process that dies without stopping its cluster must not leave etcd running.
+  const killOnExit = () => {
+    for (const m of members) if (m.process) killQuietly(m.process.pid);
+    rmSync(root, { recursive: true, force: true });
+  };
+  process.once("exit", killOnExit);
   const stop = async () => {
+    process.off("exit", killOnExit);
     await Promise.all(members.map((m) => stopMember(m)));
     rmSync(root, { recursive: true, force: true });
   };
@@ -189,14 +196,18 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
 async function stopMember(m: EtcdMember): Promise<void> {
   const proc = m.process;
   if (!proc) return;
+  // Its data is thrown away, so nothing is gained by a graceful stop (which takes etcd seconds).
+  killQuietly(proc.pid);
+  await proc.exited;
+  m.process = undefined;
+}
+
+function killQuietly(pid: number): void {
   try {
-    // Its data is thrown away, so nothing is gained by a graceful stop (which takes etcd seconds).
-    process.kill(proc.pid, "SIGKILL");
+    process.kill(pid, "SIGKILL");
   } catch {
     // Already gone.
   }
-  await proc.exited;
-  m.process = undefined;
 }
 
 async function exitedYet(proc: Spawned): Promise<boolean> {
