@@ -8,6 +8,7 @@
  */
 import { expect } from "chai";
 import { NamingError, PyroError } from "@pyrots/core";
+import { EtcdStorage } from "@pyrots/nameserver";
 import { type EtcdCluster, describeEtcd, startEtcdCluster } from "../support/etcd-cluster.js";
 import { type NsProcess, nsProxy, startNsProcess } from "../support/ns-process.js";
 import { failure } from "../support/outcome.js";
@@ -148,6 +149,43 @@ describeEtcd("chaos: etcd members, the leader and replicas fail", function () {
     await lookups;
     expect(failovers).to.equal(1);
     expect(answered).to.equal(400);
+  });
+
+  it("catches up after its member was down while etcd compacted the history it had not seen", async () => {
+    const behind = new EtcdStorage({ endpoints: [cluster.members[2]!.endpoint], prefix: "compact", requestTimeout: 1, heartbeat: 0.25 });
+    const writer = new EtcdStorage({ endpoints: [cluster.members[0]!.endpoint, cluster.members[1]!.endpoint], prefix: "compact" });
+    try {
+      await Promise.all([behind.start(), writer.start()]);
+      await writer.set("old.kept", { uri: "PYRO:kept@127.0.0.1:1", metadata: [] });
+      await writer.set("old.removed", { uri: "PYRO:removed@127.0.0.1:1", metadata: [] });
+      await eventually(async () => expect(behind.get("old.removed")).to.not.equal(undefined), 5_000);
+
+      await cluster.kill(2);
+      await writer.remove(["old.removed"]);
+      for (let i = 0; i < 20; i++) await writer.set(`new.${i}`, { uri: `PYRO:n${i}@127.0.0.1:1`, metadata: [] });
+      // Compact everything so far: the history the lagging replica would resume from is gone.
+      const status = (await (
+        await fetch(`http://${cluster.members[0]!.endpoint}/v3/kv/range`, { method: "POST", body: JSON.stringify({ key: "AA==" }) })
+      ).json()) as {
+        header: { revision: string };
+      };
+      const compacted = await fetch(`http://${cluster.members[0]!.endpoint}/v3/kv/compaction`, {
+        method: "POST",
+        body: JSON.stringify({ revision: status.header.revision, physical: true }),
+      });
+      expect(compacted.status).to.equal(200);
+      await cluster.restart(2);
+
+      await eventually(async () => {
+        expect(behind.health().state).to.equal("ok");
+        expect(behind.get("new.19")?.uri).to.equal("PYRO:n19@127.0.0.1:1");
+      }, 15_000);
+      expect(behind.get("old.removed")).to.equal(undefined);
+      expect([...behind.list().keys()]).to.deep.equal(["old.kept", ...Array.from({ length: 20 }, (_, i) => `new.${i}`)]);
+    } finally {
+      behind.close();
+      writer.close();
+    }
   });
 
   it("makes a replica cut off from etcd say so, refuse writes and stale reads, then catch up", async () => {
