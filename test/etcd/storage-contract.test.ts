@@ -159,6 +159,16 @@ describe("storage contract (memory, SQLite, etcd)", function () {
         expect(storage.get("l.two")).to.equal(undefined);
         expect(storage.get("l.three")).to.deep.equal(entry("PYRO:3@h:2"));
         expect(await storage.revokeLease(lease)).to.equal(false);
+        // A lease that never had names, revoked after a change elsewhere in etcd: answered at once
+        // (its revocation makes no change under this storage's prefix to wait for).
+        const empty = await storage.grantLease(60);
+        if (storage instanceof EtcdStorage) {
+          const elsewhere = new EtcdStorage({ endpoints: storage.endpoints, prefix: `${storage.prefix}-elsewhere` });
+          await elsewhere.start();
+          await elsewhere.set("x", entry("PYRO:x@h:1"));
+          elsewhere.close();
+        }
+        expect(await storage.revokeLease(empty)).to.equal(true);
       });
 
       it("refuses to bind a name to an unknown lease and stores nothing", async () => {

@@ -17,16 +17,14 @@
  */
 import { NamingError } from "@pyrots/core";
 import type { Etcd3, IKeyValue } from "etcd3";
-import { type EtcdKv, NameCache, encodeValue } from "./etcd-cache.js";
-import { Freshness } from "./etcd-health.js";
+import { encodeValue } from "./etcd-cache.js";
+import { ReplicaCopy } from "./etcd-replica.js";
 import { EtcdRequests, etcdClient } from "./etcd-rpc.js";
 import { DEFAULT_ETCD_PREFIX, type EtcdStorageOptions } from "./etcd-spec.js";
-import { PrefixWatch } from "./etcd-watch.js";
 import { unknownLease } from "./local-leases.js";
 import { type NameStorage, type Registration, type StorageFilter, type StorageHealth, uniqueTags } from "./types.js";
 
-/** Keys per range page of the initial load and per delete transaction (etcd allows 128 ops). */
-const PAGE = 1000;
+/** Deletes per transaction (etcd allows 128 operations in one). */
 const DELETES_PER_TXN = 100;
 const SET_METADATA_ATTEMPTS = 5;
 
@@ -40,61 +38,40 @@ export class EtcdStorage implements NameStorage {
   readonly prefix: string;
   readonly #client: Etcd3;
   readonly #requests: EtcdRequests;
-  readonly #namesKey: Buffer;
-  readonly #namesEnd: Buffer;
-  readonly #cache: NameCache;
-  readonly #watch: PrefixWatch;
-  readonly #freshness: Freshness;
-  readonly #timeoutMs: number;
-  readonly #heartbeatMs: number;
+  readonly #copy: ReplicaCopy;
   readonly #localNames: ReadonlySet<string>;
   readonly #local = new Map<string, Registration>();
-  #probeTimer: NodeJS.Timeout | undefined;
   #started: Promise<void> | undefined;
   #closed = false;
-  #reloading: Promise<void> | undefined;
 
   /** Connects lazily: call {@link start} before use (the name server does). */
   constructor(options: EtcdStorageOptions) {
     if (options.endpoints.length === 0) throw new NamingError("etcd storage needs at least one endpoint (HOST:PORT)");
     this.endpoints = [...options.endpoints];
     this.prefix = options.prefix ?? DEFAULT_ETCD_PREFIX;
-    this.#timeoutMs = (options.requestTimeout ?? 5) * 1000;
-    this.#heartbeatMs = (options.heartbeat ?? 1) * 1000;
+    const timeoutMs = (options.requestTimeout ?? 5) * 1000;
     this.#localNames = new Set(options.localNames ?? ["Pyro.NameServer"]);
-    this.#client = etcdClient(this.endpoints, this.#timeoutMs);
-    this.#requests = new EtcdRequests(this.#client, this.#timeoutMs, this.endpoints.join(","));
-    const namesPrefix = `${this.prefix}/names/`;
-    this.#namesKey = Buffer.from(namesPrefix);
-    this.#namesEnd = Buffer.from(`${this.prefix}/names0`); // "/" + 1: the end of the prefix range
-    this.#cache = new NameCache(namesPrefix);
-    // Three missed probes in a row make a replica degraded.
-    this.#freshness = new Freshness((3 * this.#heartbeatMs) / 1000, options.staleLimit ?? 30);
-    this.#watch = new PrefixWatch(this.#client, this.#namesKey, this.#namesEnd, {
-      events: (events) => {
-        this.#cache.apply(events);
-        this.#freshness.reached(this.#cache.revision);
-      },
-      progress: (revision) => this.#freshness.reached(revision),
-      compacted: () => void this.#reload(),
+    this.#client = etcdClient(this.endpoints, timeoutMs);
+    this.#requests = new EtcdRequests(this.#client, timeoutMs, this.endpoints.join(","));
+    this.#copy = new ReplicaCopy(this.#client, this.#requests, {
+      namesPrefix: `${this.prefix}/names/`,
+      timeoutMs,
+      heartbeatMs: (options.heartbeat ?? 1) * 1000,
+      staleLimit: options.staleLimit ?? 30,
     });
   }
 
   /** Loads every name and starts watching; NamingError when etcd cannot be reached. */
   start(): Promise<void> {
-    this.#started ??= (async () => {
-      try {
-        await this.#load();
-      } catch (error) {
-        throw new NamingError(
-          `cannot load the names from etcd at ${this.endpoints.join(",")}: ${(error as Error).message} (is the cluster up and the -s etcd: endpoint list right?)`,
-          {
-            cause: error,
-          },
-        );
-      }
-      this.#scheduleProbe();
-    })();
+    this.#started ??= this.#copy.start().catch((error: unknown) => {
+      const why = (error as Error).message;
+      throw new NamingError(
+        `cannot load the names from etcd at ${this.endpoints.join(",")}: ${why} (is the cluster up and the -s etcd: endpoint list right?)`,
+        {
+          cause: error,
+        },
+      );
+    });
     return this.#started;
   }
 
@@ -102,20 +79,20 @@ export class EtcdStorage implements NameStorage {
   get(name: string): Registration | undefined {
     const local = this.#local.get(name);
     if (local !== undefined || this.#localNames.has(name)) return local;
-    this.#checkReadable();
-    return this.#cache.get(name)?.registration;
+    this.#copy.readable();
+    return this.#copy.entry(name)?.registration;
   }
 
   /** @inheritdoc */
   async set(name: string, registration: Registration, onlyIfNew = false, lease?: string): Promise<boolean> {
     if (this.#localNames.has(name)) return this.#setLocal(name, registration, onlyIfNew, lease);
     if (lease !== undefined) checkLeaseId(lease);
-    const key = this.#keyOf(name);
+    const key = this.#copy.keyOf(name);
     const value = encodeValue({ uri: registration.uri, metadata: uniqueTags(registration.metadata) });
     const put = { key, value, lease: lease ?? 0 };
     if (!onlyIfNew) {
       const response = await this.#requests.put(put, "registration", lease);
-      await this.#settle(Number(response.header.revision), "registration");
+      await this.#copy.settle(Number(response.header.revision), "registration");
       return true;
     }
     const response = await this.#requests.txn(
@@ -128,13 +105,13 @@ export class EtcdStorage implements NameStorage {
       lease,
     );
     if (response.succeeded) {
-      await this.#settle(Number(response.header.revision), "registration");
+      await this.#copy.settle(Number(response.header.revision), "registration");
       return true;
     }
     // Exactly this registration is already there: a retried request of ours, so not a conflict.
     const existing: IKeyValue | undefined = response.responses[0]?.response_range?.kvs[0];
     if (existing !== undefined && existing.value.equals(value) && existing.lease === (lease ?? "0")) {
-      await this.#settle(Number(existing.mod_revision), "registration");
+      await this.#copy.settle(Number(existing.mod_revision), "registration");
       return true;
     }
     return false;
@@ -148,22 +125,32 @@ export class EtcdStorage implements NameStorage {
       return old !== undefined;
     }
     for (let attempt = 0; attempt < SET_METADATA_ATTEMPTS; attempt++) {
-      this.#checkReadable();
-      const cached = this.#cache.get(name);
+      this.#copy.readable();
+      const cached = this.#copy.entry(name);
       if (cached === undefined) return false;
-      const key = this.#keyOf(name);
+      const key = this.#copy.keyOf(name);
+      const value = encodeValue({ uri: cached.registration.uri, metadata: uniqueTags(metadata) }, cached.order);
       const response = await this.#requests.txn(
         {
           compare: [{ key, target: "Mod", result: "Equal", mod_revision: cached.modRevision }],
-          success: [
-            { request_put: { key, value: encodeValue({ uri: cached.registration.uri, metadata: uniqueTags(metadata) }, cached.order), ignore_lease: true } },
-          ],
+          success: [{ request_put: { key, value, ignore_lease: true } }],
+          failure: [{ request_range: { key } }],
         },
         "metadata change",
       );
-      await this.#settle(Number(response.header.revision), "metadata change");
-      if (response.succeeded) return true;
-      // Changed by someone else meanwhile: the copy has caught up, so try again on the new entry.
+      if (response.succeeded) {
+        await this.#copy.settle(Number(response.header.revision), "metadata change");
+        return true;
+      }
+      const current: IKeyValue | undefined = response.responses[0]?.response_range?.kvs[0];
+      if (current === undefined) return false;
+      // Exactly the value asked for: a retried request of ours that had gone through.
+      if (current.value.equals(value)) {
+        await this.#copy.settle(Number(current.mod_revision), "metadata change");
+        return true;
+      }
+      // Changed by someone else meanwhile: let the copy catch up, then try again on the new entry.
+      await this.#copy.catchUp(Number(current.mod_revision));
     }
     throw new NamingError(`the metadata of ${name} kept changing under ${SET_METADATA_ATTEMPTS} attempts to set it; retry`);
   }
@@ -180,28 +167,28 @@ export class EtcdStorage implements NameStorage {
     for (let start = 0; start < remote.length; start += DELETES_PER_TXN) {
       const chunk = remote.slice(start, start + DELETES_PER_TXN);
       const response = await this.#requests.txn(
-        { compare: [], success: chunk.map((name) => ({ request_delete_range: { key: this.#keyOf(name) } })) },
+        { compare: [], success: chunk.map((name) => ({ request_delete_range: { key: this.#copy.keyOf(name) } })) },
         "removal",
       );
       const deleted = response.responses.reduce((sum, r) => sum + Number(r.response_delete_range?.deleted ?? 0), 0);
       if (deleted > 0) newest = Number(response.header.revision);
       removed += deleted;
     }
-    if (newest > 0) await this.#settle(newest, "removal");
+    if (newest > 0) await this.#copy.settle(newest, "removal");
     return removed;
   }
 
   /** @inheritdoc */
   async removeIfUri(name: string, uri: string): Promise<boolean> {
     if (this.#localNames.has(name)) return this.#local.get(name)?.uri === uri && this.#local.delete(name);
-    const cached = this.#cache.get(name);
+    const cached = this.#copy.entry(name);
     if (cached === undefined || cached.registration.uri !== uri) return false;
-    const key = this.#keyOf(name);
+    const key = this.#copy.keyOf(name);
     const response = await this.#requests.txn(
       { compare: [{ key, target: "Mod", result: "Equal", mod_revision: cached.modRevision }], success: [{ request_delete_range: { key } }] },
       "removal",
     );
-    if (response.succeeded) await this.#settle(Number(response.header.revision), "removal");
+    if (response.succeeded) await this.#copy.settle(Number(response.header.revision), "removal");
     return response.succeeded;
   }
 
@@ -219,29 +206,30 @@ export class EtcdStorage implements NameStorage {
   /** @inheritdoc */
   async revokeLease(lease: string): Promise<boolean> {
     if (!validLeaseId(lease)) return false;
+    const bound = [...this.#copy.entries()].some(([, entry]) => entry.registration.lease === lease);
     const revision = await this.#requests.revoke(lease);
     if (revision === undefined) return false;
-    await this.#settle(revision, "lease revocation");
+    // Only a revocation that deleted names makes a revision under the prefix to wait for.
+    if (bound) await this.#copy.settle(revision, "lease revocation");
     return true;
   }
 
   /** @inheritdoc */
   health(): StorageHealth {
-    if (this.#closed) return { state: "stale", storage: this.kind, detail: "closed", age: -1, staleLimit: 0 };
-    return this.#freshness.health();
+    return this.#copy.health();
   }
 
   /** @inheritdoc */
   count(): number {
-    this.#checkReadable();
+    this.#copy.readable();
     let shadowed = 0;
-    for (const name of this.#local.keys()) if (this.#cache.get(name) !== undefined) shadowed++;
-    return this.#local.size + this.#cache.size - shadowed;
+    for (const name of this.#local.keys()) if (this.#copy.entry(name) !== undefined) shadowed++;
+    return this.#local.size + this.#copy.size - shadowed;
   }
 
   /** @inheritdoc */
   list(filter: StorageFilter = {}): Map<string, Registration> {
-    this.#checkReadable();
+    this.#copy.readable();
     const result = new Map<string, Registration>();
     const all = filter.metadataAll && new Set(filter.metadataAll);
     const any = filter.metadataAny && new Set(filter.metadataAny);
@@ -252,7 +240,7 @@ export class EtcdStorage implements NameStorage {
       result.set(name, entry);
     };
     for (const [name, entry] of this.#local) consider(name, entry);
-    for (const [name, { registration }] of this.#cache.entries()) if (!this.#localNames.has(name)) consider(name, registration);
+    for (const [name, { registration }] of this.#copy.entries()) if (!this.#localNames.has(name)) consider(name, registration);
     return result;
   }
 
@@ -260,8 +248,7 @@ export class EtcdStorage implements NameStorage {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#probeTimer);
-    this.#watch.close();
+    this.#copy.close();
     this.#client.close();
   }
 
@@ -271,79 +258,6 @@ export class EtcdStorage implements NameStorage {
     this.#local.delete(name);
     this.#local.set(name, Object.freeze({ uri: registration.uri, metadata: Object.freeze(uniqueTags(registration.metadata)) }));
     return true;
-  }
-
-  #keyOf(name: string): Buffer {
-    return Buffer.concat([this.#namesKey, Buffer.from(name)]);
-  }
-
-  /** Reads are refused once the copy is older than the stale limit. */
-  #checkReadable(): void {
-    const health = this.health();
-    if (health.state === "stale") throw new NamingError(`this name server cannot vouch for its names: ${health.detail}`);
-  }
-
-  /** Waits until the copy has applied `revision` (read-your-writes). */
-  async #settle(revision: number, what: string): Promise<void> {
-    if (await this.#cache.waitFor(revision, this.#timeoutMs)) return;
-    throw new NamingError(
-      `etcd stored the ${what} (revision ${revision}), but this name server's copy has not caught up within ${this.#timeoutMs / 1000} s ` +
-        `(health: ${this.health().state}); ask another name server`,
-    );
-  }
-
-  /** Loads every name at one revision (in pages) and watches from the next revision. */
-  async #load(): Promise<void> {
-    const startedAt = Date.now();
-    const kvs: EtcdKv[] = [];
-    let revision = 0;
-    let from = this.#namesKey;
-    for (;;) {
-      const page = await this.#requests.range(from, this.#namesEnd, { revision, limit: PAGE });
-      if (revision === 0) revision = Number(page.header.revision);
-      kvs.push(...page.kvs);
-      if (!page.more || page.kvs.length === 0) break;
-      from = Buffer.concat([page.kvs[page.kvs.length - 1]!.key, Buffer.from([0])]);
-    }
-    this.#cache.reset(kvs, revision);
-    this.#watch.restart(revision + 1);
-    this.#freshness.confirm(startedAt);
-  }
-
-  /** After a compaction outran the watch: reload everything (retrying until it works or closes). */
-  #reload(): Promise<void> {
-    this.#reloading ??= (async () => {
-      while (!this.#closed) {
-        try {
-          await this.#load();
-          return;
-        } catch (error) {
-          this.#freshness.failed(`reloading after a compaction: ${(error as Error).message}`);
-          await new Promise((resolve) => setTimeout(resolve, this.#heartbeatMs));
-        }
-      }
-    })().finally(() => (this.#reloading = undefined));
-    return this.#reloading;
-  }
-
-  #scheduleProbe(): void {
-    if (this.#closed) return;
-    this.#probeTimer = setTimeout(() => void this.#probe().finally(() => this.#scheduleProbe()), this.#heartbeatMs);
-    // Probing must not keep a stopping process alive.
-    this.#probeTimer.unref();
-  }
-
-  async #probe(): Promise<void> {
-    const startedAt = Date.now();
-    try {
-      const response = await this.#requests.range(this.#namesKey, this.#namesEnd, { countOnly: true, retry: false });
-      this.#freshness.probed(startedAt, Number(response.header.revision), this.#cache.revision);
-    } catch (error) {
-      this.#freshness.failed((error as Error).message);
-    }
-    // A watch stream on a member that stopped answering never errors by itself: move it.
-    if (this.#watch.progressPendingFor() > this.#timeoutMs || this.#watch.connectingFor() > this.#timeoutMs) this.#watch.reconnect();
-    else this.#watch.requestProgress();
   }
 }
 
