@@ -92,6 +92,15 @@ function clientCommand(impl: ImplId, workload: WorkloadId, port: number, timing:
   return { command: process.execPath, args: [`${DIST}client.js`, "--impl", impl, ...common] };
 }
 
+/** The run with the median value (a failed or skipped run wins: it must not be hidden). */
+export function medianRun(runs: CellResult[]): CellResult {
+  const bad = runs.find((r) => r.error ?? r.skipped);
+  if (bad) return bad;
+  const sorted = [...runs].sort((x, y) => x.value! - y.value!);
+  const chosen = sorted[(sorted.length - 1) >> 1]!;
+  return runs.length > 1 ? { ...chosen, runs: runs.map((r) => r.value!) } : chosen;
+}
+
 /** Runs one cell; never throws (failures come back in `error`). */
 export async function runCell(impl: ImplId, workload: WorkloadId, options: CellOptions): Promise<CellResult> {
   const plan = await planServer(impl, workload, options.nsStorage);

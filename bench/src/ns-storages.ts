@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 // The tests' cluster launcher (test workspace, built before the bench: see tsconfig references).
 import { type EtcdCluster, etcdAvailable, startEtcdCluster } from "../../test/dist/support/etcd-cluster.js";
-import { type CellOptions, type CellResult, runCell } from "./cell.js";
+import { type CellOptions, type CellResult, medianRun, runCell } from "./cell.js";
 
 /** Lookups on an etcd replica must reach this share of the memory storage's rate. */
 export const ETCD_LOOKUP_TARGET = 0.9;
@@ -21,41 +21,50 @@ export interface StorageRow {
   register: CellResult | { skipped: string };
 }
 
-/** Runs workloads h and i on a pyro-ns with each storage; `report` is told about each cell. */
-export async function runStorageSection(options: CellOptions, report: (line: string) => void): Promise<StorageRow[]> {
+/**
+ * Runs workloads h and i on a pyro-ns with each storage, `repeat` rounds alternating the storages
+ * (the median run of each is kept); `report` is told about each cell.
+ */
+export async function runStorageSection(options: CellOptions, repeat: number, report: (line: string) => void): Promise<StorageRow[]> {
   const dir = mkdtempSync(join(tmpdir(), "pyrots-bench-ns-"));
   let cluster: EtcdCluster | undefined;
-  const rows: StorageRow[] = [];
+  const specs: [string, () => Promise<string | { skipped: string }>][] = [
+    ["memory", async () => "memory"],
+    ["sql", async () => `sql:${join(dir, "names.sqlite")}`],
+    [
+      "etcd",
+      async () => {
+        const available = etcdAvailable();
+        if (!available.ok) return { skipped: `n/a (${available.reason}; apt-get install etcd-server)` };
+        cluster ??= await startEtcdCluster();
+        return `etcd:${cluster.endpoints}/bench`;
+      },
+    ],
+  ];
+  const runs = new Map<string, CellResult[]>();
+  const skipped = new Map<string, { skipped: string }>();
   try {
-    const specs: [string, () => Promise<string | { skipped: string }>][] = [
-      ["memory", async () => "memory"],
-      ["sql", async () => `sql:${join(dir, `names-${rows.length}.sqlite`)}`],
-      [
-        "etcd",
-        async () => {
-          const available = etcdAvailable();
-          if (!available.ok) return { skipped: `n/a (${available.reason}; apt-get install etcd-server)` };
-          cluster ??= await startEtcdCluster();
-          return `etcd:${cluster.endpoints}/bench`;
-        },
-      ],
-    ];
-    for (const [storage, spec] of specs) {
-      const row: StorageRow = { storage, lookup: { skipped: "-" }, register: { skipped: "-" } };
-      for (const workload of ["h", "i"] as const) {
-        const nsStorage = await spec();
-        const cell = typeof nsStorage === "string" ? await runCell("pyrots", workload, { ...options, nsStorage }) : nsStorage;
-        if (workload === "h") row.lookup = cell;
-        else row.register = cell;
-        report(`  (s) ${storage} ${workload === "h" ? "lookup" : "register"}: ${describe(cell)}`);
+    for (let round = 0; round < repeat; round++) {
+      for (const [storage, spec] of specs) {
+        for (const workload of ["h", "i"] as const) {
+          const key = `${storage}/${workload}`;
+          const nsStorage = await spec();
+          if (typeof nsStorage !== "string") {
+            skipped.set(key, nsStorage);
+            continue;
+          }
+          const cell = await runCell("pyrots", workload, { ...options, nsStorage });
+          runs.set(key, [...(runs.get(key) ?? []), cell]);
+          report(`  (s) ${storage} ${workload === "h" ? "lookup" : "register"}: ${describe(cell)}`);
+        }
       }
-      rows.push(row);
     }
   } finally {
     await cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  return rows;
+  const pick = (key: string) => skipped.get(key) ?? medianRun(runs.get(key) ?? []);
+  return specs.map(([storage]) => ({ storage, lookup: pick(`${storage}/h`), register: pick(`${storage}/i`) }));
 }
 
 function describe(cell: CellResult | { skipped: string }): string {

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type CellOptions, type CellResult, PYTHON, runCell } from "./cell.js";
+import { type CellOptions, type CellResult, PYTHON, medianRun, runCell } from "./cell.js";
 import type { ImplId } from "./contract.js";
 import { machineInfo } from "./machine.js";
 import { type StorageRow, formatStorageTable, runStorageSection } from "./ns-storages.js";
@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
   let storageRows: StorageRow[] = [];
   if (options.storages) {
     const cpus = pinned ? { server: "0", client: clientCpu } : undefined;
-    storageRows = await runStorageSection({ timing: options.timing, profileDir: options.profileDir, cpus }, (line) => console.error(line));
+    storageRows = await runStorageSection({ timing: options.timing, profileDir: options.profileDir, cpus }, options.repeat, (line) => console.error(line));
   }
 
   const rows = buildRows(cells, options.workloads);
@@ -75,15 +75,6 @@ async function main(argv: string[]): Promise<number> {
   console.log(`\nJSON: ${jsonPath}`);
   const storageFailed = storageRows.some((row) => [row.lookup, row.register].some((cell) => "error" in cell && cell.error));
   return cells.some((c) => c.error) || storageFailed ? 1 : 0;
-}
-
-/** The run with the median value (a failed or skipped run wins: it must not be hidden). */
-function medianRun(runs: CellResult[]): CellResult {
-  const bad = runs.find((r) => r.error ?? r.skipped);
-  if (bad) return bad;
-  const sorted = [...runs].sort((x, y) => x.value! - y.value!);
-  const chosen = sorted[(sorted.length - 1) >> 1]!;
-  return runs.length > 1 ? { ...chosen, runs: runs.map((r) => r.value!) } : chosen;
 }
 
 function describe(cell: CellResult, metric: string): string {
