@@ -121,6 +121,7 @@ describe("autoclean when the storage fails", () => {
     const storage = new FailingStorage();
     storage.failing = false;
     const written: string[] = [];
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- saved to be put back as it was
     const write = process.stderr.write;
     process.stderr.write = ((chunk: string | Uint8Array) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
     try {

@@ -22,12 +22,12 @@ describe("autoclean", () => {
     await using unix = await Daemon.create({ unixSocket: join(dir.path, "live.sock"), env: {} });
     await using doomed = await Daemon.create({ host: "127.0.0.1", env: {} });
     const names = ns.nameserver;
-    names.register("live.tcp", tcp.register(Thing, "thing"));
-    names.register("live.unix", unix.register(Thing, "thing"));
-    names.register("alias", "PYRONAME:live.tcp");
-    names.register("dead.tcp", `PYRO:gone@127.0.0.1:${await deadPort()}`);
-    names.register("dead.unix", `PYRO:gone@./u:${join(dir.path, "missing.sock")}`);
-    names.register("doomed", doomed.register(Thing, "thing"));
+    await names.register("live.tcp", tcp.register(Thing, "thing"));
+    await names.register("live.unix", unix.register(Thing, "thing"));
+    await names.register("alias", "PYRONAME:live.tcp");
+    await names.register("dead.tcp", `PYRO:gone@127.0.0.1:${await deadPort()}`);
+    await names.register("dead.unix", `PYRO:gone@./u:${join(dir.path, "missing.sock")}`);
+    await names.register("doomed", doomed.register(Thing, "thing"));
     const started = Date.now();
     await doomed.shutdown();
 

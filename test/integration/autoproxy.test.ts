@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Daemon, Proxy, RemoteError, callback, expose, isProxy, oneway, uriOf } from "@pyrots/core";
+import { Daemon, Proxy, type Remote, RemoteError, callback, expose, isProxy, oneway, uriOf } from "@pyrots/core";
 import { VARIANTS, startDaemon, waitFor } from "../support/variants.js";
 
 @expose
@@ -91,7 +91,7 @@ for (const variant of VARIANTS) {
 
     it("returns a registered object as a proxy to it", async () => {
       await using factory = new Proxy<FactoryApi>(uri, { serializer: variant.serializer });
-      const item = (await factory.create("one")) as unknown as ItemApi & AsyncDisposable;
+      const item = (await factory.create("one")) as unknown as Remote<ItemApi>;
       expect(isProxy(item)).to.equal(true);
       expect(uriOf(item).object).to.match(/^obj_[0-9a-f]{32}$/);
       expect(await item.label()).to.equal("item one");

@@ -120,7 +120,7 @@ describe("helpful errors", function () {
 
   it("an unknown PYRONAME: lists the names the name server has", async () => {
     await using ns = await startNameServer({ host: "127.0.0.1", port: 0, broadcast: false, mdns: false, env: {} });
-    ns.nameserver.register("example.rates", uri);
+    await ns.nameserver.register("example.rates", uri);
     const error = await failure(proxy(`PYRONAME:example.rate@127.0.0.1:${ns.uri.port}`).getRate("x"));
     expect(error).to.be.instanceOf(NamingError);
     expect(error.message).to.include("unknown name: example.rate").and.include("registered: example.rates");

@@ -175,6 +175,7 @@ function badEnv(item: ConfigItem, raw: string, expected: string): ConfigError {
 function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return "an array";
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only primitives and functions reach String()
   return value === null ? "null" : typeof value === "object" ? "an object" : String(value);
 }
 

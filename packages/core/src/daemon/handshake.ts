@@ -5,7 +5,7 @@
  * proxy references in the handshake stay data.
  */
 import type tls from "node:tls";
-import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
+import { Annotation, Flags, MessageType } from "../protocol/constants.js";
 import type { MessageSigning } from "../protocol/hmac.js";
 import type { Annotations, Message } from "../protocol/message.js";
 import { SEAL_KEY, newSealNonce, sealKeyFor, sealNonceIn } from "../protocol/seal.js";
