@@ -115,9 +115,6 @@ export interface PyroConfig {
   readonly maxIterStreams: number;
 }
 
-/** How an item's environment value is parsed and its option value checked. */
-export type ConfigValueType = "string" | "int" | "float" | "bool" | "list" | "optionalString";
-
 /** Maps a value type to the type tags that may describe it. */
 type TypeTagOf<T> = [T] extends [boolean]
   ? "bool"
