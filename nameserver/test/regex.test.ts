@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { expect } from "chai";
 import { NamingError } from "@pyrots/core";
 import { InvalidRegexError, MemoryStorage, NameServer, compilePythonMatch } from "@pyrots/nameserver";
-import { PYTHON } from "./support/python.js";
+import { PYTHON } from "@pyrots/test-support";
 
 /** Pattern, name pairs whose outcome must equal Python's `re.match(pattern, name) is not None`. */
 const CASES: [string, string][] = [

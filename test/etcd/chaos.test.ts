@@ -9,7 +9,7 @@
 import { expect } from "chai";
 import { NamingError, PyroError } from "@pyrots/core";
 import { EtcdStorage } from "@pyrots/nameserver";
-import { type EtcdCluster, describeEtcd, startEtcdCluster } from "../support/etcd-cluster.js";
+import { type EtcdCluster, describeEtcd, startEtcdCluster } from "@pyrots/test-support";
 import { type NsProcess, nsProxy, startNsProcess } from "../support/ns-process.js";
 import { failure } from "../support/outcome.js";
 

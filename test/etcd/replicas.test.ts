@@ -6,10 +6,9 @@
  */
 import { expect } from "chai";
 import { NamingError, URI } from "@pyrots/core";
-import { type EtcdCluster, describeEtcd, startEtcdCluster } from "../support/etcd-cluster.js";
+import { describeEtcd, type EtcdCluster, runProcess, startEtcdCluster } from "@pyrots/test-support";
 import { type NsProcess, nsProxy, startNsProcess } from "../support/ns-process.js";
 import { failure } from "../support/outcome.js";
-import { runProcess } from "../support/process.js";
 import { PYTHON, pythonEnv, requirePython } from "../support/python.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
-import { runProcess } from "../support/process.js";
+import { runProcess } from "@pyrots/test-support";
 
 const NAMESERVER_DIR = fileURLToPath(new URL("../../../nameserver/", import.meta.url));
 const manifest = JSON.parse(readFileSync(NAMESERVER_DIR + "package.json", "utf8")) as { version: string; bin: Record<string, string> };

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
-import { runProcess } from "../support/process.js";
+import { runProcess } from "@pyrots/test-support";
 
 const SCRIPT = fileURLToPath(new URL("./fixtures/traced-call.js", import.meta.url));
 

@@ -8,7 +8,7 @@ import { CommunicationError, ConfigError, Daemon, NamingError, Proxy, PyroError,
 import { startNameServer } from "@pyrots/nameserver";
 import { failure } from "../support/outcome.js";
 import { PYTHON, describeInterop, pythonEnv } from "../support/python.js";
-import { runProcess, spawnProcess } from "../support/process.js";
+import { runProcess, spawnProcess } from "@pyrots/test-support";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;

@@ -4,7 +4,7 @@ import { Daemon, Proxy, PyroError, type Remote, SecurityError, expose } from "@p
 import { startNameServer } from "@pyrots/nameserver";
 import { Greeter, type GreeterApi } from "../support/greeter.js";
 import { type TestCertificates, makeCertificates } from "../support/certs.js";
-import { runProcess, spawnProcess } from "../support/process.js";
+import { runProcess, spawnProcess } from "@pyrots/test-support";
 import { PYTHON, pythonEnv, requirePython } from "../support/python.js";
 import { failure } from "../support/outcome.js";
 

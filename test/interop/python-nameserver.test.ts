@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { Daemon, type NameServerProxy, Proxy } from "@pyrots/core";
 import { Greeter } from "../support/greeter.js";
-import { type Spawned, runProcess, spawnProcess } from "../support/process.js";
+import { type Spawned, runProcess, spawnProcess } from "@pyrots/test-support";
 import { PYTHON, PYTHON_SCRIPTS, describeInterop, pythonDefaultEnv } from "../support/python.js";
 
 const NS_BIN = fileURLToPath(new URL("../../../nameserver/dist/bin/ns.js", import.meta.url));
