@@ -15,6 +15,7 @@ import {
   validateOptionValue,
   warnOnceToStderr,
 } from "./config-parse.js";
+import { DEFAULT_NS_BCPORT, DEFAULT_NS_PORT } from "./uri.js";
 
 export { ConfigError, type ConfigWarn } from "./config-parse.js";
 
@@ -165,8 +166,8 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
     default: "localhost",
     description: "Where clients look for the name server first: a host, or a comma-separated list of host[:port] replicas tried in order.",
   },
-  nsPort: { name: "NS_PORT", type: "int", default: 9090, min: 0, description: "TCP port of the name server." },
-  nsBcPort: { name: "NS_BCPORT", type: "int", default: 9091, min: 0, description: "UDP port of the name server's broadcast responder." },
+  nsPort: { name: "NS_PORT", type: "int", default: DEFAULT_NS_PORT, min: 0, description: "TCP port of the name server." },
+  nsBcPort: { name: "NS_BCPORT", type: "int", default: DEFAULT_NS_BCPORT, min: 0, description: "UDP port of the name server's broadcast responder." },
   nsDiscovery: {
     name: "NS_DISCOVERY",
     type: "list",
@@ -390,4 +391,24 @@ function rowsToConfig(rows: readonly ConfigRow[]): PyroConfig {
 function freezeConfig(config: PyroConfig): PyroConfig {
   for (const value of Object.values(config)) if (Array.isArray(value)) Object.freeze(value);
   return Object.freeze(config);
+}
+
+/**
+ * The keys of an endpoint's options that are its own, not configuration items, as a set the
+ * compiler keeps complete: every key of `O` that is not a {@link PyroConfig} key must be named
+ * (and a configuration key may be, when the endpoint reads it itself).
+ *
+ * ```ts
+ * const OWN = ownOptionKeys<DaemonOptions>({ port: true, unixSocket: true, ... });
+ * ```
+ */
+export function ownOptionKeys<O>(keys: Record<Exclude<keyof O, keyof PyroConfig>, true> & Partial<Record<keyof PyroConfig, true>>): ReadonlySet<string> {
+  return new Set(Object.keys(keys));
+}
+
+/** The configuration items among an endpoint's `options`: every key not in `own`, undefined values left out. */
+export function configOptionsOf(options: object, own: ReadonlySet<string>): Partial<PyroConfig> {
+  const picked: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) if (!own.has(key) && value !== undefined) picked[key] = value;
+  return picked as Partial<PyroConfig>;
 }

@@ -3,7 +3,7 @@
  * shared, unchanged, by the daemon and every client connection it serves.
  */
 import type tls from "node:tls";
-import { type PyroConfig, loadConfig } from "../config.js";
+import { type PyroConfig, configOptionsOf, loadConfig, ownOptionKeys } from "../config.js";
 import { serializerByName } from "../serializers/registry.js";
 import type { Serializer } from "../serializers/types.js";
 import type { ProxyRef } from "../serializers/values.js";
@@ -48,13 +48,19 @@ export interface DaemonSettings extends WireSettings {
 }
 
 /** Keys of {@link DaemonOptions} that are the daemon's own, not configuration items. */
-const DAEMON_OWN_OPTIONS: ReadonlySet<string> = new Set(["port", "unixSocket", "validateHandshake", "sendTracebacks", "env", "tls", "callbackHosts"]);
+const DAEMON_OWN_OPTIONS = ownOptionKeys<DaemonOptions>({
+  port: true,
+  unixSocket: true,
+  validateHandshake: true,
+  sendTracebacks: true,
+  env: true,
+  tls: true,
+  callbackHosts: true,
+});
 
 /** The configuration `options` select (defaults < environment < options). */
 export function daemonConfig(options: DaemonOptions): PyroConfig {
-  const configOptions: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) if (!DAEMON_OWN_OPTIONS.has(key) && value !== undefined) configOptions[key] = value;
-  return loadConfig(configOptions as Partial<PyroConfig>, options.env ?? process.env);
+  return loadConfig(configOptionsOf(options, DAEMON_OWN_OPTIONS), options.env ?? process.env);
 }
 
 /** Builds a daemon's settings. */

@@ -4,7 +4,7 @@
  * settings of the proxy that received them: serializer, timeouts, TLS, HMAC, handshake).
  */
 import type tls from "node:tls";
-import { type PyroConfig, defaultConfig, loadConfig } from "../config.js";
+import { type PyroConfig, configOptionsOf, defaultConfig, loadConfig, ownOptionKeys } from "../config.js";
 import { serializerByName } from "../serializers/registry.js";
 import type { Serializer } from "../serializers/types.js";
 import type { ProxyRef } from "../serializers/values.js";
@@ -50,14 +50,12 @@ export interface ProxySettings extends WireSettings {
 }
 
 /** Keys of {@link ProxyOptions} that are the proxy's own, not configuration items. */
-const PROXY_OWN_OPTIONS: ReadonlySet<string> = new Set(["timeout", "handshake", "poolSize", "env", "tls"]);
+const PROXY_OWN_OPTIONS = ownOptionKeys<ProxyOptions>({ timeout: true, handshake: true, poolSize: true, env: true, tls: true });
 
 /** Builds the settings for a proxy made by the application with `options`. */
 export function proxySettings(options: ProxyOptions, resolveName: NameResolver | undefined): ProxySettings {
-  const configOptions: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) if (!PROXY_OWN_OPTIONS.has(key) && value !== undefined) configOptions[key] = value;
   const env = options.env ?? process.env;
-  const config = loadConfig(configOptions as Partial<PyroConfig>, env);
+  const config = loadConfig(configOptionsOf(options, PROXY_OWN_OPTIONS), env);
   return settingsFromConfig(config, {
     serializerChosen: options.serializer !== undefined || env.PYRO_SERIALIZER !== undefined,
     timeout: options.timeout,
