@@ -149,6 +149,12 @@ export interface ConfigItem<K extends keyof PyroConfig = keyof PyroConfig> {
   readonly pyroOnlyChoices?: readonly string[];
   /** Smallest allowed number. */
   readonly min?: number;
+  /**
+   * An item accepted for Pyro compatibility that changes nothing in pyrots: why, and the value
+   * pyrots always behaves as (absent: no value has any effect). Setting it otherwise, in the
+   * environment or in options, warns once.
+   */
+  readonly ignored?: { readonly reason: string; readonly behavesAs?: PyroConfig[K] };
 }
 
 type ItemSpec<K extends keyof PyroConfig> = Omit<ConfigItem<K>, "key" | "envName">;
@@ -181,10 +187,35 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
   natPort: { name: "NATPORT", type: "int", default: 0, min: 0, description: "External port put in URIs; 0 = the daemon's own port." },
   compression: { name: "COMPRESSION", type: "bool", default: false, description: "Compress larger payloads with zlib." },
   commTimeout: { name: "COMMTIMEOUT", type: "float", default: 0, min: 0, description: "Network timeout in seconds; 0 = none." },
-  pollTimeout: { name: "POLLTIMEOUT", type: "float", default: 2, min: 0, description: "Seconds between daemon housekeeping runs." },
-  sockReuse: { name: "SOCK_REUSE", type: "bool", default: true, description: "Set SO_REUSEADDR on listening sockets." },
-  sockNoDelay: { name: "SOCK_NODELAY", type: "bool", default: false, description: "Set TCP_NODELAY on sockets." },
-  detailedTraceback: { name: "DETAILED_TRACEBACK", type: "bool", default: false, description: "Add more detail to remote tracebacks." },
+  pollTimeout: {
+    name: "POLLTIMEOUT",
+    type: "float",
+    default: 2,
+    min: 0,
+    description: "Accepted for Pyro compatibility and ignored (a warning when set): pyrots daemons react to events and never poll.",
+    ignored: { reason: "pyrots daemons react to events and never poll" },
+  },
+  sockReuse: {
+    name: "SOCK_REUSE",
+    type: "bool",
+    default: true,
+    description: "Always on in pyrots (Node sets SO_REUSEADDR on listening sockets); `false` is ignored with a warning.",
+    ignored: { reason: "Node always sets SO_REUSEADDR on listening sockets", behavesAs: true },
+  },
+  sockNoDelay: {
+    name: "SOCK_NODELAY",
+    type: "bool",
+    default: true,
+    description: "Always on in pyrots: every socket sets TCP_NODELAY, so small calls never wait; `false` is ignored with a warning.",
+    ignored: { reason: "pyrots sets TCP_NODELAY on every socket, so that small calls never wait", behavesAs: true },
+  },
+  detailedTraceback: {
+    name: "DETAILED_TRACEBACK",
+    type: "bool",
+    default: false,
+    description: "Accepted for Pyro compatibility and ignored (a warning when on): JavaScript cannot show a frame's local variables, which is what it adds.",
+    ignored: { reason: "JavaScript cannot show a frame's local variables, which is what it adds to Pyro's tracebacks", behavesAs: false },
+  },
   autoProxy: { name: "AUTOPROXY", type: "bool", default: true, description: "Return registered objects as proxies instead of by value." },
   maxMessageSize: {
     name: "MAX_MESSAGE_SIZE",
@@ -238,7 +269,12 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
   sslClientKeyPasswd: { name: "SSL_CLIENTKEYPASSWD", type: "string", default: "", description: "Passphrase of the client's private key." },
   sslCaCerts: { name: "SSL_CACERTS", type: "string", default: "", description: "CA certificates file (PEM) used to verify the peer." },
   hmacKey: { name: "HMAC_KEY", type: "optionalString", default: null, description: "Shared key for Pyro4 HMAC message signing (unset: off)." },
-  logWire: { name: "LOGWIRE", type: "bool", default: false, description: "Log every message sent and received." },
+  logWire: {
+    name: "LOGWIRE",
+    type: "bool",
+    default: false,
+    description: "Trace every message sent and received on stderr (peer, type, seq, flags, serializer, sizes; no payloads), as `DEBUG=pyrots:wire` does.",
+  },
   maxConnections: {
     name: "MAX_CONNECTIONS",
     type: "int",
@@ -325,10 +361,19 @@ export function explainConfig(options: Partial<PyroConfig> = {}, env: ConfigEnv 
   const fromEnv = readEnvironment(env, warn);
   const fromOptions = checkOptions(options);
   return configTable.map((item) => {
-    if (fromOptions.has(item.key)) return row(item, fromOptions.get(item.key), "option");
-    if (fromEnv.has(item.key)) return row(item, fromEnv.get(item.key), "environment");
+    if (fromOptions.has(item.key)) return warnIfIgnored(item, row(item, fromOptions.get(item.key), "option"), warn);
+    if (fromEnv.has(item.key)) return warnIfIgnored(item, row(item, fromEnv.get(item.key), "environment"), warn);
     return row(item, item.default, "default");
   });
+}
+
+/** Warns when a value is set for an item pyrots accepts but ignores (see {@link ConfigItem.ignored}). */
+function warnIfIgnored(item: ConfigItem, set: ConfigRow, warn: ConfigWarn): ConfigRow {
+  const ignored = item.ignored;
+  if (ignored === undefined || set.value === ignored.behavesAs) return set;
+  const where = set.source === "environment" ? `${item.envName}=${String(set.value)}` : `option ${item.key}: ${String(set.value)}`;
+  warn(`${where} is accepted for Pyro compatibility and ignored: ${ignored.reason}`);
+  return set;
 }
 
 /**

@@ -239,6 +239,7 @@ export class DaemonServer implements Acceptor {
       stream,
       { maxMessageSize: this.settings.handshakeMessageLimit, messageTimeout: this.config.messageTimeout },
       this.settings.signing,
+      this.settings.wireLog,
     );
     const client = new ClientConnection(connection, this.services, slot, slot.refusal);
     if (slot.refusal === undefined) slot.holder = client.session;

@@ -108,7 +108,7 @@ export class Channel implements ConnectionHandler {
     const { settings, what } = options;
     const tls = settings.tls && options.servername ? { ...settings.tls, servername: options.servername } : settings.tls;
     const socket = await connect(options.address, what, settings.timeout, tls);
-    const channel = new Channel(new Connection(socket, settings.receiveLimits, settings.signing), what, settings, options.decodeContext);
+    const channel = new Channel(new Connection(socket, settings.receiveLimits, settings.signing, settings.wireLog), what, settings, options.decodeContext);
     channel.connection.start(channel);
     const metadata = settings.config.metadata;
     const flags = metadata ? Flags.META_ON_CONNECT : 0;

@@ -10,6 +10,7 @@ import { ConnectionClosedError, ProtocolError, type PyroError } from "../errors.
 import { FrameReader } from "../protocol/framing.js";
 import type { Message } from "../protocol/message.js";
 import { type MessageSigning, verifyHmac } from "../protocol/hmac.js";
+import { type WireLog, receivedLine, sentLine } from "./wire-log.js";
 
 /** Receives a connection's events. */
 export interface ConnectionHandler {
@@ -56,11 +57,13 @@ export class Connection {
    * @param limits message size and time limits for what the peer sends.
    * @param signing when set, every incoming message must carry a valid `HMAC` annotation; when
    *   not, no message may carry one. Changed with {@link signWith}.
+   * @param wireLog when set, gets a line per message sent and received (`LOGWIRE`).
    */
   constructor(
     readonly stream: Duplex,
     limits: ReceiveLimits,
     signing?: MessageSigning,
+    private readonly wireLog?: WireLog,
   ) {
     this.signing = signing;
     this.messageTimeoutMs = limits.messageTimeout * 1000;
@@ -68,6 +71,7 @@ export class Connection {
       // Bytes already read after a close (the rest of a chunk) are never acted upon.
       if (this.closedFlag) return;
       this.received++;
+      if (this.wireLog !== undefined) this.wireLog(receivedLine(this.remoteAddress, message));
       if (this.signing !== undefined || message.annotations !== undefined) verifyHmac(message, this.signing);
       this.handler?.onMessage(message);
     });
@@ -120,6 +124,7 @@ export class Connection {
   /** Queues one encoded frame; frames queued in the same tick leave in one write. */
   send(frame: Buffer | readonly Buffer[]): void {
     if (this.closedFlag) return;
+    if (this.wireLog !== undefined) this.logSent(frame);
     if (Buffer.isBuffer(frame)) {
       this.queued.push(frame);
       this.queuedBytes += frame.length;
@@ -194,6 +199,18 @@ export class Connection {
     }
     this.queued = [];
     this.queuedBytes = 0;
+  }
+
+  private logSent(frame: Buffer | readonly Buffer[]): void {
+    const parts = Buffer.isBuffer(frame) ? [frame] : frame;
+    if (parts.length === 0) return;
+    this.wireLog!(
+      sentLine(
+        this.remoteAddress,
+        parts[0]!,
+        parts.reduce((sum, part) => sum + part.length, 0),
+      ),
+    );
   }
 
   private protocolFailure(error: PyroError): void {

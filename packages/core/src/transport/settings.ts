@@ -7,6 +7,7 @@ import type { PyroConfig } from "../config.js";
 import type { MessageSigning } from "../protocol/hmac.js";
 import { type DecodeLimits, HANDSHAKE_DECODE_LIMITS, decodeContextWithin } from "../serializers/types.js";
 import type { ReceiveLimits } from "./connection.js";
+import { type WireLog, wireLogFor } from "./wire-log.js";
 
 /** Framing, signing, compression and decoding settings of one endpoint. */
 export interface WireSettings {
@@ -26,6 +27,8 @@ export interface WireSettings {
   readonly decodeLimits: DecodeLimits;
   /** The smaller limits for the handshake messages (CONNECT, CONNECTOK/CONNECTFAIL). */
   readonly handshakeDecodeLimits: DecodeLimits;
+  /** A line per message sent and received (`LOGWIRE` or `DEBUG=pyrots:wire`); undefined when off. */
+  readonly wireLog: WireLog | undefined;
 }
 
 /** The wire settings of `config`. */
@@ -41,5 +44,6 @@ export function wireSettings(config: PyroConfig): WireSettings {
     // The byte limit (also the cap for inflating compressed payloads) follows MAX_MESSAGE_SIZE.
     decodeLimits: decodeContextWithin(config.maxMessageSize).limits,
     handshakeDecodeLimits: decodeContextWithin(config.maxMessageSize, HANDSHAKE_DECODE_LIMITS).limits,
+    wireLog: wireLogFor(config.logWire),
   });
 }
