@@ -3,6 +3,8 @@
  */
 import type tls from "node:tls";
 import type { PyroConfig } from "../config.js";
+import type { NETWORK } from "../transport/settings.js";
+import type { Network } from "../transport/socket.js";
 
 /** What a `validateHandshake` hook learns about the connecting client. */
 export interface ClientInfo {
@@ -48,4 +50,6 @@ export interface DaemonOptions extends Partial<PyroConfig> {
    * this rule, calling it back would make the daemon connect wherever the client chose.
    */
   callbackHosts?: "client" | "any" | readonly string[];
+  /** @internal The unit tests' in-memory network instead of sockets (not for applications). */
+  [NETWORK]?: Network;
 }

@@ -7,7 +7,7 @@ import { type PyroConfig, configOptionsOf, loadConfig, ownOptionKeys } from "../
 import { serializerByName } from "../serializers/registry.js";
 import type { Serializer } from "../serializers/types.js";
 import type { ProxyRef } from "../serializers/values.js";
-import { type WireSettings, wireSettings } from "../transport/settings.js";
+import { NETWORK, type WireSettings, wireSettings } from "../transport/settings.js";
 import { checkServerTls, serverTlsFromConfig } from "../transport/tls-config.js";
 import { HANDSHAKE_DECODE_LIMITS } from "../serializers/types.js";
 import type { DaemonOptions, HandshakeValidator } from "./options.js";
@@ -56,6 +56,7 @@ const DAEMON_OWN_OPTIONS = ownOptionKeys<DaemonOptions>({
   env: true,
   tls: true,
   callbackHosts: true,
+  [NETWORK]: true,
 });
 
 /** The configuration `options` select (defaults < environment < options). */
@@ -69,7 +70,7 @@ export function daemonSettings(config: PyroConfig, options: DaemonOptions, reviv
   checkServerTls(tls);
   const handshakeLimit = HANDSHAKE_DECODE_LIMITS.maxBytes;
   return Object.freeze({
-    ...wireSettings(config),
+    ...wireSettings(config, options[NETWORK]),
     accepted: new Map(config.serializersAccepted.map((name) => serializerByName(name)).map((s) => [s.id, s] as const)),
     sendTracebacks: options.sendTracebacks ?? true,
     iterStreaming: config.iterStreaming,

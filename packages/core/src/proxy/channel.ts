@@ -15,7 +15,7 @@ import { serializerById } from "../serializers/registry.js";
 import type { DecodeContext, Serializer } from "../serializers/types.js";
 import { Connection, type ConnectionHandler, connectionLost } from "../transport/connection.js";
 import { payloadOf, valueFrame } from "../transport/outgoing.js";
-import { type ListenAddress, connect } from "../transport/socket.js";
+import type { ListenAddress } from "../transport/socket.js";
 import type { PendingCall } from "./pending.js";
 import type { ProxySettings } from "./settings.js";
 
@@ -107,7 +107,7 @@ export class Channel implements ConnectionHandler {
   static async open(options: ChannelOptions): Promise<Channel> {
     const { settings, what } = options;
     const tls = settings.tls && options.servername ? { ...settings.tls, servername: options.servername } : settings.tls;
-    const socket = await connect(options.address, what, settings.timeout, tls);
+    const socket = await settings.network.dial(options.address, what, settings.timeout, tls);
     const channel = new Channel(new Connection(socket, settings.receiveLimits, settings.signing, settings.wireLog), what, settings, options.decodeContext);
     channel.connection.start(channel);
     const metadata = settings.config.metadata;

@@ -3,6 +3,8 @@
  */
 import type tls from "node:tls";
 import type { PyroConfig } from "../config.js";
+import type { NETWORK } from "../transport/settings.js";
+import type { Network } from "../transport/socket.js";
 
 /** Options for a proxy: Pyro config items (camelCase) plus the proxy's own. */
 export interface ProxyOptions extends Partial<PyroConfig> {
@@ -23,6 +25,8 @@ export interface ProxyOptions extends Partial<PyroConfig> {
   tls?: tls.ConnectionOptions;
   /** Environment to read `PYRO_*` items from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /** @internal The unit tests' in-memory network instead of sockets (not for applications). */
+  [NETWORK]?: Network;
 }
 
 /** Options for individual calls, set with `withOptions(proxy, ...)`. */

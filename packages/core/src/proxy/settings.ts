@@ -8,8 +8,8 @@ import { type PyroConfig, configOptionsOf, defaultConfig, loadConfig, ownOptionK
 import { serializerByName } from "../serializers/registry.js";
 import type { Serializer } from "../serializers/types.js";
 import type { ProxyRef } from "../serializers/values.js";
-import { type WireSettings, wireSettings } from "../transport/settings.js";
-import type { ListenAddress } from "../transport/socket.js";
+import { NETWORK, type WireSettings, wireSettings } from "../transport/settings.js";
+import type { ListenAddress, Network } from "../transport/socket.js";
 import { clientTlsFromConfig } from "../transport/tls-config.js";
 import type { URI } from "../uri.js";
 import type { ProxyOptions } from "./options.js";
@@ -50,7 +50,7 @@ export interface ProxySettings extends WireSettings {
 }
 
 /** Keys of {@link ProxyOptions} that are the proxy's own, not configuration items. */
-const PROXY_OWN_OPTIONS = ownOptionKeys<ProxyOptions>({ timeout: true, handshake: true, poolSize: true, env: true, tls: true });
+const PROXY_OWN_OPTIONS = ownOptionKeys<ProxyOptions>({ timeout: true, handshake: true, poolSize: true, env: true, tls: true, [NETWORK]: true });
 
 /** Builds the settings for a proxy made by the application with `options`. */
 export function proxySettings(options: ProxyOptions, resolveName: NameResolver | undefined): ProxySettings {
@@ -63,6 +63,7 @@ export function proxySettings(options: ProxyOptions, resolveName: NameResolver |
     poolSize: options.poolSize,
     tls: options.tls,
     resolveName,
+    network: options[NETWORK],
   });
 }
 
@@ -76,12 +77,14 @@ export interface ProxyExtras {
   serializerChosen?: boolean;
   resolveName?: NameResolver;
   connectRule?: ConnectRule;
+  /** Sockets unless given (the unit tests' in-memory network). */
+  network?: Network;
 }
 
 /** Builds proxy settings from a configuration already loaded (daemons' callback proxies, name server lookups). */
 export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {}): ProxySettings {
   return Object.freeze({
-    ...wireSettings(config),
+    ...wireSettings(config, extras.network),
     serializer: extras.serializer ?? serializerByName(config.serializer),
     // Without word of who chose it, a serializer other than the default counts as chosen.
     serializerChosen: extras.serializerChosen ?? (extras.serializer !== undefined || config.serializer !== defaultConfig.serializer),
