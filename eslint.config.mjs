@@ -6,7 +6,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "**/dist-test/**", "bench/results/**", "**/*.cjs", "**/*.mjs", "**/*.js"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "**/dist-test/**", "bench/results/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -59,5 +59,28 @@ export default tseslint.config(
       // chai's `expect(x).to.be.true` is an expression statement.
       "@typescript-eslint/no-unused-expressions": "off",
     },
+  },
+  {
+    // The scripts and mocha plugins in plain JavaScript: the recommended rules, without types.
+    files: ["**/*.mjs", "**/*.cjs", "**/*.js"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { project: false, projectService: false, program: null },
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        setTimeout: "readonly",
+        setImmediate: "readonly",
+        URL: "readonly",
+        module: "writable",
+        require: "readonly",
+        __dirname: "readonly",
+        Buffer: "readonly",
+      },
+    },
+  },
+  {
+    files: ["**/*.cjs"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );
