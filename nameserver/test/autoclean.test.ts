@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { Daemon, URI, expose } from "@pyrots/core";
 import { AutoCleaner, MemoryStorage, reachable } from "@pyrots/nameserver";
-import { deadPort, startTestNs, tempDir, waitUntil } from "./support/ns.js";
+import { deadPort, startTestNs, tempDir } from "./support/ns.js";
+import { waitUntil } from "@pyrots/test-support";
 
 @expose
 class Thing {

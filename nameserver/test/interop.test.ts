@@ -4,9 +4,8 @@ import { expect } from "chai";
 import { Daemon, NamingError, Proxy, RemoteError, URI, callWithKwargs, expose, locateNS } from "@pyrots/core";
 import { SqlStorage } from "@pyrots/nameserver";
 import { run, runBin, start, startBin } from "./support/process.js";
-import type { Spawned } from "@pyrots/test-support";
-import { PYTHON, describeInterop, pythonEnv } from "@pyrots/test-support";
-import { startTestNs, tempDir, waitUntil } from "./support/ns.js";
+import { describeInterop, PYTHON, pythonEnv, type Spawned, waitUntil } from "@pyrots/test-support";
+import { startTestNs, tempDir } from "./support/ns.js";
 
 const SCRIPTS = fileURLToPath(new URL("../test/python/", import.meta.url));
 const SERIALIZERS = ["msgpack", "json"] as const;

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Daemon, Proxy, type Remote, RemoteError, callback, expose, isProxy, oneway, uriOf } from "@pyrots/core";
-import { VARIANTS, startDaemon, waitFor } from "../support/variants.js";
+import { waitUntil } from "@pyrots/test-support";
+import { VARIANTS, startDaemon } from "../support/variants.js";
 
 @expose
 class Item {
@@ -105,7 +106,7 @@ for (const variant of VARIANTS) {
       const text = `hello ${variant.name}`;
       expect(await factory.notifyMe(listener, text)).to.equal("notified");
       expect(heard).to.include(text);
-      await waitFor(() => heard.includes(`${text} (oneway)`), 5000, "the oneway callback");
+      await waitUntil(() => heard.includes(`${text} (oneway)`), 5000, "the oneway callback");
       clientDaemon.unregister(listener);
     });
 

@@ -6,3 +6,4 @@ export * from "./process.js";
 export * from "./ports.js";
 export * from "./python.js";
 export * from "./etcd-cluster.js";
+export * from "./wait.js";
