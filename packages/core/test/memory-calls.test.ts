@@ -153,6 +153,35 @@ describe("over the in-memory network", () => {
   });
 });
 
+@expose
+class Item {
+  constructor(private readonly name: string) {}
+  label(): string {
+    return `item ${this.name}`;
+  }
+}
+
+@expose
+class Shop {
+  constructor(private readonly daemon: Daemon) {}
+  make(name: string): Item {
+    const item = new Item(name);
+    this.daemon.register(item);
+    return item;
+  }
+}
+
+describe("proxies that arrive in replies", () => {
+  it("connect over the network of the proxy that received them (autoproxy)", async () => {
+    await using net = new MemoryNetwork();
+    await using daemon = await Daemon.create({ [NETWORK]: net, unixSocket: "shop", env: {} });
+    await using shop = new Proxy<{ make(name: string): Item }>(daemon.register(new Shop(daemon), "shop"), { [NETWORK]: net, env: {} });
+    await using item = (await shop.make("one")) as unknown as Remote<Item>;
+    expect(await item.label()).to.equal("item one");
+    expect(net.connections, "the item's own connection, in memory too").to.equal(2);
+  });
+});
+
 describe("the in-memory network's leak check", () => {
   it("fails while a proxy's connection or a daemon is still open, and passes once both are closed", async () => {
     const net = new MemoryNetwork();
