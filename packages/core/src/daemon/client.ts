@@ -262,7 +262,7 @@ export class ClientConnection implements ConnectionHandler {
       const context = leaveCall();
       this.finished();
       const fatal = error instanceof SerializeError || error instanceof SecurityError || error instanceof ProtocolError;
-      if (entry?.members.callbacks.has(name)) reportCallbackError(name, error);
+      if (entry?.members.callbacks.has(name)) this.settings.reportCallbackError(name, error);
       if (!oneway) this.fail(message, serializer, error, fatal, context);
       else if (fatal) this.connection.close();
       return;
@@ -282,7 +282,7 @@ export class ClientConnection implements ConnectionHandler {
         },
         (error) => {
           this.finished();
-          if (isCallback) reportCallbackError(name, error);
+          if (isCallback) this.settings.reportCallbackError(name, error);
           this.fail(message, serializer, error, false, context);
         },
       );
@@ -363,12 +363,6 @@ export class ClientConnection implements ConnectionHandler {
     this.connection.send(frame);
     if (thenClose) this.connection.close();
   }
-}
-
-/** `@callback` methods report their errors on this side too, not only to the caller. */
-function reportCallbackError(name: string, error: unknown): void {
-  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`pyrots: error in callback ${name}: ${text}\n`);
 }
 
 function withCorrelation(message: Message, extra: Annotations): Annotations {
