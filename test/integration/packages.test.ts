@@ -9,16 +9,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { expect } from "chai";
-import { cleanEnv } from "../support/clean-env.js";
+import { shellEnv as npmEnv } from "../support/npm.js";
 import { runProcess } from "../support/process.js";
 import { REPO_ROOT, binsOf, publicWorkspaces, workspaces } from "../support/workspaces.js";
 
 const CHECK = join(REPO_ROOT, "tools", "check-packages.mjs");
-
-/** npm's environment from `npm test` would steer a child npm; it must see a plain shell's. */
-function npmEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(cleanEnv()).filter(([key]) => !key.startsWith("npm_") && key !== "INIT_CWD"));
-}
 
 describe("packages, as published", function () {
   this.timeout(60_000);

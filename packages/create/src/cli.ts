@@ -60,9 +60,14 @@ async function main(): Promise<void> {
   }
   say();
   say("Next:");
-  if (shown !== ".") say(`  cd ${shown}`);
+  if (shown !== ".") say(`  cd ${shellWord(shown)}`);
   say("  npm install");
   say("  npm start          # builds, then runs a name server, the worker and the client");
+}
+
+/** `path` as one shell word: quoted when it holds anything but plain characters. */
+function shellWord(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`;
 }
 
 function chooseSource(link: string | undefined, noLink: boolean): PyrotsSource {
