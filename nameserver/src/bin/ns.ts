@@ -2,8 +2,7 @@
 /**
  * pyro-ns: runs a name server (Pyro4's `pyro4-ns` flags, plus mDNS and autoclean switches).
  */
-import { parseArgs } from "node:util";
-import { UsageError, packageVersion, parseCommandLine, parsePort, runMain } from "../cli.js";
+import { UsageError, VERSION, parseCommandLine, parsePortOption, runTool } from "../cli.js";
 import { MIN_AUTOCLEAN_PERIOD } from "../autoclean.js";
 import { DEFAULT_LIMITS } from "../limits.js";
 import { type RunningNameServer, startNameServer } from "../server.js";
@@ -40,31 +39,29 @@ options:
 `;
 
 async function main(): Promise<void> {
-  const { values } = parseCommandLine(() =>
-    parseArgs({
-      args: process.argv.slice(2),
-      options: {
-        host: { type: "string", short: "n" },
-        port: { type: "string", short: "p" },
-        unixsocket: { type: "string", short: "u" },
-        storage: { type: "string", short: "s", default: "memory" },
-        bchost: { type: "string" },
-        bcport: { type: "string" },
-        nobc: { type: "boolean", short: "x", default: false },
-        nathost: { type: "string" },
-        natport: { type: "string" },
-        mdns: { type: "boolean" },
-        "no-mdns": { type: "boolean" },
-        autoclean: { type: "string" },
-        "no-tracebacks": { type: "boolean", default: false },
-        "max-names": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-        version: { type: "boolean", short: "V", default: false },
-      },
-    }),
-  );
-  if (values.help) return void process.stdout.write(USAGE);
-  if (values.version) return void process.stdout.write(`pyro-ns (pyrots) ${packageVersion()}\n`);
+  const parsed = parseCommandLine({
+    name: "pyro-ns",
+    usage: USAGE,
+    version: VERSION,
+    options: {
+      host: { type: "string", short: "n" },
+      port: { type: "string", short: "p" },
+      unixsocket: { type: "string", short: "u" },
+      storage: { type: "string", short: "s", default: "memory" },
+      bchost: { type: "string" },
+      bcport: { type: "string" },
+      nobc: { type: "boolean", short: "x", default: false },
+      nathost: { type: "string" },
+      natport: { type: "string" },
+      mdns: { type: "boolean" },
+      "no-mdns": { type: "boolean" },
+      autoclean: { type: "string" },
+      "no-tracebacks": { type: "boolean", default: false },
+      "max-names": { type: "string" },
+    },
+  });
+  if (parsed === undefined) return;
+  const { values } = parsed;
   if (values.mdns && values["no-mdns"]) throw new UsageError("--mdns and --no-mdns contradict each other");
   checkStorageSpec(values.storage);
   // Signals are handled from here on: a test (or a user) may signal as soon as the URI is printed.
@@ -78,14 +75,14 @@ async function main(): Promise<void> {
   process.once("SIGTERM", stop);
   ns = await startNameServer({
     host: values.host,
-    port: values.port === undefined ? undefined : parsePort(values.port, "--port", 0),
+    port: parsePortOption(values.port, "--port"),
     unixSocket: values.unixsocket,
     storage: values.storage,
     bcHost: values.bchost,
-    bcPort: values.bcport === undefined ? undefined : parsePort(values.bcport, "--bcport", 0),
+    bcPort: parsePortOption(values.bcport, "--bcport"),
     broadcast: values.nobc ? false : undefined,
     nathost: values.nathost,
-    natport: values.natport === undefined ? undefined : parsePort(values.natport, "--natport", 0),
+    natport: parsePortOption(values.natport, "--natport"),
     mdns: values["no-mdns"] ? false : values.mdns,
     autoclean: parseAutoclean(values.autoclean),
     sendTracebacks: !values["no-tracebacks"],
@@ -145,4 +142,4 @@ function parseMaxNames(value: string | undefined): number | undefined {
   return count;
 }
 
-runMain("pyro-ns", USAGE, main);
+runTool({ name: "pyro-ns", usage: USAGE }, main);

@@ -20,7 +20,7 @@ export type { ProxyOptions, CallOptions } from "./proxy/options.js";
 export type { Remote, RemoteResult, UntypedMember } from "./proxy/remote.js";
 export { expose, oneway, callback, behavior, type InstanceMode } from "./decorators.js";
 export { URI } from "./uri.js";
-export { locateNS, resolve, type LocateOptions } from "./naming/index.js";
+export { locateNS, resolve, type LocateAttempt, type LocateOptions } from "./naming/index.js";
 export type { NameServerApi, NameServerHealth, NameServerProxy } from "./naming/index.js";
 export { loadConfig, explainConfig, defaultConfig, ConfigError, configTable, type PyroConfig, type ConfigRow } from "./config.js";
 export { ProxyRef, ExceptionWrapper } from "./serializers/classes.js";

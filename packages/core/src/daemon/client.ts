@@ -19,7 +19,7 @@ import { type CallContext, enterCall, leaveCall } from "./context.js";
 import { decodeRequest, findObject, perform } from "./dispatch.js";
 import { answerHandshake } from "./handshake.js";
 import type { ObjectRegistry, RegisteredObject } from "./registry.js";
-import { Replier, errorText } from "./replies.js";
+import { Replier } from "./replies.js";
 import { ClientSession, type StampSource } from "./session.js";
 import type { DaemonSettings } from "./settings.js";
 import { isStreamable, type StreamRegistry } from "./streams.js";
@@ -163,7 +163,7 @@ export class ClientConnection implements ConnectionHandler {
       const context = leaveCall();
       session.finished();
       const fatal = error instanceof SerializeError || error instanceof SecurityError || error instanceof ProtocolError;
-      if (entry?.members.callbacks.has(name)) reportCallbackError(name, error);
+      if (entry?.members.callbacks.has(name)) this.settings.reportCallbackError(name, error);
       if (!oneway) this.replies.failure(message, serializer, error, fatal, context);
       else if (fatal) this.connection.close();
       return;
@@ -183,7 +183,7 @@ export class ClientConnection implements ConnectionHandler {
         },
         (error) => {
           session.finished();
-          if (isCallback) reportCallbackError(name, error);
+          if (isCallback) this.settings.reportCallbackError(name, error);
           this.replies.failure(message, serializer, error, false, context);
         },
       );
@@ -211,10 +211,4 @@ export class ClientConnection implements ConnectionHandler {
     }
     this.replies.stream(message, serializer, streamId);
   }
-}
-
-/** `@callback` methods report their errors on this side too, not only to the caller. */
-function reportCallbackError(name: string, error: unknown): void {
-  const text = error instanceof Error ? (error.stack ?? errorText(error)) : String(error);
-  process.stderr.write(`pyrots: error in callback ${name}: ${text}\n`);
 }

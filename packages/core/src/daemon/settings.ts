@@ -45,10 +45,21 @@ export interface DaemonSettings extends WireSettings {
   readonly tls: tls.TlsOptions | undefined;
   readonly validateHandshake: HandshakeValidator | undefined;
   readonly reviveProxy: ProxyReviver | undefined;
+  /** Reports an error thrown by a `@callback` method (`onCallbackError`, or stderr). */
+  readonly reportCallbackError: (method: string, error: unknown) => void;
 }
 
 /** Keys of {@link DaemonOptions} that are the daemon's own, not configuration items. */
-const DAEMON_OWN_OPTIONS: ReadonlySet<string> = new Set(["port", "unixSocket", "validateHandshake", "sendTracebacks", "env", "tls", "callbackHosts"]);
+const DAEMON_OWN_OPTIONS: ReadonlySet<string> = new Set([
+  "port",
+  "unixSocket",
+  "validateHandshake",
+  "sendTracebacks",
+  "env",
+  "tls",
+  "callbackHosts",
+  "onCallbackError",
+]);
 
 /** The configuration `options` select (defaults < environment < options). */
 export function daemonConfig(options: DaemonOptions): PyroConfig {
@@ -73,5 +84,12 @@ export function daemonSettings(config: PyroConfig, options: DaemonOptions, reviv
     tls,
     validateHandshake: options.validateHandshake,
     reviveProxy,
+    reportCallbackError: options.onCallbackError ?? printCallbackError,
   });
+}
+
+/** `@callback` methods report their errors on this side too, not only to the caller (as Pyro does). */
+function printCallbackError(method: string, error: unknown): void {
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`pyrots: error in callback ${method}: ${text}\n`);
 }
