@@ -5,7 +5,10 @@
  *
  * The client's modules are served twice: under `P/pyro/$client/` (with `P/pyro/$client.js`
  * re-exporting the entry module) for pages that import the client, and under `P/console/` beside
- * the console, which imports them relatively, so that everything works under any prefix.
+ * the console, which imports them relatively, so that everything works under any prefix. The
+ * client's copies may be imported by pages of any origin (module scripts are fetched with CORS):
+ * they are public code, and whether such a page may then call the gateway is the `cors` option's
+ * decision.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
@@ -37,6 +40,9 @@ const CONSOLE_HEADERS: Record<string, string> = {
   "Referrer-Policy": "no-referrer",
 };
 
+/** Anyone may import the client's modules. */
+const CLIENT_HEADERS: Record<string, string> = { "Access-Control-Allow-Origin": "*" };
+
 /** The entry module at `P/pyro/$client.js`. */
 const CLIENT_ENTRY = 'export * from "./$client/client.js";\n';
 
@@ -56,11 +62,11 @@ export class Assets {
     if (!existsSync(`${browserDir}/client.js`)) throw new Error(`the browser client is not built (no ${browserDir}/client.js): run \`npm run build\``);
     for (const file of readdirSync(browserDir)) {
       if (!file.endsWith(".js")) continue;
-      const asset = makeAsset(file, readFileSync(`${browserDir}/${file}`), {});
-      this.client.set(file, asset);
-      this.console.set(file, asset);
+      const body = readFileSync(`${browserDir}/${file}`);
+      this.client.set(file, makeAsset(file, body, CLIENT_HEADERS));
+      this.console.set(file, makeAsset(file, body, {}));
     }
-    this.client.set("$client.js", makeAsset("$client.js", Buffer.from(CLIENT_ENTRY), {}));
+    this.client.set("$client.js", makeAsset("$client.js", Buffer.from(CLIENT_ENTRY), CLIENT_HEADERS));
     for (const file of readdirSync(consoleDir)) {
       const extension = file.slice(file.lastIndexOf("."));
       if (TYPES[extension] === undefined) continue;
