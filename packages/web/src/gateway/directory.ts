@@ -72,9 +72,12 @@ export class NameDirectory implements AsyncDisposable {
     return { nameserver, pattern: expose, names: entries.slice(0, maxListed), total: entries.length };
   }
 
-  /** The name server's URI, connecting to it if needed. */
+  /** The name server's URI, once it has answered a ping. */
   async nameServerUri(): Promise<string> {
-    return this.withNameServer(async (ns) => String(uriOf(ns)));
+    return this.withNameServer(async (ns) => {
+      await ns.ping();
+      return String(uriOf(ns));
+    });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
