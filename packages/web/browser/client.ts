@@ -24,6 +24,7 @@ export * from "./errors.js";
 export type * from "./protocol.js";
 export { GatewayStream } from "./stream.js";
 export { fromJsonText, toJsonText } from "./wire.js";
+export { type Fleet, fleetsOf } from "./fleets.js";
 export type { Remote };
 
 /** Options of a {@link GatewayClient} (and of `gatewayProxy`). */
