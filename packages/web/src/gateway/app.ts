@@ -66,7 +66,14 @@ export class GatewayApp implements AsyncDisposable {
   readonly handler = (request: IncomingMessage, response: ServerResponse): void => {
     request.on("error", () => undefined);
     response.on("error", () => undefined);
-    this.serve(request, response).catch((error: unknown) => sendFailure(response, failureOf(error, this.settings.tracebacks)));
+    this.serve(request, response).catch((error: unknown) => {
+      try {
+        sendFailure(response, failureOf(error, this.settings.tracebacks));
+      } catch {
+        // Nothing more can be said on this connection.
+        response.destroy();
+      }
+    });
   };
 
   /** Closes the pooled proxies and the name server connection. */
