@@ -70,14 +70,12 @@ describe("pyro-httpgateway (command)", function () {
       },
     );
     try {
-      const [, url] = (await gateway.waitForLine(/^Pyro HTTP gateway running on (http:\/\/127\.0\.0\.1:\d+\/gw\/)pyro\/$/, 15_000)) as unknown as [
-        string,
-        string,
-      ];
+      // The console line comes last: every line before it is there once it is.
+      const [, url] = (await gateway.waitForLine(/^Console: (http:\/\/127\.0\.0\.1:\d+\/gw\/)console\/$/, 15_000)) as unknown as [string, string];
+      expect(gateway.lines).to.include(`Pyro HTTP gateway running on ${url}pyro/`);
       expect(gateway.lines).to.include("Exposing objects with names matching: example\\.");
       expect(gateway.lines).to.include(`Connected to name server at: ${backend.ns.uri}`);
       expect(gateway.lines).to.include("Gateway key required.");
-      expect(gateway.lines).to.include(`Console: ${url}console/`);
       const answer = await http(`${url}pyro/example.calc/add?$args=[20,22]`, { headers: { "X-Pyro-Gateway-Key": "from-env" } });
       expect(answer.json).to.equal(42);
       expect((await http(`${url}pyro/example.calc/add?$args=[20,22]`)).status).to.equal(403);
@@ -93,7 +91,7 @@ describe("pyro-httpgateway (command)", function () {
   it("says so and keeps serving when no name server answers yet (exit 1 only for a port in use)", async () => {
     const gateway = spawnProcess(process.execPath, [BIN, "-H", "127.0.0.1", "-p", "0", "--pyroloc", "PYRO:Pyro.NameServer@127.0.0.1:1"], { env: cleanEnv() });
     try {
-      const [, url] = (await gateway.waitForLine(/^Pyro HTTP gateway running on (\S+)pyro\/$/, 15_000)) as unknown as [string, string];
+      const [, url] = (await gateway.waitForLine(/^Console: (\S+)console\/$/, 15_000)) as unknown as [string, string];
       expect(gateway.lines).to.include("Not yet connected to a name server.");
       expect((await http(`${url}pyro/http.calc/add`)).json.error).to.equal("nameserver-unreachable");
       const taken = /:(\d+)\/$/.exec(url)![1]!;
