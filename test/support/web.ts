@@ -3,7 +3,7 @@
  * objects below registered under `example.*`, and gateways in front of them; plus a small HTTP
  * helper that returns status, headers and body as they came.
  */
-import { Daemon, PythonError, expose, oneway } from "@pyrots/core";
+import { Daemon, PythonError, currentContext, expose, oneway } from "@pyrots/core";
 import { type RunningNameServer, startNameServer } from "@pyrots/nameserver";
 import { type Gateway, type GatewayOptions, startGateway } from "@pyrots/web";
 
@@ -67,6 +67,14 @@ export class Calc {
   whoami(): string {
     return "calc";
   }
+  /** What the call brought along: its correlation id (as a UUID) and its annotations (as text). */
+  context(): { correlationId: string | null; annotations: Record<string, string> } {
+    const context = currentContext();
+    const hex = context.correlationId ? Buffer.from(context.correlationId).toString("hex") : null;
+    const annotations: Record<string, string> = {};
+    for (const [id, value] of context.annotations) if (id !== "CORR") annotations[id] = Buffer.from(value).toString();
+    return { correlationId: hex && `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`, annotations };
+  }
 }
 
 /** The remote API of {@link Calc}. */
@@ -85,6 +93,7 @@ export interface CalcApi {
   big(): bigint;
   nonFinite(): number[];
   whoami(): string;
+  context(): { correlationId: string | null; annotations: Record<string, string> };
 }
 
 /** A name server and a daemon serving {@link Calc}, for gateways to front. */

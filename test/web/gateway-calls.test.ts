@@ -4,7 +4,7 @@
  * attributes, `$meta`, `$ping`, `$names`, oneway calls, correlation ids, batches and statistics.
  */
 import { expect } from "chai";
-import type { Gateway } from "@pyrots/web";
+import type { CallEvent, CallStart, Gateway } from "@pyrots/web";
 import { http, post, seen, startBackend, type WebBackend } from "../support/web.js";
 import { waitFor } from "../support/variants.js";
 
@@ -180,5 +180,36 @@ describe("gateway: calls over HTTP", () => {
     expect(calc.p99).to.be.at.least(calc.p50);
     expect(calc.callsPerSecond).to.be.above(0);
     expect(calc.lastError).to.include({ kind: "remote-exception", method: "divide" });
+  });
+
+  it("passes the correlation id to the daemon, and lets observers and a tracer see every call", async () => {
+    const events: CallEvent[] = [];
+    const starts: CallStart[] = [];
+    const ended: CallEvent[] = [];
+    const traced = await backend.gateway({
+      observers: [{ callFinished: (e) => events.push(e) }],
+      tracer: {
+        startCall(start) {
+          starts.push(start);
+          return { annotations: { TRCE: `trace for ${start.method}` }, end: (e) => ended.push(e) };
+        },
+      },
+    });
+    const id = "0b6e0d1c-3b59-4f3a-9a8e-3f5a1d4c2b10";
+    const answer = await post(traced, "example.calc", "context", [], {}, { "X-Pyro-Correlation-Id": id, traceparent: "00-abc-def-01" });
+    expect(answer.json).to.deep.equal({ correlationId: id, annotations: { TRCE: "trace for context" } });
+    await post(traced, "example.calc", "divide", [1, 0]);
+    await post(traced, "example.nothing", "add", [1, 1]);
+    expect(starts.map((s) => [s.name, s.method, s.kind, s.correlationId === id])).to.deep.equal([
+      ["example.calc", "context", "call", true],
+      ["example.calc", "divide", "call", false],
+    ]);
+    expect(starts[0]!.headers.traceparent).to.equal("00-abc-def-01");
+    expect(events.map((e) => [e.name, e.method, e.kind, e.status, e.ok, e.error])).to.deep.equal([
+      ["example.calc", "context", "call", 200, true, undefined],
+      ["example.calc", "divide", "call", 500, false, "remote-exception"],
+    ]);
+    expect(ended).to.deep.equal(events);
+    expect(events[0]!.durationMs).to.be.a("number").and.above(0);
   });
 });

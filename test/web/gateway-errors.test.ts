@@ -62,7 +62,7 @@ describe("gateway: errors and status codes", () => {
       ["pyro/secret.calc/add", "unknown name: secret.calc"],
       [
         "pyro/example.calc/nope",
-        "example.calc has no exposed method 'nope' (it has: add, big, bytes, divide, echo, failing, forever, kw, model, nonFinite, note, slow, ticks, whoami)",
+        "example.calc has no exposed method 'nope' (it has: add, big, bytes, context, divide, echo, failing, forever, kw, model, nonFinite, note, slow, ticks, whoami)",
       ],
       ["pyro/example.calc/_private", "example.calc has no exposed method '_private'"],
       ["pyro/example.calc/$nope", 'unknown gateway function "$nope" (known: $meta, $ping)'],
