@@ -98,4 +98,25 @@ describeInterop("gateway: a Python Pyro4 worker behind it", () => {
     expect(counted).to.deep.equal([4, 3, 2, 1]);
     expect(await thermo.unit).to.equal("celsius");
   });
+
+  it("works with a Python Pyro4 name server too (Pyro4's defaults: json is accepted)", async function () {
+    this.timeout(30_000);
+    const env = pythonEnv({ PYRO_SERIALIZER: "json", PYRO_SERIALIZERS_ACCEPTED: "serpent,marshal,json" });
+    const pythonNs = spawnProcess(PYTHON, ["-m", "Pyro4.naming", "-n", "127.0.0.1", "-p", "0", "-x"], { env });
+    let pythonWorker: Spawned | undefined;
+    try {
+      const [, port] = (await pythonNs.waitForLine(/^NS running on 127\.0\.0\.1:(\d+) /, 20_000)) as unknown as [string, string];
+      pythonWorker = spawnProcess(PYTHON, [`${PYTHON_SCRIPTS}web_worker.py`, port], { env });
+      await pythonWorker.waitForLine(/^ready$/, 20_000);
+      const viaPython = await backend.gateway({ nameServer: { host: "127.0.0.1", port: Number(port) } });
+      const names = await http(`${viaPython.url}pyro/$names`);
+      expect(names.json.nameserver).to.equal(`PYRO:Pyro.NameServer@127.0.0.1:${port}`);
+      expect(names.json.names.map((n: { name: string; metadata: string[] }) => [n.name, n.metadata])).to.deep.equal([["example.thermo", ["python", "sensor"]]]);
+      expect((await http(`${viaPython.url}pyro/example.thermo/greet?name=python`)).json).to.equal("hello python!");
+      expect((await http(`${viaPython.url}pyro/example.nothing/greet`)).status).to.equal(404);
+    } finally {
+      await pythonWorker?.stop();
+      await pythonNs.stop();
+    }
+  });
 });
