@@ -23,6 +23,17 @@ interface ExampleCase {
   timeoutMs?: number;
 }
 
+/** The web example also opens its page in chromium when there is one (and must, under REQUIRE_BROWSER=1). */
+const browserLines =
+  existsSync("/usr/bin/chromium") || process.env.REQUIRE_BROWSER === "1"
+    ? [
+        /^browser> setTarget\(23\.5\): 23\.5$/m,
+        /^browser> readings \(streamed\): (\d\d\.\d ){4}\d\d\.\d$/m,
+        /^browser> setTarget\(99\) raised builtins\.ValueError: 99 °C is out of range \(5-30 °C\)$/m,
+        /^browser> page shows: living room, \d\d\.\d °C, target 23\.5 °C$/m,
+      ]
+    : [/^browser: skipped \(\/usr\/bin\/chromium not found/m];
+
 const EXAMPLES: ExampleCase[] = [
   {
     name: "streaming",
@@ -73,6 +84,18 @@ const EXAMPLES: ExampleCase[] = [
       /^Local: +\d+\.\d\d seconds/m,
       /^Done: workers stopped, name server closed\.$/m,
     ],
+  },
+  {
+    name: "web",
+    stdout: [
+      /^gateway      http:\/\/127\.0\.0\.1:\d+\/pyro\/ \(console: http:\/\/127\.0\.0\.1:\d+\/console\/\)$/m,
+      /^node>    reading: 21\.0 °C in the living room, target 21\.0 °C$/m,
+      /^node>    setTarget\(99\) raised builtins\.ValueError: 99 °C is out of range \(5-30 °C\)$/m,
+      /^node>    readings \(streamed\): 21\.8 22\.3 22\.6 22\.9 23\.1$/m,
+      ...browserLines,
+      /^Done: gateway, worker and name server stopped\.$/m,
+    ],
+    timeoutMs: 40_000,
   },
   {
     // Without Python Pyro4 the demo says so and exits 0; under REQUIRE_INTEROP=1 that exit is 1.
