@@ -67,6 +67,8 @@ export interface PyroConfig {
   readonly serializersAccepted: readonly ConfigSerializerName[];
   /** `METADATA`: proxies fetch the object's exposed members when connecting. */
   readonly metadata: boolean;
+  /** `CALLER_STACKS`: errors of remote calls show the line of the caller's code that made the call. */
+  readonly callerStacks: boolean;
   /** `MAX_RETRIES`: times a proxy retries a call after a closed connection or timeout. */
   readonly maxRetries: number;
   /** `ITER_STREAMING`: stream iterators and generators returned by remote methods. */
@@ -220,6 +222,12 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
     description: "Serializers a daemon accepts.",
   },
   metadata: { name: "METADATA", type: "bool", default: true, description: "Proxies fetch the object's exposed members when connecting." },
+  callerStacks: {
+    name: "CALLER_STACKS",
+    type: "bool",
+    default: true,
+    description: "Errors of remote calls show the line of your code that made the call (costs about 0.2 µs per call; pyrots).",
+  },
   maxRetries: { name: "MAX_RETRIES", type: "int", default: 0, min: 0, description: "Times a proxy retries a call after a closed connection or a timeout." },
   iterStreaming: { name: "ITER_STREAMING", type: "bool", default: true, description: "Stream iterators and generators returned by remote methods." },
   iterStreamLifetime: { name: "ITER_STREAM_LIFETIME", type: "float", default: 0, min: 0, description: "Seconds a remote iterator may live; 0 = no limit." },

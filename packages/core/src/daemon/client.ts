@@ -7,6 +7,7 @@
  * not hold up the next request, and each reply carries its request's sequence number. Pyro4
  * clients send one request at a time anyway; pyrots clients use this to multiplex.
  */
+import { performance } from "node:perf_hooks";
 import type { TLSSocket } from "node:tls";
 import { debugLog } from "../debug.js";
 import { MessageTooLargeError, PyroError, ProtocolError, SecurityError, SerializeError } from "../errors.js";
@@ -151,6 +152,7 @@ export class ClientConnection implements ConnectionHandler {
     let result: unknown;
     let entry: RegisteredObject | undefined;
     let name = "";
+    const started = log.enabled ? performance.now() : 0;
     session.started();
     enterCall(session, message);
     try {
@@ -159,7 +161,9 @@ export class ClientConnection implements ConnectionHandler {
       name = call.method;
       if (log.enabled) log(`${this.address}: call ${call.object}.${name} seq=${message.seq}${oneway ? " (oneway)" : ""}`);
       result = perform(entry, entry.instanceFor(session.instances), call, message.flags, settings);
+      if (log.enabled) this.traceOutcome(`${call.object}.${name} seq=${message.seq}`, result, started);
     } catch (error) {
+      if (log.enabled) this.traceOutcome(`${entry?.id ?? "?"}.${name} seq=${message.seq}`, Promise.reject(error), started);
       const context = leaveCall();
       session.finished();
       const fatal = error instanceof SerializeError || error instanceof SecurityError || error instanceof ProtocolError;
@@ -191,6 +195,16 @@ export class ClientConnection implements ConnectionHandler {
     }
     session.finished();
     this.respond(message, serializer, result, context);
+  }
+
+  /** DEBUG=pyrots:daemon: how a call ended (ok, or the error) and how long it ran. */
+  private traceOutcome(what: string, result: unknown, started: number): void {
+    const took = () => `${(performance.now() - started).toFixed(1)} ms`;
+    Promise.resolve(result).then(
+      () => log(`${this.address}: call ${what} ok in ${took()}`),
+      (error: unknown) =>
+        log(`${this.address}: call ${what} failed in ${took()}: ${error instanceof Error ? `${error.name}: ${error.message}` : typeof error}`),
+    );
   }
 
   /** Answers with a value, or announces a remote iterator for an iterator. */

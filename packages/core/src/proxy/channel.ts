@@ -243,13 +243,13 @@ export class Channel implements ConnectionHandler {
     const refused = error instanceof SecurityError ? new SecurityError(`connection to ${this.what} refused: ${error.message}`, { cause: error }) : undefined;
     this.handshakeWaiter?.reject(refused ?? new ConnectionClosedError(`connection to ${this.what} closed during the handshake`, { cause: error }));
     this.handshakeWaiter = undefined;
-    const lost = connectionLost(error, this.what);
     const inFlight = [...this.inFlight.values()];
     const unsent = this.waiting.splice(0);
     this.inFlight.clear();
-    for (const call of inFlight) call.fail(lost);
+    // One error per call: each gets its own caller's frames added (see proxy.ts).
+    for (const call of inFlight) call.fail(connectionLost(error, this.what));
     if (this.onUnsent && unsent.length > 0) this.onUnsent(unsent);
-    else for (const call of unsent) call.fail(lost);
+    else for (const call of unsent) call.fail(connectionLost(error, this.what));
     this.onClosed?.(this);
   }
 

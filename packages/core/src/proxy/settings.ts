@@ -47,6 +47,8 @@ export interface ProxySettings extends WireSettings {
   readonly resolveName: NameResolver | undefined;
   /** Checked before every connect; absent, any address is allowed. */
   readonly connectRule: ConnectRule | undefined;
+  /** Add the caller's own frames to the errors of calls (`CALLER_STACKS`). */
+  readonly callerStacks: boolean;
 }
 
 /** Keys of {@link ProxyOptions} that are the proxy's own, not configuration items. */
@@ -93,6 +95,7 @@ export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {})
     tls: extras.tls ?? clientTlsFromConfig(config),
     resolveName: extras.resolveName,
     connectRule: extras.connectRule,
+    callerStacks: config.callerStacks,
   });
 }
 
