@@ -12,6 +12,7 @@ import { debugLog } from "../debug.js";
 import { MessageTooLargeError, PyroError, ProtocolError, SecurityError, SerializeError } from "../errors.js";
 import { Flags, MessageType } from "../protocol/constants.js";
 import type { Message } from "../protocol/message.js";
+import { PYRO4, type PyroProtocol, protocolOfWire } from "../serializers/protocols.js";
 import type { DecodeContext, Serializer } from "../serializers/types.js";
 import type { Connection, ConnectionHandler } from "../transport/connection.js";
 import type { Slot } from "./admission.js";
@@ -49,6 +50,8 @@ export class ClientConnection implements ConnectionHandler {
   private handshakeDone = false;
   /** How requests are decoded once the handshake is done (set by it). */
   private decodeContext: DecodeContext | undefined;
+  /** The serializers this client may use: Pyro4's or Pyro5's class names, as its handshake spoke (set by it). */
+  private accepted: ReadonlyMap<number, Serializer>;
 
   /**
    * @param slot the accepted socket's slot: its handshake clock runs from the TCP accept.
@@ -64,6 +67,7 @@ export class ClientConnection implements ConnectionHandler {
     this.settings = services.settings;
     this.session = new ClientSession(connection, this.settings.maxInflight, services.work, services.stamps);
     this.replies = new Replier(connection, this.settings);
+    this.accepted = this.settings.accepted;
   }
 
   /** The peer's address. */
@@ -89,7 +93,10 @@ export class ClientConnection implements ConnectionHandler {
     if (log.enabled) log(`${this.address}: protocol error: ${error.message}`);
     if (this.handshakeDone) return;
     // Before the handshake Pyro4 explains itself with a CONNECTFAIL; later it just hangs up.
-    const text = error instanceof MessageTooLargeError ? `${error.message} (the limit before the handshake)` : error.message;
+    let text = error instanceof MessageTooLargeError ? `${error.message} (the limit before the handshake)` : error.message;
+    if (error instanceof SecurityError && this.settings.signing && this.connection.wire !== undefined && this.connection.wire !== PYRO4.wire) {
+      text = `this daemon requires messages signed with its HMAC key, which ${this.connection.wire.name} cannot do (only Pyro4's protocol has HMAC): connect with a Pyro4 or pyrots client, or serve without HMAC_KEY (use TLS with client certificates instead)`;
+    }
     this.replies.connectFail(0, text);
   }
 
@@ -102,11 +109,17 @@ export class ClientConnection implements ConnectionHandler {
   private handshake(message: Message): void {
     const stream = this.connection.stream as Partial<TLSSocket>;
     const certificate = stream.encrypted && stream.getPeerCertificate ? stream.getPeerCertificate() : undefined;
-    const answer = answerHandshake(message, { address: this.address, certificate }, this.settings, this.services.objects, this.deniedReason);
+    // The reader told the wire format from this first message's header; it holds for the connection.
+    const protocol: PyroProtocol = protocolOfWire(this.connection.wire!);
+    const answer = answerHandshake(message, { address: this.address, certificate }, this.settings, this.services.objects, this.deniedReason, protocol);
     if (!answer.ok) {
       if (log.enabled) log(`${this.address}: handshake refused: ${answer.text}`);
       this.replies.connectFail(answer.seq, answer.text, answer.serializer);
       return;
+    }
+    if (protocol !== PYRO4) {
+      this.accepted = this.settings.acceptedPyro5;
+      this.replies.useProtocol(protocol);
     }
     this.replies.connectOk(message, answer.serializer, answer.flags, answer.annotations, answer.payload);
     this.handshakeDone = true;
@@ -118,7 +131,10 @@ export class ClientConnection implements ConnectionHandler {
     }
     this.slot.handshakeDone();
     this.session.touched();
-    if (log.enabled) log(`${this.address}: handshake ok for ${JSON.stringify(answer.objectId)} (${answer.serializer.name}${answer.sealing ? ", sealed" : ""})`);
+    if (log.enabled)
+      log(
+        `${this.address}: ${protocol.name} handshake ok for ${JSON.stringify(answer.objectId)} (${answer.serializer.name}${answer.sealing ? ", sealed" : ""})`,
+      );
   }
 
   /** The decode context for this client's requests: the daemon's limits, and its callback proxies. */
@@ -132,10 +148,10 @@ export class ClientConnection implements ConnectionHandler {
 
   private invoke(message: Message): void {
     const settings = this.settings;
-    const serializer = settings.accepted.get(message.serializerId);
+    const serializer = this.accepted.get(message.serializerId);
     if (!serializer) {
       // Answer in a serializer the client can read, then hang up as Pyro4 does.
-      const fallback = settings.accepted.values().next().value!;
+      const fallback = this.accepted.values().next().value!;
       this.replies.failure(message, fallback, new SerializeError(`message used serializer that is not accepted: ${message.serializerId}`), true, undefined);
       return;
     }
