@@ -1,10 +1,10 @@
 /**
- * A Python Pyro4 client calls a pyrots daemon, per serializer. client.py runs every check once per
+ * A Python Pyro4 or Pyro5 client calls a pyrots daemon, per serializer. client.py runs every check once per
  * serializer (a Python start costs ~150 ms) and reports observations; each `it` asserts one.
  */
 import { expect } from "chai";
 import { Daemon, NamingError, PythonError, behavior, expose, oneway } from "@pyrots/core";
-import { SERIALIZERS, serializerLabel, describeInterop, runPythonJson } from "../support/python.js";
+import { PYTHON_PYROS, SERIALIZERS, describeInterop, pythonLabel, runPythonJson } from "../support/python.js";
 import { type Described, JS_VALUES, PYTHON_VALUES, afterRoundTrip, jsValueMap, kind } from "./values.js";
 
 interface ErrorInfo {
@@ -140,8 +140,8 @@ function expectRaised(results: Results, check: string, type: string, str: string
   return error;
 }
 
-for (const serializer of SERIALIZERS) {
-  describeInterop(`Python Pyro4 client calling a pyrots daemon (${serializerLabel(serializer)})`, function () {
+for (const pyro of PYTHON_PYROS) for (const serializer of SERIALIZERS) {
+  describeInterop(`Python ${pyro.name} client calling a pyrots daemon (${pythonLabel(pyro, serializer)})`, function () {
     let daemon: Daemon | undefined;
     let results: Results;
 
@@ -150,7 +150,7 @@ for (const serializer of SERIALIZERS) {
       daemon = await Daemon.create({ host: "127.0.0.1" });
       daemon.register(Lab, "interop.lab");
       for (const mode of ["single", "session", "percall"] as const) daemon.register(counterClass(mode), `interop.${mode}`);
-      results = await runPythonJson<Results>("client.py", [daemon.locationStr], serializer);
+      results = await runPythonJson<Results>("client.py", [daemon.locationStr], serializer, {}, 60_000, pyro);
     });
 
     after(async () => {
@@ -167,8 +167,8 @@ for (const serializer of SERIALIZERS) {
       }
 
       if (serializer === "json") {
-        it("bytes cannot be sent by a Pyro4 json client (SerializeError before sending)", () => {
-          expectRaised(results, "roundtrip.bytes", "Pyro4.errors.SerializeError", /bytes/);
+        it(`bytes cannot be sent by a ${pyro.name} json client (SerializeError before sending)`, () => {
+          expectRaised(results, "roundtrip.bytes", pyro.errors("SerializeError"), /bytes/);
         });
       }
       if (serializer !== "msgpack") {
@@ -267,8 +267,8 @@ for (const serializer of SERIALIZERS) {
         expect(error.attrs).to.deep.equal({ code: "42", detail: "'extra'" });
       });
 
-      it("a NamingError arrives as Pyro4.errors.NamingError", () => {
-        expectRaised(results, "error.naming", "Pyro4.errors.NamingError", "no such name");
+      it(`a NamingError arrives as ${pyro.errors("NamingError")}`, () => {
+        expectRaised(results, "error.naming", pyro.errors("NamingError"), "no such name");
       });
     });
 
@@ -291,19 +291,19 @@ for (const serializer of SERIALIZERS) {
         });
       }
 
-      it("the Pyro4 proxy itself refuses a name missing from the metadata", () => {
+      it(`the ${pyro.name} proxy itself refuses a name missing from the metadata`, () => {
         const error = expectRaised(results, "refused.client_side", "builtins.AttributeError", /no exposed attribute or method 'nosuch'/);
         expect(error.traceback, "raised locally, no remote traceback").to.equal(null);
       });
 
       it("a map with a __class__ key is refused with SerializeError, and the daemon keeps serving", () => {
-        expectRaised(results, "class_dict", "Pyro4.errors.SerializeError", /foo\.Bar/);
+        expectRaised(results, "class_dict", pyro.errors("SerializeError"), /foo\.Bar/);
         expect(valueOf(results, "class_dict.daemon_still_serves")).to.equal("still serving");
       });
 
       it("connecting to an unknown object fails with CommunicationError 'unknown object'", () => {
-        expectRaised(results, "unknown_object", "Pyro4.errors.CommunicationError", /unknown object/);
+        expectRaised(results, "unknown_object", pyro.errors("CommunicationError"), /unknown object/);
       });
     });
-  });
+  }, pyro);
 }

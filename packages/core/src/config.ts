@@ -67,6 +67,11 @@ export interface PyroConfig {
   readonly serializersAccepted: readonly ConfigSerializerName[];
   /** `METADATA`: proxies fetch the object's exposed members when connecting. */
   readonly metadata: boolean;
+  /**
+   * `PROTOCOL`: the wire protocol proxies speak: `pyro4` (48), `pyro5` (502), or `auto`: Pyro4's
+   * first, and Pyro5's when the daemon answers in it (a Pyro5 daemon refuses protocol 48).
+   */
+  readonly protocol: "auto" | "pyro4" | "pyro5";
   /** `MAX_RETRIES`: times a proxy retries a call after a closed connection or timeout. */
   readonly maxRetries: number;
   /** `ITER_STREAMING`: stream iterators and generators returned by remote methods. */
@@ -220,6 +225,13 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
     description: "Serializers a daemon accepts.",
   },
   metadata: { name: "METADATA", type: "bool", default: true, description: "Proxies fetch the object's exposed members when connecting." },
+  protocol: {
+    name: "PROTOCOL",
+    type: "string",
+    default: "auto",
+    choices: ["auto", "pyro4", "pyro5"],
+    description: "Wire protocol proxies speak: pyro4 (48), pyro5 (502), or auto (Pyro4's, then Pyro5's when the daemon answers in it). Daemons speak both.",
+  },
   maxRetries: { name: "MAX_RETRIES", type: "int", default: 0, min: 0, description: "Times a proxy retries a call after a closed connection or a timeout." },
   iterStreaming: { name: "ITER_STREAMING", type: "bool", default: true, description: "Stream iterators and generators returned by remote methods." },
   iterStreamLifetime: { name: "ITER_STREAM_LIFETIME", type: "float", default: 0, min: 0, description: "Seconds a remote iterator may live; 0 = no limit." },
