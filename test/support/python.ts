@@ -78,7 +78,9 @@ export function pyro5Path(): string | undefined {
 /** A suite title's Python part: `Pyro4, msgpack`, `Pyro5, json chosen in code, no PYRO_* settings`, `Pyro4, serpent: Python at its defaults, ...`. */
 export function pythonLabel(pyro: PythonPyro, serializer: SerializerName): string {
   if (pyro === PYRO4) return `${pyro.name}, ${serializerLabel(serializer)}`;
-  return serializer === "serpent" ? `${pyro.name}, serpent: Python at its defaults, no PYRO_* settings` : `${pyro.name}, ${serializer} chosen in code, no PYRO_* settings`;
+  return serializer === "serpent"
+    ? `${pyro.name}, serpent: Python at its defaults, no PYRO_* settings`
+    : `${pyro.name}, ${serializer} chosen in code, no PYRO_* settings`;
 }
 
 const INSTALL_HINT = "apt-get install python3-pyro4 python3-msgpack";
@@ -124,7 +126,8 @@ export function requirePython(context: Mocha.Context, pyro: PythonPyro = PYRO4):
   if (pyro === PYRO5) {
     const status = pythonPyro5();
     if (status.ok) return;
-    if (process.env.REQUIRE_PYRO5 === "1") throw new Error(`interop: Python Pyro5 is required (REQUIRE_PYRO5=1) but not usable: ${status.reason} (${PYRO5_HINT})`);
+    if (process.env.REQUIRE_PYRO5 === "1")
+      throw new Error(`interop: Python Pyro5 is required (REQUIRE_PYRO5=1) but not usable: ${status.reason} (${PYRO5_HINT})`);
     if (!announced5) {
       announced5 = true;
       console.log(`interop: Python Pyro5 not found (${status.reason}; ${PYRO5_HINT}) — skipping the Pyro5 suites`);

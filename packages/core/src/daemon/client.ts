@@ -93,10 +93,7 @@ export class ClientConnection implements ConnectionHandler {
     if (log.enabled) log(`${this.address}: protocol error: ${error.message}`);
     if (this.handshakeDone) return;
     // Before the handshake Pyro4 explains itself with a CONNECTFAIL; later it just hangs up.
-    let text = error instanceof MessageTooLargeError ? `${error.message} (the limit before the handshake)` : error.message;
-    if (error instanceof SecurityError && this.settings.signing && this.connection.wire !== undefined && this.connection.wire !== PYRO4.wire) {
-      text = `this daemon requires messages signed with its HMAC key, which ${this.connection.wire.name} cannot do (only Pyro4's protocol has HMAC): connect with a Pyro4 or pyrots client, or serve without HMAC_KEY (use TLS with client certificates instead)`;
-    }
+    const text = error instanceof MessageTooLargeError ? `${error.message} (the limit before the handshake)` : error.message;
     this.replies.connectFail(0, text);
   }
 

@@ -67,6 +67,10 @@ export function answerHandshake(
   if (message.type !== MessageType.CONNECT) return { ok: false, seq: 0, text: `invalid msg type ${message.type} received` };
   if (deniedReason !== undefined) return { ok: false, seq: message.seq, text: deniedReason };
   const pyro5 = protocol !== PYRO4;
+  if (pyro5 && settings.signing) {
+    const text = `this daemon requires messages signed with its HMAC key, which ${protocol.name} cannot do (only Pyro4's protocol has HMAC): connect with a Pyro4 or pyrots client, or serve without HMAC_KEY (use TLS with client certificates instead)`;
+    return { ok: false, seq: message.seq, text };
+  }
   const serializer = (pyro5 ? settings.acceptedPyro5 : settings.accepted).get(message.serializerId);
   // Pyro4's words exactly: clients match on them (a pyrots proxy then tries another serializer).
   if (!serializer)

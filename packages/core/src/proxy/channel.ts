@@ -351,7 +351,8 @@ export class Channel implements ConnectionHandler {
         // Pyro5's CONNECTOK is always {handshake, meta}.
         const reply = (isRecord(data) ? data : {}) as { handshake?: unknown; meta?: unknown };
         this.handshakeResponse = reply.handshake;
-        this.metadata = metadataFrom(isRecord(reply.meta) ? reply.meta : undefined);
+        // With METADATA off the proxy does without, as with Pyro4 (the daemon sends it anyway).
+        if (this.settings.config.metadata) this.metadata = metadataFrom(isRecord(reply.meta) ? reply.meta : undefined);
       } else if (message.flags & Flags.META_ON_CONNECT) {
         const reply = (isRecord(data) ? data : {}) as { handshake?: unknown; meta?: unknown };
         this.handshakeResponse = reply.handshake;

@@ -406,6 +406,11 @@ export class ProxyCore implements StreamChannel {
     this.replySettings = Object.freeze({ ...this.settings, serializer });
   }
 
+  /** The protocol this proxy speaks: `"Pyro4"` or `"Pyro5"`, undefined until a first connection told (`PROTOCOL` auto). */
+  get protocolName(): string | undefined {
+    return this.protocol?.name;
+  }
+
   /** The settings for proxies that arrive in this proxy's replies: its own, with the serializer in use. */
   settingsForReplies(): ProxySettings {
     return this.replySettings;

@@ -10,7 +10,7 @@ import { ConnectionClosedError, ProtocolError, type PyroError } from "../errors.
 import { FrameReader } from "../protocol/framing.js";
 import type { Message } from "../protocol/message.js";
 import { type MessageSigning, verifyHmac } from "../protocol/hmac.js";
-import type { WireFormat } from "../protocol/wire.js";
+import { PYRO4_WIRE, type WireFormat } from "../protocol/wire.js";
 
 /** Receives a connection's events. */
 export interface ConnectionHandler {
@@ -74,7 +74,9 @@ export class Connection {
         // Bytes already read after a close (the rest of a chunk) are never acted upon.
         if (this.closedFlag) return;
         this.received++;
-        if (this.signing !== undefined || message.annotations !== undefined) verifyHmac(message, this.signing);
+        // Pyro5 has no HMAC: its messages are not checked here (a daemon with a key refuses Pyro5
+      // clients in the handshake, a proxy with one refuses to speak Pyro5).
+      if ((this.signing !== undefined || message.annotations !== undefined) && this.reader.wire === PYRO4_WIRE) verifyHmac(message, this.signing);
         this.handler?.onMessage(message);
       },
       wire,
