@@ -38,6 +38,8 @@ export interface PythonPyro {
   readonly protocol: 48 | 502;
   /** Python's class name of its proxy (`Pyro4.core.Proxy`, `Pyro5.client.Proxy`). */
   readonly proxyClass: string;
+  /** The module of its client classes (`Pyro4.core`, `Pyro5.client`): `_StreamResultIterator` lives there. */
+  readonly clientModule: string;
   /** Its name for one of its errors: `errors("NamingError")` is `Pyro4.errors.NamingError` or `Pyro5.errors.NamingError`. */
   errors(name: string): string;
 }
@@ -47,6 +49,7 @@ export const PYRO4: PythonPyro = Object.freeze({
   name: "Pyro4",
   protocol: 48,
   proxyClass: "Pyro4.core.Proxy",
+  clientModule: "Pyro4.core",
   errors: (name: string) => `Pyro4.errors.${name}`,
 });
 
@@ -58,6 +61,7 @@ export const PYRO5: PythonPyro = Object.freeze({
   name: "Pyro5",
   protocol: 502,
   proxyClass: "Pyro5.client.Proxy",
+  clientModule: "Pyro5.client",
   errors: (name: string) => `Pyro5.errors.${name}`,
 });
 
