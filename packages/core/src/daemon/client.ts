@@ -18,7 +18,7 @@ import type { Connection, ConnectionHandler } from "../transport/connection.js";
 import type { Slot } from "./admission.js";
 import { type CallContext, enterCall, leaveCall } from "./context.js";
 import { decodeRequest, findObject, perform } from "./dispatch.js";
-import { answerHandshake } from "./handshake.js";
+import { answerHandshake, wireSerializerId } from "./handshake.js";
 import type { ObjectRegistry, RegisteredObject } from "./registry.js";
 import { Replier, errorText } from "./replies.js";
 import { ClientSession, type StampSource } from "./session.js";
@@ -52,6 +52,8 @@ export class ClientConnection implements ConnectionHandler {
   private decodeContext: DecodeContext | undefined;
   /** The serializers this client may use: Pyro4's or Pyro5's class names, as its handshake spoke (set by it). */
   private accepted: ReadonlyMap<number, Serializer>;
+  /** The protocol the client speaks (set by the handshake). */
+  private protocol: PyroProtocol = PYRO4;
 
   /**
    * @param slot the accepted socket's slot: its handshake clock runs from the TCP accept.
@@ -115,6 +117,7 @@ export class ClientConnection implements ConnectionHandler {
       return;
     }
     if (protocol !== PYRO4) {
+      this.protocol = protocol;
       this.accepted = this.settings.acceptedPyro5;
       this.replies.useProtocol(protocol);
     }
@@ -128,10 +131,10 @@ export class ClientConnection implements ConnectionHandler {
     }
     this.slot.handshakeDone();
     this.session.touched();
-    if (log.enabled)
-      log(
-        `${this.address}: ${protocol.name} handshake ok for ${JSON.stringify(answer.objectId)} (${answer.serializer.name}${answer.sealing ? ", sealed" : ""})`,
-      );
+    if (log.enabled) {
+      const details = `${answer.serializer.name}${answer.sealing ? ", sealed" : ""}${protocol !== PYRO4 ? `, ${protocol.name} protocol ${protocol.wire.version}` : ""}`;
+      log(`${this.address}: handshake ok for ${JSON.stringify(answer.objectId)} (${details})`);
+    }
   }
 
   /** The decode context for this client's requests: the daemon's limits, and its callback proxies. */
@@ -149,7 +152,13 @@ export class ClientConnection implements ConnectionHandler {
     if (!serializer) {
       // Answer in a serializer the client can read, then hang up as Pyro4 does.
       const fallback = this.accepted.values().next().value!;
-      this.replies.failure(message, fallback, new SerializeError(`message used serializer that is not accepted: ${message.serializerId}`), true, undefined);
+      this.replies.failure(
+        message,
+        fallback,
+        new SerializeError(`message used serializer that is not accepted: ${wireSerializerId(message.serializerId, this.protocol)}`),
+        true,
+        undefined,
+      );
       return;
     }
     const oneway = (message.flags & Flags.ONEWAY) !== 0;

@@ -117,9 +117,8 @@ export function wireOf(source: Uint8Array, offset = 0): WireFormat {
   const version = (source[offset + 4] << 8) | source[offset + 5];
   if (magic === MAGIC && version === PROTOCOL_VERSION) return PYRO4_WIRE;
   if (magic === MAGIC && version === PYRO5_VERSION) return PYRO5_WIRE;
-  throw new ProtocolError(
-    magic === MAGIC ? `unsupported protocol version ${version} (pyrots speaks 48 and 502)` : "invalid data or unsupported protocol version",
-  );
+  // Pyro4's words, which Pyro4 clients show as the reason.
+  throw new ProtocolError("invalid data or unsupported protocol version");
 }
 
 /** Encodes a whole message into one new Buffer in `wire`'s format (handshakes, errors, tests). */
