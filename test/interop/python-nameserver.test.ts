@@ -107,6 +107,7 @@ for (const pyro of PYTHON_PYROS) {
         expect(valueOf("list_meta_any")).to.deep.equal(["py.thing"]);
         expect(valueOf("list_return_metadata")).to.deep.equal({ "py.thing": ["PYRO:thing@127.0.0.1:1234", ["alpha", "beta"]] });
         expect(valueOf("yplookup")).to.deep.equal(["py.thing"]);
+        if (pyro === PYRO5) expect(valueOf("list_positional_pyro5")).to.deep.equal({ "py.thing": ["PYRO:thing@127.0.0.1:1234", ["alpha", "beta"]] });
       });
 
       it("set_metadata() with a set replaces the metadata", () => {
