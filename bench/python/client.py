@@ -170,6 +170,7 @@ def measure(workers, step, timing, latency, proxies):
     rates = []
     time.sleep(timing["warmup"] / 1000)
     state["recording"] = True
+    print("MEASURING %.6f" % time.process_time(), flush=True)  # the bench samples CPU times from here ...
     start, at_start = time.perf_counter(), sum(done)
     for _ in range(timing["windows"]):
         if state["failure"]:
@@ -178,6 +179,7 @@ def measure(workers, step, timing, latency, proxies):
         now, total = time.perf_counter(), sum(done)
         rates.append((total - at_start) / (now - start))
         start, at_start = now, total
+    print("MEASURED %.6f" % time.process_time(), flush=True)  # ... to here
     state["stop"] = True
     for t in threads:
         t.join()

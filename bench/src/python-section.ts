@@ -4,10 +4,10 @@
  * msgpack) — beside the same client calling a Python daemon of its own version. Workload a
  * (sequential `add(i, 1)`), one client thread.
  *
- * Where the time goes: each server's CPU time per call (user + system from /proc/<pid>/stat over
- * the whole client run, divided by the calls made) and its CPU share at the measured rate. A
- * pyrots daemon using a fraction of one core while the Python client is at its limit is not the
- * bottleneck; the Python client's own CPU share is printed too.
+ * Where the time goes: each server's and the client's CPU time (user + system from
+ * /proc/<pid>/stat) over the measured windows only (the client prints `MEASURING` and `MEASURED`
+ * around them), as µs per call and as a share of one core. A pyrots daemon using a fraction of a
+ * core while the Python client uses most of one is not the bottleneck.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -98,30 +98,32 @@ async function runPythonCell(
       "--windows",
       String(timing.windows),
     ];
-    const before = cpuSeconds(serverChild.pid)!;
     client = start(PYTHON, [`${PYTHON_DIR}client.py`, ...args], { cpu: cpus?.client, env });
-    const started = performance.now();
-    let clientCpu: number | undefined;
-    const sampler = setInterval(() => (clientCpu = cpuSeconds(client!.pid) ?? clientCpu), 50);
+    // CPU time of both processes over the measured windows only (the client says when they run).
     const budget = timing.warmupMs + timing.windowMs * timing.windows + 40_000;
-    const code = await Promise.race([client.exited, new Promise<"late">((resolve) => setTimeout(resolve, budget, "late").unref())]);
-    clearInterval(sampler);
+    // The client reports its own CPU time on those lines (it may be gone before /proc is read).
+    const clientBefore = Number(await waitForLine(client, "MEASURING ", budget));
+    const serverBefore = cpuSeconds(serverChild.pid);
+    const started = performance.now();
+    const clientAfter = Number(await waitForLine(client, "MEASURED ", budget));
     const wall = (performance.now() - started) / 1000;
+    const serverAfter = cpuSeconds(serverChild.pid);
+    const code = await Promise.race([client.exited, new Promise<"late">((resolve) => setTimeout(resolve, 30_000, "late").unref())]);
     if (code !== 0) throw new Error(code === "late" ? "client ran out of time" : `client failed (exit ${code}): ${client.stderr().trim().slice(-600)}`);
-    const after = cpuSeconds(serverChild.pid);
-    if (after === undefined) throw new Error(`server exited during the run: ${serverChild.stderr().trim().slice(-600)}`);
+    if (serverBefore === undefined || serverAfter === undefined) throw new Error(`server exited during the run: ${serverChild.stderr().trim().slice(-600)}`);
     const line = client.lines.find((l) => l.startsWith(RESULT_PREFIX));
     if (!line) throw new Error(`client printed no result: ${client.stderr().trim().slice(-600)}`);
     const result = JSON.parse(line.slice(RESULT_PREFIX.length)) as ClientResult;
     const value = median(result.rates);
-    const serverUsPerCall = ((after - before) * 1e6) / result.checked;
+    const calls = result.rates.reduce((sum, rate) => sum + rate * (timing.windowMs / 1000), 0);
+    const serverCpu = serverAfter - serverBefore;
     return {
       ...cell,
       value,
       p50Us: result.p50Us,
-      serverUsPerCall,
-      serverShare: (serverUsPerCall * value) / 1e6,
-      clientShare: clientCpu === undefined ? undefined : clientCpu / wall,
+      serverUsPerCall: (serverCpu * 1e6) / calls,
+      serverShare: serverCpu / wall,
+      clientShare: (clientAfter - clientBefore) / wall,
     };
   } catch (error) {
     return { ...cell, error: error instanceof Error ? error.message : String(error) };
@@ -170,22 +172,36 @@ function pct(share: number | undefined): string {
 
 /** The section's table: one row per Python version and serializer, the Python daemon beside the pyrots one. */
 export function formatPythonTable(cells: readonly PythonCell[]): string {
-  const header = ["client", "serializer", "→ Python daemon", "→ pyrots daemon", "ratio", "pyrots µs CPU/call", "pyrots CPU", "Python daemon CPU", "client CPU"];
+  const header = [
+    "client",
+    "serializer",
+    "→ Python daemon",
+    "→ pyrots daemon",
+    "ratio",
+    "µs CPU/call: pyrots",
+    "Python daemon",
+    "client",
+    "CPU share: pyrots",
+    "client",
+  ];
   const rows: string[][] = [];
+  const us = (value: number | undefined) => (value === undefined ? "-" : value.toFixed(0));
   for (let i = 0; i + 1 < cells.length; i += 2) {
     const python = cells[i]!;
     const pyrots = cells[i + 1]!;
     const rate = (c: PythonCell) => c.skipped ?? (c.error ? "ERROR" : `${Math.round(c.value!)} calls/s`);
     const ratio = python.value && pyrots.value ? `${(pyrots.value / python.value).toFixed(2)}×` : "-";
+    const clientUs = pyrots.clientShare !== undefined && pyrots.value ? (pyrots.clientShare * 1e6) / pyrots.value : undefined;
     rows.push([
       python.pyro,
       python.serializer,
       rate(python),
       rate(pyrots),
       ratio,
-      pyrots.serverUsPerCall === undefined ? "-" : pyrots.serverUsPerCall.toFixed(0),
+      us(pyrots.serverUsPerCall),
+      us(python.serverUsPerCall),
+      us(clientUs),
       pct(pyrots.serverShare),
-      pct(python.serverShare),
       pct(pyrots.clientShare),
     ]);
   }

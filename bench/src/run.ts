@@ -78,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (options.pythonClients) {
     console.log(
-      `\n(p) unmodified Python clients calling add(i, 1) sequentially (workload a), Pyro4 (protocol 48) and Pyro5 (502); CPU = user+system time of the process per call, as a share of one core at the measured rate\n${formatPythonTable(pythonCells)}`,
+      `\n(p) unmodified Python clients calling add(i, 1) sequentially (workload a), Pyro4 (protocol 48) and Pyro5 (502); CPU = user+system time over the measured windows, per call and as a share of one core (client: the one calling pyrots)\n${formatPythonTable(pythonCells)}`,
     );
   }
 
