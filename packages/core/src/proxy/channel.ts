@@ -131,7 +131,9 @@ export class Channel implements ConnectionHandler {
     const protocol = options.protocol;
     const pyro4 = protocol === PYRO4;
     if (!pyro4 && settings.signing) {
-      throw new CommunicationError(`cannot speak ${protocol.name} to ${what} with an HMAC key: only Pyro4's protocol has HMAC (unset HMAC_KEY and use TLS, or PROTOCOL=pyro4)`);
+      throw new CommunicationError(
+        `cannot speak ${protocol.name} to ${what} with an HMAC key: only Pyro4's protocol has HMAC (unset HMAC_KEY and use TLS, or PROTOCOL=pyro4)`,
+      );
     }
     const socket = await connect(options.address, what, settings.timeout, tls);
     // The first answer may come in the other protocol (a refusal of this one): read either.
@@ -152,7 +154,9 @@ export class Channel implements ConnectionHandler {
         channel.close();
       }, settings.timeout * 1000);
     }
-    channel.connection.send(valueFrame({ type: MessageType.CONNECT, flags, seq: 0, signing: settings.signing, wire: protocol.wire }, options.serializer, payload));
+    channel.connection.send(
+      valueFrame({ type: MessageType.CONNECT, flags, seq: 0, signing: settings.signing, wire: protocol.wire }, options.serializer, payload),
+    );
     try {
       await done;
     } catch (error) {

@@ -75,8 +75,8 @@ export class Connection {
         if (this.closedFlag) return;
         this.received++;
         // Pyro5 has no HMAC: its messages are not checked here (a daemon with a key refuses Pyro5
-      // clients in the handshake, a proxy with one refuses to speak Pyro5).
-      if ((this.signing !== undefined || message.annotations !== undefined) && this.reader.wire === PYRO4_WIRE) verifyHmac(message, this.signing);
+        // clients in the handshake, a proxy with one refuses to speak Pyro5).
+        if ((this.signing !== undefined || message.annotations !== undefined) && this.reader.wire === PYRO4_WIRE) verifyHmac(message, this.signing);
         this.handler?.onMessage(message);
       },
       wire,
