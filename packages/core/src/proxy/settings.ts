@@ -13,6 +13,7 @@ import type { ListenAddress } from "../transport/socket.js";
 import { clientTlsFromConfig } from "../transport/tls-config.js";
 import type { URI } from "../uri.js";
 import type { ProxyOptions } from "./options.js";
+import { type Instrument, combineInstruments } from "../instruments.js";
 
 /** Turns a `PYRONAME:`/`PYROMETA:` URI into a `PYRO:` one, connecting to name servers with `settings`. */
 export type NameResolver = (uri: URI, settings: ProxySettings) => Promise<URI>;
@@ -47,10 +48,12 @@ export interface ProxySettings extends WireSettings {
   readonly resolveName: NameResolver | undefined;
   /** Checked before every connect; absent, any address is allowed. */
   readonly connectRule: ConnectRule | undefined;
+  /** Sees every call (tracing); undefined: none (see `instruments.ts`). */
+  readonly instrument: Instrument | undefined;
 }
 
 /** Keys of {@link ProxyOptions} that are the proxy's own, not configuration items. */
-const PROXY_OWN_OPTIONS: ReadonlySet<string> = new Set(["timeout", "handshake", "poolSize", "env", "tls"]);
+const PROXY_OWN_OPTIONS: ReadonlySet<string> = new Set(["timeout", "handshake", "poolSize", "env", "tls", "instruments"]);
 
 /** Builds the settings for a proxy made by the application with `options`. */
 export function proxySettings(options: ProxyOptions, resolveName: NameResolver | undefined): ProxySettings {
@@ -65,6 +68,7 @@ export function proxySettings(options: ProxyOptions, resolveName: NameResolver |
     poolSize: options.poolSize,
     tls: options.tls,
     resolveName,
+    instrument: combineInstruments(options.instruments),
   });
 }
 
@@ -78,6 +82,7 @@ export interface ProxyExtras {
   serializerChosen?: boolean;
   resolveName?: NameResolver;
   connectRule?: ConnectRule;
+  instrument?: Instrument;
 }
 
 /** Builds proxy settings from a configuration already loaded (daemons' callback proxies, name server lookups). */
@@ -93,6 +98,7 @@ export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {})
     tls: extras.tls ?? clientTlsFromConfig(config),
     resolveName: extras.resolveName,
     connectRule: extras.connectRule,
+    instrument: extras.instrument,
   });
 }
 
