@@ -57,7 +57,7 @@ function encode(serializerId: number, value: Hostile, style: SerpentStyle = PLAI
 }
 
 /** A call payload as Pyro4 lays it out for msgpack (array), json (object) or serpent (tuple). */
-function callPayload(
+export function callPayload(
   serializerId: number,
   objectId: Hostile,
   method: Hostile,
