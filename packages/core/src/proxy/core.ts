@@ -276,6 +276,7 @@ export class ProxyCore implements StreamChannel {
       call.resolve = resolve;
       call.reject = reject;
     });
+    if (watch !== undefined) followCall(promise, watch);
     const timeout = options?.timeout ?? this.settings.timeout;
     if (timeout > 0 && !call.oneway) {
       call.timer = setTimeout(() => {
@@ -299,7 +300,6 @@ export class ProxyCore implements StreamChannel {
     }
     channel.submit(call);
     if (log.enabled) this.trace(promise, objectId, method, flags);
-    if (watch !== undefined) followCall(promise, watch);
     return promise;
   }
 
