@@ -18,40 +18,88 @@
  * `instruments.ts` in core); the gauges and byte counts add up every daemon using the metrics.
  */
 import { performance } from "node:perf_hooks";
-import type { Counter, Histogram } from "prom-client";
+import type { Counter } from "prom-client";
 import { type CallWatch, type DaemonActivity, type InstrumentedDaemon, type ServedCall, pythonNameOf } from "@pyrots/core/internal";
+import { AccumulatedHistogram, type HistogramSeries } from "./accumulated.js";
 import type { PrometheusMetrics } from "./metrics.js";
-import type { SeriesLimit } from "./series.js";
+import { OTHER, type SeriesLimit } from "./series.js";
 
 type CallLabel = "object" | "method";
 type ErrorLabel = CallLabel | "type";
 
+/** The counts of one exception type in one object × method. */
+interface ErrorCounts {
+  readonly labels: Readonly<Record<ErrorLabel, string>>;
+  total: number;
+  oneway: number;
+}
+
+/** Everything counted for one object × method. */
+class CallSeries {
+  ok = 0;
+  failed = 0;
+  /** By exception type; bounded by the errors' series limit. */
+  readonly errors = new Map<string, ErrorCounts>();
+
+  constructor(
+    readonly labels: Readonly<Record<CallLabel, string>>,
+    readonly latency: HistogramSeries,
+  ) {}
+}
+
 /** Counts the calls of every daemon a {@link PrometheusMetrics} is given to. */
 export class DaemonMetrics {
-  private readonly calls: Counter<CallLabel | "outcome">;
-  private readonly errors: Counter<ErrorLabel>;
-  private readonly onewayErrors: Counter<ErrorLabel>;
-  private readonly duration: Histogram<CallLabel>;
+  private readonly duration: AccumulatedHistogram<CallLabel>;
   private readonly callSeries: SeriesLimit<CallLabel>;
   private readonly errorSeries: SeriesLimit<ErrorLabel>;
+  /** Series by object id, then method: only admitted ones, so the maps stay bounded. */
+  private readonly byObject = new Map<string, Map<string, CallSeries>>();
+  /** The series everything past the limit is counted in. */
+  private other: CallSeries | undefined;
+  private readonly all: CallSeries[] = [];
   private readonly daemons = new Set<InstrumentedDaemon>();
   /** Traffic of daemons that have stopped, so the byte counters never go back. */
   private retiredReceived = 0;
   private retiredSent = 0;
 
-  constructor(metrics: PrometheusMetrics) {
-    this.calls = metrics.counter("pyrots_daemon_calls_total", "Calls served, by object, method and outcome (ok, error)", ["object", "method", "outcome"]);
-    this.errors = metrics.counter("pyrots_daemon_call_errors_total", "Calls that failed, by object, method and exception type", ["object", "method", "type"]);
-    this.onewayErrors = metrics.counter("pyrots_daemon_oneway_errors_total", "Oneway calls that failed (their callers never hear of it)", [
-      "object",
-      "method",
-      "type",
-    ]);
-    this.duration = metrics.histogram("pyrots_daemon_call_duration_seconds", "Time from a request to its answer (oneway calls: to their end)", [
-      "object",
-      "method",
-    ]);
-    // The calls counter and the histogram share one bound on object × method.
+  constructor(private readonly metrics: PrometheusMetrics) {
+    const registry = metrics.registry;
+    const collectCalls = (counter: Counter<CallLabel | "outcome">) => {
+      for (const series of this.all) {
+        if (series.ok > 0) counter.inc({ ...series.labels, outcome: "ok" }, series.ok);
+        if (series.failed > 0) counter.inc({ ...series.labels, outcome: "error" }, series.failed);
+      }
+    };
+    const collectErrors = (counter: Counter<ErrorLabel>, oneway: boolean) => {
+      for (const series of this.all) {
+        for (const errors of series.errors.values()) {
+          const value = oneway ? errors.oneway : errors.total;
+          if (value > 0) counter.inc(errors.labels, value);
+        }
+      }
+    };
+    metrics.collectedCounter(
+      "pyrots_daemon_calls_total",
+      "Calls served, by object, method and outcome (ok, error)",
+      ["object", "method", "outcome"],
+      collectCalls,
+    );
+    metrics.collectedCounter("pyrots_daemon_call_errors_total", "Calls that failed, by object, method and exception type", ["object", "method", "type"], (c) =>
+      collectErrors(c, false),
+    );
+    metrics.collectedCounter(
+      "pyrots_daemon_oneway_errors_total",
+      "Oneway calls that failed (their callers never hear of it)",
+      ["object", "method", "type"],
+      (c) => collectErrors(c, true),
+    );
+    this.duration = new AccumulatedHistogram({
+      name: "pyrots_daemon_call_duration_seconds",
+      help: "Time from a request to its answer (oneway calls: to their end)",
+      labelNames: ["object", "method"],
+      buckets: metrics.buckets,
+      registry,
+    });
     this.callSeries = metrics.limit("pyrots_daemon_calls_total", ["object", "method"]);
     this.errorSeries = metrics.limit("pyrots_daemon_call_errors_total", ["object", "method", "type"]);
     const gauge = (name: string, help: string, value: (activity: DaemonActivity) => number) =>
@@ -85,19 +133,49 @@ export class DaemonMetrics {
   serving(call: ServedCall): CallWatch {
     const started = performance.now();
     return {
-      succeeded: () => this.finished(call, started, false, undefined),
-      failed: (error) => this.finished(call, started, true, error),
+      succeeded: () => {
+        const series = this.seriesOf(call.objectId, call.method);
+        series.ok++;
+        series.latency.observe((performance.now() - started) / 1000);
+      },
+      failed: (error) => {
+        const series = this.seriesOf(call.objectId, call.method);
+        series.failed++;
+        series.latency.observe((performance.now() - started) / 1000);
+        const errors = this.errorsOf(series, pythonNameOf(error));
+        errors.total++;
+        if (call.oneway) errors.oneway++;
+      },
     };
   }
 
-  private finished(call: ServedCall, started: number, failed: boolean, error: unknown): void {
-    const labels = this.callSeries.admit({ object: call.objectId, method: call.method });
-    this.calls.inc({ object: labels.object, method: labels.method, outcome: failed ? "error" : "ok" });
-    this.duration.observe(labels, (performance.now() - started) / 1000);
-    if (!failed) return;
-    const errorLabels = this.errorSeries.admit({ object: call.objectId, method: call.method, type: pythonNameOf(error) });
-    this.errors.inc(errorLabels);
-    if (call.oneway) this.onewayErrors.inc(errorLabels);
+  /** The series of `objectId` × `method`, made (if the limit allows) at its first call. */
+  private seriesOf(objectId: string, method: string): CallSeries {
+    const known = this.byObject.get(objectId)?.get(method);
+    if (known !== undefined) return known;
+    const labels = this.callSeries.admit({ object: objectId, method });
+    if (labels.object === OTHER && labels.method === OTHER) return (this.other ??= this.newSeries(labels));
+    const series = this.newSeries(labels);
+    let methods = this.byObject.get(objectId);
+    if (methods === undefined) this.byObject.set(objectId, (methods = new Map()));
+    methods.set(method, series);
+    return series;
+  }
+
+  private newSeries(labels: Readonly<Record<CallLabel, string>>): CallSeries {
+    const series = new CallSeries(labels, this.duration.add(labels));
+    this.all.push(series);
+    return series;
+  }
+
+  private errorsOf(series: CallSeries, type: string): ErrorCounts {
+    const known = series.errors.get(type);
+    if (known !== undefined) return known;
+    const labels = this.errorSeries.admit({ ...series.labels, type });
+    const key = labels.type === OTHER ? OTHER : type;
+    let errors = series.errors.get(key);
+    if (errors === undefined) series.errors.set(key, (errors = { labels, total: 0, oneway: 0 }));
+    return errors;
   }
 
   private total(value: (activity: DaemonActivity) => number): number {

@@ -93,6 +93,23 @@ export class PrometheusMetrics implements Instrument {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
+  /**
+   * A counter whose values `collect` sets at each scrape (the counter is reset first): for counts
+   * kept elsewhere, see `accumulated.ts`.
+   */
+  collectedCounter<L extends string>(name: string, help: string, labelNames: readonly L[], collect: (counter: Counter<L>) => void): Counter<L> {
+    return new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect(this: Counter<L>) {
+        this.reset();
+        collect(this);
+      },
+    });
+  }
+
   /** A new gauge without labels in the registry, set by its owner. */
   gauge(name: string, help: string): Gauge {
     return new Gauge({ name, help, registers: [this.registry] });
