@@ -13,6 +13,7 @@ import type { RegisteredObject } from "./registry.js";
  * not be read) asking for `method`.
  */
 export function watchServed(instrument: Instrument, entry: RegisteredObject | undefined, method: string, message: Message): CallWatch | undefined {
+  if (instrument.serving === undefined) return undefined;
   const call: ServedCall = {
     objectId: entry === undefined ? UNKNOWN_NAME : entry.id,
     method: entry === undefined ? UNKNOWN_NAME : servedMethod(entry, method, message.flags),

@@ -254,7 +254,7 @@ export class ProxyCore implements StreamChannel {
     let annotations = options?.annotations === undefined && options?.correlationId === undefined ? undefined : requestAnnotations(options);
     const instrument = this.settings.instrument;
     let watch: CallWatch | undefined;
-    if (instrument !== undefined) {
+    if (instrument !== undefined && instrument.calling !== undefined) {
       watch = startCalling(instrument, { uri: this.uri, objectId, method, oneway: (flags & Flags.ONEWAY) !== 0 });
       if (watch?.annotations !== undefined) annotations = withAnnotations(annotations, watch.annotations);
     }
