@@ -52,6 +52,19 @@ describe("observability is not loaded when it is off", function () {
     expect(withMetrics.stderr).to.include("forbidden module loaded: prom-client");
   });
 
+  it("pyro-ns --metrics or --tracing without @pyrots/observability installed (an optional peer) says what to install, exit 1", async () => {
+    for (const flags of [["--metrics", "0"], ["--tracing"]]) {
+      const result = await runProcess(process.execPath, ["--import", FORBID, NS_BIN, "-n", "127.0.0.1", "-p", "0", "-x", "--no-mdns", ...flags], {
+        env: { ...env("@pyrots/observability"), FORBID_AS_MISSING: "1" },
+        timeoutMs: 20_000,
+      });
+      expect(result.code, result.stderr).to.equal(1);
+      expect(result.stderr).to.include(
+        `pyro-ns: ${flags[0]} needs the @pyrots/observability package: install it beside @pyrots/nameserver (npm install @pyrots/observability)`,
+      );
+    }
+  });
+
   it("pyro-httpgateway without --metrics does not load prom-client", async () => {
     const gateway = spawnProcess(
       process.execPath,

@@ -1,7 +1,7 @@
 /**
- * `pyro-ns --metrics [HOST:]PORT` and `--tracing`: loads `@pyrots/observability` only when asked
- * (without these flags neither prom-client nor OpenTelemetry is loaded), and serves the metrics
- * on their own port.
+ * `pyro-ns --metrics [HOST:]PORT` and `--tracing`: loads `@pyrots/observability` (an optional
+ * peer dependency) only when asked, so without these flags neither prom-client nor OpenTelemetry
+ * is loaded, and serves the metrics on their own port.
  */
 import type { Instrument } from "@pyrots/core";
 import type { MetricsEndpoint } from "@pyrots/observability";
@@ -30,7 +30,7 @@ export interface Observation {
 /** Loads what `--metrics` and `--tracing` need. */
 export async function observation(metrics: boolean, tracing: boolean): Promise<Observation> {
   if (!metrics && !tracing) return { metrics: undefined, instruments: [] };
-  const observability = await import("@pyrots/observability");
+  const observability = await loadObservability(metrics ? "--metrics" : "--tracing");
   return {
     metrics: metrics ? await observability.prometheusMetrics({ processMetrics: true }) : undefined,
     instruments: tracing ? [observability.openTelemetryTracing()] : [],
@@ -39,6 +39,19 @@ export async function observation(metrics: boolean, tracing: boolean): Promise<O
 
 /** Serves `metrics` at `http://HOST:PORT/metrics`. */
 export async function serveNameServerMetrics(metrics: PrometheusMetrics, address: { host: string; port: number }): Promise<MetricsEndpoint> {
-  const { serveMetrics } = await import("@pyrots/observability");
+  const { serveMetrics } = await loadObservability("--metrics");
   return serveMetrics(metrics, address);
+}
+
+/** `@pyrots/observability`, an optional peer of this package; a clear error without it. */
+async function loadObservability(flag: string): Promise<typeof import("@pyrots/observability")> {
+  try {
+    return await import("@pyrots/observability");
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && (error as Error).message.includes("'@pyrots/observability'");
+    if (!missing) throw error;
+    throw new Error(`${flag} needs the @pyrots/observability package: install it beside @pyrots/nameserver (npm install @pyrots/observability)`, {
+      cause: error,
+    });
+  }
 }
