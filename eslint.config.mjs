@@ -6,7 +6,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "**/dist-test/**", "bench/results/**"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "**/dist-test/**", "bench/results/**", "packages/*/bin/*.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -78,6 +78,11 @@ export default tseslint.config(
         Buffer: "readonly",
       },
     },
+  },
+  {
+    // Scripts served to browsers by the examples.
+    files: ["examples/*/public/**/*.js"],
+    languageOptions: { globals: { document: "readonly", window: "readonly", fetch: "readonly", console: "readonly", setTimeout: "readonly" } },
   },
   {
     files: ["**/*.cjs"],

@@ -137,6 +137,6 @@ export async function runCell(impl: ImplId, workload: WorkloadId, options: CellO
 }
 
 /** Matches a line starting with `prefix`; group 1 is the rest of the line. */
-function startingWith(prefix: string): RegExp {
+export function startingWith(prefix: string): RegExp {
   return new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(.*)$`);
 }

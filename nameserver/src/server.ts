@@ -7,9 +7,11 @@
  * console.log(`${ns.uri}`);   // PYRO:Pyro.NameServer@192.168.1.5:9090
  * ```
  */
-import { Daemon, type DaemonOptions, type PyroConfig, URI, loadConfig } from "@pyrots/core";
+import { Daemon, type DaemonOptions, type Instrument, type PyroConfig, URI, loadConfig } from "@pyrots/core";
 import { DAEMON_OBJECT_ID, configOptionsOf, ownOptionKeys } from "@pyrots/core/internal";
+import type { PrometheusMetrics } from "@pyrots/observability/prometheus";
 import { AutoCleaner } from "./autoclean.js";
+import { nameServerMetrics } from "./metrics.js";
 import { LOCAL_ORIGIN } from "./caller.js";
 import { type BroadcastResponder, startBroadcastResponder } from "./discovery/broadcast.js";
 import { type MdnsAdvertisement, advertiseMdns } from "./discovery/mdns.js";
@@ -66,6 +68,13 @@ export interface NameServerOptions extends Partial<PyroConfig> {
   limits?: Partial<NameServerLimits>;
   /** Validates each client's handshake (see `DaemonOptions.validateHandshake`). */
   validateHandshake?: DaemonOptions["validateHandshake"];
+  /** Instruments for the name server's daemon: tracing, for example (see `DaemonOptions.instruments`). */
+  instruments?: Instrument | readonly Instrument[];
+  /**
+   * Prometheus metrics (from `prometheusMetrics()` in `@pyrots/observability`): the daemon's, and
+   * the name server's own (names, lookups, registrations, leases, storage health; see `metrics.ts`).
+   */
+  metrics?: PrometheusMetrics;
 }
 
 /** A running name server. */
@@ -116,6 +125,8 @@ const OWN_OPTIONS = ownOptionKeys<NameServerOptions>({
   sendTracebacks: true,
   limits: true,
   validateHandshake: true,
+  instruments: true,
+  metrics: true,
 });
 
 /** Starts a name server and registers it under its own name. */
@@ -134,6 +145,12 @@ export async function startNameServer(options: NameServerOptions = {}): Promise<
   };
   try {
     await storage.start?.();
+    const instruments = [options.instruments ?? []].flat();
+    if (options.metrics !== undefined) {
+      const nsMetrics = nameServerMetrics(options.metrics, storage);
+      cleanups.push(() => nsMetrics.stop());
+      instruments.push(options.metrics, nsMetrics.instrument);
+    }
     const daemon = await Daemon.create({
       ...configOptions,
       env,
@@ -144,6 +161,7 @@ export async function startNameServer(options: NameServerOptions = {}): Promise<
       tls: options.tls,
       sendTracebacks: options.sendTracebacks,
       validateHandshake: options.validateHandshake,
+      instruments,
     });
     cleanups.push(() => daemon.shutdown());
     const nameserver = new NameServer(storage, { limits: options.limits, unixSocket: options.unixSocket !== undefined });

@@ -3,6 +3,7 @@
  * option values from code, each failure a {@link ConfigError} that names the culprit.
  */
 import { PyroError } from "./errors.js";
+import { closestName } from "./suggest.js";
 
 /**
  * What parsing needs to know of an item; config.ts's `ConfigItem` is one. Declared here, not
@@ -168,7 +169,7 @@ export function validateOptionValue(item: ConfigItem, value: unknown): unknown {
  * explaining that a Pyro4 item is not supported.
  */
 export function configErrorForUnknown(name: string, known: readonly string[], what: "environment variable" | "option"): ConfigError {
-  const suggestion = closest(name, known);
+  const suggestion = closestName(name, known, "PYRO_");
   const hint = suggestion === undefined ? " (see docs/configuration.md for the known names)" : `; did you mean ${suggestion}?`;
   return new ConfigError(`unknown config ${what} ${name}${hint}`, name, suggestion);
 }
@@ -191,28 +192,4 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only primitives and functions reach String()
   return value === null ? "null" : typeof value === "object" ? "an object" : String(value);
-}
-
-/** The known name nearest to `name` by edit distance, if reasonably near. */
-function closest(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const distance = editDistance(name.toUpperCase(), candidate.toUpperCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  const bareLength = name.startsWith("PYRO_") ? name.length - 5 : name.length;
-  return bestDistance <= Math.max(2, Math.ceil(bareLength / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

@@ -3,6 +3,7 @@
  */
 import type tls from "node:tls";
 import type { PyroConfig } from "../config.js";
+import type { Instrument } from "../instruments.js";
 import type { NETWORK } from "../transport/settings.js";
 import type { Network } from "../transport/socket.js";
 
@@ -25,6 +26,11 @@ export interface ProxyOptions extends Partial<PyroConfig> {
   tls?: tls.ConnectionOptions;
   /** Environment to read `PYRO_*` items from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Tracing: instruments that see every call this proxy (and every proxy arriving in its replies)
+   * makes; `@pyrots/observability` has an OpenTelemetry one.
+   */
+  instruments?: Instrument | readonly Instrument[];
   /** @internal The unit tests' in-memory network instead of sockets (not for applications). */
   [NETWORK]?: Network;
 }

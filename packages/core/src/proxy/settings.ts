@@ -5,6 +5,7 @@
  */
 import type tls from "node:tls";
 import { type PyroConfig, configOptionsOf, defaultConfig, loadConfig, ownOptionKeys } from "../config.js";
+import { PYRO4, PYRO5, type PyroProtocol } from "../serializers/protocols.js";
 import { serializerByName } from "../serializers/registry.js";
 import type { Serializer } from "../serializers/types.js";
 import type { ProxyRef } from "../serializers/values.js";
@@ -13,6 +14,7 @@ import type { ListenAddress, Network } from "../transport/socket.js";
 import { clientTlsFromConfig } from "../transport/tls-config.js";
 import type { URI } from "../uri.js";
 import type { ProxyOptions } from "./options.js";
+import { type Instrument, combineInstruments } from "../instruments.js";
 
 /** Turns a `PYRONAME:`/`PYROMETA:` URI into a `PYRO:` one, connecting to name servers with `settings`. */
 export type NameResolver = (uri: URI, settings: ProxySettings) => Promise<URI>;
@@ -47,10 +49,27 @@ export interface ProxySettings extends WireSettings {
   readonly resolveName: NameResolver | undefined;
   /** Checked before every connect; absent, any address is allowed. */
   readonly connectRule: ConnectRule | undefined;
+  /** Add the caller's own frames to the errors of calls (`CALLER_STACKS`). */
+  readonly callerStacks: boolean;
+  /**
+   * The protocol to speak (`PROTOCOL`, or a proxy that arrived in a Pyro5 payload); undefined:
+   * Pyro4's first, and Pyro5's when the daemon answers in it.
+   */
+  readonly protocol: PyroProtocol | undefined;
+  /** Sees every call (tracing); undefined: none (see `instruments.ts`). */
+  readonly instrument: Instrument | undefined;
 }
 
 /** Keys of {@link ProxyOptions} that are the proxy's own, not configuration items. */
-const PROXY_OWN_OPTIONS = ownOptionKeys<ProxyOptions>({ timeout: true, handshake: true, poolSize: true, env: true, tls: true, [NETWORK]: true });
+const PROXY_OWN_OPTIONS = ownOptionKeys<ProxyOptions>({
+  timeout: true,
+  handshake: true,
+  poolSize: true,
+  env: true,
+  tls: true,
+  instruments: true,
+  [NETWORK]: true,
+});
 
 /** Builds the settings for a proxy made by the application with `options`. */
 export function proxySettings(options: ProxyOptions, resolveName: NameResolver | undefined): ProxySettings {
@@ -64,6 +83,7 @@ export function proxySettings(options: ProxyOptions, resolveName: NameResolver |
     tls: options.tls,
     resolveName,
     network: options[NETWORK],
+    instrument: combineInstruments(options.instruments),
   });
 }
 
@@ -79,6 +99,8 @@ export interface ProxyExtras {
   connectRule?: ConnectRule;
   /** Sockets unless given (the unit tests' in-memory network). */
   network?: Network;
+  protocol?: PyroProtocol;
+  instrument?: Instrument;
 }
 
 /** Builds proxy settings from a configuration already loaded (daemons' callback proxies, name server lookups). */
@@ -94,14 +116,26 @@ export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {})
     tls: extras.tls ?? clientTlsFromConfig(config),
     resolveName: extras.resolveName,
     connectRule: extras.connectRule,
+    callerStacks: config.callerStacks,
+    protocol: extras.protocol ?? protocolNamed(config.protocol),
+    instrument: extras.instrument,
   });
+}
+
+/** The protocol a `PROTOCOL` config value asks for; undefined for `auto`. */
+function protocolNamed(name: PyroConfig["protocol"]): PyroProtocol | undefined {
+  return name === "pyro4" ? PYRO4 : name === "pyro5" ? PYRO5 : undefined;
 }
 
 /**
  * The settings of a proxy that arrived by value (`ref`) at an endpoint whose proxies use
- * `settings`: the receiver's, except that a proxy carrying Pyro4's HMAC key keeps it.
+ * `settings`: the receiver's, except that a proxy carrying Pyro4's HMAC key keeps it, and one
+ * that arrived as a Pyro5 proxy speaks Pyro5.
  */
 export function settingsForRef(settings: ProxySettings, ref: ProxyRef): ProxySettings {
+  if (ref.protocol === 502) {
+    return settings.protocol === PYRO5 ? settings : Object.freeze({ ...settings, protocol: PYRO5 });
+  }
   if (!ref.hmacKey || (settings.hmacKey && settings.hmacKey.equals(ref.hmacKey))) return settings;
   return Object.freeze({ ...settings, hmacKey: ref.hmacKey, signing: Object.freeze({ key: ref.hmacKey, sealed: false }) });
 }
