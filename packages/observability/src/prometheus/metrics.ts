@@ -10,7 +10,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { CallWatch, Instrument, InstrumentedDaemon, ServedCall } from "@pyrots/core";
 import { DaemonMetrics } from "./daemon-metrics.js";
-import type { Labels, MetricFamilies, Reader } from "./families.js";
+import type { MetricFamilies, Reader } from "./families.js";
 import { SeriesLimit } from "./series.js";
 
 /** Options of {@link PrometheusMetrics}. */
