@@ -6,7 +6,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type ClientResult, type ImplId, READY_PREFIX, RESULT_PREFIX, type Timing, type WorkloadId } from "./contract.js";
 import { median } from "./driver.js";
-import { type Child, freePort, peakRssMiB, start, waitForLine, waitForPort } from "./spawn.js";
+import { type Spawned, freePort, spawnProcess, waitForPort } from "@pyrots/test-support";
+import { peakRssMiB } from "./spawn.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DIST = fileURLToPath(new URL("./", import.meta.url));
@@ -106,20 +107,20 @@ export async function runCell(impl: ImplId, workload: WorkloadId, options: CellO
   const plan = await planServer(impl, workload, options.nsStorage);
   if (typeof plan === "string") return { impl, workload, skipped: plan };
   const { timing, cpus } = options;
-  let server: Child | undefined;
-  let client: Child | undefined;
+  let server: Spawned | undefined;
+  let client: Spawned | undefined;
   try {
     const profile = (side: string) => (options.profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${options.profileDir}/${workload}-${impl}-${side}`] : []);
     const nodeFlags = (command: string, side: string) => (command === process.execPath ? profile(side) : []);
-    server = start(plan.command, [...nodeFlags(plan.command, "server"), ...plan.args], { cpu: cpus?.server, env: plan.env });
+    server = spawnProcess(plan.command, [...nodeFlags(plan.command, "server"), ...plan.args], { cpu: cpus?.server, env: plan.env });
     let port = plan.port;
-    if (port === undefined) port = Number(await waitForLine(server, READY_PREFIX, 15_000));
-    else await waitForPort(server, port, 15_000);
+    if (port === undefined) port = Number((await server.waitForLine(startingWith(READY_PREFIX), 15_000))[1]);
+    else await waitForPort(port, 15_000, () => `: ${server!.stderr().trim().slice(-600)}`);
 
     const cmd = clientCommand(impl, workload, port, timing);
-    client = start(cmd.command, [...nodeFlags(cmd.command, "client"), ...cmd.args], { cpu: cpus?.client, env: cmd.env });
+    client = spawnProcess(cmd.command, [...nodeFlags(cmd.command, "client"), ...cmd.args], { cpu: cpus?.client, env: cmd.env });
     const budget = timing.warmupMs + timing.windowMs * timing.windows + 40_000;
-    const code = await Promise.race([client.exited, new Promise<"late">((resolve) => setTimeout(resolve, budget, "late").unref())]);
+    const code = await Promise.race([client.exited.then((exit) => exit.code), new Promise<"late">((resolve) => setTimeout(resolve, budget, "late").unref())]);
     if (code !== 0) throw new Error(code === "late" ? "client ran out of time" : `client failed (exit ${code}): ${client.stderr().trim().slice(-800)}`);
     const line = client.lines.find((l) => l.startsWith(RESULT_PREFIX));
     if (!line) throw new Error(`client printed no result: ${client.stderr().trim().slice(-800)}`);
@@ -133,4 +134,9 @@ export async function runCell(impl: ImplId, workload: WorkloadId, options: CellO
     await client?.stop();
     await server?.stop();
   }
+}
+
+/** Matches a line starting with `prefix`; group 1 is the rest of the line. */
+export function startingWith(prefix: string): RegExp {
+  return new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(.*)$`);
 }

@@ -23,7 +23,7 @@ export async function measure(job: Job, timing: Timing): Promise<ClientResult> {
   let done = 0;
   let stop = false;
   let recording = false;
-  let failure: unknown;
+  let failure: { error: unknown } | undefined;
   const samples = job.latency ? new Float64Array(MAX_SAMPLES) : undefined;
   let sampleCount = 0;
 
@@ -38,7 +38,7 @@ export async function measure(job: Job, timing: Timing): Promise<ClientResult> {
   };
   const loops = Array.from({ length: job.workers }, (_, w) =>
     loop(w).catch((error: unknown) => {
-      failure ??= error;
+      failure ??= { error };
       stop = true;
     }),
   );
@@ -57,7 +57,7 @@ export async function measure(job: Job, timing: Timing): Promise<ClientResult> {
   }
   stop = true;
   await Promise.all(loops);
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw failure.error;
 
   const result: ClientResult = { rates, checked: done };
   if (samples && sampleCount > 0) {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 // The tests' cluster launcher (test workspace, built before the bench: see tsconfig references).
-import { type EtcdCluster, etcdAvailable, startEtcdCluster } from "../../test/dist/support/etcd-cluster.js";
+import { type EtcdCluster, etcdAvailable, startEtcdCluster } from "@pyrots/test-support";
 import { type CellOptions, type CellResult, medianRun, runCell } from "./cell.js";
 
 /** Lookups on an etcd replica must reach this share of the memory storage's rate. */

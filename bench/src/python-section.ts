@@ -11,12 +11,11 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-// The interop tests' way of finding Pyro5 (PYROTS_PYRO5_PATH, or ../shared/vendor beside the clone).
-import { pyro5Path } from "../../test/dist/support/python.js";
-import { PYTHON } from "./cell.js";
+// The interop suites' way of finding Pyro5 (PYROTS_PYRO5_PATH, or ../shared/vendor beside the clone).
+import { type Spawned, pyro5Path, spawnProcess } from "@pyrots/test-support";
+import { PYTHON, startingWith } from "./cell.js";
 import { type ClientResult, READY_PREFIX, RESULT_PREFIX, type Timing } from "./contract.js";
 import { median } from "./driver.js";
-import { type Child, start, waitForLine } from "./spawn.js";
 import { spawnSync } from "node:child_process";
 
 const DIST = fileURLToPath(new URL("./", import.meta.url));
@@ -78,14 +77,14 @@ async function runPythonCell(
   const why = unavailable(pyro, serializer);
   if (why) return { ...cell, skipped: why };
   const env = pythonEnv(pyro, serializer);
-  let serverChild: Child | undefined;
-  let client: Child | undefined;
+  let serverChild: Spawned | undefined;
+  let client: Spawned | undefined;
   try {
     serverChild =
       server === "pyrots"
-        ? start(process.execPath, [`${DIST}server.js`, "--impl", "pyrots"], { cpu: cpus?.server })
-        : start(PYTHON, [`${PYTHON_DIR}server.py`], { cpu: cpus?.server, env });
-    const port = Number(await waitForLine(serverChild, READY_PREFIX, 15_000));
+        ? spawnProcess(process.execPath, [`${DIST}server.js`, "--impl", "pyrots"], { cpu: cpus?.server })
+        : spawnProcess(PYTHON, [`${PYTHON_DIR}server.py`], { cpu: cpus?.server, env });
+    const port = Number(await restOfLine(serverChild, READY_PREFIX, 15_000));
     const args = [
       "--workload",
       "a",
@@ -98,17 +97,17 @@ async function runPythonCell(
       "--windows",
       String(timing.windows),
     ];
-    client = start(PYTHON, [`${PYTHON_DIR}client.py`, ...args], { cpu: cpus?.client, env });
+    client = spawnProcess(PYTHON, [`${PYTHON_DIR}client.py`, ...args], { cpu: cpus?.client, env });
     // CPU time of both processes over the measured windows only (the client says when they run).
     const budget = timing.warmupMs + timing.windowMs * timing.windows + 40_000;
     // The client reports its own CPU time on those lines (it may be gone before /proc is read).
-    const clientBefore = Number(await waitForLine(client, "MEASURING ", budget));
+    const clientBefore = Number(await restOfLine(client, "MEASURING ", budget));
     const serverBefore = cpuSeconds(serverChild.pid);
     const started = performance.now();
-    const clientAfter = Number(await waitForLine(client, "MEASURED ", budget));
+    const clientAfter = Number(await restOfLine(client, "MEASURED ", budget));
     const wall = (performance.now() - started) / 1000;
     const serverAfter = cpuSeconds(serverChild.pid);
-    const code = await Promise.race([client.exited, new Promise<"late">((resolve) => setTimeout(resolve, 30_000, "late").unref())]);
+    const code = await Promise.race([client.exited.then((exit) => exit.code), new Promise<"late">((resolve) => setTimeout(resolve, 30_000, "late").unref())]);
     if (code !== 0) throw new Error(code === "late" ? "client ran out of time" : `client failed (exit ${code}): ${client.stderr().trim().slice(-600)}`);
     if (serverBefore === undefined || serverAfter === undefined) throw new Error(`server exited during the run: ${serverChild.stderr().trim().slice(-600)}`);
     const line = client.lines.find((l) => l.startsWith(RESULT_PREFIX));
@@ -212,4 +211,9 @@ export function formatPythonTable(cells: readonly PythonCell[]): string {
       .join("  ")
       .trimEnd();
   return [line(header), ...rows.map(line)].join("\n");
+}
+
+/** The rest of `child`'s first stdout line that starts with `prefix`. */
+async function restOfLine(child: Spawned, prefix: string, timeoutMs: number): Promise<string> {
+  return (await child.waitForLine(startingWith(prefix), timeoutMs))[1]!;
 }

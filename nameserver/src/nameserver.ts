@@ -29,6 +29,7 @@
  * `#private` (and cleanup is the symbol-keyed `Symbol.asyncDispose`).
  */
 import { type NameServerApi, NamingError, PythonError, URI, expose } from "@pyrots/core";
+import { NAMESERVER_NAME } from "@pyrots/core/internal";
 import { checkLookupName, checkName, checkRegistrationSize, queryTags, registrationTags, uriText } from "./arguments.js";
 import { type Caller, currentCaller } from "./caller.js";
 import { type NameServerLimits, resolveLimits } from "./limits.js";
@@ -41,8 +42,8 @@ import { after } from "./awaitable.js";
 import { leaseIdOf, leaseTtlOf, requiredLeaseIdOf } from "./lease-args.js";
 import { MemoryStorage } from "./storage/memory.js";
 
-/** Object id and registered name of the name server. */
-export const NAMESERVER_NAME = "Pyro.NameServer";
+/** Object id and registered name of the name server (core's constant, offered here too). */
+export { NAMESERVER_NAME };
 
 /** The metadata the name server registers itself with (Pyro4's). */
 export const NAMESERVER_METADATA: readonly string[] = Object.freeze(["class:Pyro4.naming.NameServer"]);

@@ -8,6 +8,7 @@
  * ```
  */
 import { Daemon, type DaemonOptions, type Instrument, type PyroConfig, URI, loadConfig } from "@pyrots/core";
+import { DAEMON_OBJECT_ID, configOptionsOf, ownOptionKeys } from "@pyrots/core/internal";
 import type { PrometheusMetrics } from "@pyrots/observability/prometheus";
 import { AutoCleaner } from "./autoclean.js";
 import { nameServerMetrics } from "./metrics.js";
@@ -104,35 +105,35 @@ export interface RunningNameServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-const OWN_OPTIONS = new Set([
-  "host",
-  "port",
-  "unixSocket",
-  "storage",
-  "autoclean",
-  "autocleanGrace",
-  "allowShortAutoclean",
-  "nathost",
-  "natport",
-  "broadcast",
-  "bcHost",
-  "bcPort",
-  "mdns",
-  "env",
-  "tls",
-  "sendTracebacks",
-  "limits",
-  "validateHandshake",
-  "instruments",
-  "metrics",
-]);
+/** Keys of {@link NameServerOptions} that the name server reads itself, not as configuration items. */
+const OWN_OPTIONS = ownOptionKeys<NameServerOptions>({
+  host: true,
+  port: true,
+  unixSocket: true,
+  storage: true,
+  autoclean: true,
+  autocleanGrace: true,
+  allowShortAutoclean: true,
+  nathost: true,
+  natport: true,
+  broadcast: true,
+  bcHost: true,
+  bcPort: true,
+  mdns: true,
+  env: true,
+  tls: true,
+  sendTracebacks: true,
+  limits: true,
+  validateHandshake: true,
+  instruments: true,
+  metrics: true,
+});
 
 /** Starts a name server and registers it under its own name. */
 export async function startNameServer(options: NameServerOptions = {}): Promise<RunningNameServer> {
-  const configOptions: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) if (!OWN_OPTIONS.has(key) && value !== undefined) configOptions[key] = value;
+  const configOptions = configOptionsOf(options, OWN_OPTIONS);
   const env = options.env ?? process.env;
-  const config = loadConfig({ ...configOptions, host: options.host } as Partial<PyroConfig>, env);
+  const config = loadConfig({ ...configOptions, host: options.host }, env);
   const natHost = options.nathost ?? config.natHost ?? undefined;
   const natPort = options.natport ?? config.natPort;
   const autoclean = options.autoclean ?? config.nsAutoClean;
@@ -151,7 +152,7 @@ export async function startNameServer(options: NameServerOptions = {}): Promise<
       instruments.push(options.metrics, nsMetrics.instrument);
     }
     const daemon = await Daemon.create({
-      ...(configOptions as Partial<PyroConfig>),
+      ...configOptions,
       env,
       host: config.host,
       ...(options.unixSocket !== undefined ? { unixSocket: options.unixSocket } : { port: options.port ?? config.nsPort }),
@@ -178,7 +179,7 @@ export async function startNameServer(options: NameServerOptions = {}): Promise<
             grace: options.autocleanGrace,
             allowShortPeriod: options.allowShortAutoclean,
             connectTimeout: config.commTimeout || 5,
-            protect: [NAMESERVER_NAME, "Pyro.Daemon"],
+            protect: [NAMESERVER_NAME, DAEMON_OBJECT_ID],
           })
         : undefined;
     if (autocleaner) cleanups.push(() => autocleaner.close());

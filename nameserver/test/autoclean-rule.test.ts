@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { NamingError, Proxy, URI, callWithKwargs } from "@pyrots/core";
 import { AutoCleaner, MemoryStorage, type PingPolicyContext, type Registration, type StorageFilter, pingTarget } from "@pyrots/nameserver";
-import { countingListener, deadPort, startTestNs, tempDir, waitUntil } from "./support/ns.js";
+import { countingListener, deadPort, startTestNs, tempDir } from "./support/ns.js";
+import { waitUntil } from "@pyrots/test-support";
 
 const HERE: PingPolicyContext = {
   localAddresses: new Set(["127.0.0.1", "::1", "10.1.2.3"]),
@@ -121,6 +122,7 @@ describe("autoclean when the storage fails", () => {
     const storage = new FailingStorage();
     storage.failing = false;
     const written: string[] = [];
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- saved to be put back as it was
     const write = process.stderr.write;
     process.stderr.write = ((chunk: string | Uint8Array) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
     try {

@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { Daemon, URI, expose } from "@pyrots/core";
 import { AutoCleaner, MemoryStorage, reachable } from "@pyrots/nameserver";
-import { deadPort, startTestNs, tempDir, waitUntil } from "./support/ns.js";
+import { deadPort, startTestNs, tempDir } from "./support/ns.js";
+import { waitUntil } from "@pyrots/test-support";
 
 @expose
 class Thing {
@@ -22,12 +23,12 @@ describe("autoclean", () => {
     await using unix = await Daemon.create({ unixSocket: join(dir.path, "live.sock"), env: {} });
     await using doomed = await Daemon.create({ host: "127.0.0.1", env: {} });
     const names = ns.nameserver;
-    names.register("live.tcp", tcp.register(Thing, "thing"));
-    names.register("live.unix", unix.register(Thing, "thing"));
-    names.register("alias", "PYRONAME:live.tcp");
-    names.register("dead.tcp", `PYRO:gone@127.0.0.1:${await deadPort()}`);
-    names.register("dead.unix", `PYRO:gone@./u:${join(dir.path, "missing.sock")}`);
-    names.register("doomed", doomed.register(Thing, "thing"));
+    await names.register("live.tcp", tcp.register(Thing, "thing"));
+    await names.register("live.unix", unix.register(Thing, "thing"));
+    await names.register("alias", "PYRONAME:live.tcp");
+    await names.register("dead.tcp", `PYRO:gone@127.0.0.1:${await deadPort()}`);
+    await names.register("dead.unix", `PYRO:gone@./u:${join(dir.path, "missing.sock")}`);
+    await names.register("doomed", doomed.register(Thing, "thing"));
     const started = Date.now();
     await doomed.shutdown();
 

@@ -6,9 +6,10 @@
 import { expect } from "chai";
 import { NamingError, Proxy, callWithKwargs } from "@pyrots/core";
 import { printable } from "@pyrots/nameserver";
-import { type Child, runBin, startBin } from "./support/process.js";
+import { runBin, startBin } from "./support/process.js";
+import type { Spawned } from "@pyrots/test-support";
 
-async function startNs(extra: string[] = []): Promise<{ ns: Child; port: number; uri: string }> {
+async function startNs(extra: string[] = []): Promise<{ ns: Spawned; port: number; uri: string }> {
   const ns = startBin("ns", ["-n", "127.0.0.1", "-p", "0", "-x", "--no-mdns", ...extra]);
   const match = await ns.waitForLine(/^URI = (PYRO:Pyro\.NameServer@127\.0\.0\.1:(\d+))$/);
   return { ns, port: Number(match[2]), uri: match[1]! };
@@ -36,7 +37,7 @@ describe("printable", () => {
 
 describe("pyro-nsc and hostile registrations", function () {
   this.timeout(30_000);
-  let ns: Child;
+  let ns: Spawned;
   let port: number;
   const nsc = (...args: string[]) => runBin("nsc", ["-n", "127.0.0.1", "-p", String(port), ...args]);
 

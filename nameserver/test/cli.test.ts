@@ -1,11 +1,12 @@
 import net from "node:net";
 import { join } from "node:path";
 import { expect } from "chai";
-import { type Child, runBin, startBin } from "./support/process.js";
+import { runBin, startBin } from "./support/process.js";
+import type { Spawned } from "@pyrots/test-support";
 import { tempDir } from "./support/ns.js";
 
 /** Starts `pyro-ns` on loopback (never broadcasting or multicasting) and returns it with its port. */
-async function startNs(extra: string[] = []): Promise<{ ns: Child; port: number; uri: string }> {
+async function startNs(extra: string[] = []): Promise<{ ns: Spawned; port: number; uri: string }> {
   const ns = startBin("ns", ["-n", "127.0.0.1", "-p", "0", "-x", "--no-mdns", ...extra]);
   const match = await ns.waitForLine(/^URI = (PYRO:Pyro\.NameServer@127\.0\.0\.1:(\d+))$/);
   return { ns, port: Number(match[2]), uri: match[1]! };
@@ -13,7 +14,7 @@ async function startNs(extra: string[] = []): Promise<{ ns: Child; port: number;
 
 describe("pyro-ns and pyro-nsc", function () {
   this.timeout(30_000);
-  let ns: Child;
+  let ns: Spawned;
   let port: number;
   let uri: string;
   const nsc = (...args: string[]) => runBin("nsc", ["-n", "127.0.0.1", "-p", String(port), ...args]);

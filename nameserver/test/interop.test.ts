@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { Daemon, NamingError, Proxy, RemoteError, URI, callWithKwargs, expose, locateNS } from "@pyrots/core";
 import { SqlStorage } from "@pyrots/nameserver";
-import { type Child, run, runBin, start, startBin } from "./support/process.js";
-import { PYTHON, describeInterop, pythonEnv } from "./support/python.js";
-import { startTestNs, tempDir, waitUntil } from "./support/ns.js";
+import { run, runBin, start, startBin } from "./support/process.js";
+import { describeInterop, PYTHON, pythonEnv, type Spawned, waitUntil } from "@pyrots/test-support";
+import { startTestNs, tempDir } from "./support/ns.js";
 
 const SCRIPTS = fileURLToPath(new URL("../test/python/", import.meta.url));
 const SERIALIZERS = ["msgpack", "json"] as const;
@@ -28,7 +28,7 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 
 describeInterop("interop: Python Pyro4 against pyro-ns", function () {
   this.timeout(60_000);
-  let ns: Child;
+  let ns: Spawned;
   let port: number;
   let dir: ReturnType<typeof tempDir>;
   const pyNsc = (serializer: string, ...args: string[]) =>
@@ -204,7 +204,7 @@ describeInterop("interop: autoclean and Python daemons", function () {
 
 describeInterop("interop: pyrots against Python's Pyro4 name server", function () {
   this.timeout(60_000);
-  let pyNs: Child;
+  let pyNs: Spawned;
   let port: number;
   let dir: ReturnType<typeof tempDir>;
 

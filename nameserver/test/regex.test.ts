@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { expect } from "chai";
 import { NamingError } from "@pyrots/core";
 import { InvalidRegexError, MemoryStorage, NameServer, compilePythonMatch } from "@pyrots/nameserver";
-import { PYTHON } from "./support/python.js";
+import { PYTHON } from "@pyrots/test-support";
 
 /** Pattern, name pairs whose outcome must equal Python's `re.match(pattern, name) is not None`. */
 const CASES: [string, string][] = [
@@ -133,8 +133,8 @@ describe("name server regex searches", () => {
 
   it("stop a catastrophically backtracking pattern after the time limit with NamingError, and keep serving", async () => {
     await using ns = new NameServer(new MemoryStorage(), { limits: { regexTimeLimit: 0.3 } });
-    ns.register("a".repeat(40) + "!", "PYRO:x@127.0.0.1:1");
-    ns.register("abc", "PYRO:y@127.0.0.1:1");
+    await ns.register("a".repeat(40) + "!", "PYRO:x@127.0.0.1:1");
+    await ns.register("abc", "PYRO:y@127.0.0.1:1");
     const started = performance.now();
     const error = await failure(ns.list(null, "(a+)+$"));
     expect(error).to.be.instanceOf(NamingError);
@@ -147,7 +147,7 @@ describe("name server regex searches", () => {
 
   it("run off the event loop: timers fire while a pattern backtracks", async () => {
     await using ns = new NameServer(new MemoryStorage(), { limits: { regexTimeLimit: 1 } });
-    ns.register("a".repeat(40) + "!", "PYRO:x@127.0.0.1:1");
+    await ns.register("a".repeat(40) + "!", "PYRO:x@127.0.0.1:1");
     const search = failure(ns.list(null, "(a+)+$"));
     // On the event loop, a backtracking search would hold these ticks until it was stopped.
     const gaps: number[] = [];

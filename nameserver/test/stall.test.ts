@@ -8,7 +8,8 @@
  */
 import { expect } from "chai";
 import { Proxy, RemoteError, callWithKwargs, withOptions } from "@pyrots/core";
-import { type Child, startBin } from "./support/process.js";
+import { startBin } from "./support/process.js";
+import type { Spawned } from "@pyrots/test-support";
 
 /** Backtracks exponentially on the name registered below (Python `re.match` syntax). */
 const CATASTROPHIC = "(a+)+$";
@@ -27,7 +28,7 @@ async function outcome(promise: Promise<unknown>): Promise<unknown> {
 
 describe("a name server under attack keeps answering other clients", function () {
   this.timeout(60_000);
-  let ns: Child;
+  let ns: Spawned;
   let uri: string;
 
   before(async () => {

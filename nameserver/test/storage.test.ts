@@ -1,12 +1,13 @@
 import { join } from "node:path";
 import { expect } from "chai";
 import { Proxy, callWithKwargs } from "@pyrots/core";
-import { MemoryStorage, type NameStorage, SqlStorage, StorageSpecError, openStorage } from "@pyrots/nameserver";
+import { MemoryStorage, SqlStorage, StorageSpecError, openStorage } from "@pyrots/nameserver";
 import { startTestNs, tempDir } from "./support/ns.js";
 
 const entry = (uri: string, metadata: string[] = []) => ({ uri, metadata });
 
-const KINDS: { name: string; open(dir: string): NameStorage }[] = [
+// The synchronous storages, typed as themselves: their answers are values, never promises.
+const KINDS: { name: string; open(dir: string): MemoryStorage | SqlStorage }[] = [
   { name: "MemoryStorage", open: () => new MemoryStorage() },
   { name: "SqlStorage", open: (dir) => new SqlStorage(join(dir, "names.sqlite")) },
 ];
@@ -14,7 +15,7 @@ const KINDS: { name: string; open(dir: string): NameStorage }[] = [
 for (const kind of KINDS) {
   describe(`${kind.name} contract`, () => {
     let dir: ReturnType<typeof tempDir>;
-    let storage: NameStorage;
+    let storage: MemoryStorage | SqlStorage;
     beforeEach(() => {
       dir = tempDir();
       storage = kind.open(dir.path);
@@ -97,11 +98,11 @@ for (const kind of KINDS) {
 }
 
 describe("storage specs", () => {
-  it("opens memory and sql:FILE, refuses anything else", () => {
+  it("opens memory and sql:FILE, refuses anything else", async () => {
     const dir = tempDir();
     try {
-      openStorage("memory").close();
-      openStorage(`sql:${join(dir.path, "x.db")}`).close();
+      await openStorage("memory").close();
+      await openStorage(`sql:${join(dir.path, "x.db")}`).close();
       for (const bad of ["", "sql:", "sql::memory:", "dbm:x", "mem"]) expect(() => openStorage(bad), bad).to.throw(StorageSpecError, /invalid storage/);
     } finally {
       dir.remove();

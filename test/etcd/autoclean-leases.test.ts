@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { AutoCleaner, MemoryStorage, type StorageHealth, startNameServer } from "@pyrots/nameserver";
-import { freePort } from "../support/etcd-cluster.js";
+import { freePort } from "@pyrots/test-support";
 
 /** The memory storage with a switchable health, as an etcd replica cut off from its cluster reports it. */
 class SwitchableHealth extends MemoryStorage {

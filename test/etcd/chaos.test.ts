@@ -9,25 +9,12 @@
 import { expect } from "chai";
 import { NamingError, PyroError } from "@pyrots/core";
 import { EtcdStorage } from "@pyrots/nameserver";
-import { type EtcdCluster, describeEtcd, startEtcdCluster } from "../support/etcd-cluster.js";
+import { type EtcdCluster, describeEtcd, startEtcdCluster, eventually } from "@pyrots/test-support";
 import { type NsProcess, nsProxy, startNsProcess } from "../support/ns-process.js";
 import { failure } from "../support/outcome.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const uriOf = (i: number) => `PYRO:chaos${i}@127.0.0.1:${10_000 + i}`;
-
-/** Polls until `check` passes; fails with its last error after `timeoutMs`. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(50);
-    }
-  }
-}
 
 describeEtcd("chaos: etcd members, the leader and replicas fail", function () {
   this.timeout(40_000);

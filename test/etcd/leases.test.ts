@@ -11,10 +11,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { NamingError, RemoteError } from "@pyrots/core";
-import { type EtcdCluster, etcdAvailable, requireEtcd, startEtcdCluster } from "../support/etcd-cluster.js";
+import { etcdAvailable, type EtcdCluster, requireEtcd, type Spawned, spawnProcess, startEtcdCluster } from "@pyrots/test-support";
 import { type NsProcess, nsProxy, startNsProcess } from "../support/ns-process.js";
 import { failure } from "../support/outcome.js";
-import { type Spawned, spawnProcess } from "../support/process.js";
 
 const HOLDER = fileURLToPath(new URL("../support/lease-holder.js", import.meta.url));
 const TTL = 2;
@@ -35,7 +34,7 @@ describe("leases: a SIGKILLed daemon's names disappear within the TTL", function
   this.timeout(30_000);
   let dir: string;
   let cluster: EtcdCluster | undefined;
-  const started: { stop(): Promise<void> }[] = [];
+  const started: { stop(): Promise<unknown> }[] = [];
 
   before(async function () {
     this.timeout(30_000);

@@ -6,26 +6,10 @@
  */
 import { expect } from "chai";
 import { NamingError, URI } from "@pyrots/core";
-import { type EtcdCluster, describeEtcd, startEtcdCluster } from "../support/etcd-cluster.js";
+import { describeEtcd, type EtcdCluster, runProcess, startEtcdCluster, eventually } from "@pyrots/test-support";
 import { type NsProcess, nsProxy, startNsProcess } from "../support/ns-process.js";
 import { failure } from "../support/outcome.js";
-import { runProcess } from "../support/process.js";
 import { PYTHON, pythonEnv, requirePython } from "../support/python.js";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Retries `check` until it passes (the other replica's watch delivers within milliseconds). */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(20);
-    }
-  }
-}
 
 const PY_HA = `
 import json, sys, time, Pyro4

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { EtcdStorage } from "@pyrots/nameserver";
-import { startEtcdCluster } from "../support/etcd-cluster.js";
+import { startEtcdCluster } from "@pyrots/test-support";
 import { type NsProcess, nsProxy, startNsProcess } from "../support/ns-process.js";
 
 const names = Number(process.argv[2] ?? 20_000);

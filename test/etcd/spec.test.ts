@@ -4,9 +4,8 @@
  */
 import { expect } from "chai";
 import { EtcdStorage, StorageSpecError, openStorage, parseEtcdSpec } from "@pyrots/nameserver";
-import { freePort } from "../support/etcd-cluster.js";
+import { freePort, runProcess } from "@pyrots/test-support";
 import { NS_BIN } from "../support/ns-process.js";
-import { runProcess } from "../support/process.js";
 
 describe("etcd storage spec", () => {
   it("parses endpoints, prefix and options", () => {

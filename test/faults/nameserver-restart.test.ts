@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { type NameServerProxy, Proxy } from "@pyrots/core";
-import { type Spawned, spawnProcess } from "../support/process.js";
+import { type Spawned, spawnProcess } from "@pyrots/test-support";
 
 const NS_BIN = fileURLToPath(new URL("../../../nameserver/dist/bin/ns.js", import.meta.url));
 const NAMES = 400;

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { Proxy } from "@pyrots/core";
 import { type TargetDaemon, startTargetDaemon } from "../support/children.js";
-import { spawnProcess } from "../support/process.js";
+import { spawnProcess } from "@pyrots/test-support";
 
 interface Diagnostics {
   connections: number;

@@ -42,13 +42,14 @@ async function runHttpCase(port: number, fuzzCase: WireCase, tally: Tally): Prom
       clearTimeout(timer);
       resolve(reset ? "reset" : "closed");
     });
-    socket.on("connect", async () => {
+    const send = async () => {
       for (const chunk of fuzzCase.chunks) {
         if (socket.destroyed) return;
         await new Promise<void>((done) => socket.write(chunk, () => done()));
       }
       if (!socket.destroyed) socket.end();
-    });
+    };
+    socket.on("connect", () => void send());
   });
   if (outcome === "hung") throw new Error(`the gateway kept the connection open ${CASE_TIMEOUT_MS} ms after our end of stream (case ${fuzzCase.label})`);
   const reply = Buffer.concat(received).toString("latin1");

@@ -57,14 +57,15 @@ export async function runWireCase(port: number, fuzzCase: WireCase, tally?: Tall
       clearTimeout(timer);
       resolve(true);
     });
-    socket.on("connect", async () => {
+    const send = async () => {
       for (const [i, chunk] of fuzzCase.chunks.entries()) {
         if (socket.destroyed) return;
         if (i > 0 && fuzzCase.gapMs) await new Promise((done) => setTimeout(done, fuzzCase.gapMs));
         await new Promise<void>((done) => socket.write(chunk, () => done()));
       }
       if (!socket.destroyed) socket.end();
-    });
+    };
+    socket.on("connect", () => void send().catch(reject));
   });
   if (!closed) throw new Error(`the server kept the connection open ${CASE_TIMEOUT_MS} ms after our end of stream (case ${fuzzCase.label})`);
   if (reset) {

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { fileURLToPath } from "node:url";
-import type { Spawned } from "../support/process.js";
+import type { Spawned } from "@pyrots/test-support";
 import { type PrivateHosts, cleanEnv, makeHosts, removeHosts, requireNetns, spawnIn, uniquePrefix } from "../support/netns.js";
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));

@@ -1,6 +1,7 @@
 import { expect } from "chai";
-import { Daemon, Proxy, RemoteError, callback, expose, isProxy, oneway, uriOf } from "@pyrots/core";
-import { VARIANTS, startDaemon, waitFor } from "../support/variants.js";
+import { Daemon, Proxy, type Remote, RemoteError, callback, expose, isProxy, oneway, uriOf } from "@pyrots/core";
+import { waitUntil } from "@pyrots/test-support";
+import { VARIANTS, startDaemon } from "../support/variants.js";
 
 @expose
 class Item {
@@ -91,7 +92,7 @@ for (const variant of VARIANTS) {
 
     it("returns a registered object as a proxy to it", async () => {
       await using factory = new Proxy<FactoryApi>(uri, { serializer: variant.serializer });
-      const item = (await factory.create("one")) as unknown as ItemApi & AsyncDisposable;
+      const item = (await factory.create("one")) as unknown as Remote<ItemApi>;
       expect(isProxy(item)).to.equal(true);
       expect(uriOf(item).object).to.match(/^obj_[0-9a-f]{32}$/);
       expect(await item.label()).to.equal("item one");
@@ -105,7 +106,7 @@ for (const variant of VARIANTS) {
       const text = `hello ${variant.name}`;
       expect(await factory.notifyMe(listener, text)).to.equal("notified");
       expect(heard).to.include(text);
-      await waitFor(() => heard.includes(`${text} (oneway)`), 5000, "the oneway callback");
+      await waitUntil(() => heard.includes(`${text} (oneway)`), 5000, "the oneway callback");
       clientDaemon.unregister(listener);
     });
 

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Daemon, Proxy, behavior, callWithKwargs, expose, metadataOf, oneway, release, setAttr, uriOf } from "@pyrots/core";
-import { VARIANTS, startDaemon, waitFor } from "../support/variants.js";
+import { waitUntil } from "@pyrots/test-support";
+import { VARIANTS, startDaemon } from "../support/variants.js";
 
 const received: string[] = [];
 
@@ -116,7 +117,7 @@ for (const variant of VARIANTS) {
     it("resolves a oneway call once sent, and the daemon runs it", async () => {
       await using calc = proxy();
       expect(await calc.record(`line ${variant.name}`)).to.equal(null);
-      await waitFor(() => received.includes(`line ${variant.name}`), 5000, "the oneway call to run");
+      await waitUntil(() => received.includes(`line ${variant.name}`), 5000, "the oneway call to run");
     });
 
     it("knows the remote members from the handshake", async () => {

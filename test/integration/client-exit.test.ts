@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { fileURLToPath } from "node:url";
 import { Daemon, expose } from "@pyrots/core";
-import { runProcess } from "../support/process.js";
+import { runProcess } from "@pyrots/test-support";
 
 const SCRIPT = fileURLToPath(new URL("./fixtures/plain-client.js", import.meta.url));
 

@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { cleanEnv } from "../support/clean-env.js";
-import { runProcess } from "../support/process.js";
+import { runProcess } from "@pyrots/test-support";
 import { binsOf, publicWorkspaces } from "../support/workspaces.js";
 
 /** Every command: its package's folder and version, and its file. */

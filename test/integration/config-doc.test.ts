@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { fileURLToPath } from "node:url";
-import { runProcess } from "../support/process.js";
+import { runProcess } from "@pyrots/test-support";
 
 const GENERATOR = fileURLToPath(new URL("../../../tools/gen-config-doc.mjs", import.meta.url));
 

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { expect } from "chai";
 import { cleanEnv } from "../support/clean-env.js";
-import { runProcess } from "../support/process.js";
+import { runProcess } from "@pyrots/test-support";
 import { REPO_ROOT } from "../support/workspaces.js";
 
 const CREATE = join(REPO_ROOT, "packages", "create", "bin", "pyrots-create.js");

@@ -4,13 +4,13 @@
  */
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
-import { runProcess } from "../support/process.js";
+import { runProcess } from "@pyrots/test-support";
 
 const SCRIPT = fileURLToPath(new URL("./fixtures/traced-call.js", import.meta.url));
 
-function run(debug: string | undefined) {
+function run(debug: string | undefined, extra: Record<string, string> = {}) {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("PYRO_") && key !== "DEBUG"));
-  return runProcess(process.execPath, [SCRIPT], { env: debug === undefined ? env : { ...env, DEBUG: debug }, timeoutMs: 15_000 });
+  return runProcess(process.execPath, [SCRIPT], { env: { ...env, ...(debug === undefined ? {} : { DEBUG: debug }), ...extra }, timeoutMs: 15_000 });
 }
 
 describe("DEBUG tracing", function () {
@@ -41,6 +41,29 @@ describe("DEBUG tracing", function () {
     has(/^\S+Z pyrots:daemon 127\.0\.0\.1:\d+: call rates\.getRate seq=\d+ ok in \d+\.\d ms$/);
     has(/^\S+Z pyrots:daemon 127\.0\.0\.1:\d+: call rates\.fail seq=\d+ failed in \d+\.\d ms: RangeError: no such pair$/);
     has(/^\S+Z pyrots:daemon 127\.0\.0\.1:\d+: call Pyro\.NameServer\.lookup seq=\d+$/);
+  });
+
+  it("PYRO_LOGWIRE=1 (or DEBUG=pyrots:wire) traces every message both ways, without payloads", async () => {
+    for (const result of [await run(undefined, { PYRO_LOGWIRE: "1" }), await run("pyrots:wire")]) {
+      expect(result.code, result.stderr).to.equal(0);
+      const lines = result.stderr.split("\n").filter((l) => l !== "");
+      expect(lines.length, result.stderr).to.be.above(0);
+      for (const line of lines)
+        expect(line).to.match(/^\S+Z pyrots:wire \S+:\d+ (<-|->) [A-Z]+ seq=\d+ flags=0x[0-9a-f]+ serializer=\d+ data=\d+ annotations=/);
+      const has = (pattern: RegExp) =>
+        expect(
+          lines.some((l) => pattern.test(l)),
+          `no stderr line matches ${pattern}:\n${result.stderr}`,
+        ).to.equal(true);
+      // Both ends of the handshake and of a call, each seen once as sent and once as received.
+      for (const arrow of ["->", "<-"]) {
+        has(new RegExp(` ${arrow} CONNECT seq=0 `));
+        has(new RegExp(` ${arrow} CONNECTOK seq=0 `));
+        has(new RegExp(` ${arrow} INVOKE seq=\\d+ flags=0x0 serializer=6 `));
+        has(new RegExp(` ${arrow} RESULT seq=\\d+ flags=0x1 `)); // the failing call's exception
+      }
+      expect(result.stderr).to.not.include("EURUSD");
+    }
   });
 
   it("a namespace pattern selects parts; no DEBUG prints nothing", async () => {

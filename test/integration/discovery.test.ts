@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { fileURLToPath } from "node:url";
 import { PYTHON, PYTHON_SCRIPTS, pythonEnv, requirePython } from "../support/python.js";
-import type { Spawned } from "../support/process.js";
+import type { Spawned } from "@pyrots/test-support";
 import { type PrivateHosts, cleanEnv, makeHosts, makeLonelyHost, removeHosts, requireNetns, runIn, spawnIn, uniquePrefix } from "../support/netns.js";
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));

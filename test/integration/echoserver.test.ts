@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Proxy, RemoteError, setAttr } from "@pyrots/core";
-import { type Spawned, runProcess, spawnProcess } from "../support/process.js";
+import { type Spawned, runProcess, spawnProcess } from "@pyrots/test-support";
 import { PYTHON, pythonEnv, requirePython } from "../support/python.js";
 
 const ECHOSERVER = fileURLToPath(new URL("../../../nameserver/dist/bin/echoserver.js", import.meta.url));

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Daemon, expose } from "@pyrots/core";
-import { runProcess } from "../support/process.js";
+import { runProcess } from "@pyrots/test-support";
 
 const SCRIPT = fileURLToPath(new URL("./fixtures/uncaught-remote-error.js", import.meta.url));
 const CALL_LINE =

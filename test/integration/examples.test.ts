@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { runProcess } from "../support/process.js";
+import { runProcess } from "@pyrots/test-support";
 import { pythonPyro4 } from "../support/python.js";
 
 /** One example's demo run and what its output must contain. */

@@ -8,7 +8,7 @@ import { CommunicationError, ConfigError, Daemon, NamingError, Proxy, PyroError,
 import { startNameServer } from "@pyrots/nameserver";
 import { failure } from "../support/outcome.js";
 import { PYTHON, describeInterop, pythonEnv } from "../support/python.js";
-import { runProcess, spawnProcess } from "../support/process.js";
+import { runProcess, spawnProcess } from "@pyrots/test-support";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -120,7 +120,7 @@ describe("helpful errors", function () {
 
   it("an unknown PYRONAME: lists the names the name server has", async () => {
     await using ns = await startNameServer({ host: "127.0.0.1", port: 0, broadcast: false, mdns: false, env: {} });
-    ns.nameserver.register("example.rates", uri);
+    await ns.nameserver.register("example.rates", uri);
     const error = await failure(proxy(`PYRONAME:example.rate@127.0.0.1:${ns.uri.port}`).getRate("x"));
     expect(error).to.be.instanceOf(NamingError);
     expect(error.message).to.include("unknown name: example.rate").and.include("registered: example.rates");

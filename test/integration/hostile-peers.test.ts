@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import net from "node:net";
 import { inspect } from "node:util";
-import { Daemon, Proxy, RemoteError, URI, expose, isProxy, uriOf } from "@pyrots/core";
+import { Daemon, Proxy, type Remote, RemoteError, URI, expose, isProxy, uriOf } from "@pyrots/core";
 import { ProxyRef, coreOf, msgpackSerializer } from "@pyrots/core/internal";
 import { type Bait, startBait } from "../support/bait.js";
 import { type TargetDaemon, startTargetDaemon } from "../support/children.js";
@@ -25,6 +25,7 @@ describe("hostile peers: values from the wire are data", () => {
   afterEach(() => bait[Symbol.asyncDispose]());
 
   describe("a proxy's runtime names are local", () => {
+    /* eslint-disable @typescript-eslint/no-base-to-string, @typescript-eslint/restrict-plus-operands, no-prototype-builtins -- the point of this test */
     it("converting, printing and inspecting a proxy never connects", async () => {
       const proxy = new Proxy(`PYRO:bait@127.0.0.1:${bait.port}`);
       const uri = `PYRO:bait@127.0.0.1:${bait.port}`;
@@ -43,6 +44,7 @@ describe("hostile peers: values from the wire are data", () => {
       await sleep(100);
       expect(bait.connections).to.equal(0);
     });
+    /* eslint-enable @typescript-eslint/no-base-to-string, @typescript-eslint/restrict-plus-operands, no-prototype-builtins */
 
     it("works without new, as Pyro users write it", () => {
       const proxy = Proxy(`PYRO:bait@127.0.0.1:${bait.port}`);
@@ -93,6 +95,7 @@ describe("hostile peers: values from the wire are data", () => {
     let reply: (call: RawMessage) => Buffer;
 
     before(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- a rejection stays unhandled on purpose: test/strict-process.mjs fails the run
       server = net.createServer(async (socket) => {
         const connection = RawConnection.wrap(socket);
         try {
@@ -137,6 +140,7 @@ describe("hostile peers: values from the wire are data", () => {
       const value = await p.call();
       const arrived = value.nested[0]!;
       expect(isProxy(arrived)).to.equal(true);
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a proxy's own string form
       expect(`${arrived}`).to.include(`127.0.0.1:${bait.port}`);
       expect(coreOf(arrived).settings.timeout).to.equal(7);
       await sleep(100);
@@ -144,6 +148,7 @@ describe("hostile peers: values from the wire are data", () => {
     });
 
     it("a garbage CONNECTFAIL reason is not converted to text", async () => {
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- a rejection stays unhandled on purpose: test/strict-process.mjs fails the run
       const refusing = net.createServer(async (socket) => {
         const connection = RawConnection.wrap(socket);
         const connect = await connection.read().catch(() => undefined);
@@ -200,6 +205,7 @@ describe("hostile peers: a server announcing an unlimited window", () => {
     this.timeout(60_000);
     let frames = 0;
     const sockets = new Set<net.Socket>();
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- a rejection stays unhandled on purpose: test/strict-process.mjs fails the run
     const server = net.createServer(async (socket) => {
       sockets.add(socket);
       const connection = RawConnection.wrap(socket);
@@ -268,7 +274,7 @@ describe("hostile peers: proxies arriving in replies inherit the receiver's sett
     const settings = coreOf(made).settings;
     expect(settings.serializer.name).to.equal("json");
     expect(settings.timeout).to.equal(7);
-    expect(await (made as unknown as Item).label()).to.equal("item");
+    expect(await (made as unknown as Remote<Item>).label()).to.equal("item");
   });
 
   it("a reference the application passes to new Proxy keeps its own HMAC key", () => {

@@ -3,6 +3,7 @@ import net from "node:net";
 import { CommunicationError, Daemon, Proxy, expose } from "@pyrots/core";
 import { coreOf } from "@pyrots/core/internal";
 import { FLAG, MSG, RawConnection, SERIALIZER, frame, json } from "../support/wire.js";
+import { waitUntil } from "@pyrots/test-support";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -61,15 +62,6 @@ async function handshaken(port: number): Promise<RawConnection> {
   return raw;
 }
 
-/** Waits until `condition` holds (or fails after 5 s). */
-async function waitFor(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met within 5 s");
-    await sleep(10);
-  }
-}
-
 /** True while the proxy holds an open connection. */
 function connected(proxy: object): boolean {
   return coreOf(proxy).connected;
@@ -86,7 +78,7 @@ describe("daemon limits", () => {
     expect(await c.hello()).to.equal("hello");
     expect(daemon.stats.connections).to.equal(2);
     // a was idle longest and gave way; once it has noticed, its next call simply reconnects.
-    await waitFor(() => !connected(a));
+    await waitUntil(() => !connected(a));
     expect(await a.hello()).to.equal("hello");
     expect(daemon.stats.connections).to.equal(2);
   });
@@ -113,7 +105,7 @@ describe("daemon limits", () => {
     expect((await iterator.next()).value).to.equal(0);
     const newcomers = [await handshaken(daemon.port!), await handshaken(daemon.port!)];
     try {
-      await waitFor(() => !connected(svc));
+      await waitUntil(() => !connected(svc));
       const rest: number[] = [];
       for (let step = await iterator.next(); !step.done; step = await iterator.next()) rest.push(step.value);
       expect(rest).to.deep.equal([1, 2, 3, 4]);
@@ -128,7 +120,7 @@ describe("daemon limits", () => {
     await using a = new Proxy<ServiceApi>(uri);
     await using b = new Proxy<ServiceApi>(uri);
     const busy = [a.slow(1500), b.slow(1500)];
-    await waitFor(() => daemon.stats.callsInFlight === 2);
+    await waitUntil(() => daemon.stats.callsInFlight === 2);
     await using c = new Proxy<ServiceApi>(uri);
     const refused = await settle(c.hello());
     expect(refused).to.be.instanceOf(CommunicationError);
@@ -147,7 +139,7 @@ describe("daemon limits", () => {
       expect(await held[0]!.closesWithin(5000)).to.equal(true);
       expect(daemon.stats.connections).to.equal(2);
       const busy = client.slow(1500);
-      await waitFor(() => daemon.stats.callsInFlight === 1);
+      await waitUntil(() => daemon.stats.callsInFlight === 1);
       const third = await RawConnection.open("127.0.0.1", daemon.port!);
       try {
         // held[1] was idle: it gives way; now both slots are the busy client and the newcomer.

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { fileURLToPath } from "node:url";
 import { cleanEnv } from "../support/clean-env.js";
-import { type Spawned, runProcess, spawnProcess } from "../support/process.js";
+import { type Spawned, runProcess, spawnProcess } from "@pyrots/test-support";
 
 const BIN = fileURLToPath(new URL("../../../nameserver/bin/", import.meta.url));
 

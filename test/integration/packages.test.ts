@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { expect } from "chai";
 import { shellEnv as npmEnv } from "../support/npm.js";
-import { runProcess } from "../support/process.js";
+import { runProcess } from "@pyrots/test-support";
 import { REPO_ROOT, binsOf, publicWorkspaces, workspaces } from "../support/workspaces.js";
 
 const CHECK = join(REPO_ROOT, "tools", "check-packages.mjs");

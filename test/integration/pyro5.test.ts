@@ -23,7 +23,7 @@ import {
   withOptions,
 } from "@pyrots/core";
 import { coreOf } from "@pyrots/core/internal";
-import { waitFor } from "../support/variants.js";
+import { waitUntil } from "@pyrots/test-support";
 
 const heard: string[] = [];
 
@@ -159,7 +159,7 @@ for (const serializer of ["msgpack", "json", "serpent"] as const) {
       clientDaemon.register(listener);
       const text = `hello over 502 (${serializer})`;
       expect(await lab.callMe(listener, text)).to.equal("Pyro5");
-      await waitFor(() => heard.includes(`${text} (oneway)`), 5000, "the oneway callback");
+      await waitUntil(() => heard.includes(`${text} (oneway)`), 5000, "the oneway callback");
       expect(heard).to.include(text);
     });
 

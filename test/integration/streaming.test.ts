@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Daemon, Proxy, RemoteError, expose } from "@pyrots/core";
-import { VARIANTS, startDaemon, waitFor } from "../support/variants.js";
+import { waitUntil } from "@pyrots/test-support";
+import { VARIANTS, startDaemon } from "../support/variants.js";
 
 const finished: string[] = [];
 
@@ -87,7 +88,7 @@ for (const variant of VARIANTS) {
       const n = 1000 + VARIANTS.indexOf(variant);
       const label = `count ${n}`;
       for await (const item of streams.count(n)) if (item === 2) break;
-      await waitFor(() => finished.includes(label), 5000, "the remote generator to finish");
+      await waitUntil(() => finished.includes(label), 5000, "the remote generator to finish");
       expect(daemon.stats.streams).to.equal(0);
     });
 
@@ -112,7 +113,7 @@ for (const variant of VARIANTS) {
       expect((await iterator.next()).value).to.equal(0);
       expect(daemon.stats.streams).to.equal(1);
       await streams[Symbol.asyncDispose]();
-      await waitFor(() => daemon.stats.streams === 0, 5000, "the lingering stream to expire");
+      await waitUntil(() => daemon.stats.streams === 0, 5000, "the lingering stream to expire");
     });
   });
 }
@@ -124,7 +125,7 @@ describe("remote iterator lifetime", () => {
     await using streams = new Proxy<StreamsApi>(uri);
     const iterator = (streams.count(10) as unknown as AsyncIterable<number>)[Symbol.asyncIterator]();
     expect((await iterator.next()).value).to.equal(0);
-    await waitFor(() => daemon.stats.streams === 0, 5000, "the stream to reach its lifetime");
+    await waitUntil(() => daemon.stats.streams === 0, 5000, "the stream to reach its lifetime");
     let error: unknown;
     try {
       await iterator.next();

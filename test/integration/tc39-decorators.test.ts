@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runProcess } from "../support/process.js";
+import { runProcess } from "@pyrots/test-support";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const TSC = join(REPO, "node_modules/typescript/bin/tsc");

@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import net from "node:net";
-import { Daemon, Proxy, PyroError, SecurityError, expose } from "@pyrots/core";
+import { Daemon, Proxy, PyroError, type Remote, SecurityError, expose } from "@pyrots/core";
 import { startNameServer } from "@pyrots/nameserver";
 import { Greeter, type GreeterApi } from "../support/greeter.js";
 import { type TestCertificates, makeCertificates } from "../support/certs.js";
-import { runProcess, spawnProcess } from "../support/process.js";
+import { runProcess, spawnProcess } from "@pyrots/test-support";
 import { PYTHON, pythonEnv, requirePython } from "../support/python.js";
 import { failure } from "../support/outcome.js";
 
@@ -193,7 +193,7 @@ describe("TLS", () => {
       daemon.register(item);
       const uri = daemon.register(new Factory(item), "factory");
       await using factory = new Proxy<Factory>(uri, { tls: { ca: certs.read(certs.caCert) }, timeout: 5 });
-      const made = await factory.make();
+      const made = (await factory.make()) as unknown as Remote<Item>;
       expect(await made.label()).to.equal("item over tls");
     });
 
@@ -201,7 +201,7 @@ describe("TLS", () => {
       await using daemon = await Daemon.create({ host: "127.0.0.1", tls: serverTls() });
       const uri = daemon.register(Greeter, "greeter");
       await using ns = await startNameServer({ host: "127.0.0.1", port: 0, tls: serverTls(), broadcast: false, mdns: false, env: {} });
-      ns.nameserver.register("tls.greeter", uri.toString());
+      await ns.nameserver.register("tls.greeter", uri.toString());
       await using greeter = new Proxy<GreeterApi>(`PYRONAME:tls.greeter@127.0.0.1:${ns.uri.port}`, { tls: { ca: certs.read(certs.caCert) }, timeout: 5 });
       expect(await greeter.hello("by name")).to.equal("hello by name");
     });

@@ -12,7 +12,7 @@ import { homedir, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { expect } from "chai";
 import { runOk, shellEnv } from "../support/npm.js";
-import { type Spawned, runProcess, spawnProcess } from "../support/process.js";
+import { type Spawned, runProcess, spawnProcess } from "@pyrots/test-support";
 import { REPO_ROOT, publicWorkspaces } from "../support/workspaces.js";
 
 const INSTALL = ["install", "--prefer-offline", "--no-audit", "--no-fund"];

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { Daemon, Proxy, type Remote, RemoteError, behavior, callback, expose, isProxy, oneway, release, uriOf } from "@pyrots/core";
 import { PYRO4, PYTHON_PYROS, SERIALIZERS, type PythonDaemon, type PythonPyro, type SerializerName, describeInterop, pythonLabel } from "../support/python.js";
-import { waitFor } from "../support/variants.js";
+import { waitUntil } from "@pyrots/test-support";
 import { type ErrorInfo, type Results, capturingStderr, runFeatureClient, startFeatureDaemon, valueOf } from "./feature-support.js";
 
 interface ItemApi {
@@ -187,7 +187,7 @@ for (const pyro of PYTHON_PYROS)
           const text = `hello from TS (${serializer})`;
           expect(await factory.notify_me(listener, text)).to.deep.equal(["notified", pyro.proxyClass]);
           expect(heard).to.include(text);
-          await waitFor(() => heard.includes(`${text} (oneway)`), 5_000, "the oneway callback");
+          await waitUntil(() => heard.includes(`${text} (oneway)`), 5_000, "the oneway callback");
           clientDaemon!.unregister(listener);
         });
 

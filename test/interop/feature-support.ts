@@ -47,6 +47,7 @@ export function valueOf<T = unknown>(results: Results, check: string): T {
 
 /** Captures what `fn` writes to stderr (pyrots reports `@callback` errors there). */
 export async function capturingStderr<T>(fn: () => Promise<T>): Promise<{ result: T; stderr: string }> {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- saved to be put back as it was
   const original = process.stderr.write;
   let stderr = "";
   process.stderr.write = ((chunk: string | Uint8Array) => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Proxy } from "@pyrots/core";
-import { type Spawned, spawnProcess } from "../support/process.js";
+import { type Spawned, spawnProcess } from "@pyrots/test-support";
 import { PYRO4, PYTHON, PYTHON_PYROS, pythonEnv, pythonEnvFor, requirePython } from "../support/python.js";
 
 // A Python Pyro4 (or Pyro5, through the scripts' shim) daemon (one thread per connection) whose `meet` returns only once four calls

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { Daemon, type NameServerProxy, Proxy, locateNS } from "@pyrots/core";
 import { Greeter } from "../support/greeter.js";
-import { type Spawned, runProcess, spawnProcess } from "../support/process.js";
+import { type Spawned, runProcess, spawnProcess } from "@pyrots/test-support";
 import { PYRO4, PYRO5, PYTHON, PYTHON_PYROS, PYTHON_SCRIPTS, describeInterop, pythonEnvFor } from "../support/python.js";
 
 const NS_BIN = fileURLToPath(new URL("../../../nameserver/dist/bin/ns.js", import.meta.url));

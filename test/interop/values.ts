@@ -25,6 +25,7 @@ export function kind(value: unknown): string {
       .map(([k, v]) => `${k}: ${kind(v)}`)
       .join(", ")}}`;
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- what is left has no shape to describe
   return `${typeof value} ${String(value)}`;
 }
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { type NameServerApi, Proxy, type Remote, release } from "@pyrots/core";
 import { startNsProcess } from "../support/ns-process.js";
-import { spawnProcess } from "../support/process.js";
+import { spawnProcess } from "@pyrots/test-support";
 import { scrape, scrapeUntil } from "../support/prometheus.js";
 import { http, startBackend } from "../support/web.js";
 

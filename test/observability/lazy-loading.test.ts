@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { Proxy } from "@pyrots/core";
 import { NS_BIN } from "../support/ns-process.js";
-import { runProcess, spawnProcess } from "../support/process.js";
+import { runProcess, spawnProcess } from "@pyrots/test-support";
 
 const FORBID = fileURLToPath(new URL("../support/forbid-modules.js", import.meta.url));
 const GATEWAY_BIN = fileURLToPath(new URL("../../../packages/web/dist/bin/httpgateway.js", import.meta.url));

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { startNameServer } from "@pyrots/nameserver";
-import { type Spawned, spawnProcess } from "../support/process.js";
+import { type Spawned, spawnProcess } from "@pyrots/test-support";
 import { CLIENT, SERVER, Spans } from "../support/spans.js";
 
 const support = (name: string) => fileURLToPath(new URL(`../support/${name}`, import.meta.url));

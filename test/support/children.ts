@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { DaemonOptions } from "@pyrots/core";
-import { type Spawned, spawnProcess } from "./process.js";
+import { type Spawned, spawnProcess } from "@pyrots/test-support";
 
 /** A started target process. */
 export interface TargetProcess {
@@ -59,7 +59,7 @@ function wrap(proc: Spawned): TargetProcess {
     proc,
     pid: proc.pid,
     rss: () => rssOf(proc.pid),
-    stop: () => proc.stop(),
+    stop: async () => void (await proc.stop()),
     async kill() {
       try {
         process.kill(proc.pid, "SIGKILL");

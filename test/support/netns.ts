@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { type RunResult, type SpawnOptions, type Spawned, runProcess, spawnProcess } from "./process.js";
+import { type RunResult, type SpawnOptions, type Spawned, runProcess, spawnProcess } from "@pyrots/test-support";
 
 /** The project's namespace helper. */
 export const NETNS_SCRIPT = fileURLToPath(new URL("../../../tools/netns.sh", import.meta.url));

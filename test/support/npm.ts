@@ -3,7 +3,7 @@
  * hands its children (they would steer a child npm towards this repository), without PYRO_*.
  */
 import { cleanEnv } from "./clean-env.js";
-import { type RunResult, runProcess } from "./process.js";
+import { type RunResult, runProcess } from "@pyrots/test-support";
 
 /** The environment of a plain shell, plus `extra`. */
 export function shellEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { type NameServerProxy, Proxy } from "@pyrots/core";
-import { type Spawned, spawnProcess } from "./process.js";
+import { type Spawned, spawnProcess } from "@pyrots/test-support";
 
 /** The compiled pyro-ns entry point. */
 export const NS_BIN = fileURLToPath(new URL("../../../nameserver/dist/bin/ns.js", import.meta.url));
@@ -44,7 +44,7 @@ export async function startNsProcess(storage: string, options: { port?: number; 
         }
         await proc.exited;
       },
-      stop: () => proc.stop(),
+      stop: async () => void (await proc.stop()),
     };
   } catch (error) {
     await proc.stop();

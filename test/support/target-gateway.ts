@@ -66,8 +66,8 @@ class FuzzDiag {
 const overrides = JSON.parse(process.argv[2] ?? "{}") as GatewayOptions;
 const ns = await startNameServer({ host: "127.0.0.1", port: 0, broadcast: false, mdns: false });
 daemon = await Daemon.create({ host: "127.0.0.1", onOnewayError: () => onewayErrors++ });
-ns.nameserver.register("fuzz.calc", daemon.register(FuzzCalc, "calc"), false, ["fuzz"]);
-ns.nameserver.register("fuzz.diag", daemon.register(FuzzDiag, "diag"));
+await ns.nameserver.register("fuzz.calc", daemon.register(FuzzCalc, "calc"), false, ["fuzz"]);
+await ns.nameserver.register("fuzz.diag", daemon.register(FuzzDiag, "diag"));
 const gateway = await startGateway({
   host: "127.0.0.1",
   port: 0,

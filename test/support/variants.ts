@@ -30,12 +30,3 @@ export async function startDaemon(variant: Variant, options: DaemonOptions = {})
   void daemon.requestLoop().then(() => rmSync(dir, { recursive: true, force: true }));
   return daemon;
 }
-
-/** Waits until `condition` holds, polling; fails after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

@@ -120,7 +120,7 @@ export async function startBackend(): Promise<WebBackend> {
     nameServer,
     async register(name, id = name, metadata = []) {
       const uri = daemon.register(new Calc(), id).toString();
-      ns.nameserver.register(name, uri, false, metadata);
+      await ns.nameserver.register(name, uri, false, metadata);
       return uri;
     },
     async gateway(options = {}) {

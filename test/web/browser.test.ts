@@ -33,7 +33,7 @@ describe("web console and browser client in chromium", function () {
     browser = await launchBrowser(this);
     backend = await startBackend();
     for (const i of [1, 2, 3]) await backend.register(`example.workers.${i}`, `worker${i}`, ["worker"]);
-    backend.ns.nameserver.register("example.workers.lost", "PYRO:lost@127.0.0.1:1", false, ["worker"]);
+    await backend.ns.nameserver.register("example.workers.lost", "PYRO:lost@127.0.0.1:1", false, ["worker"]);
     gateway = await backend.gateway({ prefix: "/ops/gateway", gatewayKey: "console-key", tracebacks: true, cors: ["http://127.0.0.1:1"] });
   });
   after(async () => {

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
-import { runProcess, spawnProcess } from "../support/process.js";
+import { runProcess, spawnProcess } from "@pyrots/test-support";
 import { http, startBackend } from "../support/web.js";
 
 const WEB_DIR = fileURLToPath(new URL("../../../packages/web/", import.meta.url));

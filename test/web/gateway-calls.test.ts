@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import type { CallEvent, CallStart, Gateway } from "@pyrots/web";
 import { http, post, seen, startBackend, type WebBackend } from "../support/web.js";
-import { waitFor } from "../support/variants.js";
+import { waitUntil } from "@pyrots/test-support";
 
 describe("gateway: calls over HTTP", () => {
   let backend: WebBackend;
@@ -104,13 +104,13 @@ describe("gateway: calls over HTTP", () => {
     const declared = await post(gateway, "example.calc", "note", ["from http"]);
     expect(declared.status).to.equal(200);
     expect(declared.text).to.equal("");
-    await waitFor(() => seen.includes("note from http"), 5000, "the oneway note");
+    await waitUntil(() => seen.includes("note from http"), 5000, "the oneway note");
     const started = Date.now();
     const forced = await post(gateway, "example.calc", "slow", [400], {}, { "X-Pyro-Options": "oneway" });
     expect(forced.status).to.equal(200);
     expect(forced.text).to.equal("");
     expect(Date.now() - started, "the answer came before the call finished").to.be.below(350);
-    await waitFor(() => seen.includes("slow(400) done"), 5000, "the forced oneway call");
+    await waitUntil(() => seen.includes("slow(400) done"), 5000, "the forced oneway call");
   });
 
   it("uses the client's correlation id (normalized) and makes one otherwise", async () => {
@@ -147,7 +147,7 @@ describe("gateway: calls over HTTP", () => {
     expect(note).to.deep.equal({ ok: true });
     expect(ticks.error).to.include({ error: "bad-request" });
     // The generator never started, so its finally block never runs: the daemon's stream count says it was closed.
-    await waitFor(() => backend.daemon.stats.streams === 0, 5000, "the batched stream to be closed");
+    await waitUntil(() => backend.daemon.stats.streams === 0, 5000, "the batched stream to be closed");
   });
 
   it("refuses malformed batches", async () => {

@@ -128,7 +128,7 @@ describe("gateway: errors and status codes", () => {
   });
 
   it("answers 502 when the object's daemon cannot be reached", async () => {
-    backend.ns.nameserver.register("example.gone", `PYRO:gone@127.0.0.1:${await closedPort()}`);
+    await backend.ns.nameserver.register("example.gone", `PYRO:gone@127.0.0.1:${await closedPort()}`);
     const answer = await post(gateway, "example.gone", "add", [1, 1]);
     expect(answer.status).to.equal(502);
     expect(answer.json).to.include({ error: "unreachable", message: "the object's daemon could not be reached" });
@@ -146,7 +146,7 @@ describe("gateway: errors and status codes", () => {
     const names = await http(`${lonely.url}pyro/$names`);
     expect(names.status).to.equal(502);
     await using late = await startNameServer({ host: "127.0.0.1", port, broadcast: false, mdns: false });
-    late.nameserver.register("example.calc", backend.daemon.uriFor("calc"));
+    await late.nameserver.register("example.calc", backend.daemon.uriFor("calc"));
     expect((await post(lonely, "example.calc", "add", [1, 1])).json).to.equal(2);
   });
 });

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { Daemon } from "@pyrots/core";
 import type { Gateway } from "@pyrots/web";
 import { Calc, post, startBackend, type WebBackend } from "../support/web.js";
-import { waitFor } from "../support/variants.js";
+import { waitUntil } from "@pyrots/test-support";
 
 describe("gateway: pooled proxies", () => {
   let backend: WebBackend;
@@ -34,25 +34,25 @@ describe("gateway: pooled proxies", () => {
     expect((await post(gateway, "example.moving", "add", [1, 1])).json).to.equal(2);
     expect(second.stats.connections).to.equal(0);
     const slow = post(gateway, "example.moving", "slow", [600]);
-    await waitFor(() => backend.daemon.stats.callsInFlight > 0, 5000, "the slow call to start");
+    await waitUntil(() => backend.daemon.stats.callsInFlight > 0, 5000, "the slow call to start");
     const oldConnections = backend.daemon.stats.connections;
-    backend.ns.nameserver.register("example.moving", moved);
+    await backend.ns.nameserver.register("example.moving", moved);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await post(gateway, "example.moving", "add", [2, 2])).json).to.equal(4);
     expect(second.stats.connections, "the call went to the new URI").to.equal(1);
     // The request still running on the old connection finishes there; then that connection closes.
     expect((await slow).json).to.equal(600);
-    await waitFor(() => backend.daemon.stats.connections === oldConnections - 1, 5000, "the retired proxy's connection to close");
+    await waitUntil(() => backend.daemon.stats.connections === oldConnections - 1, 5000, "the retired proxy's connection to close");
   });
 
   it("looks a name up again at once when its daemon is gone", async () => {
     const first = await Daemon.create({ host: "127.0.0.1" });
-    backend.ns.nameserver.register("example.restarted", first.register(new Calc(), "restarted"));
+    await backend.ns.nameserver.register("example.restarted", first.register(new Calc(), "restarted"));
     const gateway = await backend.gateway({ lookupTtl: 3600 });
     expect((await post(gateway, "example.restarted", "add", [1, 1])).json).to.equal(2);
     await first.shutdown();
     await using replacement = await Daemon.create({ host: "127.0.0.1" });
-    backend.ns.nameserver.register("example.restarted", replacement.register(new Calc(), "restarted"));
+    await backend.ns.nameserver.register("example.restarted", replacement.register(new Calc(), "restarted"));
     expect((await post(gateway, "example.restarted", "add", [2, 2])).json).to.equal(4);
     expect(replacement.stats.connections).to.equal(1);
   });

@@ -8,7 +8,7 @@ import { expect } from "chai";
 import type { Gateway } from "@pyrots/web";
 import { gatewayProxy } from "@pyrots/web/client";
 import { PYTHON, PYTHON_SCRIPTS, describeInterop, pythonEnv } from "../support/python.js";
-import { type Spawned, spawnProcess } from "../support/process.js";
+import { type Spawned, spawnProcess } from "@pyrots/test-support";
 import { http, post, startBackend, type WebBackend } from "../support/web.js";
 
 interface ThermoApi {

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import http from "node:http";
 import type { Gateway } from "@pyrots/web";
 import { post, seen, startBackend, type WebBackend } from "../support/web.js";
-import { waitFor } from "../support/variants.js";
+import { waitUntil } from "@pyrots/test-support";
 
 describe("gateway: remote iterators", () => {
   let backend: WebBackend;
@@ -23,7 +23,7 @@ describe("gateway: remote iterators", () => {
     expect(answer.status).to.equal(200);
     expect(answer.headers.get("content-type")).to.equal("application/x-ndjson; charset=utf-8");
     expect(answer.text).to.equal('{"item":0}\n{"item":1}\n{"item":2}\n{"item":3}\n{"done":true,"items":4}\n');
-    await waitFor(() => seen.includes("ticks(4) closed"), 5000, "the generator to finish");
+    await waitUntil(() => seen.includes("ticks(4) closed"), 5000, "the generator to finish");
   });
 
   it("streams as server-sent events when asked ($stream=sse or Accept: text/event-stream)", async () => {
@@ -67,7 +67,7 @@ describe("gateway: remote iterators", () => {
       request.end('{"args": []}');
     });
     expect(received.startsWith('{"item":0}\n{"item":1}\n')).to.equal(true);
-    await waitFor(() => seen.filter((s) => s === "forever closed").length === before + 1, 5000, "the endless generator to be closed");
-    await waitFor(() => backend.daemon.stats.streams === 0, 5000, "no streams left on the daemon");
+    await waitUntil(() => seen.filter((s) => s === "forever closed").length === before + 1, 5000, "the endless generator to be closed");
+    await waitUntil(() => backend.daemon.stats.streams === 0, 5000, "no streams left on the daemon");
   });
 });

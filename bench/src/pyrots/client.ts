@@ -2,6 +2,7 @@
  * The pyrots client: a `Proxy` on the bench object, or on the name server for workload h.
  */
 import { Proxy, batch, runBatch, type NameServerApi } from "@pyrots/core";
+import { NAMESERVER_NAME } from "@pyrots/core/internal";
 import type { BenchClient } from "../adapter.js";
 
 interface BenchApi {
@@ -33,7 +34,7 @@ export async function connectPyrots(port: number, target: "bench" | "ns"): Promi
 }
 
 async function connectNameServer(port: number): Promise<BenchClient> {
-  const ns = new Proxy<NameServerApi>(`PYRO:Pyro.NameServer@127.0.0.1:${port}`);
+  const ns = new Proxy<NameServerApi>(`PYRO:${NAMESERVER_NAME}@127.0.0.1:${port}`);
   await ns.ping();
   return {
     add: unsupported,

@@ -31,7 +31,7 @@ runMain(async () => {
 
   console.log("1. A Python Pyro4 client at its defaults (serpent) calls a pyrots worker");
   const { daemon, uri } = await startServer();
-  daemon.requestLoop();
+  void daemon.requestLoop();
   try {
     console.log(`   pyrots worker: ${uri}`);
     await runPython([script("client.py"), uri], PY_ENV, (line) => console.log(`   python> ${line}`));

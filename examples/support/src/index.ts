@@ -2,10 +2,10 @@
  * Small helpers the examples share (they are not part of pyrots): "am I the main script", a main
  * runner, starting a child process that announces itself on stdout, and text tables.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { realpathSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
+import { spawnProcess } from "@pyrots/test-support";
 
 /** True when the module at `moduleUrl` is the script node was started with (not imported). */
 export function isMain(moduleUrl: string): boolean {
@@ -42,30 +42,13 @@ export async function startChild(
   echo: (line: string) => void,
   timeoutMs = 15_000,
 ): Promise<StartedChild> {
-  const what = [command, ...args].join(" ");
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not start within ${timeoutMs / 1000} s`)), timeoutMs);
-    child.once("exit", (code) => reject(new Error(`${what} exited with code ${code} before it was ready`)));
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      echo(line);
-      const found = line.match(ready);
-      if (found) {
-        clearTimeout(timer);
-        resolve(found);
-      }
-    });
-  }).catch(async (error: unknown) => {
-    child.kill();
-    await exited;
+  const proc = spawnProcess(command, args, { env: { ...process.env, ...env }, stderr: "inherit" });
+  proc.onLine(echo);
+  const match = await proc.waitForLine(ready, timeoutMs).catch(async (error: unknown) => {
+    await proc.stop();
     throw error;
   });
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    await exited;
-  };
-  return { child, ready: match, stop };
+  return { child: proc.child, ready: match, stop: async () => void (await proc.stop()) };
 }
 
 /** {@link startChild} for a Node.js script of an example (`new URL("./server.js", import.meta.url)`). */

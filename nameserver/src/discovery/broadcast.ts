@@ -14,7 +14,7 @@ import { type AddressInfo, isIPv4 } from "node:net";
 import os from "node:os";
 
 import { URI } from "@pyrots/core";
-import { BROADCAST_REQUEST, UNSPECIFIED_HOSTS } from "@pyrots/core/internal";
+import { BROADCAST_REQUEST, DEFAULT_NS_BCPORT, UNSPECIFIED_HOSTS } from "@pyrots/core/internal";
 import { canonicalIp } from "../netutil.js";
 import { TokenBucket } from "../rate.js";
 import { interfaceAddressFor } from "./interfaces.js";
@@ -57,7 +57,7 @@ export async function startBroadcastResponder(options: BroadcastResponderOptions
   const socket = dgram.createSocket({ type: ipv6 ? "udp6" : "udp4", reuseAddr: options.reuseAddr ?? true });
   await new Promise<void>((resolve, reject) => {
     socket.once("error", reject);
-    socket.bind(options.port ?? 9091, host, () => {
+    socket.bind(options.port ?? DEFAULT_NS_BCPORT, host, () => {
       socket.off("error", reject);
       resolve();
     });

@@ -16,6 +16,7 @@
  * refused rather than served from a copy that may be arbitrarily old.
  */
 import { NamingError } from "@pyrots/core";
+import { NAMESERVER_NAME } from "@pyrots/core/internal";
 import type { Etcd3, IKeyValue } from "etcd3";
 import { encodeValue } from "./etcd-cache.js";
 import { ReplicaCopy } from "./etcd-replica.js";
@@ -50,7 +51,7 @@ export class EtcdStorage implements NameStorage {
     this.endpoints = [...options.endpoints];
     this.prefix = options.prefix ?? DEFAULT_ETCD_PREFIX;
     this.#options = options;
-    this.#localNames = new Set(options.localNames ?? ["Pyro.NameServer"]);
+    this.#localNames = new Set(options.localNames ?? [NAMESERVER_NAME]);
   }
 
   /** Loads the etcd client and every name, and starts watching; NamingError when etcd cannot be reached. */

@@ -3,8 +3,22 @@
  * option values from code, each failure a {@link ConfigError} that names the culprit.
  */
 import { PyroError } from "./errors.js";
-import type { ConfigItem } from "./config.js";
 import { closestName } from "./suggest.js";
+
+/**
+ * What parsing needs to know of an item; config.ts's `ConfigItem` is one. Declared here, not
+ * imported, so that config.ts depends on this file and not the other way round.
+ */
+interface ConfigItem {
+  readonly envName: string;
+  readonly key: string;
+  /** How the environment value is parsed and the option value checked. */
+  readonly type: "string" | "int" | "float" | "bool" | "list" | "optionalString";
+  readonly default: unknown;
+  readonly choices?: readonly (string | number)[];
+  readonly pyroOnlyChoices?: readonly string[];
+  readonly min?: number;
+}
 
 /** A configuration problem: unknown item, unparsable or out-of-range value. */
 export class ConfigError extends PyroError {
@@ -176,5 +190,6 @@ function badEnv(item: ConfigItem, raw: string, expected: string): ConfigError {
 function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return "an array";
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only primitives and functions reach String()
   return value === null ? "null" : typeof value === "object" ? "an object" : String(value);
 }

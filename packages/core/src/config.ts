@@ -15,6 +15,7 @@ import {
   validateOptionValue,
   warnOnceToStderr,
 } from "./config-parse.js";
+import { DEFAULT_NS_BCPORT, DEFAULT_NS_PORT } from "./uri.js";
 
 export { ConfigError, type ConfigWarn } from "./config-parse.js";
 
@@ -122,9 +123,6 @@ export interface PyroConfig {
   readonly maxIterStreams: number;
 }
 
-/** How an item's environment value is parsed and its option value checked. */
-export type ConfigValueType = "string" | "int" | "float" | "bool" | "list" | "optionalString";
-
 /** Maps a value type to the type tags that may describe it. */
 type TypeTagOf<T> = [T] extends [boolean]
   ? "bool"
@@ -158,6 +156,12 @@ export interface ConfigItem<K extends keyof PyroConfig = keyof PyroConfig> {
   readonly pyroOnlyChoices?: readonly string[];
   /** Smallest allowed number. */
   readonly min?: number;
+  /**
+   * An item accepted for Pyro compatibility that changes nothing in pyrots: why, and the value
+   * pyrots always behaves as (absent: no value has any effect). Setting it otherwise, in the
+   * environment or in options, warns once.
+   */
+  readonly ignored?: { readonly reason: string; readonly behavesAs?: PyroConfig[K] };
 }
 
 type ItemSpec<K extends keyof PyroConfig> = Omit<ConfigItem<K>, "key" | "envName">;
@@ -175,8 +179,8 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
     default: "localhost",
     description: "Where clients look for the name server first: a host, or a comma-separated list of host[:port] replicas tried in order.",
   },
-  nsPort: { name: "NS_PORT", type: "int", default: 9090, min: 0, description: "TCP port of the name server." },
-  nsBcPort: { name: "NS_BCPORT", type: "int", default: 9091, min: 0, description: "UDP port of the name server's broadcast responder." },
+  nsPort: { name: "NS_PORT", type: "int", default: DEFAULT_NS_PORT, min: 0, description: "TCP port of the name server." },
+  nsBcPort: { name: "NS_BCPORT", type: "int", default: DEFAULT_NS_BCPORT, min: 0, description: "UDP port of the name server's broadcast responder." },
   nsDiscovery: {
     name: "NS_DISCOVERY",
     type: "list",
@@ -190,10 +194,35 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
   natPort: { name: "NATPORT", type: "int", default: 0, min: 0, description: "External port put in URIs; 0 = the daemon's own port." },
   compression: { name: "COMPRESSION", type: "bool", default: false, description: "Compress larger payloads with zlib." },
   commTimeout: { name: "COMMTIMEOUT", type: "float", default: 0, min: 0, description: "Network timeout in seconds; 0 = none." },
-  pollTimeout: { name: "POLLTIMEOUT", type: "float", default: 2, min: 0, description: "Seconds between daemon housekeeping runs." },
-  sockReuse: { name: "SOCK_REUSE", type: "bool", default: true, description: "Set SO_REUSEADDR on listening sockets." },
-  sockNoDelay: { name: "SOCK_NODELAY", type: "bool", default: false, description: "Set TCP_NODELAY on sockets." },
-  detailedTraceback: { name: "DETAILED_TRACEBACK", type: "bool", default: false, description: "Add more detail to remote tracebacks." },
+  pollTimeout: {
+    name: "POLLTIMEOUT",
+    type: "float",
+    default: 2,
+    min: 0,
+    description: "Accepted for Pyro compatibility and ignored (a warning when set): pyrots daemons react to events and never poll.",
+    ignored: { reason: "pyrots daemons react to events and never poll" },
+  },
+  sockReuse: {
+    name: "SOCK_REUSE",
+    type: "bool",
+    default: true,
+    description: "Always on in pyrots (Node sets SO_REUSEADDR on listening sockets); `false` is ignored with a warning.",
+    ignored: { reason: "Node always sets SO_REUSEADDR on listening sockets", behavesAs: true },
+  },
+  sockNoDelay: {
+    name: "SOCK_NODELAY",
+    type: "bool",
+    default: true,
+    description: "Always on in pyrots: every socket sets TCP_NODELAY, so small calls never wait; `false` is ignored with a warning.",
+    ignored: { reason: "pyrots sets TCP_NODELAY on every socket, so that small calls never wait", behavesAs: true },
+  },
+  detailedTraceback: {
+    name: "DETAILED_TRACEBACK",
+    type: "bool",
+    default: false,
+    description: "Accepted for Pyro compatibility and ignored (a warning when on): JavaScript cannot show a frame's local variables, which is what it adds.",
+    ignored: { reason: "JavaScript cannot show a frame's local variables, which is what it adds to Pyro's tracebacks", behavesAs: false },
+  },
   autoProxy: { name: "AUTOPROXY", type: "bool", default: true, description: "Return registered objects as proxies instead of by value." },
   maxMessageSize: {
     name: "MAX_MESSAGE_SIZE",
@@ -260,7 +289,12 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
   sslClientKeyPasswd: { name: "SSL_CLIENTKEYPASSWD", type: "string", default: "", description: "Passphrase of the client's private key." },
   sslCaCerts: { name: "SSL_CACERTS", type: "string", default: "", description: "CA certificates file (PEM) used to verify the peer." },
   hmacKey: { name: "HMAC_KEY", type: "optionalString", default: null, description: "Shared key for Pyro4 HMAC message signing (unset: off)." },
-  logWire: { name: "LOGWIRE", type: "bool", default: false, description: "Log every message sent and received." },
+  logWire: {
+    name: "LOGWIRE",
+    type: "bool",
+    default: false,
+    description: "Trace every message sent and received on stderr (peer, type, seq, flags, serializer, sizes; no payloads), as `DEBUG=pyrots:wire` does.",
+  },
   maxConnections: {
     name: "MAX_CONNECTIONS",
     type: "int",
@@ -347,10 +381,19 @@ export function explainConfig(options: Partial<PyroConfig> = {}, env: ConfigEnv 
   const fromEnv = readEnvironment(env, warn);
   const fromOptions = checkOptions(options);
   return configTable.map((item) => {
-    if (fromOptions.has(item.key)) return row(item, fromOptions.get(item.key), "option");
-    if (fromEnv.has(item.key)) return row(item, fromEnv.get(item.key), "environment");
+    if (fromOptions.has(item.key)) return warnIfIgnored(item, row(item, fromOptions.get(item.key), "option"), warn);
+    if (fromEnv.has(item.key)) return warnIfIgnored(item, row(item, fromEnv.get(item.key), "environment"), warn);
     return row(item, item.default, "default");
   });
+}
+
+/** Warns when a value is set for an item pyrots accepts but ignores (see {@link ConfigItem.ignored}). */
+function warnIfIgnored(item: ConfigItem, set: ConfigRow, warn: ConfigWarn): ConfigRow {
+  const ignored = item.ignored;
+  if (ignored === undefined || set.value === ignored.behavesAs) return set;
+  const where = set.source === "environment" ? `${item.envName}=${String(set.value)}` : `option ${item.key}: ${String(set.value)}`;
+  warn(`${where} is accepted for Pyro compatibility and ignored: ${ignored.reason}`);
+  return set;
 }
 
 /**
@@ -413,4 +456,24 @@ function rowsToConfig(rows: readonly ConfigRow[]): PyroConfig {
 function freezeConfig(config: PyroConfig): PyroConfig {
   for (const value of Object.values(config)) if (Array.isArray(value)) Object.freeze(value);
   return Object.freeze(config);
+}
+
+/**
+ * The keys of an endpoint's options that are its own, not configuration items, as a set the
+ * compiler keeps complete: every key of `O` that is not a {@link PyroConfig} key must be named
+ * (and a configuration key may be, when the endpoint reads it itself).
+ *
+ * ```ts
+ * const OWN = ownOptionKeys<DaemonOptions>({ port: true, unixSocket: true, ... });
+ * ```
+ */
+export function ownOptionKeys<O>(keys: Record<Exclude<keyof O, keyof PyroConfig>, true> & Partial<Record<keyof PyroConfig, true>>): ReadonlySet<string> {
+  return new Set(Object.keys(keys));
+}
+
+/** The configuration items among an endpoint's `options`: every key not in `own`, undefined values left out. */
+export function configOptionsOf(options: object, own: ReadonlySet<string>): Partial<PyroConfig> {
+  const picked: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) if (!own.has(key) && value !== undefined) picked[key] = value;
+  return picked as Partial<PyroConfig>;
 }

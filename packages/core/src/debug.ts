@@ -1,10 +1,11 @@
 /**
  * Opt-in tracing, switched on with the `DEBUG` environment variable in the usual style:
  * `DEBUG=pyrots:*` for everything, or `DEBUG=pyrots:daemon,pyrots:proxy` for parts
- * (`pyrots:daemon`, `pyrots:proxy`, `pyrots:naming`). Lines go to stderr.
+ * (`pyrots:daemon`, `pyrots:proxy`, `pyrots:naming`, `pyrots:wire`). Lines go to stderr.
  *
  * The variable is read once, when this module loads; a disabled logger costs one boolean check,
- * so call sites guard any formatting with `if (log.enabled)`.
+ * so call sites guard any formatting with `if (log.enabled)`. A configuration item may also switch
+ * a namespace on for one endpoint (`LOGWIRE` does for `pyrots:wire`).
  */
 
 /** A namespaced trace function. */
@@ -28,9 +29,9 @@ function isEnabled(namespace: string): boolean {
   return enabled;
 }
 
-/** A logger for `namespace` (e.g. `pyrots:daemon`). */
-export function debugLog(namespace: string): DebugLog {
-  const enabled = isEnabled(namespace);
+/** A logger for `namespace` (e.g. `pyrots:daemon`), on when `DEBUG` selects it or `force` is set. */
+export function debugLog(namespace: string, force = false): DebugLog {
+  const enabled = force || isEnabled(namespace);
   const log = enabled ? (message: string) => process.stderr.write(`${new Date().toISOString()} ${namespace} ${message}\n`) : () => undefined;
   return Object.assign(log, { enabled });
 }

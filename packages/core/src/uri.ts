@@ -16,6 +16,9 @@ import { PyroError } from "./errors.js";
 /** Default TCP port of the name server, used when a PYRONAME/PYROMETA URI names a host only. */
 export const DEFAULT_NS_PORT = 9090;
 
+/** Default UDP port of the name server's broadcast responder (Pyro's `NS_BCPORT`). */
+export const DEFAULT_NS_BCPORT = 9091;
+
 /** The three URI protocols Pyro4 knows. */
 export type UriProtocol = "PYRO" | "PYRONAME" | "PYROMETA";
 

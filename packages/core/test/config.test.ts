@@ -132,7 +132,8 @@ describe("config", () => {
   describe("environment values", () => {
     it("parses booleans as Pyro does, case-insensitively", () => {
       for (const word of ["1", "yes", "on", "true", "TRUE", "Yes", "On"]) expect(loadConfig({}, { PYRO_COMPRESSION: word }).compression, word).to.equal(true);
-      for (const word of ["0", "no", "off", "false", "FALSE", "No", "OFF"]) expect(loadConfig({}, { PYRO_SOCK_REUSE: word }).sockReuse, word).to.equal(false);
+      for (const word of ["0", "no", "off", "false", "FALSE", "No", "OFF"])
+        expect(loadConfig({}, { PYRO_COMPRESSION: word }).compression, word).to.equal(false);
     });
 
     it("refuses other boolean words, naming the variable and the value", () => {
@@ -230,6 +231,26 @@ describe("config", () => {
       expect(envError({ PYRO_SERIALIZERS_ACCEPTED: "pickle,marshal" }).message).to.match(/pyrots speaks none of these/);
       // From code, a value pyrots cannot use is still an error: nobody else shares a program's options.
       expect(() => loadConfig({ serializer: "pickle" as never }, {})).to.throw(ConfigError);
+    });
+
+    it("accept POLLTIMEOUT, SOCK_REUSE, SOCK_NODELAY and DETAILED_TRACEBACK, warning when a value asks for what pyrots does not do", () => {
+      const warnings: string[] = [];
+      const warn = (w: string) => warnings.push(w);
+      // Values pyrots already behaves as are silent: a shared environment set up for Python stays quiet.
+      loadConfig({}, { PYRO_SOCK_REUSE: "1", PYRO_SOCK_NODELAY: "true", PYRO_DETAILED_TRACEBACK: "0" }, warn);
+      expect(warnings).to.deep.equal([]);
+      const config = loadConfig({}, { PYRO_POLLTIMEOUT: "0.5", PYRO_SOCK_REUSE: "0", PYRO_SOCK_NODELAY: "off", PYRO_DETAILED_TRACEBACK: "yes" }, warn);
+      expect(config).to.include({ pollTimeout: 0.5, sockReuse: false, sockNoDelay: false, detailedTraceback: true });
+      expect(warnings.sort()).to.deep.equal([
+        "PYRO_DETAILED_TRACEBACK=true is accepted for Pyro compatibility and ignored: JavaScript cannot show a frame's local variables, which is what it adds to Pyro's tracebacks",
+        "PYRO_POLLTIMEOUT=0.5 is accepted for Pyro compatibility and ignored: pyrots daemons react to events and never poll",
+        "PYRO_SOCK_NODELAY=false is accepted for Pyro compatibility and ignored: pyrots sets TCP_NODELAY on every socket, so that small calls never wait",
+        "PYRO_SOCK_REUSE=false is accepted for Pyro compatibility and ignored: Node always sets SO_REUSEADDR on listening sockets",
+      ]);
+      warnings.length = 0;
+      loadConfig({ pollTimeout: 1, sockNoDelay: true }, {}, warn);
+      expect(warnings).to.deep.equal(["option pollTimeout: 1 is accepted for Pyro compatibility and ignored: pyrots daemons react to events and never poll"]);
+      expect(defaultConfig.sockNoDelay, "the default says what pyrots does").to.equal(true);
     });
 
     it("tolerate variables read by Pyro's tools", () => {

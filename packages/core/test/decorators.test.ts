@@ -427,7 +427,7 @@ describe("TC39 standard decorators (a tsconfig without experimentalDecorators)",
 
   it("each decorator says to set experimentalDecorators, instead of a puzzling error", () => {
     class Worker {
-      run(): void {}
+      run(this: void): void {}
     }
     const expected = /TC39 standard decorator: pyrots' decorators need TypeScript's legacy decorators\. Set "experimentalDecorators": true/;
     expect(() => (expose as unknown as (v: unknown, c: unknown) => void)(Worker, classContext)).to.throw(TypeError, expected);

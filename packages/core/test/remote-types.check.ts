@@ -2,7 +2,7 @@
  * Compile-only checks of the proxy types: this file has no tests to run; `tsc -b` fails when a
  * line typed as valid stops compiling or a `@ts-expect-error` line starts compiling.
  */
-import { Proxy, batch, type Remote } from "@pyrots/core";
+import { Proxy, URI, batch, runBatch, type NameServerApi, type NameServerProxy, type Remote } from "@pyrots/core";
 
 interface CalcApi {
   add(a: number, b: number): number;
@@ -12,7 +12,7 @@ interface CalcApi {
   _private(): void;
 }
 
-export async function typedProxy(): Promise<void> {
+async function typedProxy(): Promise<void> {
   const calc = new Proxy<CalcApi>("PYRO:calc@localhost:1");
   const sum: number = await calc.add(1, 2);
   const slow: number = await calc.slow(3);
@@ -30,7 +30,7 @@ export async function typedProxy(): Promise<void> {
   void [sum, slow, model];
 }
 
-export async function untypedProxy(): Promise<void> {
+async function untypedProxy(): Promise<void> {
   // Without a type argument every member can be called and awaited.
   const anything = new Proxy("PYRO:x@localhost:1");
   const result: number = await anything.add(1, 2);
@@ -40,14 +40,56 @@ export async function untypedProxy(): Promise<void> {
   void [result, property];
 }
 
-export function withoutNew(): Remote<CalcApi> {
+function withoutNew(): Remote<CalcApi> {
   return Proxy<CalcApi>("PYRO:calc@localhost:1");
 }
 
-export function batches(): void {
+function batches(): void {
   const b = batch(new Proxy<CalcApi>("PYRO:calc@localhost:1"));
   b.add(1, 2);
   // @ts-expect-error batch arguments are checked too
   b.add("x", 2);
   batch(new Proxy("PYRO:x@localhost:1")).whatever(1, "two");
 }
+
+interface Thrower {
+  fail(): never;
+}
+
+async function alwaysThrowing(thrower: Remote<Thrower>): Promise<void> {
+  // A method typed `never` always throws: remotely that is a Promise that rejects.
+  const settled: undefined = await thrower.fail().catch(() => undefined);
+  void settled;
+}
+
+async function nameServerOverloads(ns: NameServerProxy): Promise<void> {
+  const uri: URI = await ns.lookup("x");
+  const [uriWithTags, tags]: [URI, string[]] = await ns.lookup("x", true);
+  const plain: Record<string, string> = await ns.list("prefix.");
+  const withTags: Record<string, [string, string[]]> = await ns.list(null, null, ["tag"], null, true);
+  const pages: Record<string, [string, string[]]> = await ns.yplookup(["tag"]);
+  const plainPages: Record<string, string> = await ns.yplookup(["tag"], null, false);
+  const removed: number = await ns.remove(null, "prefix.");
+  const lease: string = await ns.lease_grant(10);
+  await ns.register("x", uri, true, new Set(["tag"]), lease);
+  // @ts-expect-error the metadata flag is a boolean
+  await ns.lookup("x", "yes");
+  // @ts-expect-error a name server has no such method
+  await ns.unregister("x");
+  // @ts-expect-error list with metadata answers [uri text, tags] pairs
+  const wrong: Record<string, string> = await ns.list(null, null, null, null, true);
+  void [uriWithTags, tags, plain, withTags, pages, plainPages, removed, wrong];
+}
+
+async function nameServerBatches(ns: Remote<NameServerApi>): Promise<void> {
+  const b = batch(ns);
+  b.register("a", "PYRO:a@localhost:1");
+  b.lookup("a");
+  b.remove("a");
+  // @ts-expect-error batch arguments are checked against the name server's API
+  b.register(1, "PYRO:a@localhost:1");
+  const results: unknown[] = await runBatch(b);
+  void results;
+}
+
+void [typedProxy, untypedProxy, withoutNew, batches, alwaysThrowing, nameServerOverloads, nameServerBatches];

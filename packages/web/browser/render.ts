@@ -44,6 +44,6 @@ export function display(value: unknown): string {
         return item;
       },
       2,
-    ) ?? String(value)
+    ) ?? `<${typeof value}>`
   );
 }

@@ -6,12 +6,12 @@ and serves until it gets SIGTERM or its stdin closes (so it never outlives the t
 Serializer settings come from the environment: msgpack must be in PYRO_SERIALIZERS_ACCEPTED;
 serpent (the default) needs no settings at all.
 """
-import signal
-import sys
 import threading
 
 import Pyro4
 from Pyro4 import current_context
+
+from fixture import serve
 
 WAIT_SECONDS = 5.0
 
@@ -134,23 +134,7 @@ def main():
         "factory": Factory(daemon),
         "inspector": Inspector,
     }
-    for name, obj in objects.items():
-        print("uri: %s %s" % (name, daemon.register(obj, "interop." + name)))
-    print("ready")
-    sys.stdout.flush()
-
-    def stop(*_):
-        threading.Thread(target=daemon.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-
-    def watch_stdin():
-        sys.stdin.read()
-        stop()
-
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    daemon.requestLoop()
-    daemon.close()
+    serve(daemon, objects)
 
 
 if __name__ == "__main__":

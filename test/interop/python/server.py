@@ -5,13 +5,13 @@ and serves until it gets SIGTERM or its stdin closes (so it never outlives the t
 Serializer settings come from the environment: msgpack must be in PYRO_SERIALIZERS_ACCEPTED;
 serpent (the default) needs no settings at all.
 """
-import signal
-import sys
 import threading
 import time
 
 import Pyro4
 import Pyro4.errors
+
+from fixture import serve
 
 WAIT_SECONDS = 5.0
 
@@ -177,23 +177,7 @@ def main():
         "percall": counter_class("percall"),
         "lab": Lab,
     }
-    for name, cls in objects.items():
-        print("uri: %s %s" % (name, daemon.register(cls, "interop." + name)))
-    print("ready")
-    sys.stdout.flush()
-
-    def stop(*_):
-        threading.Thread(target=daemon.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-
-    def watch_stdin():
-        sys.stdin.read()
-        stop()
-
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    daemon.requestLoop()
-    daemon.close()
+    serve(daemon, objects)
 
 
 if __name__ == "__main__":

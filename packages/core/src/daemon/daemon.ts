@@ -8,7 +8,7 @@ import { DAEMON_OBJECT_ID } from "../protocol/constants.js";
 import { ProxyRef } from "../serializers/values.js";
 import { Connection } from "../transport/connection.js";
 import { reachableHost } from "../transport/addresses.js";
-import { type Acceptor, type ListenAddress, type Listener, listen } from "../transport/socket.js";
+import type { Acceptor, ListenAddress, Listener } from "../transport/socket.js";
 import { URI } from "../uri.js";
 import type { DaemonActivity } from "../instruments.js";
 import { ConnectionTable, Slot } from "./admission.js";
@@ -92,7 +92,7 @@ export class DaemonServer implements Acceptor {
   static async start(settings: DaemonSettings, where: DaemonAddress): Promise<DaemonServer> {
     const daemon = new DaemonServer(settings);
     const address: ListenAddress = "unixSocket" in where ? { path: where.unixSocket } : { host: daemon.config.host, port: where.port };
-    daemon.listener = await listen(address, daemon, settings.tls);
+    daemon.listener = await settings.network.bind(address, daemon, settings.tls);
     settings.instrument?.daemonStarted?.(daemon);
     return daemon;
   }
@@ -246,6 +246,7 @@ export class DaemonServer implements Acceptor {
       this.settings.signing,
       // Pyro4 and Pyro5 clients share the port: the first message's version decides.
       "detect",
+      this.settings.wireLog,
     );
     const client = new ClientConnection(connection, this.services, slot, slot.refusal);
     if (slot.refusal === undefined) slot.holder = client.session;

@@ -4,6 +4,8 @@
 import type tls from "node:tls";
 import type { PyroConfig } from "../config.js";
 import type { Instrument } from "../instruments.js";
+import type { NETWORK } from "../transport/settings.js";
+import type { Network } from "../transport/socket.js";
 
 /** What a `validateHandshake` hook learns about the connecting client. */
 export interface ClientInfo {
@@ -65,4 +67,6 @@ export interface DaemonOptions extends Partial<PyroConfig> {
    * callback proxies make (`@pyrots/observability` has a Prometheus and an OpenTelemetry one).
    */
   instruments?: Instrument | readonly Instrument[];
+  /** @internal The unit tests' in-memory network instead of sockets (not for applications). */
+  [NETWORK]?: Network;
 }

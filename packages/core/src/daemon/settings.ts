@@ -3,12 +3,12 @@
  * shared, unchanged, by the daemon and every client connection it serves.
  */
 import type tls from "node:tls";
-import { type PyroConfig, loadConfig } from "../config.js";
+import { type PyroConfig, configOptionsOf, loadConfig, ownOptionKeys } from "../config.js";
 import { PYRO5 } from "../serializers/protocols.js";
 import { serializerByName } from "../serializers/registry.js";
 import type { Serializer } from "../serializers/types.js";
 import type { ProxyRef } from "../serializers/values.js";
-import { type WireSettings, wireSettings } from "../transport/settings.js";
+import { NETWORK, type WireSettings, wireSettings } from "../transport/settings.js";
 import { checkServerTls, serverTlsFromConfig } from "../transport/tls-config.js";
 import { HANDSHAKE_DECODE_LIMITS } from "../serializers/types.js";
 import type { DaemonOptions, HandshakeValidator } from "./options.js";
@@ -58,24 +58,23 @@ export interface DaemonSettings extends WireSettings {
 }
 
 /** Keys of {@link DaemonOptions} that are the daemon's own, not configuration items. */
-const DAEMON_OWN_OPTIONS: ReadonlySet<string> = new Set([
-  "port",
-  "unixSocket",
-  "validateHandshake",
-  "sendTracebacks",
-  "env",
-  "tls",
-  "callbackHosts",
-  "onCallbackError",
-  "onOnewayError",
-  "instruments",
-]);
+const DAEMON_OWN_OPTIONS = ownOptionKeys<DaemonOptions>({
+  port: true,
+  unixSocket: true,
+  validateHandshake: true,
+  sendTracebacks: true,
+  env: true,
+  tls: true,
+  callbackHosts: true,
+  onCallbackError: true,
+  onOnewayError: true,
+  instruments: true,
+  [NETWORK]: true,
+});
 
 /** The configuration `options` select (defaults < environment < options). */
 export function daemonConfig(options: DaemonOptions): PyroConfig {
-  const configOptions: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) if (!DAEMON_OWN_OPTIONS.has(key) && value !== undefined) configOptions[key] = value;
-  return loadConfig(configOptions as Partial<PyroConfig>, options.env ?? process.env);
+  return loadConfig(configOptionsOf(options, DAEMON_OWN_OPTIONS), options.env ?? process.env);
 }
 
 /** Builds a daemon's settings. */
@@ -85,7 +84,7 @@ export function daemonSettings(config: PyroConfig, options: DaemonOptions, reviv
   const handshakeLimit = HANDSHAKE_DECODE_LIMITS.maxBytes;
   const accepted = config.serializersAccepted.map((name) => serializerByName(name));
   return Object.freeze({
-    ...wireSettings(config),
+    ...wireSettings(config, options[NETWORK]),
     accepted: new Map(accepted.map((s) => [s.id, s] as const)),
     acceptedPyro5: new Map(accepted.map((s) => [s.id, PYRO5.twin(s)] as const)),
     sendTracebacks: options.sendTracebacks ?? true,

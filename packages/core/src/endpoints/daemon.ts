@@ -19,6 +19,7 @@ import { type ProxySettings, settingsFromConfig } from "../proxy/settings.js";
 import { serializerByName } from "../serializers/registry.js";
 import type { ProxyRef } from "../serializers/values.js";
 import type { URI } from "../uri.js";
+import { NETWORK } from "../transport/settings.js";
 import { callbackRule } from "./callbacks.js";
 import { combineInstruments } from "../instruments.js";
 
@@ -116,7 +117,7 @@ export class Daemon implements AsyncDisposable {
  * accepts), and confined to the hosts `callbackHosts` allows.
  */
 function callbackReviver(config: PyroConfig, options: DaemonOptions): ProxyReviver {
-  const base = settingsFromConfig(config, { resolveName, instrument: combineInstruments(options.instruments) });
+  const base = settingsFromConfig(config, { resolveName, instrument: combineInstruments(options.instruments), network: options[NETWORK] });
   const hosts = options.callbackHosts ?? "client";
   return (ref: ProxyRef, peer: PeerInfo) => {
     const serializer = ref.serializer ? knownSerializer(ref.serializer) : undefined;

@@ -19,7 +19,7 @@ import { type PyroConfig, loadConfig } from "../config.js";
 import { NamingError } from "../errors.js";
 import { bind, createProxy, release } from "../proxy/proxy.js";
 import { type ProxySettings, settingsFromConfig } from "../proxy/settings.js";
-import { URI } from "../uri.js";
+import { DEFAULT_NS_PORT, URI } from "../uri.js";
 import type { NameServerProxy } from "./api.js";
 import { queryBroadcast } from "./broadcast.js";
 import { MDNS_BROWSE_SECONDS, MDNS_SERVICE_TYPE, NAMESERVER_NAME } from "./constants.js";
@@ -107,7 +107,7 @@ export async function locateWithSettings(given: ProxySettings, request: LocateRe
       return found;
     } catch (error) {
       report({ via: "host", description: `${label}: ${reasonOf(error)}` });
-      const hint = uri.sockname !== undefined ? `pyro-ns -u ${uri.sockname}` : `pyro-ns -n ${uri.host}${uri.port === 9090 ? "" : ` -p ${uri.port}`}`;
+      const hint = uri.sockname !== undefined ? `pyro-ns -u ${uri.sockname}` : `pyro-ns -n ${uri.host}${uri.port === DEFAULT_NS_PORT ? "" : ` -p ${uri.port}`}`;
       throw new NamingError(`Failed to locate the nameserver at ${uri.location}: ${reasonOf(error)} — is one running there? (start one with \`${hint}\`)`, {
         cause: error,
       });

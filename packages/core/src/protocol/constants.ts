@@ -84,5 +84,3 @@ export const Annotation = {
 
 /** Object id of the built-in daemon object present in every daemon. */
 export const DAEMON_OBJECT_ID = "Pyro.Daemon";
-/** Object id of the name server object. */
-export const NAMESERVER_OBJECT_ID = "Pyro.NameServer";

@@ -95,11 +95,6 @@ export function serializerIdToPyro5(id: number): number {
   }
 }
 
-/** The serializer id as the peer wrote it, for messages to a human. */
-export function pyro5IdText(id: number): string {
-  return String(serializerIdToPyro5(id));
-}
-
 /** Bits that mean the same in both protocols. */
 const SHARED_FLAGS = Flags.EXCEPTION | Flags.COMPRESSED | Flags.ONEWAY | Flags.BATCH;
 

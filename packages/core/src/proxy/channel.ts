@@ -21,7 +21,7 @@ import { decodeMarshalString } from "../serializers/marshal.js";
 import type { DecodeContext, Serializer } from "../serializers/types.js";
 import { Connection, type ConnectionHandler, connectionLost } from "../transport/connection.js";
 import { payloadOf, valueFrame } from "../transport/outgoing.js";
-import { type ListenAddress, connect } from "../transport/socket.js";
+import type { ListenAddress } from "../transport/socket.js";
 import type { PendingCall } from "./pending.js";
 import type { ProxySettings } from "./settings.js";
 
@@ -135,9 +135,9 @@ export class Channel implements ConnectionHandler {
         `cannot speak ${protocol.name} to ${what} with an HMAC key: only Pyro4's protocol has HMAC (unset HMAC_KEY and use TLS, or PROTOCOL=pyro4)`,
       );
     }
-    const socket = await connect(options.address, what, settings.timeout, tls);
+    const socket = await settings.network.dial(options.address, what, settings.timeout, tls);
     // The first answer may come in the other protocol (a refusal of this one): read either.
-    const connection = new Connection(socket, settings.receiveLimits, settings.signing, "detect");
+    const connection = new Connection(socket, settings.receiveLimits, settings.signing, "detect", settings.wireLog);
     const channel = new Channel(connection, what, settings, options.decodeContext, protocol);
     channel.connection.start(channel);
     // Pyro5 always sends the object id and always gets the metadata.

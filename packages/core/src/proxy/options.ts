@@ -4,6 +4,8 @@
 import type tls from "node:tls";
 import type { PyroConfig } from "../config.js";
 import type { Instrument } from "../instruments.js";
+import type { NETWORK } from "../transport/settings.js";
+import type { Network } from "../transport/socket.js";
 
 /** Options for a proxy: Pyro config items (camelCase) plus the proxy's own. */
 export interface ProxyOptions extends Partial<PyroConfig> {
@@ -29,6 +31,8 @@ export interface ProxyOptions extends Partial<PyroConfig> {
    * makes; `@pyrots/observability` has an OpenTelemetry one.
    */
   instruments?: Instrument | readonly Instrument[];
+  /** @internal The unit tests' in-memory network instead of sockets (not for applications). */
+  [NETWORK]?: Network;
 }
 
 /** Options for individual calls, set with `withOptions(proxy, ...)`. */

@@ -7,14 +7,19 @@
  * - properties become awaitable reads (`await proxy.region`); set them with `setAttr`.
  */
 
-/** What a remote method call gives for a local return type `R`. */
-export type RemoteResult<R> = R extends string | readonly unknown[] | Uint8Array
-  ? Promise<R>
-  : R extends AsyncIterable<infer I> | Iterable<infer I> | Iterator<infer I> | AsyncIterator<infer I>
-    ? R extends PromiseLike<unknown>
-      ? Promise<Awaited<R>>
-      : AsyncIterable<I>
-    : Promise<Awaited<R>>;
+/**
+ * What a remote method call gives for a local return type `R`. A method typed `never` (it always
+ * throws) still gives a Promise, one that rejects; the tuple test keeps `never` from vanishing.
+ */
+export type RemoteResult<R> = [R] extends [never]
+  ? Promise<never>
+  : R extends string | readonly unknown[] | Uint8Array
+    ? Promise<R>
+    : R extends AsyncIterable<infer I> | Iterable<infer I> | Iterator<infer I> | AsyncIterator<infer I>
+      ? R extends PromiseLike<unknown>
+        ? Promise<Awaited<R>>
+        : AsyncIterable<I>
+      : Promise<Awaited<R>>;
 
 /**
  * A remote object with interface `T`; disposing it closes its connection. Without a type

@@ -4,13 +4,13 @@
  * settings of the proxy that received them: serializer, timeouts, TLS, HMAC, handshake).
  */
 import type tls from "node:tls";
-import { type PyroConfig, defaultConfig, loadConfig } from "../config.js";
+import { type PyroConfig, configOptionsOf, defaultConfig, loadConfig, ownOptionKeys } from "../config.js";
 import { PYRO4, PYRO5, type PyroProtocol } from "../serializers/protocols.js";
 import { serializerByName } from "../serializers/registry.js";
 import type { Serializer } from "../serializers/types.js";
 import type { ProxyRef } from "../serializers/values.js";
-import { type WireSettings, wireSettings } from "../transport/settings.js";
-import type { ListenAddress } from "../transport/socket.js";
+import { NETWORK, type WireSettings, wireSettings } from "../transport/settings.js";
+import type { ListenAddress, Network } from "../transport/socket.js";
 import { clientTlsFromConfig } from "../transport/tls-config.js";
 import type { URI } from "../uri.js";
 import type { ProxyOptions } from "./options.js";
@@ -61,14 +61,20 @@ export interface ProxySettings extends WireSettings {
 }
 
 /** Keys of {@link ProxyOptions} that are the proxy's own, not configuration items. */
-const PROXY_OWN_OPTIONS: ReadonlySet<string> = new Set(["timeout", "handshake", "poolSize", "env", "tls", "instruments"]);
+const PROXY_OWN_OPTIONS = ownOptionKeys<ProxyOptions>({
+  timeout: true,
+  handshake: true,
+  poolSize: true,
+  env: true,
+  tls: true,
+  instruments: true,
+  [NETWORK]: true,
+});
 
 /** Builds the settings for a proxy made by the application with `options`. */
 export function proxySettings(options: ProxyOptions, resolveName: NameResolver | undefined): ProxySettings {
-  const configOptions: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) if (!PROXY_OWN_OPTIONS.has(key) && value !== undefined) configOptions[key] = value;
   const env = options.env ?? process.env;
-  const config = loadConfig(configOptions as Partial<PyroConfig>, env);
+  const config = loadConfig(configOptionsOf(options, PROXY_OWN_OPTIONS), env);
   return settingsFromConfig(config, {
     serializerChosen: options.serializer !== undefined || env.PYRO_SERIALIZER !== undefined,
     timeout: options.timeout,
@@ -76,6 +82,7 @@ export function proxySettings(options: ProxyOptions, resolveName: NameResolver |
     poolSize: options.poolSize,
     tls: options.tls,
     resolveName,
+    network: options[NETWORK],
     instrument: combineInstruments(options.instruments),
   });
 }
@@ -90,6 +97,8 @@ export interface ProxyExtras {
   serializerChosen?: boolean;
   resolveName?: NameResolver;
   connectRule?: ConnectRule;
+  /** Sockets unless given (the unit tests' in-memory network). */
+  network?: Network;
   protocol?: PyroProtocol;
   instrument?: Instrument;
 }
@@ -97,7 +106,7 @@ export interface ProxyExtras {
 /** Builds proxy settings from a configuration already loaded (daemons' callback proxies, name server lookups). */
 export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {}): ProxySettings {
   return Object.freeze({
-    ...wireSettings(config),
+    ...wireSettings(config, extras.network),
     serializer: extras.serializer ?? serializerByName(config.serializer),
     // Without word of who chose it, a serializer other than the default counts as chosen.
     serializerChosen: extras.serializerChosen ?? (extras.serializer !== undefined || config.serializer !== defaultConfig.serializer),

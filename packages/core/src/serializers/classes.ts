@@ -32,7 +32,7 @@ import {
 import { URI } from "../uri.js";
 import { describeValue } from "./call.js";
 import { DEFAULT_DECODE_CONTEXT, type DecodeContext } from "./types.js";
-import { DaemonPlaceholder, ExceptionWrapper, ProxyRef, type ClassDict } from "./values.js";
+import { DaemonPlaceholder, ExceptionWrapper, ProxyRef } from "./values.js";
 
 export {
   AUTOPROXY,
@@ -196,9 +196,4 @@ const FRAME = /^\s+at (?:(?:async )?(.+?) \()?(.+?):(\d+):\d+\)?$/;
 export function asSerializeError(error: unknown, what: string): PyroError {
   if (error instanceof PyroError) return error;
   return new SerializeError(`${what}: ${error instanceof Error ? error.message : untrustedText(error)}`, { cause: error });
-}
-
-/** True when a value is one of Pyro4's class dicts. */
-export function isClassDict(value: unknown): value is ClassDict {
-  return value !== null && typeof value === "object" && Object.hasOwn(value, CLASS_KEY);
 }

@@ -7,7 +7,7 @@
  * serializer is made for one {@link PyroDialect}: {@link PYRO4_DIALECT} here, maps Pyro4's names
  * onto `classes.ts`; `pyro5-dialect.ts` has Pyro5's.
  */
-import { CLASS_KEY, dictToClass, exceptionToDict } from "./classes.js";
+import { dictToClass, exceptionToDict } from "./classes.js";
 import type { DecodeContext } from "./types.js";
 import type { ClassDict, DaemonPlaceholder, ExceptionWrapper, ProxyRef } from "./values.js";
 import type { URI } from "../uri.js";

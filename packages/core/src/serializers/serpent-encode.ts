@@ -177,6 +177,8 @@ export class SerpentWriter {
     for (const [key, item] of map) {
       if (first) first = false;
       else out += ",";
+      // Keys Python could not hash (objects, NaN) become their string form, as serpent writes them.
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string
       out += (isHashable(key) ? this.value(key, depth) : key === undefined ? "None" : strLiteral(String(key))) + ":" + this.value(item, depth);
     }
     return out + "}";

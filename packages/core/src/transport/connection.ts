@@ -11,6 +11,7 @@ import { FrameReader } from "../protocol/framing.js";
 import type { Message } from "../protocol/message.js";
 import { type MessageSigning, verifyHmac } from "../protocol/hmac.js";
 import { PYRO4_WIRE, type WireFormat } from "../protocol/wire.js";
+import { type WireLog, receivedLine, sentLine } from "./wire-log.js";
 
 /** Receives a connection's events. */
 export interface ConnectionHandler {
@@ -59,12 +60,14 @@ export class Connection {
    *   not, no message may carry one. Changed with {@link signWith}.
    * @param wire the wire format the peer must use, or `"detect"`: its first message decides
    *   (see {@link wire}). Pyro4's by default.
+   * @param wireLog when set, gets a line per message sent and received (`LOGWIRE`).
    */
   constructor(
     readonly stream: Duplex,
     limits: ReceiveLimits,
     signing?: MessageSigning,
     wire?: WireFormat | "detect",
+    private readonly wireLog?: WireLog,
   ) {
     this.signing = signing;
     this.messageTimeoutMs = limits.messageTimeout * 1000;
@@ -74,6 +77,7 @@ export class Connection {
         // Bytes already read after a close (the rest of a chunk) are never acted upon.
         if (this.closedFlag) return;
         this.received++;
+        if (this.wireLog !== undefined) this.wireLog(receivedLine(this.remoteAddress, message));
         // Pyro5 has no HMAC: its messages are not checked here (a daemon with a key refuses Pyro5
         // clients in the handshake, a proxy with one refuses to speak Pyro5).
         if ((this.signing !== undefined || message.annotations !== undefined) && this.reader.wire === PYRO4_WIRE) verifyHmac(message, this.signing);
@@ -135,6 +139,7 @@ export class Connection {
   /** Queues one encoded frame; frames queued in the same tick leave in one write. */
   send(frame: Buffer | readonly Buffer[]): void {
     if (this.closedFlag) return;
+    if (this.wireLog !== undefined) this.logSent(frame);
     if (Buffer.isBuffer(frame)) {
       this.queued.push(frame);
       this.queuedBytes += frame.length;
@@ -209,6 +214,18 @@ export class Connection {
     }
     this.queued = [];
     this.queuedBytes = 0;
+  }
+
+  private logSent(frame: Buffer | readonly Buffer[]): void {
+    const parts = Buffer.isBuffer(frame) ? [frame] : frame;
+    if (parts.length === 0) return;
+    this.wireLog!(
+      sentLine(
+        this.remoteAddress,
+        parts[0]!,
+        parts.reduce((sum, part) => sum + part.length, 0),
+      ),
+    );
   }
 
   private protocolFailure(error: PyroError): void {

@@ -7,6 +7,8 @@ import type { PyroConfig } from "../config.js";
 import type { MessageSigning } from "../protocol/hmac.js";
 import { type DecodeLimits, HANDSHAKE_DECODE_LIMITS, decodeContextWithin } from "../serializers/types.js";
 import type { ReceiveLimits } from "./connection.js";
+import { type Network, socketNetwork } from "./socket.js";
+import { type WireLog, wireLogFor } from "./wire-log.js";
 
 /** Framing, signing, compression and decoding settings of one endpoint. */
 export interface WireSettings {
@@ -26,10 +28,20 @@ export interface WireSettings {
   readonly decodeLimits: DecodeLimits;
   /** The smaller limits for the handshake messages (CONNECT, CONNECTOK/CONNECTFAIL). */
   readonly handshakeDecodeLimits: DecodeLimits;
+  /** A line per message sent and received (`LOGWIRE` or `DEBUG=pyrots:wire`); undefined when off. */
+  readonly wireLog: WireLog | undefined;
+  /** How connections are made and accepted: sockets, or an in-memory network in unit tests. */
+  readonly network: Network;
 }
 
-/** The wire settings of `config`. */
-export function wireSettings(config: PyroConfig): WireSettings {
+/**
+ * The option key, on daemon and proxy options, of the {@link Network} to use instead of sockets
+ * (the unit tests' in-memory network). A symbol, so that it never meets a configuration item.
+ */
+export const NETWORK: unique symbol = Symbol("pyrots.network");
+
+/** The wire settings of `config`, reaching others over `network`. */
+export function wireSettings(config: PyroConfig, network: Network = socketNetwork): WireSettings {
   const hmacKey = config.hmacKey ? Buffer.from(config.hmacKey, "utf8") : undefined;
   return Object.freeze({
     config,
@@ -41,5 +53,7 @@ export function wireSettings(config: PyroConfig): WireSettings {
     // The byte limit (also the cap for inflating compressed payloads) follows MAX_MESSAGE_SIZE.
     decodeLimits: decodeContextWithin(config.maxMessageSize).limits,
     handshakeDecodeLimits: decodeContextWithin(config.maxMessageSize, HANDSHAKE_DECODE_LIMITS).limits,
+    wireLog: wireLogFor(config.logWire),
+    network,
   });
 }

@@ -3,6 +3,7 @@
  * TLS. Everything else sees a `Duplex` wrapped in a `Connection`.
  */
 import net from "node:net";
+import type { Duplex } from "node:stream";
 import tls from "node:tls";
 import { CommunicationError, SecurityError, TimeoutError } from "../errors.js";
 
@@ -11,7 +12,8 @@ export type ListenAddress = { host: string; port: number } | { path: string };
 
 /** A listening server and the address it is actually bound to. */
 export interface Listener {
-  readonly server: net.Server;
+  /** Closing it stops new connections; the callback runs once existing ones have closed too. */
+  readonly server: Pick<net.Server, "close">;
   /** For TCP the real port (useful with port 0); for Unix sockets the path. */
   readonly address: ListenAddress;
 }
@@ -151,3 +153,21 @@ function listenReason(error: NodeJS.ErrnoException, unixSocket: boolean): string
       return error.code ?? error.message;
   }
 }
+
+/** Opens a connection to a daemon: what a proxy's channel speaks Pyro over. */
+export type Dialer = (address: ListenAddress, what: string, timeoutSeconds: number, tlsOptions?: tls.ConnectionOptions) => Promise<Duplex>;
+
+/** Binds a listener whose connections go to `acceptor` (see {@link listen}). */
+export type Binder = (address: ListenAddress, acceptor: Acceptor, tlsOptions?: tls.TlsOptions) => Promise<Listener>;
+
+/**
+ * How an endpoint reaches others and is reached: real sockets ({@link socketNetwork}), or in the
+ * unit tests an in-memory network of duplex pairs that calls the same {@link Acceptor} methods.
+ */
+export interface Network {
+  readonly dial: Dialer;
+  readonly bind: Binder;
+}
+
+/** TCP, Unix sockets and TLS. */
+export const socketNetwork: Network = Object.freeze({ dial: connect, bind: listen });

@@ -21,7 +21,7 @@ import { performance } from "node:perf_hooks";
 import type { Counter } from "prom-client";
 import { type CallWatch, type DaemonActivity, type InstrumentedDaemon, type ServedCall, pythonNameOf } from "@pyrots/core/internal";
 import { AccumulatedHistogram, type HistogramSeries } from "./accumulated.js";
-import type { PrometheusMetrics } from "./metrics.js";
+import type { MetricFamilies } from "./families.js";
 import { OTHER, type SeriesLimit } from "./series.js";
 
 type CallLabel = "object" | "method";
@@ -62,7 +62,7 @@ export class DaemonMetrics {
   private retiredReceived = 0;
   private retiredSent = 0;
 
-  constructor(private readonly metrics: PrometheusMetrics) {
+  constructor(private readonly metrics: MetricFamilies) {
     const registry = metrics.registry;
     const collectCalls = (counter: Counter<CallLabel | "outcome">) => {
       for (const series of this.all) {

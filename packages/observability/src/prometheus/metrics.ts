@@ -10,6 +10,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { CallWatch, Instrument, InstrumentedDaemon, ServedCall } from "@pyrots/core";
 import { DaemonMetrics } from "./daemon-metrics.js";
+import type { MetricFamilies, Reader } from "./families.js";
 import { SeriesLimit } from "./series.js";
 
 /** Options of {@link PrometheusMetrics}. */
@@ -30,18 +31,12 @@ export const DEFAULT_BUCKETS: readonly number[] = Object.freeze([0.0005, 0.001, 
 /** The metric counting observations folded into `<other>`. */
 export const OVERFLOW_METRIC = "pyrots_metrics_series_overflow_total";
 
-/** Label values by label name. */
-export type Labels<L extends string> = Readonly<Record<L, string>>;
-
-/** Reports values at scrape time: calls `record` once per label set (values of one label set add up across readers). */
-export type Reader<L extends string> = (record: (labels: Labels<L>, value: number) => void) => void;
-
 /**
  * Pyro metrics in a prom-client registry. As an instrument (`Daemon.create({ instruments: [metrics] })`)
  * it counts the daemon's calls, errors and latency, and reads its connections, remote iterators,
  * calls in flight and traffic at each scrape.
  */
-export class PrometheusMetrics implements Instrument {
+export class PrometheusMetrics implements Instrument, MetricFamilies {
   /** The registry; scrape it with `registry.metrics()` or serve it with `serveMetrics`. */
   readonly registry: Registry;
   /** Most label sets each metric keeps. */

@@ -112,7 +112,7 @@ export class CallService {
 
   private async batchCall(scope: CallScope, item: BatchItem): Promise<unknown> {
     let result: unknown;
-    await this.tracked(scope, undefined, {}, async (lease, options) => {
+    const failure = await this.tracked(scope, undefined, {}, async (lease, options) => {
       const outcome = await invokeMember(lease, {
         member: item.method,
         args: item.args,
@@ -130,10 +130,8 @@ export class CallService {
       }
       result = outcome.kind === "value" ? { ok: true, value: outcome.value } : { ok: true };
       return { status: 200, ok: true };
-    }).catch((failure: Failure) => {
-      result = { ok: false, error: failure.body };
     });
-    return result;
+    return failure === undefined ? result : { ok: false, error: failure.body };
   }
 
   private batchItems(body: unknown): BatchItem[] {
@@ -162,14 +160,14 @@ export class CallService {
 
   /**
    * Leases the object's proxy and runs `work` with it, timed and traced. Failures are answered on
-   * `response` (when given) and reported; without a response the Failure is thrown instead.
+   * `response` (when given) and reported; without a response the Failure is returned instead.
    */
   private async tracked(
     scope: CallScope,
     response: ServerResponse | undefined,
     headers: Record<string, string>,
     work: (lease: Lease, options: CallOptions) => Promise<Finished>,
-  ): Promise<void> {
+  ): Promise<Failure | undefined> {
     const started = performance.now();
     let span: TraceSpan | undefined;
     let lease: Lease | undefined;
@@ -189,7 +187,7 @@ export class CallService {
     }
     // Names that are not exposed or not registered are not recorded.
     if (lease !== undefined) this.report(scope, span, finished, started);
-    if (failure && !response) throw failure;
+    return response === undefined ? failure : undefined;
   }
 
   private startSpan(scope: CallScope): TraceSpan | undefined {

@@ -1,0 +1,29 @@
+/** Polling for the suites: a condition that becomes true, or a check that stops failing. */
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until `condition` holds, polling every `intervalMs`; fails after `timeoutMs`, naming
+ * `what`. Resolves with the milliseconds it took.
+ */
+export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = "condition", intervalMs = 10): Promise<number> {
+  const started = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await pause(intervalMs);
+  }
+  return Date.now() - started;
+}
+
+/** Runs `check` until it passes (resolves), retrying every `intervalMs`; after `timeoutMs` fails with its last error. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 5_000, intervalMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await pause(intervalMs);
+    }
+  }
+}
