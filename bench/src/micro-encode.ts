@@ -1,7 +1,7 @@
 /**
  * Micro-benchmark of encoding (what a value becomes on the wire), run by hand:
  *
- *   npm run -s build && node bench/dist/micro-encode.js [--ms 100] [--rounds 7] [--baseline DIR]
+ *   npm run -s build && node bench/dist/micro-encode.js [--ms 100] [--rounds 7] [--baseline DIR] [--only TEXT] [--serializer NAME]
  *
  * For typical payloads (a call `["obj","add",[1,2],{}]`, a reply of 100 dicts, 10,000 floats,
  * a 1 MiB Buffer, nested records, records with timestamps and Dates) it encodes in a loop with
@@ -13,7 +13,8 @@
  * of `packages/core/dist` made before a change, kept somewhere below the repository so that its
  * `msgpackr` import resolves): its serializers run in rounds alternating with this build's, and
  * the table shows both and their ratio. Alternating rounds and keeping the best make the ratios
- * hold up on a shared, loaded machine.
+ * hold up on a shared, loaded machine. `--only` keeps the payloads whose name contains TEXT,
+ * `--serializer` one serializer.
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -23,7 +24,13 @@ import * as current from "@pyrots/core/internal";
 import type { Serializer } from "@pyrots/core/internal";
 
 const { values: options } = parseArgs({
-  options: { ms: { type: "string", default: "100" }, rounds: { type: "string", default: "7" }, baseline: { type: "string" } },
+  options: {
+    ms: { type: "string", default: "100" },
+    rounds: { type: "string", default: "7" },
+    baseline: { type: "string" },
+    only: { type: "string" },
+    serializer: { type: "string" },
+  },
 });
 const WINDOW_MS = Number(options.ms);
 const ROUNDS = Number(options.rounds);
@@ -134,8 +141,8 @@ console.log(
   `encode: best of ${ROUNDS} alternating rounds of ${WINDOW_MS} ms CPU time, Node ${process.version}${baseline ? `, before = ${options.baseline}` : ""}`,
 );
 console.log(header.map((h, i) => (i < 2 ? h.padEnd(widths[i]!) : pad(h, widths[i]!))).join("  "));
-for (const payload of PAYLOADS) {
-  for (const name of ["msgpack", "json", "serpent"] as const) {
+for (const payload of PAYLOADS.filter((p) => options.only === undefined || p.name.includes(options.only))) {
+  for (const name of (["msgpack", "json", "serpent"] as const).filter((n) => options.serializer === undefined || n === options.serializer)) {
     const key = `${name}Serializer` as const;
     const fns = [encoder(current[key], payload)];
     if (baseline) fns.unshift(encoder(baseline[key], payload));

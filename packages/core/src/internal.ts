@@ -28,6 +28,7 @@ export * from "./serializers/msgpack.js";
 export * from "./serializers/json.js";
 export * from "./serializers/serpent.js";
 export * from "./serializers/serpent-dialect.js";
+export { MAX_SEND_DEPTH } from "./serializers/refusal.js";
 export * from "./serializers/marshal.js";
 export * from "./serializers/registry.js";
 export * from "./serializers/compression.js";

@@ -3,11 +3,11 @@
  * announcements and pongs. Results and exceptions reuse one frame-fields object each (framing is
  * synchronous), so a reply costs no object of its own.
  */
-import { PyroError, ProtocolError, SerializeError } from "../errors.js";
+import { PyroError, ProtocolError, SerializeError, messageFromArgs } from "../errors.js";
 import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
 import type { MessageSigning } from "../protocol/hmac.js";
 import type { Annotations, Message } from "../protocol/message.js";
-import { exceptionToDict } from "../serializers/classes.js";
+import { type ExceptionDict, exceptionToDict } from "../serializers/classes.js";
 import { encodeMarshalString } from "../serializers/marshal.js";
 import type { Serializer } from "../serializers/types.js";
 import type { Connection } from "../transport/connection.js";
@@ -69,9 +69,11 @@ export class Replier {
     fields.seq = message.seq;
     fields.annotations = replyAnnotations(message, context);
     try {
-      frame = valueFrame(fields, serializer, value);
+      frame = valueFrame(fields, serializer, value, "result");
     } catch (error) {
-      this.failure(message, serializer, new SerializeError(`cannot serialize the result: ${errorText(error)}`, { cause: error }), false, context);
+      // The caller learns what could not be sent and where (`cannot send result.x: a function (…)`).
+      const refusal = error instanceof SerializeError ? error : new SerializeError(`cannot send the result: ${errorText(error)}`, { cause: error });
+      this.failure(message, serializer, refusal, false, context);
       return;
     }
     this.connection.send(frame);
@@ -100,15 +102,41 @@ export class Replier {
     // Like Pyro4, exception replies carry no correlation id; user response annotations do go.
     fields.annotations = context && context.responseAnnotations.size > 0 ? context.responseAnnotations : undefined;
     try {
-      frame = valueFrame(fields, serializer, exceptionToDict(error, this.settings.sendTracebacks));
+      frame = valueFrame(fields, serializer, exceptionToDict(error, this.settings.sendTracebacks), "exception");
     } catch (serializeError) {
-      const fallback = new PyroError(`Error serializing exception: ${errorText(serializeError)}`);
       fields.annotations = undefined;
-      frame = valueFrame(fields, serializer, exceptionToDict(fallback, false));
+      try {
+        frame = valueFrame(fields, serializer, exceptionWithout(error, errorText(serializeError), this.settings.sendTracebacks), "exception");
+      } catch (again) {
+        const fallback = new PyroError(wellFormed(`Error serializing exception: ${errorText(again)}`));
+        frame = valueFrame(fields, serializer, exceptionToDict(fallback, false));
+      }
     }
     this.connection.send(frame);
     if (thenClose) this.connection.close();
   }
+}
+
+/**
+ * The exception dict of `error` without what could not be sent: the same Python class, its
+ * message with `reason` appended, no attributes. A caller still catches the error it expects and
+ * reads why the rest is missing.
+ */
+function exceptionWithout(error: unknown, reason: string, includeTraceback: boolean): ExceptionDict {
+  const full = exceptionToDict(error, includeTraceback);
+  const message = messageFromArgs(full.args);
+  const traceback = full.attributes._pyroTraceback;
+  return {
+    __class__: full.__class__,
+    __exception__: true,
+    args: [wellFormed(`${message}${message ? " " : ""}(pyrots could not send this exception whole: ${reason})`)],
+    attributes: { _pyroTraceback: Array.isArray(traceback) ? traceback.map((line) => wellFormed(String(line))) : null },
+  };
+}
+
+/** `text` with lone surrogates replaced (msgpack carries UTF-8 only), for messages of our own. */
+function wellFormed(text: string): string {
+  return (text as unknown as { toWellFormed(): string }).toWellFormed();
 }
 
 /** Echoes the request's correlation id, if it had one; no annotations otherwise. */
