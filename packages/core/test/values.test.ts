@@ -175,6 +175,12 @@ describe("values on the wire (docs/values.md), through pyrots' own decoders", ()
     });
   }
 
+  it("msgpack brings a Date back to the millisecond, though its seconds are a float", () => {
+    // 1074271845.294 s times 1000 is 1074271845293.9999 ms: a cut instead of a rounding loses 1 ms.
+    const dates = [new Date("2004-01-16T16:50:45.294Z"), new Date("1901-12-13T20:45:52.001Z"), new Date("2199-12-31T23:59:59.999Z")];
+    expect(back(msgpackSerializer, dates)).to.deep.equal(dates);
+  });
+
   it("serpent writes Map keys as Python keys and sends a bigint of 4300+ digits in hex", () => {
     const text = serpentSerializer
       .encode(

@@ -14,8 +14,9 @@ import { ARRAY_COST, ENTRY_COST, MAP_COST, MAX_INTEGER_DIGITS, SLOT_COST, STRING
 import { setOwn } from "./classes.js";
 
 /**
- * JSON text for a value that may hold non-finite numbers, −0, integral floats beyond 2^53 or
- * bigints (JSON.stringify rules otherwise): the floats as Python reads floats.
+ * JSON text for a value that may hold non-finite numbers, −0, integral floats beyond 2^53,
+ * bigints or Maps with text keys (JSON.stringify rules otherwise): the floats as Python reads
+ * floats, a Map as an object in its own order.
  */
 export function stringifyPython(value: unknown, key = ""): string | undefined {
   switch (typeof value) {
@@ -37,6 +38,15 @@ export function stringifyPython(value: unknown, key = ""): string | undefined {
       if (value === null) return "null";
       const toJSON = (value as { toJSON?: unknown }).toJSON;
       if (typeof toJSON === "function") return stringifyPython(toJSON.call(value, key), key);
+      if (value instanceof Map) {
+        // A Map with text keys, from the prepare walk: its entries in order.
+        const parts: string[] = [];
+        for (const [k, item] of value as Map<string, unknown>) {
+          const text = stringifyPython(item, k);
+          if (text !== undefined) parts.push(JSON.stringify(k) + ":" + text);
+        }
+        return "{" + parts.join(",") + "}";
+      }
       if (Array.isArray(value)) {
         // A loop, not map(): map skips the holes of a sparse array, which JSON writes as null.
         const items: string[] = [];

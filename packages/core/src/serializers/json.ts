@@ -8,7 +8,7 @@
  * | Float64Array, Int32Array, …      | array of their numbers                               |
  * | bigint                           | integer text (Python reads an int; at most 4300 digits) |
  * | NaN, Infinity, -Infinity, −0     | `NaN`, `Infinity`, `-Infinity`, `-0.0` (Python's literals) |
- * | Map / Set                        | object (keys as text: `String(key)`) / array         |
+ * | Map / Set                        | object (keys as text: `String(key)`, in the Map's order) / array |
  * | Error (anywhere in the value)    | Pyro4 exception dict (see classes.ts)                |
  * | URI, ProxyRef, DaemonPlaceholder | Pyro4 class dicts (their `toJSON()`)                 |
  * | Date, {@link PyDate}             | ISO text (as Pyro4 sends a datetime and a date)      |
@@ -23,7 +23,7 @@
  */
 import { SerializeError } from "../errors.js";
 import { checkCallFields, describeValue } from "./call.js";
-import { asSerializeError } from "./classes.js";
+import { asSerializeError, setOwn } from "./classes.js";
 import { checkPayloadSize } from "./budget.js";
 import { decodeJsonText } from "./json-decode.js";
 import { stringifyPython } from "./json-text.js";
@@ -51,6 +51,18 @@ const JSON_RULES: WireRules = Object.freeze({
     const buffer = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     return { data: buffer.toString("base64"), encoding: "base64" };
   },
+  textKeyed(map: Map<string, unknown>, walk: PrepareWalk): unknown {
+    // A JS object puts integer-like keys first; only the slow writer keeps the Map's order then.
+    for (const key of map.keys()) {
+      if (INDEX_LIKE.test(key)) {
+        walk.pythonText = true;
+        return map;
+      }
+    }
+    const record: Record<string, unknown> = {};
+    for (const [key, value] of map) setOwn(record, key, value);
+    return record;
+  },
   date: (value: Date): unknown => value.toISOString(),
   complex(value: Complex, walk: PrepareWalk): unknown {
     // Python's json has no complex either: its fields, as for any class instance.
@@ -58,6 +70,9 @@ const JSON_RULES: WireRules = Object.freeze({
   },
   pyDate: (value: PyDate): unknown => value.toString(),
 });
+
+/** Keys that a JS object would move to its front. */
+const INDEX_LIKE = /^(?:0|[1-9]\d{0,9})$/;
 
 /** JSON text of a prepared value: the native stringifier unless Python's literals are needed. */
 function stringify(prepared: unknown, walk: PrepareWalk): string {

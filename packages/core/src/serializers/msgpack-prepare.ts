@@ -32,6 +32,8 @@ export const MSGPACK_RULES: WireRules = Object.freeze({
     if (value.byteLength >= LARGE_BINARY) walk.largeBinary = true;
     return value;
   },
+  // msgpackr writes a Map as a map, in its order.
+  textKeyed: (map: Map<string, unknown>): unknown => map,
   date: dateValue,
   complex: complexValue,
   pyDate: pyDateValue,

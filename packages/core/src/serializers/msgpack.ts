@@ -11,7 +11,7 @@
  * | string                           | str (a lone surrogate as U+FFFD: UTF-8 has none)       |
  * | Buffer, Uint8Array, DataView, ArrayBuffer | bin                                           |
  * | Float64Array, Int32Array, …      | array of their numbers                                 |
- * | Map                              | map with str keys (`String(key)`: Python's msgpack takes no others) |
+ * | Map                              | map with str keys (`String(key)`: Python's msgpack takes no others), in its order |
  * | Set                              | array                                                  |
  * | Date                             | ext 0x32: LE float64 seconds since the epoch           |
  * | {@link PyDate}                   | ext 0x33: LE int64 proleptic Gregorian ordinal         |

@@ -6,7 +6,7 @@
  * - what is refused is refused loudly, with its path (refusal.ts): functions, symbols, Promises,
  *   cycles, nesting deeper than {@link MAX_SEND_DEPTH}, invalid Dates, unhashable Map keys, …;
  * - what JS has and the wire has not is converted the same way for both serializers: Map to a
- *   dict with text keys, Set to a list, typed arrays of numbers to lists, Errors to Pyro's
+ *   dict with text keys (in the Map's order), Set to a list, typed arrays of numbers to lists, Errors to Pyro's
  *   exception dicts, registered objects to proxies, `toJSON()` results, boxed primitives;
  * - record properties whose value is `undefined` are left out (as JSON.stringify does);
  * - the rest is each serializer's {@link WireRules}: numbers beyond what both write alike,
@@ -30,6 +30,8 @@ export interface WireRules {
   bigint(value: bigint, walk: PrepareWalk): unknown;
   /** Bytes (a Buffer or Uint8Array as given; other byte views and ArrayBuffers as a Uint8Array over the same memory). */
   bytes(value: Uint8Array, walk: PrepareWalk): unknown;
+  /** A Map's entries with their keys as text and their values prepared, in the Map's order. */
+  textKeyed(map: Map<string, unknown>, walk: PrepareWalk): unknown;
   /** A valid Date. */
   date(value: Date, walk: PrepareWalk): unknown;
   complex(value: Complex, walk: PrepareWalk): unknown;
@@ -116,6 +118,7 @@ export function prepareRecord(record: Record<string, unknown>, walk: PrepareWalk
       const item = record[key];
       if (typeof item === "string" || (typeof item === "number" && item <= MAX_U32 && item >= MIN_I32 && item !== 0)) continue;
       if (item === undefined || typeof item === "function") {
+        prepared = UNDECIDED;
         changed = true;
         break;
       }
@@ -253,14 +256,17 @@ function bytesOf(value: ArrayBufferView | ArrayBufferLike): Uint8Array {
   return ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : new Uint8Array(value);
 }
 
-/** A Map as a dict with text keys (Python's msgpack and json take no other keys); values prepared. */
-function prepareMap(map: Map<unknown, unknown>, walk: PrepareWalk, level: number): Record<string, unknown> {
+/**
+ * A Map as a Map with text keys, in its order (Python's msgpack and json take no other keys), its
+ * values prepared; the rules write it (`textKeyed`).
+ */
+function prepareMap(map: Map<unknown, unknown>, walk: PrepareWalk, level: number): unknown {
   if (level > MAX_SEND_DEPTH) throw tooDeep(map);
-  const record: Record<string, unknown> = {};
+  const keyed = new Map<string, unknown>();
   for (const [key, item] of map) {
     if (!isSimpleKey(key)) throw mapKeyRefusal(key);
     const text = typeof key === "string" ? key : String(key === undefined ? null : key);
-    if (Object.hasOwn(record, text)) {
+    if (keyed.has(text)) {
       throw new Refusal(
         `a Map with two keys that are both ${JSON.stringify(text)} as text, one of them ${keyText(key)} (${walk.rules.name} sends Map keys as text)`,
       );
@@ -271,9 +277,9 @@ function prepareMap(map: Map<unknown, unknown>, walk: PrepareWalk, level: number
     } catch (error) {
       throw within(error, map, mapStep(key));
     }
-    setOwn(record, text, prepared);
+    keyed.set(text, prepared);
   }
-  return record;
+  return walk.rules.textKeyed(keyed, walk);
 }
 
 /** A Set as a list of its items, prepared. */
