@@ -106,6 +106,8 @@ const VALUES: Array<[string, unknown, string]> = [
     { query: new URLSearchParams("a=1") },
     "cannot send value.query: a URLSearchParams object (a built-in type that does not cross the wire: send the plain values you need from it)",
   ],
+  ["a function after a property that needed no change", { x: null, cb: () => 1 }, `cannot send value.cb: ${FUNCTION}`],
+  ["a function after a property that needed a change", { when: new Date(0), cb: () => 1 }, `cannot send value.cb: ${FUNCTION}`],
   ["a key that is no identifier", { "two words": () => 1 }, `cannot send value["two words"]: ${FUNCTION}`],
   [
     "a function inside a class instance's field",
