@@ -3,7 +3,17 @@
  * message, naming the refused part's path from `args`, `kwargs` or the value's name.
  */
 import { expect } from "chai";
-import { Complex, MAX_SEND_DEPTH, SerializeError, type Serializer, jsonSerializer, msgpackSerializer, serpentSerializer } from "@pyrots/core/internal";
+import {
+  Complex,
+  MAX_SEND_DEPTH,
+  ProxyRef,
+  SerializeError,
+  type Serializer,
+  URI,
+  jsonSerializer,
+  msgpackSerializer,
+  serpentSerializer,
+} from "@pyrots/core/internal";
 
 const SERIALIZERS: Record<string, Serializer> = { msgpack: msgpackSerializer, json: jsonSerializer, serpent: serpentSerializer };
 
@@ -108,6 +118,11 @@ const VALUES: Array<[string, unknown, string]> = [
   ],
   ["a function after a property that needed no change", { x: null, cb: () => 1 }, `cannot send value.cb: ${FUNCTION}`],
   ["a function after a property that needed a change", { when: new Date(0), cb: () => 1 }, `cannot send value.cb: ${FUNCTION}`],
+  [
+    "a proxy reference whose handshake data is a function",
+    { ref: new ProxyRef({ uri: URI.parse("PYRO:obj@localhost:4000"), handshake: () => "hello" }) },
+    `cannot send value.ref.state[6]: ${FUNCTION}`,
+  ],
   ["a key that is no identifier", { "two words": () => 1 }, `cannot send value["two words"]: ${FUNCTION}`],
   [
     "a function inside a class instance's field",

@@ -25,7 +25,7 @@ import { AUTOPROXY, type AutoproxyTarget, type Complex, type ExceptionWrapper, t
 export interface WireRules {
   /** The serializer's name, for messages. */
   readonly name: string;
-  /** A number other than a finite one within ±2^32 (not −0): −0, NaN, ±Infinity, large integers. */
+  /** A number outside −2^31 … 2^32−1, or −0, NaN, ±Infinity (the walk lets the others through as they are). */
   number(value: number, walk: PrepareWalk): unknown;
   bigint(value: bigint, walk: PrepareWalk): unknown;
   /** Bytes (a Buffer or Uint8Array as given; other byte views and ArrayBuffers as a Uint8Array over the same memory). */
@@ -42,7 +42,10 @@ export interface WireRules {
 export class PrepareWalk {
   /** The value holds a large binary (msgpack sends those uncopied). */
   largeBinary = false;
-  /** The value holds what only the slow json writer writes as Python does (NaN, ±Infinity, −0, bigint). */
+  /**
+   * The value holds what only the slow json writer writes as Python does: NaN, ±Infinity, −0,
+   * integral floats from 2^53 on, bigints, Maps with integer-like keys.
+   */
   pythonText = false;
 
   constructor(readonly rules: WireRules) {}
@@ -177,7 +180,7 @@ function copyRecordFrom(record: Record<string, unknown>, first: string, prepared
   if (method === undefined) return copy;
   // A registered object literal (looked for only here, where it shows: it has methods) is sent as a proxy.
   const autoproxy = (record as AutoproxyTarget)[AUTOPROXY];
-  if (autoproxy !== undefined) return autoproxy();
+  if (autoproxy !== undefined) return prepareReplacement(record, autoproxy().toJSON(), "", walk, level);
   // A record with its own toJSON method is sent as what that gives, as JSON.stringify does.
   return prepareReplacement(record, (method as () => unknown).call(record), ".toJSON()", walk, level);
 }
@@ -219,9 +222,10 @@ function prepareOther(value: object, walk: PrepareWalk, level: number): unknown 
       return prepareReplacement(value, dict, "", walk, level);
     }
     case "autoproxy":
-      return (value as Required<AutoproxyTarget>)[AUTOPROXY]();
+      return prepareReplacement(value, (value as Required<AutoproxyTarget>)[AUTOPROXY]().toJSON(), "", walk, level);
     case "pyro":
-      return value;
+      // Their class dicts, walked too: a proxy's state carries its handshake data, which may be anything.
+      return prepareReplacement(value, (value as { toJSON(): unknown }).toJSON(), "", walk, level);
     case "complex":
       return walk.rules.complex(value as Complex, walk);
     case "pydate":
