@@ -82,7 +82,16 @@ export function prepareArray(array: readonly unknown[], walk: PrepareWalk, level
   try {
     for (; i < length; i++) {
       const item = array[i];
-      if (typeof item === "string" || (typeof item === "number" && item <= MAX_U32 && item >= MIN_I32 && item !== 0)) continue;
+      // As every serializer writes them: strings, numbers in −2^31 … 2^32−1 but −0, booleans, null.
+      // Spelled out here, not in a helper: this is the hottest line of the walk.
+      if (
+        typeof item === "string" ||
+        (typeof item === "number" && item <= MAX_U32 && item >= MIN_I32 && item !== 0) ||
+        typeof item === "boolean" ||
+        item === null
+      ) {
+        continue;
+      }
       prepared = prepareValue(item, walk, level);
       if (prepared !== item) break;
     }
@@ -119,7 +128,16 @@ export function prepareRecord(record: Record<string, unknown>, walk: PrepareWalk
     for (key in record) {
       if (instance && !Object.hasOwn(record, key)) continue;
       const item = record[key];
-      if (typeof item === "string" || (typeof item === "number" && item <= MAX_U32 && item >= MIN_I32 && item !== 0)) continue;
+      // As every serializer writes them: strings, numbers in −2^31 … 2^32−1 but −0, booleans, null.
+      // Spelled out here, not in a helper: this is the hottest line of the walk.
+      if (
+        typeof item === "string" ||
+        (typeof item === "number" && item <= MAX_U32 && item >= MIN_I32 && item !== 0) ||
+        typeof item === "boolean" ||
+        item === null
+      ) {
+        continue;
+      }
       if (item === undefined || typeof item === "function") {
         prepared = UNDECIDED;
         changed = true;
