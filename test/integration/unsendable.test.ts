@@ -4,7 +4,7 @@
  * and the connection go on serving.
  */
 import { expect } from "chai";
-import { Daemon, Proxy, RemoteError, SerializeError, callWithKwargs, expose } from "@pyrots/core";
+import { CommunicationError, Daemon, Proxy, RemoteError, SerializeError, callWithKwargs, expose } from "@pyrots/core";
 import { VARIANTS, startDaemon } from "../support/variants.js";
 import { failure } from "../support/outcome.js";
 
@@ -60,6 +60,22 @@ interface ValuesApi {
   failsWithRetry(): Promise<never>;
   items(): AsyncIterable<unknown>;
 }
+
+describe("a handshake answer that cannot be sent", () => {
+  it("refuses the handshake with the reason, and the daemon goes on accepting connections", async () => {
+    let answer: unknown = { onReady: () => "ready" };
+    await using daemon = await Daemon.create({ host: "127.0.0.1", validateHandshake: () => answer });
+    const uri = daemon.register(Values, "values");
+    await using first = new Proxy<ValuesApi>(uri);
+    const error = await failure(first.count());
+    expect(error).to.be.instanceOf(CommunicationError);
+    // A pyrots proxy asks for metadata in the handshake: the answer is the map {handshake, meta}.
+    expect(error.message).to.include(`the daemon's handshake answer cannot be sent: cannot send handshake.handshake.onReady: ${FUNCTION}`);
+    answer = "welcome";
+    await using second = new Proxy<ValuesApi>(uri);
+    expect(await second.count()).to.equal(1);
+  });
+});
 
 for (const variant of VARIANTS) {
   describe(`values that cannot be sent, end to end (${variant.name})`, () => {

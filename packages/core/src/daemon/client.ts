@@ -108,7 +108,7 @@ export class ClientConnection implements ConnectionHandler {
       this.replies.connectFail(answer.seq, answer.text, answer.serializer);
       return;
     }
-    this.replies.connectOk(message, answer.serializer, answer.flags, answer.annotations, answer.payload);
+    if (!this.replies.connectOk(message, answer.serializer, answer.flags, answer.annotations, answer.payload)) return;
     this.handshakeDone = true;
     this.decodeContext = this.requestContext(answer.serializer);
     this.connection.messageLimit = this.settings.maxMessageSize;

@@ -40,10 +40,21 @@ export class Replier {
     this.failureFields.signing = signing;
   }
 
-  /** Accepts a handshake. */
-  connectOk(message: Message, serializer: Serializer, flags: number, annotations: Annotations, payload: unknown): void {
+  /**
+   * Accepts a handshake; returns false when the answer (what `validateHandshake` returned) cannot
+   * be sent, after refusing the handshake with the reason instead.
+   */
+  connectOk(message: Message, serializer: Serializer, flags: number, annotations: Annotations, payload: unknown): boolean {
     const fields = { type: MessageType.CONNECTOK, flags, seq: message.seq, annotations, compress: this.settings.compress, signing: this.signing };
-    this.connection.send(valueFrame(fields, serializer, payload));
+    let frame: Frame;
+    try {
+      frame = valueFrame(fields, serializer, payload, "handshake");
+    } catch (error) {
+      this.connectFail(message.seq, `the daemon's handshake answer cannot be sent: ${errorText(error)}`, serializer);
+      return false;
+    }
+    this.connection.send(frame);
+    return true;
   }
 
   /** Refuses a handshake with `text` (marshal-encoded until a serializer is agreed, as Pyro4 does) and hangs up. */
