@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pyro-check-config`: runs dist/bin/check-config.js (see launch.js).
-import { launch } from "./launch.js";
+// `pyro-check-config`: runs dist/bin/check-config.js (see @pyrots/core/launch).
+import { launch } from "@pyrots/core/launch";
 
-await launch("pyro-check-config", "../dist/bin/check-config.js");
+await launch("pyro-check-config", new URL("../dist/bin/check-config.js", import.meta.url));

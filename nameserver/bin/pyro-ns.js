@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pyro-ns`: runs dist/bin/ns.js (see launch.js).
-import { launch } from "./launch.js";
+// `pyro-ns`: runs dist/bin/ns.js (see @pyrots/core/launch).
+import { launch } from "@pyrots/core/launch";
 
-await launch("pyro-ns", "../dist/bin/ns.js");
+await launch("pyro-ns", new URL("../dist/bin/ns.js", import.meta.url));

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pyro-nsc`: runs dist/bin/nsc.js (see launch.js).
-import { launch } from "./launch.js";
+// `pyro-nsc`: runs dist/bin/nsc.js (see @pyrots/core/launch).
+import { launch } from "@pyrots/core/launch";
 
-await launch("pyro-nsc", "../dist/bin/nsc.js");
+await launch("pyro-nsc", new URL("../dist/bin/nsc.js", import.meta.url));

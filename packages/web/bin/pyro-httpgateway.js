@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pyro-httpgateway`: runs dist/bin/httpgateway.js (see launch.js).
-import { launch } from "./launch.js";
+// `pyro-httpgateway`: runs dist/bin/httpgateway.js (see @pyrots/core/launch).
+import { launch } from "@pyrots/core/launch";
 
-await launch("pyro-httpgateway", "../dist/bin/httpgateway.js");
+await launch("pyro-httpgateway", new URL("../dist/bin/httpgateway.js", import.meta.url));

@@ -9,8 +9,8 @@
  * | bigint                           | integer text (Python reads an int; at most 4300 digits) |
  * | NaN, Infinity, -Infinity, −0     | `NaN`, `Infinity`, `-Infinity`, `-0.0` (Python's literals) |
  * | Map / Set                        | object (keys as text: `String(key)`, in the Map's order) / array |
- * | Error (anywhere in the value)    | Pyro4 exception dict (see classes.ts)                |
- * | URI, ProxyRef, DaemonPlaceholder | Pyro4 class dicts (their `toJSON()`)                 |
+ * | Error (anywhere in the value)    | the dialect's exception dict (Pyro4's: classes.ts)   |
+ * | URI, ProxyRef, DaemonPlaceholder | the dialect's class dicts (Pyro4's: their `toJSON()`) |
  * | Date, {@link PyDate}             | ISO text (as Pyro4 sends a datetime and a date)      |
  * | {@link Complex}                  | `{"real": …, "imag": …}` (Python's json has no complex) |
  * | an own `__proto__` key           | an ordinary key `"__proto__"`                        |
@@ -24,6 +24,7 @@
 import { SerializeError } from "../errors.js";
 import { checkCallFields, describeValue } from "./call.js";
 import { asSerializeError, setOwn } from "./classes.js";
+import { PYRO4_DIALECT, type PyroDialect } from "./dialect.js";
 import { checkPayloadSize } from "./budget.js";
 import { decodeJsonText } from "./json-decode.js";
 import { stringifyPython } from "./json-text.js";
@@ -85,13 +86,13 @@ function stringify(prepared: unknown, walk: PrepareWalk): string {
   return text ?? "null";
 }
 
-function toText(value: unknown, what: string): string {
-  const walk = new PrepareWalk(JSON_RULES);
+function toText(value: unknown, dialect: PyroDialect, what: string): string {
+  const walk = new PrepareWalk(JSON_RULES, dialect);
   return stringify(preparePayload(value, walk, what), walk);
 }
 
-function callText(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null): string {
-  const walk = new PrepareWalk(JSON_RULES);
+function callText(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, dialect: PyroDialect): string {
+  const walk = new PrepareWalk(JSON_RULES, dialect);
   const [params, preparedKwargs] = prepareCallArguments(args, kwargs, walk);
   return stringify({ object, method, params, kwargs: preparedKwargs }, walk);
 }
@@ -104,31 +105,36 @@ function toBuffer(text: string, reserve: number): Buffer {
   return buffer;
 }
 
-function fromText(data: Uint8Array, context: DecodeContext): unknown {
+function fromText(data: Uint8Array, context: DecodeContext, dialect: PyroDialect): unknown {
   const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   checkPayloadSize(bytes.length, context.limits, "json");
-  return decodeJsonText(bytes.toString("utf8"), bytes.length, context);
+  return decodeJsonText(bytes.toString("utf8"), bytes.length, context, dialect);
+}
+
+/** A json serializer for one Pyro dialect (class names); its `id` is Pyro4's, 2, in both (Pyro5's 3 is translated in `protocol/pyro5.ts`). */
+export function createJsonSerializer(dialect: PyroDialect): Serializer {
+  return {
+    id: 2,
+    name: "json",
+    encode(value: unknown, reserve = 0, what = "value"): Buffer {
+      return toBuffer(toText(value, dialect, what), reserve);
+    },
+    decode(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
+      return fromText(data, context, dialect);
+    },
+    encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer {
+      return toBuffer(callText(object, method, args, kwargs, dialect), reserve);
+    },
+    decodeCall(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): CallRequest {
+      const value = fromText(data, context, dialect);
+      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        throw new SerializeError(`invalid call payload: expected a JSON object {object, method, params, kwargs}, got ${describeValue(value)}`);
+      }
+      const call = value as Record<string, unknown>;
+      return checkCallFields(call.object, call.method, call.params, call.kwargs ?? null);
+    },
+  };
 }
 
 /** Pyro4's json serializer (id 2). */
-export const jsonSerializer: Serializer = {
-  id: 2,
-  name: "json",
-  encode(value: unknown, reserve = 0, what = "value"): Buffer {
-    return toBuffer(toText(value, what), reserve);
-  },
-  decode(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
-    return fromText(data, context);
-  },
-  encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer {
-    return toBuffer(callText(object, method, args, kwargs), reserve);
-  },
-  decodeCall(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): CallRequest {
-    const value = fromText(data, context);
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      throw new SerializeError(`invalid call payload: expected a JSON object {object, method, params, kwargs}, got ${describeValue(value)}`);
-    }
-    const call = value as Record<string, unknown>;
-    return checkCallFields(call.object, call.method, call.params, call.kwargs ?? null);
-  },
-};
+export const jsonSerializer: Serializer = createJsonSerializer(PYRO4_DIALECT);

@@ -16,8 +16,8 @@
  * | Date                             | ext 0x32: LE float64 seconds since the epoch           |
  * | {@link PyDate}                   | ext 0x33: LE int64 proleptic Gregorian ordinal         |
  * | {@link Complex}                  | ext 0x30: two LE float64                               |
- * | Error (anywhere in the value)    | Pyro4 exception dict (see classes.ts)                  |
- * | URI, ProxyRef, DaemonPlaceholder | Pyro4 class dicts (their `toJSON()`)                   |
+ * | Error (anywhere in the value)    | the dialect's exception dict (Pyro4's: classes.ts)     |
+ * | URI, ProxyRef, DaemonPlaceholder | the dialect's class dicts (Pyro4's: their `toJSON()`)  |
  * | an own `__proto__` key           | an ordinary map key `__proto__`                        |
  *
  * The shared prepare walk (prepare-walk.ts) converts and refuses; msgpack-prepare.ts holds the
@@ -34,6 +34,7 @@ import { encodeParts } from "./msgpack-parts.js";
 import { PrepareWalk, prepareCallArguments, preparePayload } from "./prepare-payload.js";
 import { checkCall } from "./call.js";
 import { type CallRequest, DEFAULT_DECODE_CONTEXT, type DecodeContext, type Serializer } from "./types.js";
+import { PYRO4_DIALECT, type PyroDialect } from "./dialect.js";
 
 // The prepare walk writes Pyro4's ext values (and int64 forms) as RawBytes; this one extension
 // copies them into msgpackr's output. msgpackr keeps extensions in module-wide tables, decode side
@@ -78,9 +79,9 @@ function packPrepared(prepared: unknown, walk: PrepareWalk, options: number, par
   }
 }
 
-function encodeValue(value: unknown, reserve: number, parts: boolean, what: string): Buffer | Buffer[] {
+function encodeValue(value: unknown, reserve: number, parts: boolean, dialect: PyroDialect, what: string): Buffer | Buffer[] {
   const options = encodeOptions(reserve);
-  const walk = new PrepareWalk(MSGPACK_RULES);
+  const walk = new PrepareWalk(MSGPACK_RULES, dialect);
   return packPrepared(preparePayload(value, walk, what), walk, options, parts);
 }
 
@@ -91,33 +92,39 @@ function encodeCallValue(
   kwargs: Record<string, unknown> | null,
   reserve: number,
   parts: boolean,
+  dialect: PyroDialect,
 ): Buffer | Buffer[] {
   const options = encodeOptions(reserve);
-  const walk = new PrepareWalk(MSGPACK_RULES);
+  const walk = new PrepareWalk(MSGPACK_RULES, dialect);
   // The INVOKE tuple; object id and method name are strings, only the arguments need preparing.
   return packPrepared([object, method, ...prepareCallArguments(args, kwargs, walk)], walk, options, parts);
 }
 
+/** A msgpack serializer for one Pyro dialect (class names); its `id` is Pyro4's, 6, in both (see `protocol/pyro5.ts`). */
+export function createMsgpackSerializer(dialect: PyroDialect): Serializer {
+  return {
+    id: 6,
+    name: "msgpack",
+    encode(value: unknown, reserve = 0, what = "value"): Buffer {
+      return encodeValue(value, reserve, false, dialect, what) as Buffer;
+    },
+    decode(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
+      return decodeMsgpack(data, context, dialect);
+    },
+    encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer {
+      return encodeCallValue(object, method, args, kwargs, reserve, false, dialect) as Buffer;
+    },
+    encodeParts(value: unknown, reserve = 0, what = "value"): Buffer | Buffer[] {
+      return encodeValue(value, reserve, true, dialect, what);
+    },
+    encodeCallParts(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer | Buffer[] {
+      return encodeCallValue(object, method, args, kwargs, reserve, true, dialect);
+    },
+    decodeCall(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): CallRequest {
+      return checkCall(decodeMsgpack(data, context, dialect));
+    },
+  };
+}
+
 /** Pyro4's msgpack serializer (id 6). */
-export const msgpackSerializer: Serializer = {
-  id: 6,
-  name: "msgpack",
-  encode(value: unknown, reserve = 0, what = "value"): Buffer {
-    return encodeValue(value, reserve, false, what) as Buffer;
-  },
-  decode(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
-    return decodeMsgpack(data, context);
-  },
-  encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer {
-    return encodeCallValue(object, method, args, kwargs, reserve, false) as Buffer;
-  },
-  encodeParts(value: unknown, reserve = 0, what = "value"): Buffer | Buffer[] {
-    return encodeValue(value, reserve, true, what);
-  },
-  encodeCallParts(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer | Buffer[] {
-    return encodeCallValue(object, method, args, kwargs, reserve, true);
-  },
-  decodeCall(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): CallRequest {
-    return checkCall(decodeMsgpack(data, context));
-  },
-};
+export const msgpackSerializer: Serializer = createMsgpackSerializer(PYRO4_DIALECT);

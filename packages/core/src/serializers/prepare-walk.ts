@@ -7,7 +7,9 @@
  *   cycles, nesting deeper than {@link MAX_SEND_DEPTH}, invalid Dates, unhashable Map keys, …;
  * - what JS has and the wire has not is converted the same way for both serializers: Map to a
  *   dict with text keys (in the Map's order), Set to a list, typed arrays of numbers to lists, Errors to Pyro's
- *   exception dicts, registered objects to proxies, `toJSON()` results, boxed primitives;
+ *   exception dicts, registered objects to proxies, `toJSON()` results, boxed primitives; the
+ *   class dicts (URIs, proxies, exceptions, exception wrappers) are those of the walk's
+ *   {@link PyroDialect} (Pyro4's or Pyro5's names);
  * - record properties whose value is `undefined` are left out (as JSON.stringify does);
  * - the rest is each serializer's {@link WireRules}: numbers beyond what both write alike,
  *   bigints, bytes, Dates, Complex, PyDate.
@@ -16,10 +18,12 @@
  * path to a changed value are copied. Cycle detection costs nothing on the way: a cycle makes the
  * walk too deep, and the refusal then finds the cycle among the containers it passed.
  */
-import { setOwn, exceptionToDict } from "./classes.js";
+import { setOwn } from "./classes.js";
+import type { PyroDialect } from "./dialect.js";
 import { MAX_SEND_DEPTH, Refusal, indexStep, keyStep, keyText, mapStep, setStep, tooDeep, within } from "./refusal.js";
 import { isDecidingMethod, isPlain, isSimpleKey, kindOf, mapKeyRefusal, unsendablePrimitive } from "./value-kinds.js";
-import { AUTOPROXY, type AutoproxyTarget, type Complex, type ExceptionWrapper, type PyDate } from "./values.js";
+import { AUTOPROXY, type AutoproxyTarget, type Complex, type DaemonPlaceholder, type ExceptionWrapper, type ProxyRef, type PyDate } from "./values.js";
+import type { URI } from "../uri.js";
 
 /** How one serializer writes the values that the walk leaves to it. */
 export interface WireRules {
@@ -48,7 +52,14 @@ export class PrepareWalk {
    */
   pythonText = false;
 
-  constructor(readonly rules: WireRules) {}
+  /**
+   * `rules`: how the serializer writes what the walk leaves to it; `dialect`: the Pyro version
+   * whose class dicts stand for URIs, proxies, exceptions and exception wrappers.
+   */
+  constructor(
+    readonly rules: WireRules,
+    readonly dialect: PyroDialect,
+  ) {}
 }
 
 const MAX_U32 = 0xffffffff;
@@ -198,7 +209,7 @@ function copyRecordFrom(record: Record<string, unknown>, first: string, prepared
   if (method === undefined) return copy;
   // A registered object literal (looked for only here, where it shows: it has methods) is sent as a proxy.
   const autoproxy = (record as AutoproxyTarget)[AUTOPROXY];
-  if (autoproxy !== undefined) return prepareReplacement(record, autoproxy().toJSON(), "", walk, level);
+  if (autoproxy !== undefined) return prepareReplacement(record, walk.dialect.objectDict(autoproxy()), "", walk, level);
   // A record with its own toJSON method is sent as what that gives, as JSON.stringify does.
   return prepareReplacement(record, (method as () => unknown).call(record), ".toJSON()", walk, level);
 }
@@ -233,17 +244,14 @@ function prepareOther(value: object, walk: PrepareWalk, level: number): unknown 
       if (!Number.isFinite((value as Date).getTime())) throw new Refusal("an invalid Date (its time is NaN)", value);
       return walk.rules.date(value as Date, walk);
     case "error":
-      return prepareReplacement(value, exceptionToDict(value, false), "", walk, level);
-    case "exception-wrapper": {
-      const wrapper = value as ExceptionWrapper;
-      const dict = { __class__: "Pyro4.futures._ExceptionWrapper", exception: exceptionToDict(wrapper.error, wrapper.includeTraceback) };
-      return prepareReplacement(value, dict, "", walk, level);
-    }
+      return prepareReplacement(value, walk.dialect.exceptionDict(value, false), "", walk, level);
+    case "exception-wrapper":
+      return prepareReplacement(value, walk.dialect.exceptionWrapperDict(value as ExceptionWrapper), "", walk, level);
     case "autoproxy":
-      return prepareReplacement(value, (value as Required<AutoproxyTarget>)[AUTOPROXY]().toJSON(), "", walk, level);
+      return prepareReplacement(value, walk.dialect.objectDict((value as Required<AutoproxyTarget>)[AUTOPROXY]()), "", walk, level);
     case "pyro":
       // Their class dicts, walked too: a proxy's state carries its handshake data, which may be anything.
-      return prepareReplacement(value, (value as { toJSON(): unknown }).toJSON(), "", walk, level);
+      return prepareReplacement(value, walk.dialect.objectDict(value as URI | ProxyRef | DaemonPlaceholder), "", walk, level);
     case "complex":
       return walk.rules.complex(value as Complex, walk);
     case "pydate":

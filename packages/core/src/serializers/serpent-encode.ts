@@ -26,8 +26,8 @@
  * that names its path, as the msgpack and json encoders do.
  */
 import type { URI } from "../uri.js";
+import type { PyroDialect } from "./dialect.js";
 import { MAX_SEND_DEPTH, Refusal, indexStep, keyStep, mapStep, sendError, setStep, tooDeep, within } from "./refusal.js";
-import type { SerpentDialect } from "./serpent-dialect.js";
 import { MAX_INT_DIGITS } from "./serpent-numbers.js";
 import { isDecidingMethod, isPlain, isSimpleKey, kindOf, mapKeyRefusal, unsendablePrimitive } from "./value-kinds.js";
 import { AUTOPROXY, type AutoproxyTarget, type Complex, type DaemonPlaceholder, type ExceptionWrapper, type ProxyRef, type PyDate } from "./values.js";
@@ -94,7 +94,7 @@ function isHashable(value: unknown): boolean {
 
 /** Writes JS values as serpent text for one dialect. */
 export class SerpentWriter {
-  constructor(private readonly dialect: SerpentDialect) {}
+  constructor(private readonly dialect: PyroDialect) {}
 
   /** The serpent text of a value, header included; refusals name their path from `what`. */
   document(value: unknown, what = "value"): string {
