@@ -1,24 +1,29 @@
 /**
  * docs/values.md, row by row and serializer by serializer: what a JS value comes back as after
- * pyrots encodes it and pyrots decodes it (what Python receives: values-python.test.ts).
+ * pyrots encodes it and pyrots decodes it (what Python receives: values-python.test.ts), with
+ * Pyro4's class names and with Pyro5's.
  */
 import { expect } from "chai";
 import {
   AUTOPROXY,
   Complex,
   ExceptionWrapper,
+  PYRO4,
+  PYRO5,
   ProxyRef,
   PyDate,
   RemoteError,
   type Serializer,
   URI,
-  jsonSerializer,
   msgpackSerializer,
   serpentSerializer,
 } from "@pyrots/core/internal";
 
-const SERIALIZERS: Record<string, Serializer> = { msgpack: msgpackSerializer, json: jsonSerializer, serpent: serpentSerializer };
 type Name = "msgpack" | "json" | "serpent";
+/** Every serializer in both dialects: a name for the suite, the serializer's format, the serializer. */
+const SERIALIZERS: Array<[string, Name, Serializer]> = [PYRO4, PYRO5].flatMap((protocol) =>
+  (["msgpack", "json", "serpent"] as const).map((name): [string, Name, Serializer] => [`${name} (${protocol.name})`, name, protocol.serializerByName(name)]),
+);
 
 /** The value after a trip through `serializer`'s encoder and decoder. */
 const back = (serializer: Serializer, value: unknown): unknown => serializer.decode(serializer.encode(value));
@@ -124,11 +129,11 @@ function shown(value: unknown): unknown {
 }
 
 describe("values on the wire (docs/values.md), through pyrots' own decoders", () => {
-  for (const [name, serializer] of Object.entries(SERIALIZERS)) {
-    describe(name, () => {
+  for (const [suite, name, serializer] of SERIALIZERS) {
+    describe(suite, () => {
       for (const row of ROWS) {
         it(row.row, () => {
-          const expected = "per" in row ? row.per[name as Name] : row.back;
+          const expected = "per" in row ? row.per[name] : row.back;
           expect(shown(back(serializer, row.value))).to.deep.equal(expected);
         });
       }
