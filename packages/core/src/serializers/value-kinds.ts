@@ -26,7 +26,7 @@ export type ObjectKind =
   | "date"
   | "error"
   | "exception-wrapper"
-  /** A registered object (marked by the daemon): a proxy to it. */
+  /** A registered object (marked by the daemon), or a pyrots proxy: a proxy to it. */
   | "autoproxy"
   /** URI, ProxyRef, DaemonPlaceholder: Pyro class dicts. */
   | "pyro"
@@ -34,7 +34,7 @@ export type ObjectKind =
   | "pydate"
   | "map"
   | "set"
-  /** An object with a `toJSON` method (URL, a proxy, user classes): its `toJSON()` result. */
+  /** An object with a `toJSON` method (URL, user classes): its `toJSON()` result. */
   | "tojson"
   /** `new Number(1)`, `new String("a")`, `new Boolean(true)`, `Object(1n)`: the primitive. */
   | "boxed";
@@ -61,7 +61,8 @@ export function kindOf(value: object): ObjectKind {
   if (value instanceof Map) return "map";
   if (value instanceof Set) return "set";
   if (value instanceof Promise) throw new Refusal("a Promise (did you forget an await?)", value);
-  // toJSON before any other name is read: a pyrots proxy answers it locally, other names are remote members.
+  // A pyrots proxy never gets here (its AUTOPROXY mark, read above, sends it as a proxy): reading
+  // toJSON and then starts no remote call.
   if (typeof (value as { toJSON?: unknown }).toJSON === "function") return "tojson";
   if (typeof (value as { then?: unknown }).then === "function")
     throw new Refusal("a thenable, an object with a then() method (did you forget an await?)", value);
