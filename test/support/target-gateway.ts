@@ -47,6 +47,8 @@ class FuzzCalc {
 }
 
 let daemon: Daemon;
+/** Oneway calls whose arguments the method refused (hostile requests make many): counted, not printed. */
+let onewayErrors = 0;
 
 @expose
 class FuzzDiag {
@@ -57,13 +59,13 @@ class FuzzDiag {
   /** Memory and handles of this process. */
   diagnostics(collect = false): Record<string, unknown> {
     if (collect) (globalThis as { gc?: () => void }).gc?.();
-    return diagnostics(daemon);
+    return { ...diagnostics(daemon), onewayErrors };
   }
 }
 
 const overrides = JSON.parse(process.argv[2] ?? "{}") as GatewayOptions;
 const ns = await startNameServer({ host: "127.0.0.1", port: 0, broadcast: false, mdns: false });
-daemon = await Daemon.create({ host: "127.0.0.1" });
+daemon = await Daemon.create({ host: "127.0.0.1", onOnewayError: () => onewayErrors++ });
 ns.nameserver.register("fuzz.calc", daemon.register(FuzzCalc, "calc"), false, ["fuzz"]);
 ns.nameserver.register("fuzz.diag", daemon.register(FuzzDiag, "diag"));
 const gateway = await startGateway({

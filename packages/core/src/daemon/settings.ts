@@ -12,6 +12,7 @@ import { type WireSettings, wireSettings } from "../transport/settings.js";
 import { checkServerTls, serverTlsFromConfig } from "../transport/tls-config.js";
 import { HANDSHAKE_DECODE_LIMITS } from "../serializers/types.js";
 import type { DaemonOptions, HandshakeValidator } from "./options.js";
+import { type Instrument, combineInstruments } from "../instruments.js";
 
 /** The client a payload came from, as far as reviving the proxies in it needs to know. */
 export interface PeerInfo {
@@ -50,6 +51,10 @@ export interface DaemonSettings extends WireSettings {
   readonly reviveProxy: ProxyReviver | undefined;
   /** Reports an error thrown by a `@callback` method (`onCallbackError`, or stderr). */
   readonly reportCallbackError: (method: string, error: unknown) => void;
+  /** Reports an error thrown by a oneway method, which no caller hears of (`onOnewayError`, or stderr). */
+  readonly reportOnewayError: (method: string, error: unknown) => void;
+  /** Sees every call (metrics, tracing); undefined: none (see `instruments.ts`). */
+  readonly instrument: Instrument | undefined;
 }
 
 /** Keys of {@link DaemonOptions} that are the daemon's own, not configuration items. */
@@ -62,6 +67,8 @@ const DAEMON_OWN_OPTIONS: ReadonlySet<string> = new Set([
   "tls",
   "callbackHosts",
   "onCallbackError",
+  "onOnewayError",
+  "instruments",
 ]);
 
 /** The configuration `options` select (defaults < environment < options). */
@@ -90,11 +97,21 @@ export function daemonSettings(config: PyroConfig, options: DaemonOptions, reviv
     validateHandshake: options.validateHandshake,
     reviveProxy,
     reportCallbackError: options.onCallbackError ?? printCallbackError,
+    reportOnewayError: options.onOnewayError ?? printOnewayError,
+    instrument: combineInstruments(options.instruments),
   });
 }
 
 /** `@callback` methods report their errors on this side too, not only to the caller (as Pyro does). */
 function printCallbackError(method: string, error: unknown): void {
-  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`pyrots: error in callback ${method}: ${text}\n`);
+  process.stderr.write(`pyrots: error in callback ${method}: ${errorReport(error)}\n`);
+}
+
+/** A oneway method has no caller to tell of its failure: it is reported here (as Pyro4's oneway threads print theirs). */
+function printOnewayError(method: string, error: unknown): void {
+  process.stderr.write(`pyrots: error in oneway method ${method}: ${errorReport(error)}\n`);
+}
+
+function errorReport(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -14,6 +14,7 @@ import type { ListenAddress } from "../transport/socket.js";
 import { clientTlsFromConfig } from "../transport/tls-config.js";
 import type { URI } from "../uri.js";
 import type { ProxyOptions } from "./options.js";
+import { type Instrument, combineInstruments } from "../instruments.js";
 
 /** Turns a `PYRONAME:`/`PYROMETA:` URI into a `PYRO:` one, connecting to name servers with `settings`. */
 export type NameResolver = (uri: URI, settings: ProxySettings) => Promise<URI>;
@@ -55,10 +56,12 @@ export interface ProxySettings extends WireSettings {
    * Pyro4's first, and Pyro5's when the daemon answers in it.
    */
   readonly protocol: PyroProtocol | undefined;
+  /** Sees every call (tracing); undefined: none (see `instruments.ts`). */
+  readonly instrument: Instrument | undefined;
 }
 
 /** Keys of {@link ProxyOptions} that are the proxy's own, not configuration items. */
-const PROXY_OWN_OPTIONS: ReadonlySet<string> = new Set(["timeout", "handshake", "poolSize", "env", "tls"]);
+const PROXY_OWN_OPTIONS: ReadonlySet<string> = new Set(["timeout", "handshake", "poolSize", "env", "tls", "instruments"]);
 
 /** Builds the settings for a proxy made by the application with `options`. */
 export function proxySettings(options: ProxyOptions, resolveName: NameResolver | undefined): ProxySettings {
@@ -73,6 +76,7 @@ export function proxySettings(options: ProxyOptions, resolveName: NameResolver |
     poolSize: options.poolSize,
     tls: options.tls,
     resolveName,
+    instrument: combineInstruments(options.instruments),
   });
 }
 
@@ -87,6 +91,7 @@ export interface ProxyExtras {
   resolveName?: NameResolver;
   connectRule?: ConnectRule;
   protocol?: PyroProtocol;
+  instrument?: Instrument;
 }
 
 /** Builds proxy settings from a configuration already loaded (daemons' callback proxies, name server lookups). */
@@ -104,6 +109,7 @@ export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {})
     connectRule: extras.connectRule,
     callerStacks: config.callerStacks,
     protocol: extras.protocol ?? protocolNamed(config.protocol),
+    instrument: extras.instrument,
   });
 }
 
