@@ -152,6 +152,15 @@ for (const serializer of ["msgpack", "json", "serpent"] as const) {
       await item[Symbol.asyncDispose]();
     });
 
+    it("a proxy passed as an argument over 502 travels as a Pyro5 proxy, and comes back as one", async () => {
+      await using other = new Proxy<LabApi>(`PYRO:lab@${daemon.locationStr}`, { serializer, env: {} });
+      const echoed = (await lab.echo({ other })) as { other: Remote<LabApi> & AsyncDisposable };
+      expect(isProxy(echoed.other)).to.equal(true);
+      expect(coreOf(echoed.other).sourceRef?.protocol).to.equal(502);
+      expect(await echoed.other.echo("through the echoed proxy")).to.equal("through the echoed proxy");
+      await echoed.other[Symbol.asyncDispose]();
+    });
+
     it("a callback passed over 502 is called back over 502", async () => {
       await using clientDaemon = await Daemon.create({ host: "127.0.0.1", env: {} });
       void clientDaemon.requestLoop();

@@ -98,6 +98,14 @@ class Lab {
   @expose failNaming(message: string) {
     throw new NamingError(message);
   }
+  @expose returnsFunction() {
+    return { onDone: () => "done" };
+  }
+  @expose returnsCircular() {
+    const node: Record<string, unknown> = { name: "root" };
+    node.self = node;
+    return node;
+  }
   hidden() {
     return "not exposed";
   }
@@ -188,6 +196,19 @@ for (const pyro of PYTHON_PYROS)
             const expected: Record<string, Described> = {};
             for (const v of JS_VALUES) if (v.name !== "bytes" && v.name !== "undefined") expected[v.name] = v.python[serializer];
             expect(valueOf(results, "values")).to.deep.equal(expected);
+          });
+        });
+
+        describe("values that cannot be sent (docs/values.md)", () => {
+          it(`a method returning a function: Python gets ${pyro.name}'s SerializeError naming the part, and the daemon keeps serving`, () => {
+            expectRaised(
+              results,
+              "unsendable.function",
+              pyro.errors("SerializeError"),
+              "cannot send result.onDone: a function (functions do not cross the wire; pass a proxy to an exposed object for callbacks)",
+            );
+            expectRaised(results, "unsendable.circular", pyro.errors("SerializeError"), "cannot send result.self: a circular reference back to result");
+            expect(valueOf(results, "unsendable.still_serving")).to.equal("still serving");
           });
         });
 

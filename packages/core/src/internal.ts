@@ -33,6 +33,7 @@ export * from "./serializers/serpent.js";
 export * from "./serializers/serpent-dialect.js";
 export * from "./serializers/pyro5-dialect.js";
 export * from "./serializers/protocols.js";
+export { MAX_SEND_DEPTH } from "./serializers/refusal.js";
 export * from "./serializers/marshal.js";
 export * from "./serializers/registry.js";
 export * from "./serializers/compression.js";

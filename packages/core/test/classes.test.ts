@@ -45,9 +45,18 @@ describe("Pyro4 class dicts", () => {
       expect(exceptionToDict(new NamingError("unknown name"), false)).to.deep.include({ __class__: "Pyro4.errors.NamingError", args: ["unknown name"] });
     });
 
-    it("copies custom own properties but no functions, symbols or error machinery", () => {
-      const error = Object.assign(new Error("boom"), { code: "E42", retry: 3, handler: () => 1, sym: Symbol("s") });
+    it("copies custom own properties but no error machinery", () => {
+      const error = Object.assign(new Error("boom"), { code: "E42", retry: 3 });
+      error.cause = new Error("inner");
       expect(exceptionToDict(error, false).attributes).to.deep.equal({ code: "E42", retry: 3, _pyroTraceback: null });
+    });
+
+    it("keeps function- and symbol-valued properties, which the encoders then refuse with their path", () => {
+      const error = Object.assign(new Error("boom"), { code: "E42", handler: () => 1 });
+      expect(exceptionToDict(error, false).attributes.handler).to.be.a("function");
+      expect(() => msgpackSerializer.encode(error, 0, "exception")).to.throw(SerializeError, /^cannot send exception\.attributes\.handler: a function \(/);
+      const withSymbol = Object.assign(new Error("boom"), { sym: Symbol("s") });
+      expect(() => jsonSerializer.encode([withSymbol])).to.throw(SerializeError, /^cannot send value\[0\]\.attributes\.sym: a symbol \(/);
     });
 
     it("describes thrown non-errors as builtins.Exception with their text", () => {

@@ -5,7 +5,9 @@
  * header and holds a connection to it, and the Pyro5 class dicts of every serializer.
  */
 import { expect } from "chai";
+import { Proxy } from "@pyrots/core";
 import {
+  AUTOPROXY,
   Annotation,
   DaemonPlaceholder,
   ExceptionWrapper,
@@ -216,6 +218,19 @@ describe("Pyro5 class dicts, in every serializer", () => {
         expect(text, expected).to.include(expected);
       }
       expect(text).to.not.include("Pyro4");
+    });
+
+    it(`${name}: registered objects, registered object literals and pyrots proxies go out as Pyro5 proxies too`, () => {
+      const ref = () => new ProxyRef({ uri, methods: ["ping"] });
+      const registered = Object.defineProperty({ ping: () => "pong" }, AUTOPROXY, { value: ref });
+      const instance = Object.defineProperty(new (class Thing {})(), AUTOPROXY, { value: ref });
+      const proxy = new Proxy(String(uri), { env: {} });
+      for (const [label, value] of Object.entries({ registered, instance, proxy })) {
+        const decoded = five.decode(five.encode({ value })) as { value: ProxyRef };
+        expect(decoded.value, label).to.be.instanceOf(ProxyRef);
+        expect(String(decoded.value.uri)).to.equal(String(uri));
+        expect(Buffer.from(five.encodeCall("o", "m", [value], { value })).toString("latin1")).to.not.include("Pyro4");
+      }
     });
 
     it(`${name}: Pyro5's class dicts come back as the same values; a proxy's 6-element state marks it as speaking 502`, () => {

@@ -326,7 +326,7 @@ describe("serpent serializer", () => {
   describe("encoding", () => {
     it("writes scalars as Python literals", () => {
       expect(text([null, undefined, true, false, 0, -5, 2 ** 53 - 1, 1.5, 0.1, 1e-7, 1e300, 2 ** 60, -0])).to.equal(
-        "[None,None,True,False,0,-5,9007199254740991,1.5,0.1,1e-7,1e+300,1152921504606847000.0,0]",
+        "[None,None,True,False,0,-5,9007199254740991,1.5,0.1,1e-7,1e+300,1152921504606847000.0,-0.0]",
       );
       expect(text([NaN, Infinity, -Infinity])).to.equal("[{'__class__':'float','value':'nan'},1e30000,-1e30000]");
       expect(text([5n, -(2n ** 70n)])).to.equal("[5,-1180591620717411303424]");
@@ -345,7 +345,8 @@ describe("serpent serializer", () => {
 
     it("writes bytes as serpent's base64 dict, as Python's serpent does", () => {
       expect(text(Buffer.from([0, 1, 255]))).to.equal("{'data': 'AAH/', 'encoding': 'base64'}");
-      expect(text(new Uint16Array([1]))).to.equal("{'data': 'AQA=', 'encoding': 'base64'}");
+      expect(text(new DataView(new Uint8Array([1, 0]).buffer))).to.equal("{'data': 'AQA=', 'encoding': 'base64'}");
+      expect(text(new Uint8ClampedArray([1, 0]))).to.equal("{'data': 'AQA=', 'encoding': 'base64'}");
       expect(text(new Uint8Array([65]).buffer)).to.equal("{'data': 'QQ==', 'encoding': 'base64'}");
       expect(text(Buffer.alloc(0))).to.equal("{'data': '', 'encoding': 'base64'}");
     });
@@ -362,10 +363,11 @@ describe("serpent serializer", () => {
             [true, "c"],
             [null, "d"],
             ["s", "e"],
-            [{}, "f"],
+            [NaN, "f"],
           ]),
         ),
-      ).to.equal("{1:'a',2.5:'b',True:'c',None:'d','s':'e','[object Object]':'f'}");
+      ).to.equal("{1:'a',2.5:'b',True:'c',None:'d','s':'e','NaN':'f'}");
+      expect(() => serpent.encode({ m: new Map([[{}, "f"]]) })).to.throw(SerializeError, /^cannot send value\.m: a Map with a key that is an object \(/);
     });
 
     it("writes dates as ISO text, Pyro objects and errors as Pyro4 class dicts", () => {
@@ -404,7 +406,10 @@ describe("serpent serializer", () => {
     it("refuses cycles and absurd nesting with SerializeError", () => {
       const cycle: unknown[] = [];
       cycle.push(cycle);
-      expect(() => serpent.encode(cycle)).to.throw(SerializeError, /nested deeper than 1000 levels \(or circular\)/);
+      expect(() => serpent.encode(cycle)).to.throw(SerializeError, "cannot send value[0]: a circular reference back to value");
+      let deep: unknown = [];
+      for (let i = 0; i < 200; i++) deep = [deep];
+      expect(() => serpent.encode(deep)).to.throw(SerializeError, /^cannot send value\[0\]\[0\].*: nested deeper than 128 levels/);
     });
 
     it("round-trips a corpus of JS values", () => {

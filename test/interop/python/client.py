@@ -140,6 +140,10 @@ def main():
     check("error.attrs", lambda: lab.failAttrs())
     check("error.naming", lambda: lab.failNaming("no such name"))
 
+    check("unsendable.function", lambda: lab.returnsFunction())
+    check("unsendable.circular", lambda: lab.returnsCircular())
+    check("unsendable.still_serving", lambda: lab.echo("still serving"))
+
     check("refused.private", lambda: lab._pyroInvoke("_private", (), {}))
     check("refused.unexposed", lambda: lab._pyroInvoke("hidden", (), {}))
     check("refused.unknown", lambda: lab._pyroInvoke("nosuch", (), {}))

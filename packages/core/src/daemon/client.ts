@@ -124,7 +124,7 @@ export class ClientConnection implements ConnectionHandler {
       this.accepted = this.settings.acceptedPyro5;
       this.replies.useProtocol(protocol);
     }
-    this.replies.connectOk(message, answer.serializer, answer.flags, answer.annotations, answer.payload);
+    if (!this.replies.connectOk(message, answer.serializer, answer.flags, answer.annotations, answer.payload)) return;
     this.handshakeDone = true;
     this.decodeContext = this.requestContext(answer.serializer);
     this.connection.messageLimit = this.settings.maxMessageSize;

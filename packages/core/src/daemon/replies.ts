@@ -3,11 +3,12 @@
  * announcements and pongs. Results and exceptions reuse one frame-fields object each (framing is
  * synchronous), so a reply costs no object of its own.
  */
-import { PyroError, ProtocolError, SerializeError } from "../errors.js";
+import { PyroError, ProtocolError, SerializeError, messageFromArgs } from "../errors.js";
 import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
 import type { MessageSigning } from "../protocol/hmac.js";
 import type { Annotations, Message } from "../protocol/message.js";
 import type { WireFormat } from "../protocol/wire.js";
+import type { ExceptionDict } from "../serializers/classes.js";
 import type { PyroDialect } from "../serializers/dialect.js";
 import { encodeMarshalString } from "../serializers/marshal.js";
 import { PYRO4, type PyroProtocol } from "../serializers/protocols.js";
@@ -51,8 +52,11 @@ export class Replier {
     this.failureFields.wire = protocol.wire;
   }
 
-  /** Accepts a handshake. */
-  connectOk(message: Message, serializer: Serializer, flags: number, annotations: Annotations, payload: unknown): void {
+  /**
+   * Accepts a handshake; returns false when the answer (what `validateHandshake` returned) cannot
+   * be sent, after refusing the handshake with the reason instead.
+   */
+  connectOk(message: Message, serializer: Serializer, flags: number, annotations: Annotations, payload: unknown): boolean {
     const fields = {
       type: MessageType.CONNECTOK,
       flags,
@@ -62,7 +66,15 @@ export class Replier {
       signing: this.signing,
       wire: this.wire,
     };
-    this.connection.send(valueFrame(fields, serializer, payload));
+    let frame: Frame;
+    try {
+      frame = valueFrame(fields, serializer, payload, "handshake");
+    } catch (error) {
+      this.connectFail(message.seq, `the daemon's handshake answer cannot be sent: ${errorText(error)}`, serializer);
+      return false;
+    }
+    this.connection.send(frame);
+    return true;
   }
 
   /**
@@ -98,9 +110,11 @@ export class Replier {
     fields.seq = message.seq;
     fields.annotations = replyAnnotations(message, context);
     try {
-      frame = valueFrame(fields, serializer, value);
+      frame = valueFrame(fields, serializer, value, "result");
     } catch (error) {
-      this.failure(message, serializer, new SerializeError(`cannot serialize the result: ${errorText(error)}`, { cause: error }), false, context);
+      // The caller learns what could not be sent and where (`cannot send result.x: a function (…)`).
+      const refusal = error instanceof SerializeError ? error : new SerializeError(`cannot send the result: ${errorText(error)}`, { cause: error });
+      this.failure(message, serializer, refusal, false, context);
       return;
     }
     this.connection.send(frame);
@@ -129,15 +143,42 @@ export class Replier {
     // Like Pyro4, exception replies carry no correlation id; user response annotations do go.
     fields.annotations = context && context.responseAnnotations.size > 0 ? context.responseAnnotations : undefined;
     try {
-      frame = valueFrame(fields, serializer, this.dialect.exceptionDict(error, this.settings.sendTracebacks));
+      frame = valueFrame(fields, serializer, this.dialect.exceptionDict(error, this.settings.sendTracebacks), "exception");
     } catch (serializeError) {
-      const fallback = new PyroError(`Error serializing exception: ${errorText(serializeError)}`);
       fields.annotations = undefined;
-      frame = valueFrame(fields, serializer, this.dialect.exceptionDict(fallback, false));
+      try {
+        const partial = exceptionWithout(this.dialect, error, errorText(serializeError), this.settings.sendTracebacks);
+        frame = valueFrame(fields, serializer, partial, "exception");
+      } catch (again) {
+        const fallback = new PyroError(wellFormed(`Error serializing exception: ${errorText(again)}`));
+        frame = valueFrame(fields, serializer, this.dialect.exceptionDict(fallback, false));
+      }
     }
     this.connection.send(frame);
     if (thenClose) this.connection.close();
   }
+}
+
+/**
+ * The exception dict of `error` in `dialect` without what could not be sent: the same Python
+ * class, its message with `reason` appended, no attributes. A caller still catches the error it
+ * expects and reads why the rest is missing.
+ */
+function exceptionWithout(dialect: PyroDialect, error: unknown, reason: string, includeTraceback: boolean): ExceptionDict {
+  const full = dialect.exceptionDict(error, includeTraceback);
+  const message = messageFromArgs(full.args);
+  const traceback = full.attributes._pyroTraceback;
+  return {
+    __class__: full.__class__,
+    __exception__: true,
+    args: [wellFormed(`${message}${message ? " " : ""}(pyrots could not send this exception whole: ${reason})`)],
+    attributes: { _pyroTraceback: Array.isArray(traceback) ? traceback.map((line) => wellFormed(String(line))) : null },
+  };
+}
+
+/** `text` with lone surrogates replaced (msgpack carries UTF-8 only), for messages of our own. */
+function wellFormed(text: string): string {
+  return (text as unknown as { toWellFormed(): string }).toWellFormed();
 }
 
 /** Echoes the request's correlation id, if it had one; no annotations otherwise. */

@@ -15,7 +15,7 @@
 import { inspect } from "node:util";
 
 import { PyroError } from "../errors.js";
-import { ProxyRef } from "../serializers/values.js";
+import { AUTOPROXY, ProxyRef } from "../serializers/values.js";
 import { URI } from "../uri.js";
 import { type RemoteMetadata, metadataFrom } from "./channel.js";
 import { ProxyCore } from "./core.js";
@@ -197,6 +197,9 @@ function symbolMember(view: ProxyView, key: symbol): unknown {
   if (key === Symbol.toStringTag) return "Pyro.Proxy";
   if (key === Symbol.toPrimitive) return () => describeProxy(view.core);
   if (key === inspect.custom) return () => inspectProxy(view.core);
+  // Sent inside a value, a proxy travels as a proxy reference in the connection's dialect (Pyro5's
+  // names on a 502 connection); its toJSON() gives Pyro4's class dict only.
+  if (key === AUTOPROXY) return () => refOf(view.core);
   return undefined;
 }
 

@@ -143,8 +143,9 @@ const ERROR_INTERNALS: ReadonlySet<string> = new Set([
 
 /**
  * Pyro4's exception dict for any thrown value, to send in an exception RESULT or inside a value.
- * `attributes` holds the error's custom own enumerable properties (functions and symbols left
- * out) and `_pyroTraceback`: Python-style traceback lines when `includeTraceback`, else null.
+ * `attributes` holds the error's custom own enumerable properties (encoders refuse those that
+ * cannot be sent, as anywhere in a value) and `_pyroTraceback`: Python-style traceback lines
+ * when `includeTraceback`, else null.
  */
 export function exceptionToDict(error: unknown, includeTraceback: boolean): ExceptionDict {
   const attributes: Record<string, unknown> = {};
@@ -162,8 +163,7 @@ export function exceptionToDict(error: unknown, includeTraceback: boolean): Exce
 function copyAttributes(from: Record<string, unknown>, to: Record<string, unknown>, skip: ReadonlySet<string> | undefined): void {
   for (const key of Object.keys(from)) {
     if (skip?.has(key)) continue;
-    const value = from[key];
-    if (typeof value !== "function" && typeof value !== "symbol") setOwn(to, key, value);
+    setOwn(to, key, from[key]);
   }
 }
 

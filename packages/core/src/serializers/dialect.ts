@@ -7,7 +7,7 @@
  * serializer is made for one {@link PyroDialect}: {@link PYRO4_DIALECT} here, maps Pyro4's names
  * onto `classes.ts`; `pyro5-dialect.ts` has Pyro5's.
  */
-import { dictToClass, exceptionToDict } from "./classes.js";
+import { type ExceptionDict, dictToClass, exceptionToDict } from "./classes.js";
 import type { DecodeContext } from "./types.js";
 import type { ClassDict, DaemonPlaceholder, ExceptionWrapper, ProxyRef } from "./values.js";
 import type { URI } from "../uri.js";
@@ -19,7 +19,7 @@ export interface PyroDialect {
   /** The class dict for a URI, proxy reference or daemon placeholder travelling by value. */
   objectDict(value: URI | ProxyRef | DaemonPlaceholder): ClassDict;
   /** The exception dict for a thrown value (with `_pyroTraceback` lines when asked). */
-  exceptionDict(error: unknown, includeTraceback: boolean): ClassDict;
+  exceptionDict(error: unknown, includeTraceback: boolean): ExceptionDict;
   /** The class dict for an exception delivered as a value (batch results). */
   exceptionWrapperDict(wrapper: ExceptionWrapper): ClassDict;
   /**
@@ -33,7 +33,7 @@ export interface PyroDialect {
 export const PYRO4_DIALECT: PyroDialect = Object.freeze({
   name: "Pyro4",
   objectDict: (value: URI | ProxyRef | DaemonPlaceholder): ClassDict => value.toJSON(),
-  exceptionDict: (error: unknown, includeTraceback: boolean): ClassDict => ({ ...exceptionToDict(error, includeTraceback) }),
+  exceptionDict: exceptionToDict,
   exceptionWrapperDict: (wrapper: ExceptionWrapper): ClassDict => ({
     __class__: "Pyro4.futures._ExceptionWrapper",
     exception: exceptionToDict(wrapper.error, wrapper.includeTraceback),

@@ -13,13 +13,22 @@ import { SerializeError } from "../errors.js";
 import { ARRAY_COST, ENTRY_COST, MAP_COST, MAX_INTEGER_DIGITS, SLOT_COST, STRING_COST, overBudget, tooDeep } from "./budget.js";
 import { setOwn } from "./classes.js";
 
-/** JSON text for a value that may hold non-finite numbers or bigints (JSON.stringify rules otherwise). */
+/**
+ * JSON text for a value that may hold non-finite numbers, −0, integral floats beyond 2^53,
+ * bigints or Maps with text keys (JSON.stringify rules otherwise): the floats as Python reads
+ * floats, a Map as an object in its own order.
+ */
 export function stringifyPython(value: unknown, key = ""): string | undefined {
   switch (typeof value) {
     case "string":
       return JSON.stringify(value);
     case "number":
-      if (Number.isFinite(value)) return JSON.stringify(value);
+      if (value === 0 && 1 / value < 0) return "-0.0";
+      if (Number.isFinite(value)) {
+        const text = JSON.stringify(value);
+        // 2 ** 60 is "1152921504606847000": Python would read an int, and not 2 ** 60.
+        return Number.isSafeInteger(value) || !/^-?\d+$/.test(text) ? text : text + ".0";
+      }
       return Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
     case "bigint":
       return value.toString();
@@ -29,7 +38,21 @@ export function stringifyPython(value: unknown, key = ""): string | undefined {
       if (value === null) return "null";
       const toJSON = (value as { toJSON?: unknown }).toJSON;
       if (typeof toJSON === "function") return stringifyPython(toJSON.call(value, key), key);
-      if (Array.isArray(value)) return "[" + value.map((item, i) => stringifyPython(item, String(i)) ?? "null").join(",") + "]";
+      if (value instanceof Map) {
+        // A Map with text keys, from the prepare walk: its entries in order.
+        const parts: string[] = [];
+        for (const [k, item] of value as Map<string, unknown>) {
+          const text = stringifyPython(item, k);
+          if (text !== undefined) parts.push(JSON.stringify(k) + ":" + text);
+        }
+        return "{" + parts.join(",") + "}";
+      }
+      if (Array.isArray(value)) {
+        // A loop, not map(): map skips the holes of a sparse array, which JSON writes as null.
+        const items: string[] = [];
+        for (let i = 0; i < value.length; i++) items.push(stringifyPython(value[i], String(i)) ?? "null");
+        return "[" + items.join(",") + "]";
+      }
       const parts: string[] = [];
       for (const k of Object.keys(value)) {
         const text = stringifyPython((value as Record<string, unknown>)[k], k);

@@ -1,135 +1,100 @@
 /**
- * The json serializer (Pyro4 id 2): UTF-8 JSON text.
+ * The json serializer (Pyro4 id 2): UTF-8 JSON text. What each JS value becomes, for all three
+ * serializers, is docs/values.md; json's column:
  *
  * | JS value                         | JSON                                                 |
  * | -------------------------------- | ---------------------------------------------------- |
- * | Buffer / Uint8Array / ArrayBuffer| `{"data": "<base64>", "encoding": "base64"}`         |
- * | bigint                           | integer text (Python reads an int)                   |
- * | NaN, Infinity, -Infinity         | the literals `NaN`, `Infinity`, `-Infinity` (Python's) |
- * | Map / Set                        | object (keys as strings) / array                     |
- * | Error (anywhere in the value)    | Pyro4 exception dict (see classes.ts)                |
- * | URI, ProxyRef, DaemonPlaceholder | Pyro4 class dicts (their `toJSON()`)                 |
- * | Date                             | ISO text (as Pyro4 sends a datetime)                 |
+ * | Buffer, Uint8Array, DataView, ArrayBuffer | `{"data": "<base64>", "encoding": "base64"}` |
+ * | Float64Array, Int32Array, …      | array of their numbers                               |
+ * | bigint                           | integer text (Python reads an int; at most 4300 digits) |
+ * | NaN, Infinity, -Infinity, −0     | `NaN`, `Infinity`, `-Infinity`, `-0.0` (Python's literals) |
+ * | Map / Set                        | object (keys as text: `String(key)`, in the Map's order) / array |
+ * | Error (anywhere in the value)    | the dialect's exception dict (Pyro4's: classes.ts)   |
+ * | URI, ProxyRef, DaemonPlaceholder | the dialect's class dicts (Pyro4's: their `toJSON()`) |
+ * | Date, {@link PyDate}             | ISO text (as Pyro4 sends a datetime and a date)      |
+ * | {@link Complex}                  | `{"real": …, "imag": …}` (Python's json has no complex) |
  * | an own `__proto__` key           | an ordinary key `"__proto__"`                        |
  *
- * A call is `{"object", "method", "params", "kwargs"}`. Decoding (json-decode.ts) runs within the
- * receiver's decode limits: the base64 map above becomes a Buffer, class dicts are revived, a
- * `__proto__` key stays an own data property (as JSON.parse makes it), and integers beyond 2^53
- * become bigint (Python's int).
+ * The shared prepare walk (prepare-walk.ts) converts and refuses; the rules of this column are
+ * below. A call is `{"object", "method", "params", "kwargs"}`. Decoding (json-decode.ts) runs
+ * within the receiver's decode limits: the base64 map above becomes a Buffer, class dicts are
+ * revived, a `__proto__` key stays an own data property (as JSON.parse makes it), and integers
+ * beyond 2^53 become bigint (Python's int).
  */
 import { SerializeError } from "../errors.js";
-import { URI } from "../uri.js";
 import { checkCallFields, describeValue } from "./call.js";
 import { asSerializeError, setOwn } from "./classes.js";
 import { PYRO4_DIALECT, type PyroDialect } from "./dialect.js";
 import { checkPayloadSize } from "./budget.js";
 import { decodeJsonText } from "./json-decode.js";
 import { stringifyPython } from "./json-text.js";
+import { PrepareWalk, type WireRules, prepareCallArguments, preparePayload } from "./prepare-payload.js";
+import { prepareRecord } from "./prepare-walk.js";
 import { type CallRequest, DEFAULT_DECODE_CONTEXT, type DecodeContext, type Serializer } from "./types.js";
-import { AUTOPROXY, type AutoproxyTarget, DaemonPlaceholder, ExceptionWrapper, ProxyRef } from "./values.js";
+import { PYTHON_DECIMAL_LIMIT, tooManyDigits } from "./value-kinds.js";
+import type { Complex, PyDate } from "./values.js";
 
-/** What one prepare walk noticed on its way. */
-interface PrepareState {
-  /** The value holds NaN, ±Infinity or a bigint, which only the slow stringifier writes as Python does. */
-  pythonText: boolean;
-  /** The Pyro version whose class dicts stand for URIs, proxies and errors. */
-  readonly dialect: PyroDialect;
-}
-
-function prepare(value: unknown, state: PrepareState): unknown {
-  if (typeof value === "object") return value === null ? value : prepareObject(value, state);
-  if (typeof value === "number") {
-    if (value - value !== 0) state.pythonText = true; // NaN or ±Infinity
+/** How json writes what the prepare walk leaves to its serializer. */
+const JSON_RULES: WireRules = Object.freeze({
+  name: "json",
+  number(value: number, walk: PrepareWalk): unknown {
+    // NaN, ±Infinity, −0, and floats from 2^53 to 1e21 (integral, all of them): JSON.stringify
+    // would write null, null, 0, and digits that Python reads as an int, and not of this value.
+    if (value - value !== 0 || value === 0 || (Math.abs(value) >= 2 ** 53 && Math.abs(value) < 1e21)) walk.pythonText = true;
     return value;
-  }
-  if (typeof value === "bigint") state.pythonText = true;
-  return value;
-}
-
-function bytesDict(bytes: Uint8Array | ArrayBuffer): { data: string; encoding: "base64" } {
-  const buffer = bytes instanceof ArrayBuffer ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { data: buffer.toString("base64"), encoding: "base64" };
-}
-
-function prepareObject(value: object, state: PrepareState): unknown {
-  const constructor = value.constructor;
-  if (constructor === Array) return prepareArray(value as unknown[], state);
-  if (constructor === Object) return prepareRecord(value as Record<string, unknown>, state);
-  if (Array.isArray(value)) return prepareArray(value, state);
-  const proto = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) return prepareRecord(value as Record<string, unknown>, state);
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return bytesDict(value as Uint8Array);
-  const autoproxy = (value as AutoproxyTarget)[AUTOPROXY];
-  if (autoproxy !== undefined) return pyroObject(autoproxy(), state);
-  if (value instanceof Error) return prepare(state.dialect.exceptionDict(value, false), state);
-  if (value instanceof Date) return value;
-  if (value instanceof URI || value instanceof ProxyRef || value instanceof DaemonPlaceholder) return pyroObject(value, state);
-  if (value instanceof ExceptionWrapper) return prepare(state.dialect.exceptionWrapperDict(value), state);
-  if (value instanceof Map) {
-    const record: Record<string, unknown> = {};
-    for (const [k, v] of value) setOwn(record, typeof k === "string" ? k : String(k), prepare(v, state));
-    return record;
-  }
-  if (value instanceof Set) return prepareArray([...value], state);
-  const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === "function") {
-    const json: unknown = toJSON.call(value);
-    const prepared = prepare(json, state);
-    return prepared === json ? value : prepared;
-  }
-  return prepareRecord(value as Record<string, unknown>, state);
-}
-
-/** Pyro4's objects go as they are (their `toJSON()`); other dialects' as their class dicts. */
-function pyroObject(value: URI | ProxyRef | DaemonPlaceholder, state: PrepareState): unknown {
-  return state.dialect === PYRO4_DIALECT ? value : prepare(state.dialect.objectDict(value), state);
-}
-
-function prepareArray(array: unknown[], state: PrepareState): unknown[] {
-  for (let i = 0; i < array.length; i++) {
-    const item = array[i];
-    if (typeof item === "string") continue;
-    const prepared = prepare(item, state);
-    if (prepared !== item) {
-      const copy = array.slice(0, i);
-      copy.push(prepared);
-      for (let j = i + 1; j < array.length; j++) copy.push(prepare(array[j], state));
-      return copy;
-    }
-  }
-  return array;
-}
-
-function prepareRecord(record: Record<string, unknown>, state: PrepareState): unknown {
-  for (const key in record) {
-    if (!Object.hasOwn(record, key)) continue;
-    const item = record[key];
-    if (typeof item === "string") continue;
-    const prepared = prepare(item, state);
-    if (prepared !== item) {
-      // Copy on the first change: keys before it as they are, the rest prepared.
-      const copy: Record<string, unknown> = {};
-      let after = false;
-      for (const k of Object.keys(record)) {
-        if (k === key) after = true;
-        setOwn(copy, k, k === key ? prepared : after ? prepare(record[k], state) : record[k]);
+  },
+  bigint(value: bigint, walk: PrepareWalk): unknown {
+    if (value >= PYTHON_DECIMAL_LIMIT || value <= -PYTHON_DECIMAL_LIMIT) throw tooManyDigits(value, "json");
+    walk.pythonText = true;
+    return value;
+  },
+  bytes(value: Uint8Array): unknown {
+    const buffer = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    return { data: buffer.toString("base64"), encoding: "base64" };
+  },
+  textKeyed(map: Map<string, unknown>, walk: PrepareWalk): unknown {
+    // A JS object puts integer-like keys first; only the slow writer keeps the Map's order then.
+    for (const key of map.keys()) {
+      if (INDEX_LIKE.test(key)) {
+        walk.pythonText = true;
+        return map;
       }
-      return copy;
     }
-  }
-  return record;
-}
+    const record: Record<string, unknown> = {};
+    for (const [key, value] of map) setOwn(record, key, value);
+    return record;
+  },
+  date: (value: Date): unknown => value.toISOString(),
+  complex(value: Complex, walk: PrepareWalk): unknown {
+    // Python's json has no complex either: its fields, as for any class instance.
+    return prepareRecord({ real: value.real, imag: value.imag }, walk, 1, false);
+  },
+  pyDate: (value: PyDate): unknown => value.toString(),
+});
 
-function toText(value: unknown, dialect: PyroDialect): string {
-  const state: PrepareState = { pythonText: false, dialect };
+/** Keys that a JS object would move to its front. */
+const INDEX_LIKE = /^(?:0|[1-9]\d{0,9})$/;
+
+/** JSON text of a prepared value: the native stringifier unless Python's literals are needed. */
+function stringify(prepared: unknown, walk: PrepareWalk): string {
   let text: string | undefined;
   try {
-    const prepared = prepare(value, state);
-    text = state.pythonText ? stringifyPython(prepared) : JSON.stringify(prepared);
+    text = walk.pythonText ? stringifyPython(prepared) : JSON.stringify(prepared);
   } catch (error) {
     throw asSerializeError(error, "cannot serialize with json");
   }
   return text ?? "null";
+}
+
+function toText(value: unknown, dialect: PyroDialect, what: string): string {
+  const walk = new PrepareWalk(JSON_RULES, dialect);
+  return stringify(preparePayload(value, walk, what), walk);
+}
+
+function callText(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, dialect: PyroDialect): string {
+  const walk = new PrepareWalk(JSON_RULES, dialect);
+  const [params, preparedKwargs] = prepareCallArguments(args, kwargs, walk);
+  return stringify({ object, method, params, kwargs: preparedKwargs }, walk);
 }
 
 function toBuffer(text: string, reserve: number): Buffer {
@@ -151,14 +116,14 @@ export function createJsonSerializer(dialect: PyroDialect): Serializer {
   return {
     id: 2,
     name: "json",
-    encode(value: unknown, reserve = 0): Buffer {
-      return toBuffer(toText(value, dialect), reserve);
+    encode(value: unknown, reserve = 0, what = "value"): Buffer {
+      return toBuffer(toText(value, dialect, what), reserve);
     },
     decode(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
       return fromText(data, context, dialect);
     },
     encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer {
-      return toBuffer(toText({ object, method, params: args, kwargs }, dialect), reserve);
+      return toBuffer(callText(object, method, args, kwargs, dialect), reserve);
     },
     decodeCall(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): CallRequest {
       const value = fromText(data, context, dialect);

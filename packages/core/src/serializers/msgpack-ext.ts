@@ -30,7 +30,8 @@ export function decodeExtension(type: number, bytes: Buffer, start: number, leng
       return numberFromText(bytes.toString("latin1", start, start + length));
     case 0x32:
       if (length !== 8) throw new SerializeError(`invalid msgpack datetime (ext 0x32): expected 8 bytes, got ${length}`);
-      return new Date(bytes.readDoubleLE(start) * 1000);
+      // Rounded, not cut: 1074271845.294 s is 1074271845293.9999 ms as a double.
+      return new Date(Math.round(bytes.readDoubleLE(start) * 1000));
     case 0x33:
       return dateFromOrdinal(bytes, start, length);
   }

@@ -1,30 +1,37 @@
 /**
  * The msgpack serializer (Pyro4 id 6): encoding on msgpackr, decoding with our own decoder.
+ * What each JS value becomes, for all three serializers, is docs/values.md; msgpack's column:
  *
  * | JS value                         | on the wire (as Python's msgpack writes it)            |
  * | -------------------------------- | ------------------------------------------------------ |
  * | integer number, 32-bit           | smallest int form (msgpackr's own encoding)            |
  * | safe integer beyond 32 bits      | uint64 `cf` / int64 `d3` (msgpackr alone sends float64) |
- * | bigint                           | smallest int form; beyond 64 bits ext 0x31 (decimal)  |
- * | other number, NaN, ±Infinity     | float64                                                |
- * | Buffer / Uint8Array              | bin                                                    |
+ * | bigint                           | smallest int form; beyond 64 bits ext 0x31 (decimal text, at most 4300 digits) |
+ * | other number, NaN, ±Infinity, −0 | float64                                                |
+ * | string                           | str (a lone surrogate as U+FFFD: UTF-8 has none)       |
+ * | Buffer, Uint8Array, DataView, ArrayBuffer | bin                                           |
+ * | Float64Array, Int32Array, …      | array of their numbers                                 |
+ * | Map                              | map with str keys (`String(key)`: Python's msgpack takes no others), in its order |
+ * | Set                              | array                                                  |
  * | Date                             | ext 0x32: LE float64 seconds since the epoch           |
  * | {@link PyDate}                   | ext 0x33: LE int64 proleptic Gregorian ordinal         |
  * | {@link Complex}                  | ext 0x30: two LE float64                               |
- * | Error (anywhere in the value)    | Pyro4 exception dict (see classes.ts)                  |
- * | URI, ProxyRef, DaemonPlaceholder | Pyro4 class dicts (their `toJSON()`)                   |
+ * | Error (anywhere in the value)    | the dialect's exception dict (Pyro4's: classes.ts)     |
+ * | URI, ProxyRef, DaemonPlaceholder | the dialect's class dicts (Pyro4's: their `toJSON()`)  |
  * | an own `__proto__` key           | an ordinary map key `__proto__`                        |
  *
- * Decoding (msgpack-decode.ts) maps the same values back within the receiver's decode limits:
- * ints beyond ±2^53 become bigint, bin a Buffer, maps plain objects (a `__proto__` key an own
- * data property), ext 0x30–0x33 the values above and every other ext type a SerializeError;
- * class dicts are revived as their maps complete.
+ * The shared prepare walk (prepare-walk.ts) converts and refuses; msgpack-prepare.ts holds the
+ * rules of this column. Decoding (msgpack-decode.ts) maps the same values back within the
+ * receiver's decode limits: ints beyond ±2^53 become bigint, bin a Buffer, maps plain objects (a
+ * `__proto__` key an own data property), ext 0x30–0x33 the values above and every other ext type
+ * a SerializeError; class dicts are revived as their maps complete.
  */
 import { Packr, RESERVE_START_SPACE, addExtension } from "msgpackr";
 import { asSerializeError } from "./classes.js";
 import { decodeMsgpack } from "./msgpack-decode.js";
-import { type PrepareState, prepareForMsgpack, RawBytes } from "./msgpack-prepare.js";
+import { MSGPACK_RULES, RawBytes } from "./msgpack-prepare.js";
 import { encodeParts } from "./msgpack-parts.js";
+import { PrepareWalk, prepareCallArguments, preparePayload } from "./prepare-payload.js";
 import { checkCall } from "./call.js";
 import { type CallRequest, DEFAULT_DECODE_CONTEXT, type DecodeContext, type Serializer } from "./types.js";
 import { PYRO4_DIALECT, type PyroDialect } from "./dialect.js";
@@ -63,24 +70,19 @@ function encodeOptions(reserve: number): number {
   return reserve === 0 ? 0 : RESERVE_START_SPACE | reserve;
 }
 
-/** The INVOKE tuple; object id and method name are strings, only the arguments need preparing. */
-function prepareCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, state: PrepareState): unknown[] {
-  return [object, method, prepareForMsgpack(args, state), kwargs === null ? null : prepareForMsgpack(kwargs, state)];
-}
-
 /** Packs a prepared value: in parts when it holds a large binary and parts are wanted, else whole. */
-function packPrepared(prepared: unknown, state: PrepareState, options: number, parts: boolean): Buffer | Buffer[] {
-  return parts && state.largeBinary ? encodeParts(packr, prepared) : packr.pack(prepared, options);
-}
-
-function encodeValue(value: unknown, reserve: number, parts: boolean, dialect: PyroDialect): Buffer | Buffer[] {
-  const options = encodeOptions(reserve);
+function packPrepared(prepared: unknown, walk: PrepareWalk, options: number, parts: boolean): Buffer | Buffer[] {
   try {
-    const state: PrepareState = { largeBinary: false, dialect };
-    return packPrepared(prepareForMsgpack(value, state), state, options, parts);
+    return parts && walk.largeBinary ? encodeParts(packr, prepared) : packr.pack(prepared, options);
   } catch (error) {
     throw asSerializeError(error, "cannot serialize with msgpack");
   }
+}
+
+function encodeValue(value: unknown, reserve: number, parts: boolean, dialect: PyroDialect, what: string): Buffer | Buffer[] {
+  const options = encodeOptions(reserve);
+  const walk = new PrepareWalk(MSGPACK_RULES, dialect);
+  return packPrepared(preparePayload(value, walk, what), walk, options, parts);
 }
 
 function encodeCallValue(
@@ -93,12 +95,9 @@ function encodeCallValue(
   dialect: PyroDialect,
 ): Buffer | Buffer[] {
   const options = encodeOptions(reserve);
-  try {
-    const state: PrepareState = { largeBinary: false, dialect };
-    return packPrepared(prepareCall(object, method, args, kwargs, state), state, options, parts);
-  } catch (error) {
-    throw asSerializeError(error, "cannot serialize with msgpack");
-  }
+  const walk = new PrepareWalk(MSGPACK_RULES, dialect);
+  // The INVOKE tuple; object id and method name are strings, only the arguments need preparing.
+  return packPrepared([object, method, ...prepareCallArguments(args, kwargs, walk)], walk, options, parts);
 }
 
 /** A msgpack serializer for one Pyro dialect (class names); its `id` is Pyro4's, 6, in both (see `protocol/pyro5.ts`). */
@@ -106,8 +105,8 @@ export function createMsgpackSerializer(dialect: PyroDialect): Serializer {
   return {
     id: 6,
     name: "msgpack",
-    encode(value: unknown, reserve = 0): Buffer {
-      return encodeValue(value, reserve, false, dialect) as Buffer;
+    encode(value: unknown, reserve = 0, what = "value"): Buffer {
+      return encodeValue(value, reserve, false, dialect, what) as Buffer;
     },
     decode(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
       return decodeMsgpack(data, context, dialect);
@@ -115,8 +114,8 @@ export function createMsgpackSerializer(dialect: PyroDialect): Serializer {
     encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer {
       return encodeCallValue(object, method, args, kwargs, reserve, false, dialect) as Buffer;
     },
-    encodeParts(value: unknown, reserve = 0): Buffer | Buffer[] {
-      return encodeValue(value, reserve, true, dialect);
+    encodeParts(value: unknown, reserve = 0, what = "value"): Buffer | Buffer[] {
+      return encodeValue(value, reserve, true, dialect, what);
     },
     encodeCallParts(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer | Buffer[] {
       return encodeCallValue(object, method, args, kwargs, reserve, true, dialect);

@@ -14,7 +14,7 @@
  */
 import { SerializeError } from "../errors.js";
 import type { URI } from "../uri.js";
-import { CLASS_KEY, dictToClass, exceptionToDict } from "./classes.js";
+import { CLASS_KEY, type ExceptionDict, dictToClass, exceptionToDict } from "./classes.js";
 import type { PyroDialect } from "./dialect.js";
 import type { DecodeContext } from "./types.js";
 import { type ClassDict, DaemonPlaceholder, type ExceptionWrapper, ProxyRef } from "./values.js";
@@ -30,8 +30,8 @@ const TO_PYRO4_NAME: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** An exception dict with Pyro5's name for pyrots' own (Pyro) errors. */
-function pyro5ExceptionDict(error: unknown, includeTraceback: boolean): ClassDict {
-  const dict: ClassDict = { ...exceptionToDict(error, includeTraceback) };
+function pyro5ExceptionDict(error: unknown, includeTraceback: boolean): ExceptionDict {
+  const dict = exceptionToDict(error, includeTraceback);
   if (dict.__class__.startsWith(PYRO4_ERRORS)) dict.__class__ = PYRO5_ERRORS + dict.__class__.slice(PYRO4_ERRORS.length);
   return dict;
 }

@@ -7,33 +7,33 @@
  * | null, undefined                        | `None`                                                           |
  * | boolean                                | `True` / `False`                                                 |
  * | safe integer number                    | `42` (int)                                                       |
- * | other finite number                    | `1.5`, `1e+300`, `9007199254740992.0` (float)                    |
+ * | other finite number, −0                | `1.5`, `1e+300`, `9007199254740992.0`, `-0.0` (float)            |
  * | ±Infinity, NaN                         | `1e30000` / `-1e30000`; `{'__class__':'float','value':'nan'}` (serpent's forms) |
  * | bigint                                 | `123…` (int); beyond 4300 digits `0x…` (Python's digit limit spares hex) |
  * | string                                 | `'…'`, or `"…"` with JSON's escapes when it needs any (they mean the same in Python) |
- * | Buffer, Uint8Array, ArrayBuffer, views | `{'data': '<base64>', 'encoding': 'base64'}` (serpent's bytes form) |
- * | array                                  | `[…]` (list)                                                     |
+ * | Buffer, Uint8Array, DataView, ArrayBuffer | `{'data': '<base64>', 'encoding': 'base64'}` (serpent's bytes form) |
+ * | Float64Array and other typed arrays    | `[…]` (list of their numbers)                                    |
+ * | array                                  | `[…]` (list; holes `None`)                                       |
  * | Set                                    | `{…}` (set) when every element is a str/number/bool/None; `()` when empty (serpent's form); otherwise `[…]` |
- * | Map                                    | dict; str, number, bigint, bool and null keys as Python keys, others as `String(key)` |
- * | plain object, class instance           | dict of its own enumerable properties                            |
+ * | Map                                    | dict; str, number, bigint, bool and null keys as Python keys (NaN as `'NaN'`); other keys refused |
+ * | plain object, class instance           | dict of its own enumerable properties (`undefined` ones left out), or its `toJSON()` |
  * | Date / {@link PyDate}                  | ISO text (serpent sends datetime and date as isoformat text)     |
  * | {@link Complex}                        | `(1.5-2.0j)`                                                     |
  * | Error, ExceptionWrapper, URI, ProxyRef, DaemonPlaceholder, autoproxied object | the dialect's class dict |
- * | function, symbol                       | `None`                                                           |
  *
- * Nesting deeper than {@link MAX_ENCODE_DEPTH} (or a cycle) is refused with SerializeError.
+ * What cannot be sent (functions, symbols, Promises, cycles, nesting deeper than
+ * {@link MAX_SEND_DEPTH}, …: value-kinds.ts, docs/values.md) is refused with a SerializeError
+ * that names its path, as the msgpack and json encoders do.
  */
-import { SerializeError } from "../errors.js";
-import { URI } from "../uri.js";
+import type { URI } from "../uri.js";
 import type { PyroDialect } from "./dialect.js";
+import { MAX_SEND_DEPTH, Refusal, indexStep, keyStep, mapStep, sendError, setStep, tooDeep, within } from "./refusal.js";
 import { MAX_INT_DIGITS } from "./serpent-numbers.js";
-import { AUTOPROXY, type AutoproxyTarget, Complex, DaemonPlaceholder, ExceptionWrapper, ProxyRef, PyDate } from "./values.js";
+import { isDecidingMethod, isPlain, isSimpleKey, kindOf, mapKeyRefusal, unsendablePrimitive } from "./value-kinds.js";
+import { AUTOPROXY, type AutoproxyTarget, type Complex, type DaemonPlaceholder, type ExceptionWrapper, type ProxyRef, type PyDate } from "./values.js";
 
 /** Serpent's header line, which every serpent payload starts with. */
 export const SERPENT_HEADER = "# serpent utf-8 python3.2\n";
-
-/** Containers nested deeper than this are refused (Python's parser stops at 200 anyway). */
-export const MAX_ENCODE_DEPTH = 1000;
 
 const NEEDS_ESCAPE = /[\u0000-\u001f'\\\ud800-\udfff]/;
 const NAN_DICT = "{'__class__':'float','value':'nan'}";
@@ -62,6 +62,7 @@ export function bytesDict(bytes: Uint8Array): string {
 
 /** Python literal text for a number. */
 export function numberLiteral(value: number): string {
+  if (value === 0 && 1 / value < 0) return "-0.0";
   if (Number.isSafeInteger(value)) return String(value);
   if (value !== value) return NAN_DICT;
   if (value === Infinity) return "1e30000";
@@ -78,7 +79,9 @@ export function bigintLiteral(value: bigint): string {
 }
 
 function complexLiteral(value: Complex): string {
-  if (value.real !== value.real || value.imag !== value.imag) throw new SerializeError("serpent cannot express a complex number with a NaN part");
+  if (value.real !== value.real || value.imag !== value.imag) {
+    throw new Refusal("a Complex with a NaN part (serpent has no literal for it: use msgpack, or send [real, imag])", value);
+  }
   const imag = numberLiteral(Math.abs(value.imag)).replace(/\.0$/, "");
   const sign = value.imag < 0 || Object.is(value.imag, -0) ? "-" : "+";
   return `(${numberLiteral(value.real)}${sign}${imag}j)`;
@@ -93,15 +96,30 @@ function isHashable(value: unknown): boolean {
 export class SerpentWriter {
   constructor(private readonly dialect: PyroDialect) {}
 
-  /** The serpent text of a value, header included. */
-  document(value: unknown): string {
-    return SERPENT_HEADER + this.value(value, 0);
+  /** The serpent text of a value, header included; refusals name their path from `what`. */
+  document(value: unknown, what = "value"): string {
+    try {
+      return SERPENT_HEADER + this.value(value, 0);
+    } catch (error) {
+      throw sendError(error, what);
+    }
   }
 
   /** The serpent text of Pyro's call tuple `(object, method, (args…), kwargs)`, header included. */
   call(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null): string {
-    const params = args.length === 1 ? "(" + this.value(args[0], 2) + ",)" : "(" + this.items(args, 2) + ")";
-    return SERPENT_HEADER + "(" + strLiteral(object) + "," + strLiteral(method) + "," + params + "," + (kwargs === null ? "None" : this.value(kwargs, 1)) + ")";
+    let params: string;
+    try {
+      params = args.length === 1 ? "(" + this.items(args, 2) + ",)" : "(" + this.items(args, 2) + ")";
+    } catch (error) {
+      throw sendError(error, "args");
+    }
+    let keywords: string;
+    try {
+      keywords = kwargs === null ? "None" : this.value(kwargs, 1);
+    } catch (error) {
+      throw sendError(error, "kwargs");
+    }
+    return SERPENT_HEADER + "(" + strLiteral(object) + "," + strLiteral(method) + "," + params + "," + keywords + ")";
   }
 
   /** Text of one value at nesting `depth`. */
@@ -117,56 +135,120 @@ export class SerpentWriter {
         return bigintLiteral(value);
       case "object":
         return value === null ? "None" : this.object(value, depth);
-      default:
+      case "undefined":
         return "None";
+      default:
+        throw unsendablePrimitive(value);
     }
   }
 
-  private items(values: Iterable<unknown>, depth: number): string {
+  private items(values: Iterable<unknown>, depth: number, isSet = false): string {
     let out = "";
-    let first = true;
-    for (const item of values) {
-      if (first) first = false;
-      else out += ",";
-      out += this.value(item, depth);
+    let i = 0;
+    try {
+      for (const item of values) {
+        if (i > 0) out += ",";
+        out += this.value(item, depth);
+        i++;
+      }
+    } catch (error) {
+      throw within(error, values as object, isSet ? setStep(i) : indexStep(i));
     }
     return out;
   }
 
   private object(value: object, depth: number): string {
-    if (depth >= MAX_ENCODE_DEPTH) throw new SerializeError(`cannot serialize with serpent: nested deeper than ${MAX_ENCODE_DEPTH} levels (or circular)`);
+    if (depth >= MAX_SEND_DEPTH) throw tooDeep(value);
     const inner = depth + 1;
     const constructor = value.constructor;
-    if (constructor === Array || Array.isArray(value)) return "[" + this.items(value as unknown[], inner) + "]";
-    if (constructor === Object || constructor === undefined) return this.record(value as Record<string, unknown>, inner);
-    if (ArrayBuffer.isView(value)) return bytesDict(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-    if (value instanceof ArrayBuffer) return bytesDict(new Uint8Array(value));
-    const autoproxy = (value as AutoproxyTarget)[AUTOPROXY];
-    if (autoproxy !== undefined) return this.value(this.dialect.objectDict(autoproxy()), inner);
-    if (value instanceof Error) return this.value(this.dialect.exceptionDict(value, false), inner);
-    if (value instanceof URI || value instanceof ProxyRef || value instanceof DaemonPlaceholder) return this.value(this.dialect.objectDict(value), inner);
-    if (value instanceof ExceptionWrapper) return this.value(this.dialect.exceptionWrapperDict(value), inner);
-    if (value instanceof Complex) return complexLiteral(value);
-    if (value instanceof PyDate) return strLiteral(value.toString());
-    if (value instanceof Date) {
-      if (!Number.isFinite(value.getTime())) throw new SerializeError("cannot serialize an invalid Date");
-      return strLiteral(value.toISOString());
-    }
-    if (value instanceof Map) return this.map(value, inner);
-    if (value instanceof Set) return this.set(value, inner);
-    const toJSON = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === "function") return this.value(toJSON.call(value), inner);
-    return this.record(value as Record<string, unknown>, inner);
+    if (constructor === Array) return "[" + this.items(value as unknown[], inner) + "]";
+    // Iterators inherit Object as their constructor too: record() sorts them out when it finds no keys.
+    if (constructor === Object) return this.record(value as Record<string, unknown>, inner, false);
+    return this.other(value, depth);
   }
 
-  private record(record: Record<string, unknown>, depth: number): string {
+  private other(value: object, depth: number): string {
+    const inner = depth + 1;
+    switch (kindOf(value)) {
+      case "array":
+        return "[" + this.items(value as unknown[], inner) + "]";
+      case "record":
+        return this.record(value as Record<string, unknown>, inner, false);
+      case "instance":
+        return this.record(value as Record<string, unknown>, inner, true);
+      case "bytes":
+        return bytesDict(
+          ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : new Uint8Array(value as ArrayBufferLike),
+        );
+      case "numbers":
+        return "[" + this.items(value as Float64Array, inner) + "]";
+      case "date":
+        if (!Number.isFinite((value as Date).getTime())) throw new Refusal("an invalid Date (its time is NaN)", value);
+        return strLiteral((value as Date).toISOString());
+      case "error":
+        return this.replacement(value, this.dialect.exceptionDict(value, false), "", depth);
+      case "exception-wrapper":
+        return this.replacement(value, this.dialect.exceptionWrapperDict(value as ExceptionWrapper), "", depth);
+      case "autoproxy":
+        return this.value(this.dialect.objectDict((value as Required<AutoproxyTarget>)[AUTOPROXY]()), depth);
+      case "pyro":
+        return this.value(this.dialect.objectDict(value as URI | ProxyRef | DaemonPlaceholder), depth);
+      case "complex":
+        return complexLiteral(value as Complex);
+      case "pydate":
+        return strLiteral((value as PyDate).toString());
+      case "map":
+        return this.map(value as Map<unknown, unknown>, inner);
+      case "set":
+        return this.set(value as Set<unknown>, inner);
+      case "tojson": {
+        const json: unknown = (value as { toJSON(): unknown }).toJSON();
+        // toJSON returning the object itself means "as it is", as for JSON.stringify.
+        return json === value ? this.record(value as Record<string, unknown>, inner, true) : this.replacement(value, json, ".toJSON()", inner);
+      }
+      case "boxed":
+        return this.replacement(value, (value as { valueOf(): unknown }).valueOf(), ".valueOf()", depth);
+    }
+  }
+
+  /** Text of what stands for `owner` on the wire (its exception dict, toJSON() result, …), naming `step` on failure. */
+  private replacement(owner: object, replacement: unknown, step: string, depth: number): string {
+    if (depth >= MAX_SEND_DEPTH) throw tooDeep(owner);
+    try {
+      return this.value(replacement, depth);
+    } catch (error) {
+      throw within(error, owner, step);
+    }
+  }
+
+  private record(record: Record<string, unknown>, depth: number, instance: boolean): string {
     let out = "{";
     let first = true;
-    for (const key in record) {
-      if (!Object.hasOwn(record, key)) continue;
-      if (first) first = false;
-      else out += ",";
-      out += strLiteral(key) + ":" + this.value(record[key], depth);
+    let key = "";
+    let method: unknown;
+    try {
+      for (key in record) {
+        if (instance && !Object.hasOwn(record, key)) continue;
+        const item = record[key];
+        if (item === undefined) continue;
+        if (isDecidingMethod(record, key, item)) {
+          method = item;
+          break;
+        }
+        if (first) first = false;
+        else out += ",";
+        out += strLiteral(key) + ":" + this.value(item, depth);
+      }
+    } catch (error) {
+      throw within(error, record, keyStep(key));
+    }
+    if (key === "" && !instance && !isPlain(record)) return this.other(record, depth - 1);
+    if (method !== undefined) {
+      // A registered object literal (looked for only here, where it shows: it has methods) is sent as a proxy.
+      const autoproxy = (record as AutoproxyTarget)[AUTOPROXY];
+      if (autoproxy !== undefined) return this.value(this.dialect.objectDict(autoproxy()), depth);
+      // A record with its own toJSON method is sent as what that gives, as JSON.stringify does.
+      return this.replacement(record, (method as () => unknown).call(record), ".toJSON()", depth);
     }
     return out + "}";
   }
@@ -175,18 +257,23 @@ export class SerpentWriter {
     let out = "{";
     let first = true;
     for (const [key, item] of map) {
+      if (!isSimpleKey(key)) throw mapKeyRefusal(key);
       if (first) first = false;
       else out += ",";
-      // Keys Python could not hash (objects, NaN) become their string form, as serpent writes them.
-      // eslint-disable-next-line @typescript-eslint/no-base-to-string
-      out += (isHashable(key) ? this.value(key, depth) : key === undefined ? "None" : strLiteral(String(key))) + ":" + this.value(item, depth);
+      // NaN is no usable Python key (serpent writes it as a dict): its text, as msgpack and json send it.
+      out += (key === undefined ? "None" : isHashable(key) ? this.value(key, depth) : strLiteral(String(key))) + ":";
+      try {
+        out += this.value(item, depth);
+      } catch (error) {
+        throw within(error, map, mapStep(key));
+      }
     }
     return out + "}";
   }
 
   private set(set: Set<unknown>, depth: number): string {
     if (set.size === 0) return "()";
-    for (const item of set) if (!isHashable(item)) return "[" + this.items(set, depth) + "]";
-    return "{" + this.items(set, depth) + "}";
+    for (const item of set) if (!isHashable(item)) return "[" + this.items(set, depth, true) + "]";
+    return "{" + this.items(set, depth, true) + "}";
   }
 }

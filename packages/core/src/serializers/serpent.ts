@@ -58,8 +58,8 @@ export function createSerpentSerializer(dialect: PyroDialect): Serializer {
   return {
     id: SERPENT_ID,
     name: "serpent",
-    encode(value: unknown, reserve = 0): Buffer {
-      return encodeText(() => writer.document(value), reserve);
+    encode(value: unknown, reserve = 0, what = "value"): Buffer {
+      return encodeText(() => writer.document(value, what), reserve);
     },
     decode(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
       return parseSerpent(data, context, dialect);

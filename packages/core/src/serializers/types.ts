@@ -107,11 +107,17 @@ export interface Serializer {
   /**
    * Encodes a value. The returned Buffer starts with `reserve` unused bytes (0..255) so that the
    * caller can write the message header and annotations in place, without copying the payload.
+   * A value that cannot be sent (docs/values.md) is refused with a SerializeError naming its path
+   * from `what` (default `value`; the daemon says `result` and `exception`):
+   * `cannot send result.handlers.onDone: a function (…)`.
    */
-  encode(value: unknown, reserve?: number): Buffer;
+  encode(value: unknown, reserve?: number, what?: string): Buffer;
   /** Decodes a payload within `context`'s limits; Pyro class dicts become URI, proxies and errors. */
   decode(data: Uint8Array, context?: DecodeContext): unknown;
-  /** Encodes an INVOKE payload; `reserve` as for {@link encode}. */
+  /**
+   * Encodes an INVOKE payload; `reserve` as for {@link encode}. Refusals name the path from
+   * `args` or `kwargs`: `cannot send args[1].parent.child.parent: a circular reference back to args[1]`.
+   */
   encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve?: number): Buffer;
   /** Decodes an INVOKE payload as {@link decode} does; throws SerializeError on a malformed one. */
   decodeCall(data: Uint8Array, context?: DecodeContext): CallRequest;
@@ -120,7 +126,7 @@ export interface Serializer {
    * back as parts to be written one after another (the binaries themselves, uncopied), and then
    * no room is reserved; other values come back as `encode` gives them.
    */
-  encodeParts?(value: unknown, reserve?: number): Buffer | Buffer[];
+  encodeParts?(value: unknown, reserve?: number, what?: string): Buffer | Buffer[];
   /** Optional zero-copy variant of {@link encodeCall}, as {@link encodeParts}. */
   encodeCallParts?(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve?: number): Buffer | Buffer[];
 }

@@ -32,8 +32,9 @@ export interface ProxyRefFields {
 }
 
 /**
- * Marks an object registered on a daemon: its value is a function giving the object's
- * {@link ProxyRef}. Serializers send such objects as proxies (Pyro's autoproxy), not by value.
+ * Marks an object that travels as a proxy: an object registered on a daemon (Pyro's autoproxy),
+ * or a pyrots proxy itself. Its value is a function giving the {@link ProxyRef}; serializers send
+ * it as their dialect's proxy class dict, not by value.
  */
 export const AUTOPROXY: unique symbol = Symbol("pyrots.autoproxy");
 

@@ -40,13 +40,16 @@ export interface FrameFields {
 /** A complete frame: one buffer, or several to be written in order. */
 export type Frame = Buffer | Buffer[];
 
-/** Encodes `value` with `serializer` into a complete frame. */
-export function valueFrame(fields: FrameFields, serializer: Serializer, value: unknown): Frame {
+/**
+ * Encodes `value` with `serializer` into a complete frame; `what` names the value in a refusal
+ * (`cannot send result.x: …`, see `Serializer.encode`).
+ */
+export function valueFrame(fields: FrameFields, serializer: Serializer, value: unknown, what?: string): Frame {
   const wire = wireOf(fields);
   const annLength = wire.annotationsSize(fields.annotations) + (fields.signing ? HMAC_CHUNK : 0);
   const reserve = wire.headerSize + annLength;
-  if (reserve > MAX_RESERVE) return copyFrame(fields, serializer.id, serializer.encode(value));
-  const encoded = serializer.encodeParts ? serializer.encodeParts(value, reserve) : serializer.encode(value, reserve);
+  if (reserve > MAX_RESERVE) return copyFrame(fields, serializer.id, serializer.encode(value, 0, what));
+  const encoded = serializer.encodeParts ? serializer.encodeParts(value, reserve, what) : serializer.encode(value, reserve, what);
   return Array.isArray(encoded) ? partsFrame(fields, serializer.id, encoded) : finishFrame(fields, serializer.id, encoded, reserve, annLength);
 }
 
