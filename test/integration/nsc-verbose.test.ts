@@ -35,6 +35,7 @@ describe("pyro-nsc", function () {
       `Name server found at the address given with -n/-p/-u: PYRO:Pyro.NameServer@127.0.0.1:${port}`,
       "Name server ping ok.",
       "Done.",
+      "",
     ]);
   });
 
@@ -50,7 +51,7 @@ describe("pyro-nsc", function () {
   it("-v when nothing answers: every step, then the error, exit 1", async () => {
     const result = await nsc(["-v", "ping"], { PYRO_NS_HOST: "127.0.0.1:1", PYRO_NS_DISCOVERY: "" });
     expect(result.code).to.equal(1);
-    expect(result.stdout).to.equal("Locating name server...\n  127.0.0.1:1: connection refused\n  no broadcast (turned off)\n  no mDNS (turned off)");
+    expect(result.stdout).to.equal("Locating name server...\n  127.0.0.1:1: connection refused\n  no broadcast (turned off)\n  no mDNS (turned off)\n");
     expect(result.stderr).to.match(/^pyro-nsc: no name server found: tried 127\.0\.0\.1:1 \(connection refused\)/);
   });
 

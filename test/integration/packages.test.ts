@@ -93,7 +93,7 @@ describe("packages, as published", function () {
   it("`npx --no-install pyro-ns --version` works at the root after `npm ci && npm run build`", async () => {
     const result = await runProcess("npx", ["--no-install", "pyro-ns", "--version"], { cwd: REPO_ROOT, env: npmEnv(), timeoutMs: 30_000 });
     expect(result.code, result.stderr).to.equal(0);
-    expect(result.stdout).to.match(/^pyro-ns \(pyrots\) \d+\.\d+\.\d+$/);
+    expect(result.stdout).to.match(/^pyro-ns \(pyrots\) \d+\.\d+\.\d+\n$/);
   });
 
   it("the root lockfile matches every workspace's package.json: `npm ci` would succeed", async () => {

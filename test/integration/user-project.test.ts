@@ -104,7 +104,7 @@ describe("a user's own project (README: Your own project)", function () {
 
     it("its commands are installed: npx --no-install pyro-ns --version", async () => {
       const result = await runOk("npx", ["--no-install", "pyro-ns", "--version"], project);
-      expect(result.stdout).to.match(/^pyro-ns \(pyrots\) \d+\.\d+\.\d+$/);
+      expect(result.stdout).to.match(/^pyro-ns \(pyrots\) \d+\.\d+\.\d+\n$/);
     });
 
     it("the parts by hand, as the project's README says: pyro-ns, the server, npx pyro-nsc list, npm run client", async () => {
