@@ -33,3 +33,8 @@ export * from "./serializers/registry.js";
 export * from "./serializers/compression.js";
 export * from "./naming/index.js";
 export { callbackRule, type CallbackHosts } from "./endpoints/callbacks.js";
+export * from "./fleet/index.js";
+export { markNotSent, wasNotSent, markFromReply, cameFromReply } from "./proxy/outcome.js";
+export { createCore, createFace, engineOf } from "./proxy/proxy.js";
+export type { ProxyEngine, BatchCall } from "./proxy/engine.js";
+export * from "./daemon/drain.js";

@@ -7,16 +7,18 @@
  * not hold up the next request, and each reply carries its request's sequence number. Pyro4
  * clients send one request at a time anyway; pyrots clients use this to multiplex.
  */
+import { performance } from "node:perf_hooks";
 import type { TLSSocket } from "node:tls";
 import { debugLog } from "../debug.js";
 import { MessageTooLargeError, PyroError, ProtocolError, SecurityError, SerializeError } from "../errors.js";
-import { Flags, MessageType } from "../protocol/constants.js";
+import { DAEMON_OBJECT_ID, Flags, MessageType } from "../protocol/constants.js";
 import type { Message } from "../protocol/message.js";
 import type { DecodeContext, Serializer } from "../serializers/types.js";
 import type { Connection, ConnectionHandler } from "../transport/connection.js";
 import type { Slot } from "./admission.js";
 import { type CallContext, enterCall, leaveCall } from "./context.js";
 import { decodeRequest, findObject, perform } from "./dispatch.js";
+import { type DrainState, drainRefusal } from "./drain.js";
 import { answerHandshake } from "./handshake.js";
 import type { ObjectRegistry, RegisteredObject } from "./registry.js";
 import { Replier, errorText } from "./replies.js";
@@ -38,6 +40,8 @@ export interface ClientServices {
   readonly work: WorkCounter;
   /** Stamps for idle marks (eviction order). */
   readonly stamps: StampSource;
+  /** Whether the daemon is draining: new calls are then refused unrun (see `drain.ts`). */
+  readonly drain: DrainState;
 }
 
 /** Daemon side of one connection. */
@@ -157,6 +161,13 @@ export class ClientConnection implements ConnectionHandler {
       const call = decodeRequest(message, serializer, this.decodeContext!);
       entry = findObject(this.services.objects.byId, call.object);
       name = call.method;
+      if (this.services.drain.draining && !oneway && entry.id !== DAEMON_OBJECT_ID) {
+        this.services.drain.lastArrival = performance.now();
+        leaveCall();
+        session.finished();
+        this.replies.notRun(message, serializer, drainRefusal());
+        return;
+      }
       if (log.enabled) log(`${this.address}: call ${call.object}.${name} seq=${message.seq}${oneway ? " (oneway)" : ""}`);
       result = perform(entry, entry.instanceFor(session.instances), call, message.flags, settings);
     } catch (error) {

@@ -27,6 +27,10 @@ export interface RemoteMetadata {
   methods: ReadonlySet<string>;
   oneway: ReadonlySet<string>;
   attrs: ReadonlySet<string>;
+  /** Methods the daemon marks safe to repeat (`@idempotent`; pyrots daemons only, empty otherwise). */
+  idempotent: ReadonlySet<string>;
+  /** How the daemon instantiates the object (`single`, `session`, `percall`), when it says (pyrots daemons). */
+  instanceMode: string | undefined;
 }
 
 /** What opening a channel needs. */
@@ -227,7 +231,7 @@ export class Channel implements ConnectionHandler {
    * not keep a script from ending (a daemon's listening socket does that where it should).
    */
   private updateHold(): void {
-    const busy = this.inFlight.size - this.abandonedInFlight + this.waiting.length > 0;
+    const busy = !this.settings.background && this.inFlight.size - this.abandonedInFlight + this.waiting.length > 0;
     if (busy === this.holding || this.closed) return;
     this.holding = busy;
     this.connection.holdProcess(busy);
@@ -332,9 +336,18 @@ function decodePayload(message: Message, context: DecodeContext): unknown {
 }
 
 /** Builds the metadata sets from a handshake's `meta` map. */
-export function metadataFrom(meta: { methods?: unknown; oneway?: unknown; attrs?: unknown } | undefined): RemoteMetadata {
+export function metadataFrom(
+  meta: { methods?: unknown; oneway?: unknown; attrs?: unknown; idempotent?: unknown; instance_mode?: unknown } | undefined,
+): RemoteMetadata {
   const names = (value: unknown) => new Set(Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
-  return { methods: names(meta?.methods), oneway: names(meta?.oneway), attrs: names(meta?.attrs) };
+  const mode = meta?.instance_mode;
+  return {
+    methods: names(meta?.methods),
+    oneway: names(meta?.oneway),
+    attrs: names(meta?.attrs),
+    idempotent: names(meta?.idempotent),
+    instanceMode: mode === "single" || mode === "session" || mode === "percall" ? mode : undefined,
+  };
 }
 
 function rejected(what: string, message: Message, context: DecodeContext): CommunicationError {

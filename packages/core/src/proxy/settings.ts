@@ -47,6 +47,11 @@ export interface ProxySettings extends WireSettings {
   readonly resolveName: NameResolver | undefined;
   /** Checked before every connect; absent, any address is allowed. */
   readonly connectRule: ConnectRule | undefined;
+  /**
+   * Background work (a pool's membership watch, a daemon's lease keepalives): its connections never
+   * keep the process alive, even with a call waiting. Off for proxies the application makes.
+   */
+  readonly background: boolean;
 }
 
 /** Keys of {@link ProxyOptions} that are the proxy's own, not configuration items. */
@@ -78,6 +83,7 @@ export interface ProxyExtras {
   serializerChosen?: boolean;
   resolveName?: NameResolver;
   connectRule?: ConnectRule;
+  background?: boolean;
 }
 
 /** Builds proxy settings from a configuration already loaded (daemons' callback proxies, name server lookups). */
@@ -93,6 +99,7 @@ export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {})
     tls: extras.tls ?? clientTlsFromConfig(config),
     resolveName: extras.resolveName,
     connectRule: extras.connectRule,
+    background: extras.background ?? false,
   });
 }
 

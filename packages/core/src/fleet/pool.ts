@@ -1,0 +1,544 @@
+/**
+ * The engine of a pool proxy: many workers standing for one remote object.
+ *
+ * Each call goes to one worker chosen by the strategy among those available (breaker closed, not
+ * draining, still listed); what it does on failure follows `retry.ts`: a call that never ran is sent
+ * to another worker at once, an idempotent one also after a lost connection or a timeout, and
+ * nothing is retried past the call's attempts or its deadline. Workers that fail trip their breaker
+ * and are probed (a fresh handshake, never a user's call) until they take work again.
+ *
+ * Before its first call the pool connects to one worker to learn the object's metadata: which
+ * methods are idempotent, and whether the object is session-mode (then the pool pins this client
+ * to one worker).
+ */
+import { debugLog } from "../debug.js";
+import { CommunicationError, NamingError, PyroError, TimeoutError } from "../errors.js";
+import type { RemoteMetadata } from "../proxy/channel.js";
+import type { ProxyCore } from "../proxy/core.js";
+import type { BatchCall, ProxyEngine } from "../proxy/engine.js";
+import type { CallOptions } from "../proxy/options.js";
+import { markNotSent } from "../proxy/outcome.js";
+import type { ProxySettings } from "../proxy/settings.js";
+import type { ProxyRef } from "../serializers/values.js";
+import type { URI } from "../uri.js";
+import { CircuitBreaker } from "./breaker.js";
+import { PoolCall } from "./call.js";
+import type { Clock, RandomSource } from "./clock.js";
+import { Deadline } from "./deadline.js";
+import type { PoolEvent } from "./events.js";
+import type { WorkerEntry } from "./listing.js";
+import { PoolMember, type WorkerStats } from "./member.js";
+import type { MembershipSource } from "./membership.js";
+import type { ResolvedPoolSettings } from "./options.js";
+import { type FailureKind, backoffMs, classifyFailure, isWorkerFault, mayRetry } from "./retry.js";
+import { shardKeyOf } from "./shard-key.js";
+import { type CandidateSet, type Strategy, makeStrategy } from "./strategies.js";
+import { ChangeSignal } from "./signal.js";
+
+const log = debugLog("pyrots:pool");
+
+/** Seconds a call waits for a worker when it has no deadline and `waitForWorkers` is not set. */
+const DEFAULT_WAIT_FOR_WORKERS = 10;
+/** Milliseconds a worker that left stays connected for the streams started on it. */
+const LEAVE_LINGER_MS = 30_000;
+/** Seconds a probe's handshake may take at most. */
+const PROBE_TIMEOUT = 5;
+
+/** What `poolStats` reports. */
+export interface PoolStats {
+  /** What the pool stands for (`names under "worker."`, ...). */
+  readonly description: string;
+  readonly strategy: string;
+  readonly workers: readonly WorkerStats[];
+  /** Attempts sent again after a failure. */
+  readonly retries: number;
+  /** Calls that failed after every attempt allowed. */
+  readonly failedCalls: number;
+  /** The worker this client is pinned to (session affinity), if any. */
+  readonly pinned: string | undefined;
+}
+
+/** Makes the core of one worker. */
+export type CoreFactory = (uri: URI, settings: ProxySettings) => ProxyCore;
+
+/** What a pool engine is built from. */
+export interface PoolParts {
+  /** What the pool's face shows as its URI. */
+  readonly uri: URI;
+  /** Settings of the connections to workers. */
+  readonly settings: ProxySettings;
+  readonly pool: ResolvedPoolSettings;
+  readonly membership: MembershipSource;
+  readonly createCore: CoreFactory;
+  readonly clock: Clock;
+  readonly random: RandomSource;
+}
+
+/** A pool of workers behind one proxy face. */
+export class PoolEngine implements ProxyEngine {
+  readonly uri: URI;
+  metadata: RemoteMetadata | undefined;
+  private readonly settings: ProxySettings;
+  private readonly pool: ResolvedPoolSettings;
+  private readonly membership: MembershipSource;
+  private readonly createCore: CoreFactory;
+  private readonly clock: Clock;
+  private readonly random: RandomSource;
+  private readonly strategy: Strategy;
+  private readonly members = new Map<string, PoolMember>();
+  /** The available workers, in name order; rebuilt after any change (undefined until then). */
+  private available: Candidates | undefined;
+  private readonly changed = new ChangeSignal();
+  private pinned: PoolMember | undefined;
+  private affinity = false;
+  private primed = false;
+  private priming: Promise<void> | undefined;
+  private membershipKnown = false;
+  private membershipError: unknown;
+  private closed = false;
+  private retries = 0;
+  private failedCalls = 0;
+
+  constructor(parts: PoolParts) {
+    this.uri = parts.uri;
+    this.settings = parts.settings;
+    this.pool = parts.pool;
+    this.membership = parts.membership;
+    this.createCore = parts.createCore;
+    this.clock = parts.clock;
+    this.random = parts.random;
+    this.strategy = makeStrategy(parts.pool.strategy, parts.random);
+    this.membership.start(
+      (workers) => this.updateMembers(workers),
+      (error) => this.membershipFailed(error),
+    );
+  }
+
+  /** True while a connection to some worker is open. */
+  get connected(): boolean {
+    for (const member of this.members.values()) if (member.core.connected) return true;
+    return false;
+  }
+
+  call(method: string, args: unknown[], kwargs: Record<string, unknown> | null, options: CallOptions | undefined): Promise<unknown> {
+    let key: string | undefined;
+    if (this.pool.shardKey !== undefined) {
+      try {
+        key = shardKeyOf(this.pool.shardKey, method, args, kwargs);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    const call = new PoolCall(method, args, kwargs, options, key, this.deadlineFor(options));
+    if (this.primed) {
+      const member = this.pick(key, undefined);
+      if (member !== undefined) return this.send(call, member);
+    }
+    return this.dispatch(call);
+  }
+
+  async getAttr(name: string, options?: CallOptions): Promise<unknown> {
+    await this.bind();
+    if (this.metadata && !this.metadata.attrs.has(name))
+      throw new PyroError(`the workers of ${this.membership.description} have no exposed attribute '${name}'`);
+    return this.call("__getattr__", [name], null, options);
+  }
+
+  async setAttr(name: string, value: unknown, options?: CallOptions): Promise<void> {
+    await this.bind();
+    if (this.metadata && !this.metadata.attrs.has(name))
+      throw new PyroError(`the workers of ${this.membership.description} have no exposed attribute '${name}'`);
+    await this.call("__setattr__", [name, value], null, options);
+  }
+
+  /** A batch goes to one worker as one message; it is sent again only if it never ran, or every call in it is idempotent. */
+  sendBatch(calls: BatchCall[], oneway: boolean): Promise<unknown> {
+    const first = calls[0];
+    let key: string | undefined;
+    try {
+      key = first && this.pool.shardKey !== undefined ? shardKeyOf(this.pool.shardKey, first[0], first[1], first[2]) : undefined;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.dispatch(new PoolCall("<batch>", [], null, undefined, key, this.deadlineFor(undefined), { calls, oneway }));
+  }
+
+  /** Connects to one worker (waiting for one to be listed) and learns the object's metadata. */
+  async bind(): Promise<void> {
+    if (!this.primed) await this.primeOnce(new PoolCall("<bind>", [], null, undefined, undefined, this.deadlineFor(undefined)));
+  }
+
+  release(): void {
+    for (const member of this.members.values()) member.core.release();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.membership.close();
+    for (const member of this.members.values()) member.core.release();
+    this.members.clear();
+    this.available = undefined;
+    this.changed.notify();
+  }
+
+  ref(): ProxyRef {
+    throw new TypeError(
+      `a pool proxy (${this.membership.description}) cannot be sent in a call: send the name or tags it was made for, or one worker's URI (poolStats)`,
+    );
+  }
+
+  /** The pool's state now. */
+  stats(): PoolStats {
+    return {
+      description: this.membership.description,
+      strategy: this.strategy.name,
+      workers: [...this.members.values()].map((m) => m.stats()).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      retries: this.retries,
+      failedCalls: this.failedCalls,
+      pinned: this.pinned?.name,
+    };
+  }
+
+  // ---- sending ----
+
+  private deadlineFor(options: CallOptions | undefined): Deadline | undefined {
+    const seconds = options?.timeout ?? this.pool.timeout;
+    return seconds > 0 ? Deadline.after(this.clock, seconds) : undefined;
+  }
+
+  /** One attempt on `member`; its failure decides about the next. */
+  private send(call: PoolCall, member: PoolMember): Promise<unknown> {
+    member.inFlight++;
+    const started = this.clock.now();
+    let reply: Promise<unknown>;
+    try {
+      reply = call.invoke(member.core, this.attemptOptions(call));
+    } catch (error) {
+      this.settled(member);
+      return Promise.reject(error);
+    }
+    return reply.then(
+      (value) => {
+        this.settled(member);
+        member.answered(this.clock.now() - started);
+        member.breaker.succeeded();
+        return value;
+      },
+      (error: unknown) => {
+        this.settled(member);
+        return this.failed(call, member, error, this.clock.now() - started);
+      },
+    );
+  }
+
+  private attemptOptions(call: PoolCall): CallOptions | undefined {
+    const cap = this.pool.attemptTimeout;
+    if (call.deadline === undefined && cap === undefined) return call.options;
+    const timeout = call.deadline ? call.deadline.attemptSeconds(cap) : cap;
+    return { ...call.options, timeout };
+  }
+
+  private settled(member: PoolMember): void {
+    if (--member.inFlight === 0 && member.leaving) this.closeLater(member);
+  }
+
+  private failed(call: PoolCall, member: PoolMember, error: unknown, ms: number): Promise<unknown> {
+    const kind = classifyFailure(error);
+    this.account(member, kind, error, ms);
+    const stop =
+      this.closed ||
+      !mayRetry(kind, call.idempotentOn(member, this.pool.idempotent)) ||
+      call.attempts >= this.pool.retry.attempts ||
+      (call.deadline?.expired ?? false) ||
+      (call.options?.signal?.aborted ?? false);
+    if (stop) {
+      this.failedCalls++;
+      return Promise.reject(error);
+    }
+    (call.tried ??= new Set()).add(member);
+    call.lastError = error;
+    this.retries++;
+    this.emit({ type: "retry", worker: member.name, detail: `${call.method}: ${kind}: ${messageOf(error)}` });
+    return this.dispatch(call);
+  }
+
+  /** Finds a worker for a call (waiting for one if none is available) and sends it; also the retry path. */
+  private async dispatch(call: PoolCall): Promise<unknown> {
+    if (!this.primed) await this.primeOnce(call);
+    for (;;) {
+      let member = this.pick(call.key, call.tried);
+      let delay = 0;
+      if (member === undefined && call.tried !== undefined) {
+        // Every available worker was tried: one of them again, after a backoff.
+        member = this.pick(call.key, undefined);
+        if (member !== undefined) delay = backoffMs(++call.backoffs, this.pool.retry, this.random);
+      }
+      if (member === undefined) {
+        await this.waitForWorker(call);
+        continue;
+      }
+      if (delay > 0) {
+        if (call.deadline !== undefined && delay >= call.deadline.remainingMs()) throw call.lastError;
+        await this.clock.sleep(delay);
+        if (this.closed) throw this.closedError();
+        if (!member.available) continue;
+      }
+      if (call.tried !== undefined) call.attempts++;
+      return this.send(call, member);
+    }
+  }
+
+  /** Waits for a worker to become available, within the call's deadline (or `waitForWorkers`); throws when none does. */
+  private async waitForWorker(call: PoolCall): Promise<void> {
+    if (this.closed) throw this.closedError();
+    const now = this.clock.now();
+    const waitMs =
+      call.deadline !== undefined
+        ? Math.min(call.deadline.remainingMs(), this.pool.waitForWorkers !== undefined ? this.pool.waitForWorkers * 1000 : Infinity)
+        : (call.waitEndsAt ??= now + (this.pool.waitForWorkers ?? DEFAULT_WAIT_FOR_WORKERS) * 1000) - now;
+    if (waitMs <= 0 || call.options?.signal?.aborted) throw call.lastError ?? this.noWorkerError();
+    // Wake at changes; look again at least every second (a breaker's cooldown may have passed meanwhile).
+    await this.changed.wait(Math.min(waitMs, 1000));
+    if (this.closed) throw this.closedError();
+  }
+
+  /** Runs the priming connect once for all callers, each waiting within its own deadline. */
+  private async primeOnce(call: PoolCall): Promise<void> {
+    this.priming ??= this.prime().finally(() => (this.priming = undefined));
+    const priming = this.priming;
+    if (call.deadline === undefined) return priming;
+    const ms = call.deadline.remainingMs();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(markNotSent(new TimeoutError(`no worker of ${this.membership.description} could be reached within the call's timeout`))),
+        ms,
+      );
+      timer.unref();
+    });
+    try {
+      await Promise.race([priming, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Connects to workers one after another until one answers the handshake, then learns the metadata. */
+  private async prime(): Promise<void> {
+    const call = new PoolCall("<connect>", [], null, undefined, undefined, undefined);
+    for (;;) {
+      if (this.primed) return;
+      const member = this.pick(undefined, call.tried, false);
+      if (member === undefined) {
+        await this.waitForWorker(call);
+        call.tried = undefined;
+        continue;
+      }
+      try {
+        await member.core.bind();
+      } catch (error) {
+        const kind = classifyFailure(markNotSent(error));
+        this.account(member, kind, error, 0);
+        (call.tried ??= new Set()).add(member);
+        call.lastError = error;
+        if (kind !== "not-sent" && kind !== "draining") throw error;
+        continue;
+      }
+      this.metadata = member.core.metadata;
+      this.affinity = this.pool.sessionAffinity ?? this.metadata?.instanceMode === "session";
+      this.primed = true;
+      if (log.enabled) log(`${this.membership.description}: connected to ${member.name}${this.affinity ? " (session affinity: pinned)" : ""}`);
+      return;
+    }
+  }
+
+  // ---- choosing ----
+
+  /** The worker for a call: the pinned one (session affinity), else the strategy's choice among the available ones not in `exclude`. */
+  private pick(key: string | undefined, exclude: ReadonlySet<PoolMember> | undefined, pin = true): PoolMember | undefined {
+    const pinned = this.pinned;
+    if (pinned !== undefined) {
+      if (pinned.available && !exclude?.has(pinned)) return pinned;
+      if (!pinned.available) this.pinned = undefined;
+    }
+    const candidates = exclude === undefined || exclude.size === 0 ? this.candidates() : this.candidates().without(exclude);
+    const chosen = this.strategy.pick(candidates, key);
+    if (chosen !== undefined && pin && this.affinity) {
+      this.pinned = chosen;
+      this.emit({ type: "pinned", worker: chosen.name });
+    }
+    return chosen;
+  }
+
+  private candidates(): Candidates {
+    return (this.available ??= new Candidates([...this.members.values()].filter((m) => m.available)));
+  }
+
+  /** Something about availability changed: rebuild the candidates, wake waiting calls. */
+  private invalidate(): void {
+    this.available = undefined;
+    this.changed.notify();
+  }
+
+  // ---- membership ----
+
+  private updateMembers(workers: ReadonlyMap<string, WorkerEntry>): void {
+    if (this.closed) return;
+    this.membershipKnown = true;
+    this.membershipError = undefined;
+    for (const [name, member] of this.members) {
+      const listed = workers.get(name);
+      if (listed === undefined || !listed.uri.equals(member.uri)) this.leave(member);
+    }
+    for (const [name, entry] of workers) {
+      if (this.members.has(name)) continue;
+      const member = new PoolMember(name, entry.uri, entry.tags, this.createCore(entry.uri, this.settings), new CircuitBreaker(this.pool.breaker, this.clock));
+      this.members.set(name, member);
+      this.emit({ type: "joined", worker: name, detail: entry.uri.toString() });
+    }
+    this.strategy.membersChanged([...this.members.keys()].sort());
+    this.invalidate();
+  }
+
+  private leave(member: PoolMember): void {
+    member.leaving = true;
+    this.members.delete(member.name);
+    if (this.pinned === member) this.pinned = undefined;
+    this.emit({ type: "left", worker: member.name });
+    if (member.inFlight === 0) this.closeLater(member);
+  }
+
+  /** Closes a worker that left once streams started on it had a while to finish. */
+  private closeLater(member: PoolMember): void {
+    void this.clock.sleep(this.closed ? 0 : LEAVE_LINGER_MS).then(() => {
+      if (member.inFlight === 0) member.core.release();
+    });
+  }
+
+  private membershipFailed(error: unknown): void {
+    this.membershipError = error;
+    this.emit({ type: "membership-error", detail: messageOf(error) });
+  }
+
+  // ---- worker health ----
+
+  /** Records a failed attempt against the worker, tripping its breaker or marking it draining. */
+  private account(member: PoolMember, kind: FailureKind, error: unknown, ms: number): void {
+    if (kind === "remote") {
+      member.answered(ms);
+      member.breaker.succeeded();
+      return;
+    }
+    if (kind === "draining") {
+      member.failures++;
+      if (member.draining) return;
+      member.draining = true;
+      member.breaker.forceOpen();
+      this.emit({ type: "draining", worker: member.name, detail: messageOf(error) });
+      this.invalidate();
+      this.scheduleProbe(member);
+      return;
+    }
+    if (!isWorkerFault(kind)) return;
+    member.failures++;
+    const admitted = member.breaker.admits;
+    member.breaker.failed();
+    if (admitted && !member.breaker.admits) {
+      this.emit({ type: "breaker-open", worker: member.name, detail: messageOf(error) });
+      this.invalidate();
+      this.scheduleProbe(member);
+    }
+  }
+
+  private scheduleProbe(member: PoolMember): void {
+    if (member.probeScheduled || member.leaving || this.closed) return;
+    member.probeScheduled = true;
+    const ms = member.breaker.msUntilProbe();
+    void this.clock.sleep(ms === Infinity ? 0 : ms).then(() => this.probe(member));
+  }
+
+  /**
+   * Probes an open (or draining) worker with a fresh connection of its own: a handshake shows the
+   * daemon is up and takes new work (a draining one refuses it), without risking a user's call or
+   * disturbing the calls still finishing on the worker's own connection.
+   */
+  private async probe(member: PoolMember): Promise<void> {
+    member.probeScheduled = false;
+    if (this.closed || member.leaving || member.breaker.admits) return;
+    if (!member.breaker.claimProbe()) return this.scheduleProbe(member);
+    const timeout = Math.min(PROBE_TIMEOUT, Math.max(0.5, this.pool.breaker.cooldown));
+    const probe = this.createCore(member.uri, { ...this.settings, timeout, background: true });
+    try {
+      await probe.bind();
+      member.draining = false;
+      member.breaker.probeSucceeded();
+      this.emit({ type: "breaker-closed", worker: member.name });
+      this.invalidate();
+    } catch (error) {
+      member.breaker.probeFailed();
+      if (log.enabled) log(`probe of ${member.name} failed: ${messageOf(error)}`);
+      this.scheduleProbe(member);
+    } finally {
+      probe.release();
+    }
+  }
+
+  // ---- errors and events ----
+
+  private noWorkerError(): Error {
+    const what = this.membership.description;
+    if (!this.membershipKnown) {
+      const why = this.membershipError === undefined ? "no answer yet" : messageOf(this.membershipError);
+      return markNotSent(new NamingError(`pool of ${what}: cannot learn its workers from the name server (${why})`, { cause: this.membershipError }));
+    }
+    if (this.members.size === 0) {
+      return markNotSent(new NamingError(`pool of ${what}: no worker is registered — start some (\`pyro-nsc list\` shows what is registered)`));
+    }
+    const states = [...this.members.values()].map((m) => `${m.name} ${m.stats().state}`).join(", ");
+    return markNotSent(new CommunicationError(`pool of ${what}: no worker is available (${states}); open breakers are probed again shortly`));
+  }
+
+  private closedError(): Error {
+    return markNotSent(new PyroError(`pool of ${this.membership.description} is closed`));
+  }
+
+  private emit(event: PoolEvent): void {
+    if (log.enabled) log(`${this.membership.description}: ${event.type}${event.worker ? ` ${event.worker}` : ""}${event.detail ? `: ${event.detail}` : ""}`);
+    const listener = this.pool.onEvent;
+    if (listener === undefined) return;
+    try {
+      listener(event);
+    } catch (error) {
+      process.stderr.write(`pyrots: a pool's onEvent listener threw: ${messageOf(error)}\n`);
+    }
+  }
+}
+
+/** The available workers in name order, with a lookup by name (what strategies choose from). */
+class Candidates implements CandidateSet<PoolMember> {
+  readonly list: readonly PoolMember[];
+  private readonly byName: ReadonlyMap<string, PoolMember>;
+
+  constructor(members: PoolMember[]) {
+    this.list = members.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    this.byName = new Map(this.list.map((m) => [m.name, m]));
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  get(name: string): PoolMember | undefined {
+    return this.byName.get(name);
+  }
+
+  /** These candidates without `exclude`. */
+  without(exclude: ReadonlySet<PoolMember>): Candidates {
+    return new Candidates(this.list.filter((m) => !exclude.has(m)));
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
