@@ -60,6 +60,7 @@ export class Watches {
 
   /** Answers one `watch` call (arguments as the client sent them; checked here). */
   async watch(caller: Caller, since: unknown, timeout: unknown, select: SelectEntries): Promise<WatchReply> {
+    if (this.#closing.signal.aborted) throw new NamingError("name server busy: it is shutting down; ask another name server");
     const known = sinceOf(since);
     const seconds = Math.min(timeoutOf(timeout), this.#limits.maxWatchSeconds);
     let feedVersion = this.#feed?.version ?? 0;

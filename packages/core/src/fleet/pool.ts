@@ -88,7 +88,7 @@ export class PoolEngine implements ProxyEngine {
   private readonly members = new Map<string, PoolMember>();
   /** The available workers, in name order; rebuilt after any change (undefined until then). */
   private available: Candidates | undefined;
-  private readonly changed = new ChangeSignal();
+  private readonly changed: ChangeSignal;
   private pinned: PoolMember | undefined;
   private affinity = false;
   private primed = false;
@@ -107,6 +107,7 @@ export class PoolEngine implements ProxyEngine {
     this.createCore = parts.createCore;
     this.clock = parts.clock;
     this.random = parts.random;
+    this.changed = new ChangeSignal(parts.clock);
     this.strategy = makeStrategy(parts.pool.strategy, parts.random);
     this.membership.start(
       (workers) => this.updateMembers(workers),
@@ -308,19 +309,11 @@ export class PoolEngine implements ProxyEngine {
     this.priming ??= this.prime().finally(() => (this.priming = undefined));
     const priming = this.priming;
     if (call.deadline === undefined) return priming;
-    const ms = call.deadline.remainingMs();
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(markNotSent(new TimeoutError(`no worker of ${this.membership.description} could be reached within the call's timeout`))),
-        ms,
-      );
-      timer.unref();
-    });
-    try {
-      await Promise.race([priming, late]);
-    } finally {
-      clearTimeout(timer);
+    const late = Symbol("late");
+    const outcome = await Promise.race([priming, this.clock.sleep(call.deadline.remainingMs()).then(() => late)]);
+    if (outcome === late && !this.primed) {
+      if (this.members.size === 0) throw this.noWorkerError();
+      throw markNotSent(new TimeoutError(`no worker of ${this.membership.description} could be reached within the call's timeout`));
     }
   }
 

@@ -2,10 +2,13 @@
  * A wake-up for waiters: calls that found no worker available wait on it until the membership or a
  * breaker changes.
  */
+import type { Clock } from "./clock.js";
 
 /** Wakes everyone waiting on it. */
 export class ChangeSignal {
   private waiters = new Set<() => void>();
+
+  constructor(private readonly clock: Clock) {}
 
   /** Wakes every waiter. */
   notify(): void {
@@ -15,17 +18,18 @@ export class ChangeSignal {
     for (const wake of waiters) wake();
   }
 
-  /** Resolves at the next {@link notify}, or after `ms` (the timer does not keep the process alive). */
+  /** Resolves at the next {@link notify}, or after `ms` on the clock (whose timers do not keep the process alive). */
   wait(ms: number): Promise<void> {
     return new Promise((resolve) => {
+      let done = false;
       const wake = () => {
-        clearTimeout(timer);
+        if (done) return;
+        done = true;
         this.waiters.delete(wake);
         resolve();
       };
-      const timer = setTimeout(wake, Math.max(0, Math.min(ms, 2 ** 31 - 1)));
-      timer.unref();
       this.waiters.add(wake);
+      void this.clock.sleep(ms).then(wake);
     });
   }
 }

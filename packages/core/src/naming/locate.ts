@@ -17,6 +17,7 @@
 import { type PyroConfig, loadConfig } from "../config.js";
 import { performance } from "node:perf_hooks";
 import { CommunicationError, NamingError } from "../errors.js";
+import { wasNotSent } from "../proxy/outcome.js";
 import { bind, createProxy, release } from "../proxy/proxy.js";
 import { type ProxySettings, settingsFromConfig } from "../proxy/settings.js";
 import { URI } from "../uri.js";
@@ -198,10 +199,11 @@ export async function searchNameServers<T>(
 /**
  * True when a name server call failed in a way another replica may not: the connection (refused,
  * closed, timed out), a replica that cannot vouch for its names (etcd storage cut off from the
- * cluster), or a busy one. `unknown name` and the like are answers, not reasons to move.
+ * cluster), a busy one, or one that is shutting down (draining). `unknown name` and the like are answers, not reasons to move.
  */
 export function isFailoverError(error: unknown): boolean {
-  if (error instanceof CommunicationError) return true;
+  // wasNotSent: a draining name server refused the call unrun.
+  if (error instanceof CommunicationError || wasNotSent(error)) return true;
   return error instanceof NamingError && /^(this name server cannot vouch for its names|name server busy)/.test(error.message);
 }
 
