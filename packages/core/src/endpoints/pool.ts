@@ -28,6 +28,9 @@ import { POOL_SETTING_KEYS, type PoolOptions, type PoolSettings, resolvePoolSett
 import { PoolEngine, type PoolStats } from "../fleet/pool.js";
 
 export type { PoolOptions, PoolSettings } from "../fleet/options.js";
+
+/** Seconds a pool's membership watch waits for a name server to accept its connection. */
+const NAME_SERVER_CONNECT_SECONDS = 2;
 export type { PoolStats } from "../fleet/pool.js";
 export type { WorkerStats } from "../fleet/member.js";
 export type { PoolEvent } from "../fleet/events.js";
@@ -80,8 +83,11 @@ function membershipFor(
   if (uri.protocol === "PYRO") return { uri, membership: new StaticMembership([uri]) };
   if (uri.protocol === "PYRONAME" && uri.object === "") throw new NamingError("a pool's PYRONAME: needs a name prefix (PYRONAME:worker.)");
   const host = uri.sockname !== undefined ? `./u:${uri.sockname}` : uri.host;
-  // Background: the watch's long polls must not keep a finished program alive.
-  const client = new NameServiceClient({ ...settings, background: true }, { host, port: uri.port });
+  // Background: the watch's long polls must not keep a finished program alive. Its calls carry their
+  // own timeouts; the settings' timeout bounds each connect, so that a replica that hangs costs
+  // seconds before the next is tried.
+  const connectTimeout = settings.timeout > 0 ? Math.min(settings.timeout, NAME_SERVER_CONNECT_SECONDS) : NAME_SERVER_CONNECT_SECONDS;
+  const client = new NameServiceClient({ ...settings, background: true, timeout: connectTimeout }, { host, port: uri.port });
   const filter = uri.protocol === "PYRONAME" ? { prefix: uri.object } : { metadataAll: uri.metadata };
   return { uri, membership: new NameServerMembership(client, filter, { watchWait, refresh, clock }) };
 }

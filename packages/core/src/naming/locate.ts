@@ -18,7 +18,7 @@ import { type PyroConfig, loadConfig } from "../config.js";
 import { performance } from "node:perf_hooks";
 import { CommunicationError, NamingError } from "../errors.js";
 import { wasNotSent } from "../proxy/outcome.js";
-import { bind, createProxy, release } from "../proxy/proxy.js";
+import { bind, createProxy, release, withOptions } from "../proxy/proxy.js";
 import { type ProxySettings, settingsFromConfig } from "../proxy/settings.js";
 import { URI } from "../uri.js";
 import type { NameServerProxy } from "./api.js";
@@ -45,6 +45,12 @@ export interface LocateOptions extends Partial<PyroConfig> {
   mdns?: boolean;
   /** Seconds to browse mDNS (default 1.5). */
   mdnsTimeout?: number;
+  /**
+   * Seconds the whole search may take: each name server tried gets its share of what is left, so
+   * that a replica that does not answer cannot use it all (default: none; each connect attempt is
+   * bounded by `commTimeout`, or 5 s).
+   */
+  deadline?: number;
   /** Environment to read `PYRO_*` items from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
 }
@@ -68,10 +74,12 @@ export interface LocateRequest {
  * `await ns[Symbol.asyncDispose]()` (or `await using`). Throws NamingError when none is found.
  */
 export async function locateNS(options: LocateOptions = {}): Promise<NameServerProxy> {
-  const { host, port, broadcast, mdns, mdnsTimeout, env, ...configOptions } = options;
+  const { host, port, broadcast, mdns, mdnsTimeout, env, deadline, ...configOptions } = options;
   const config = loadConfig(configOptions, env ?? process.env);
   const serializerChosen = configOptions.serializer !== undefined || (env ?? process.env).PYRO_SERIALIZER !== undefined;
-  return locateWithSettings(settingsFromConfig(config, { serializerChosen }), { host, port, broadcast, mdns, mdnsTimeout });
+  const settings = settingsFromConfig(config, { serializerChosen });
+  const found = await searchNameServers(settings, { host, port, broadcast, mdns, mdnsTimeout }, async () => undefined, { deadline });
+  return found.ns;
 }
 
 /**
@@ -121,7 +129,7 @@ export async function searchNameServers<T>(
   const left = () => Math.max(0, (endsAt - performance.now()) / 1000);
   if (host !== undefined && host !== "") {
     const uri = nameServerUri(host, port ?? config.nsPort);
-    const timeout = endsAt === Infinity ? connectSeconds(given) : left();
+    const timeout = endsAt === Infinity ? connectSeconds(given) : Math.max(0.001, left());
     let ns: NameServerProxy;
     try {
       ns = await connectNameServer(uri, { ...given, timeout });
@@ -131,7 +139,7 @@ export async function searchNameServers<T>(
         cause: error,
       });
     }
-    return { ns, value: await using(ns, use, endsAt === Infinity ? 0 : left()) };
+    return { ns: lasting(ns, given, endsAt), value: await using(ns, use, endsAt === Infinity ? 0 : left()) };
   }
   const tried: string[] = [];
   let lastError: unknown;
@@ -139,7 +147,7 @@ export async function searchNameServers<T>(
   let index = 0;
   const attempt = async (uri: URI, label: string = uri.location ?? String(uri)): Promise<SearchResult<T> | undefined> => {
     // Each attempt gets an even share of what is left, counting the configured replicas still to try.
-    const share = endsAt === Infinity ? connectSeconds(given) : Math.max(left() / Math.max(1, configured.length - index), Math.min(left(), 0.25));
+    const share = endsAt === Infinity ? connectSeconds(given) : Math.max(0.001, left() / Math.max(1, configured.length - index), Math.min(left(), 0.25));
     index++;
     if (endsAt !== Infinity && left() <= 0) {
       tried.push(`${label} (no time left)`);
@@ -157,7 +165,8 @@ export async function searchNameServers<T>(
     }
     if (log.enabled) log(`found the name server at ${uri}`);
     try {
-      return { ns, value: await using(ns, use, endsAt === Infinity ? 0 : Math.max(share, left() / Math.max(1, configured.length - index + 1))) };
+      const value = await using(ns, use, endsAt === Infinity ? 0 : Math.max(share, left() / Math.max(1, configured.length - index + 1)));
+      return { ns: lasting(ns, given, endsAt), value };
     } catch (error) {
       if (!isFailoverError(error)) throw error;
       lastError = error;
@@ -205,6 +214,14 @@ export function isFailoverError(error: unknown): boolean {
   // wasNotSent: a draining name server refused the call unrun.
   if (error instanceof CommunicationError || wasNotSent(error)) return true;
   return error instanceof NamingError && /^(this name server cannot vouch for its names|name server busy)/.test(error.message);
+}
+
+/**
+ * The found name server as it is handed on: a deadline's share bounded its connect, but its later
+ * calls wait as long as a name server proxy's do (`COMMTIMEOUT`, or 5 s).
+ */
+function lasting(ns: NameServerProxy, given: ProxySettings, endsAt: number): NameServerProxy {
+  return endsAt === Infinity ? ns : withOptions(ns, { timeout: connectSeconds(given) });
 }
 
 /** Runs `use`, closing the name server proxy when it fails. */
