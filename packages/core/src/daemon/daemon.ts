@@ -208,11 +208,12 @@ export class DaemonServer implements Acceptor {
   }
 
   /**
-   * Stops accepting connections, lets calls in flight finish and answer, then closes every
-   * connection. Idempotent.
+   * Stops accepting connections, lets calls in flight finish and answer (unless `abandonCalls`:
+   * after a drain that ran out of time, their answers are dropped), then closes every connection.
+   * Idempotent.
    */
-  shutdown(): Promise<void> {
-    this.closing ??= this.doShutdown();
+  shutdown(options: { abandonCalls?: boolean } = {}): Promise<void> {
+    this.closing ??= this.doShutdown(options.abandonCalls ?? false);
     return this.closing;
   }
 
@@ -291,14 +292,14 @@ export class DaemonServer implements Acceptor {
     if (log.enabled) log(`${raw?.remoteAddress ?? "unix"}: TLS handshake failed: ${error.message}`);
   }
 
-  private async doShutdown(): Promise<void> {
+  private async doShutdown(abandonCalls: boolean): Promise<void> {
     const server = this.listener?.server;
     const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     // Read no more requests: under steady load, calls accepted after the wait below would be cut
     // off by the close (their replies dropped, oneways abandoned). Unread ones were never accepted.
     for (const client of this.clients) client.connection.pauseReading();
     for (const raw of this.pending.keys()) raw.destroy();
-    await this.work.idle();
+    if (!abandonCalls) await this.work.idle();
     // Replies of the last calls are queued for the next tick; let them leave first.
     await new Promise((resolve) => setImmediate(resolve));
     for (const client of this.clients) {

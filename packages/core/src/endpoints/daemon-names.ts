@@ -41,16 +41,6 @@ export class DaemonNames {
     return keeper;
   }
 
-  /** Registers a name with no lease (it stays until removed), on the chosen name service. */
-  async plain(choice: NameServiceChoice, name: string, uri: string, metadata: readonly string[], safe: boolean): Promise<void> {
-    const client = new NameServiceClient(settingsFromConfig(this.configFor(choice)), { host: choice.host, port: choice.port });
-    try {
-      await client.use((ns) => ns.register(name, uri, safe, [...metadata]));
-    } finally {
-      client.close();
-    }
-  }
-
   /** Every name registered through this daemon. */
   get registered(): string[] {
     return [...this.keepers.values()].flatMap((k) => k.registered);

@@ -149,10 +149,6 @@ export class Daemon implements AsyncDisposable {
     const ttl = options.ttl ?? DEFAULT_LEASE_TTL;
     if (options.onLeaseEvent) this.leaseListeners.add(options.onLeaseEvent);
     const metadata = [...(options.metadata ?? [])];
-    if (ttl === 0) {
-      await this.names.plain(options.nameServer ?? {}, name, uri.toString(), metadata, options.safe ?? false);
-      return uri;
-    }
     await this.names.keeper(options.nameServer ?? {}, ttl).register(name, uri.toString(), metadata, options.safe ?? false);
     return uri;
   }
@@ -217,7 +213,8 @@ export class Daemon implements AsyncDisposable {
   private async stop(options: ShutdownOptions): Promise<void> {
     await this.names.withdraw(options.namesTimeout ?? DEFAULT_NAMES_SECONDS);
     this.drained = await this.server.drain(options.drainTimeout ?? DEFAULT_DRAIN_SECONDS);
-    await this.server.shutdown();
+    // Past the bound, calls still running are given up: the drain's time is what the caller allowed.
+    await this.server.shutdown({ abandonCalls: !this.drained.finished });
   }
 
   private uriOrRegister(target: object | string, objectId: string | undefined): URI {

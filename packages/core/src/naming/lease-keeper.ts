@@ -10,6 +10,9 @@
  * | `unknown lease` (cut off longer than the TTL, or the name server restarted) | reports `lease-lost`, grants a new lease, registers every name again (`reregistered`) |
  * | the name server has no leases (Python Pyro4's) | reports `no-leases` once and registers the names plainly      |
  * | {@link revoke} (graceful shutdown)             | revokes the lease: every name is gone when it returns         |
+ *
+ * With a TTL of 0 the keeper holds no lease: it registers plainly and only removes its names on
+ * {@link revoke} (they outlive a crash, as Pyro4's registrations do).
  */
 import { NamingError } from "../errors.js";
 import { metadataOf, withOptions } from "../proxy/proxy.js";
@@ -18,6 +21,9 @@ import type { NameServiceClient } from "./replicas.js";
 
 /** Default lease TTL in seconds. */
 export const DEFAULT_LEASE_TTL = 10;
+
+/** Seconds a name server call may take for names registered without a lease. */
+const PLAIN_CALL_SECONDS = 5;
 
 /** What a {@link LeaseKeeper} reports. */
 export interface LeaseEvent {
@@ -37,8 +43,10 @@ interface KeptName {
 /** Keeps a set of registrations bound to one lease, alive. */
 export class LeaseKeeper {
   private lease: string | undefined;
-  /** False once a name server turned out to have no leases. */
-  private leasesSupported = true;
+  /** Seconds a name server call may take. */
+  private readonly callSeconds: number;
+  /** False without a TTL, or once a name server turned out to have no leases. */
+  private leasesSupported: boolean;
   private readonly names = new Map<string, KeptName>();
   private timer: NodeJS.Timeout | undefined;
   private failing = false;
@@ -56,7 +64,9 @@ export class LeaseKeeper {
     readonly ttl: number,
     private readonly report: (event: LeaseEvent) => void,
   ) {
-    if (!Number.isInteger(ttl) || ttl < 1) throw new RangeError(`a lease TTL is a whole number of seconds, at least 1, got ${ttl}`);
+    if (!Number.isInteger(ttl) || ttl < 0) throw new RangeError(`a lease TTL is a whole number of seconds (0: no lease), got ${ttl}`);
+    this.leasesSupported = ttl > 0;
+    this.callSeconds = ttl > 0 ? ttl : PLAIN_CALL_SECONDS;
   }
 
   /** The names kept. */
@@ -83,9 +93,9 @@ export class LeaseKeeper {
           this.lease = undefined;
           await this.registerOn(ns, name, kept, await this.leaseOn(ns));
         }
-      }, this.ttl);
+      }, this.callSeconds);
       this.names.set(name, { uri, metadata, safe });
-      this.schedule(this.ttl / 3);
+      if (this.lease !== undefined) this.schedule(this.ttl / 3);
     });
   }
 
@@ -93,7 +103,7 @@ export class LeaseKeeper {
   unregister(name: string): Promise<void> {
     return this.serialized(async () => {
       if (!this.names.delete(name)) return;
-      await this.client.use((ns) => withOptions(ns, { timeout: this.ttl }).remove(name), this.ttl);
+      await this.client.use((ns) => withOptions(ns, { timeout: this.callSeconds }).remove(name), this.callSeconds);
     });
   }
 
@@ -146,7 +156,7 @@ export class LeaseKeeper {
       this.emit({ type: "no-leases", detail: "the name server has no leases (a Python Pyro4 one?): names are registered plainly and stay after a crash" });
       return undefined;
     }
-    const lease: unknown = await withOptions(ns, { timeout: this.ttl }).lease_grant(this.ttl);
+    const lease: unknown = await withOptions(ns, { timeout: this.callSeconds }).lease_grant(this.ttl);
     if (typeof lease !== "string" || lease.length === 0 || lease.length > 200)
       throw new NamingError("the name server answered lease_grant with something that is not a lease id");
     this.lease = lease;
@@ -155,7 +165,7 @@ export class LeaseKeeper {
   }
 
   private async registerOn(ns: NameServerProxy, name: string, kept: KeptName, lease: string | undefined): Promise<void> {
-    const view = withOptions(ns, { timeout: this.ttl });
+    const view = withOptions(ns, { timeout: this.callSeconds });
     if (lease === undefined) await view.register(name, kept.uri, kept.safe, [...kept.metadata]);
     else await view.register(name, kept.uri, kept.safe, [...kept.metadata], lease);
   }
@@ -212,7 +222,7 @@ export class LeaseKeeper {
             this.emit({ type: "register-failed", detail: `${name} was taken by someone else meanwhile: ${error.message}; no longer kept` });
           }
         }
-      }, this.ttl);
+      }, this.callSeconds);
       this.failing = false;
       this.emit({ type: "reregistered", detail: `${this.names.size} name(s) under lease ${this.lease ?? "(none)"}`, nameServer: this.client.location });
       this.schedule(this.ttl / 3);
