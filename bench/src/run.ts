@@ -10,6 +10,7 @@ import { type CellOptions, type CellResult, PYTHON, medianRun, runCell } from ".
 import type { ImplId } from "./contract.js";
 import { machineInfo } from "./machine.js";
 import { type StorageRow, formatStorageTable, runStorageSection } from "./ns-storages.js";
+import { type PoolSection, formatPoolSection, runPoolSection } from "./pool/section.js";
 import { USAGE, UsageError, parseOptions } from "./options.js";
 import { buildRows, formatTable } from "./table.js";
 import { WORKLOADS } from "./workloads.js";
@@ -57,6 +58,12 @@ async function main(argv: string[]): Promise<number> {
     storageRows = await runStorageSection({ timing: options.timing, profileDir: options.profileDir, cpus }, options.repeat, (line) => console.error(line));
   }
 
+  let pools: PoolSection | undefined;
+  if (options.pools) {
+    const cpus = pinned && clientCpu !== "0" ? { server: "0", client: clientCpu } : undefined;
+    pools = await runPoolSection({ timing: options.timing, repeat: options.repeat, cpus }, (line) => console.error(line));
+  }
+
   const rows = buildRows(cells, options.workloads);
   const table = formatTable(rows);
   console.log(`\npyrots bench, ${machine.date}`);
@@ -69,12 +76,15 @@ async function main(argv: string[]): Promise<number> {
   if (options.storages)
     console.log(`\n(s) the pyrots name server on each storage (workloads h and i; etcd: 3 members on loopback)\n${formatStorageTable(storageRows)}`);
 
+  if (pools) console.log(`\n(p) pool proxies: overhead over a plain proxy (one worker), and a CPU task over 1, 2 and 4 workers\n${formatPoolSection(pools)}`);
+
   const jsonPath = options.json ?? DEFAULT_JSON;
   mkdirSync(dirname(jsonPath), { recursive: true });
-  writeFileSync(jsonPath, JSON.stringify({ machine, pinning, options, cells, rows, storages: storageRows }, null, 2) + "\n");
+  writeFileSync(jsonPath, JSON.stringify({ machine, pinning, options, cells, rows, storages: storageRows, pools }, null, 2) + "\n");
   console.log(`\nJSON: ${jsonPath}`);
   const storageFailed = storageRows.some((row) => [row.lookup, row.register].some((cell) => "error" in cell && cell.error));
-  return cells.some((c) => c.error) || storageFailed ? 1 : 0;
+  const poolsFailed = pools !== undefined && JSON.stringify(pools).includes('"error"');
+  return cells.some((c) => c.error) || storageFailed || poolsFailed ? 1 : 0;
 }
 
 function describe(cell: CellResult, metric: string): string {

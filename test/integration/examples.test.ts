@@ -63,16 +63,34 @@ const EXAMPLES: ExampleCase[] = [
   },
   {
     name: "distributed-mergesort",
+    args: ["--workers", "2", "--count", "20000"],
     stdout: [
-      /^worker      example\.mergesort\.worker\.3 -> PYRO:example\.mergesort\.sorter@127\.0\.0\.1:\d+ \(child process \d+\)$/m,
-      /^Found 3 workers under example\.mergesort\.worker\.\*$/m,
-      /^Sorting 1,000,000 random integers$/m,
-      /^  example\.mergesort\.worker\.1 +333,334 +\d+ ms$/m,
-      /^Result checked: identical to the local sort \(1,000,000 numbers\)\.$/m,
-      /^Distributed: \d+\.\d\d seconds/m,
+      /^worker      example\.mergesort\.worker\.2 -> PYRO:\S+@127\.0\.0\.1:\d+ \(child process \d+\)$/m,
+      /^Found 2 workers under example\.mergesort\.worker\.\* \(one pool proxy, least calls in flight first\)$/m,
+      /^Sorting 20,000 random integers by Collatz stopping time/m,
+      /^  example\.mergesort\.worker\.1 +\d+ chunks +\d+ ms$/m,
+      /^Result checked: identical to the local sort \(20,000 numbers\)\.$/m,
+      /^Distributed: \d+\.\d\d seconds \(8 chunks over 2 worker processes, then a 8-way merge\)$/m,
       /^Local: +\d+\.\d\d seconds/m,
+      /^Speed-up: +\d+\.\d\dx /m,
       /^Done: workers stopped, name server closed\.$/m,
     ],
+  },
+  {
+    // Small numbers: one worker is still SIGKILLed and one drained mid-run, and no task may be lost.
+    name: "worker-pool",
+    args: ["--workers", "3", "--tasks", "900", "--concurrency", "16"],
+    stdout: [
+      /^worker +example\.pool\.worker\.3 -> PYRO:\S+@127\.0\.0\.1:\d+ \(child process \d+\)$/m,
+      /^  at 300 done: example\.pool\.worker\.2 killed \(SIGKILL\)$/m,
+      /^  at 600 done: example\.pool\.worker\.3 drained \(SIGTERM\) and exited$/m,
+      /^  example\.pool\.worker\.1 +[\d,]+ +ok$/m,
+      /^Tasks: 900 sent, 900 finished, 0 failed, 0 lost, 0 duplicates, 0 wrong results \(every task finished exactly once\)$/m,
+      /^Retries: \d+ /m,
+      /^example\.pool\.worker\.3: stopped after \d+ tasks \(drain finished in \d+\.\d\d s\)$/m,
+      /^Done: workers stopped, name server closed\.$/m,
+    ],
+    timeoutMs: 40_000,
   },
   {
     // Without Python Pyro4 the demo says so and exits 0; under REQUIRE_INTEROP=1 that exit is 1.

@@ -1,16 +1,20 @@
 /**
  * The distributed mergesort in one command: a name server (in this process, on 127.0.0.1, never
- * broadcasting), three worker processes, the client; then it stops what it started and exits.
+ * broadcasting), one worker process per CPU core, the client; then it stops what it started and
+ * exits.
  *
  *     node examples/distributed-mergesort/dist/demo.js [--workers N] [--count N]
  */
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { startNameServer } from "@pyrots/nameserver";
 import { type StartedChild, runMain, startNodeChild } from "@pyrots/example-support";
 import { runClient } from "./client.js";
 
 runMain(async () => {
-  const { values } = parseArgs({ options: { workers: { type: "string", default: "3" }, count: { type: "string", default: "1000000" } } });
+  const { values } = parseArgs({
+    options: { workers: { type: "string", default: String(availableParallelism()) }, count: { type: "string", default: "200000" } },
+  });
   await using ns = await startNameServer({ host: "127.0.0.1", port: 0, broadcast: false, mdns: false });
   const nsPort = String(ns.uri.port);
   console.log(`name server ${ns.uri}`);

@@ -140,11 +140,11 @@ export class Daemon implements AsyncDisposable {
 
   /**
    * Registers `target` in the name service under `name`, bound to this daemon's lease (see
-   * {@link NameRegistrationOptions.ttl}); `target` is an object, class or id registered here, or
-   * one to register now. Resolves with its URI once the name server has it. Python Pyro4 clients
+   * {@link NameRegistrationOptions.ttl}); `target` is an object, class, id or URI registered here,
+   * or an object or class to register now. Resolves with its URI once the name server has it. Python Pyro4 clients
    * see an ordinary name. A name server without leases (Python's) gets a plain registration.
    */
-  async registerName(name: string, target: object | string, options: NameRegistrationOptions = {}): Promise<URI> {
+  async registerName(name: string, target: object | string | URI, options: NameRegistrationOptions = {}): Promise<URI> {
     const uri = this.uriOrRegister(target, options.objectId);
     const ttl = options.ttl ?? DEFAULT_LEASE_TTL;
     if (options.onLeaseEvent) this.leaseListeners.add(options.onLeaseEvent);
@@ -219,6 +219,7 @@ export class Daemon implements AsyncDisposable {
 
   private uriOrRegister(target: object | string, objectId: string | undefined): URI {
     if (typeof target === "string") return this.server.uriFor(target);
+    if (target instanceof URI) return this.server.uriFor(target.object);
     try {
       return this.server.uriFor(target);
     } catch {
