@@ -6,7 +6,7 @@
  * workers pin a client; Python Pyro4 sees the workers as ordinary names.
  */
 import { expect } from "chai";
-import { NamingError, Proxy, type Remote, locateNS, pool, poolStats, withOptions } from "@pyrots/core";
+import { NamingError, Proxy, type Remote, batch, locateNS, pool, poolStats, runBatch, withOptions } from "@pyrots/core";
 import { type RunningNameServer, startNameServer } from "@pyrots/nameserver";
 import { type WorkerProcess, drive, startWorker, startWorkers } from "../support/fleet.js";
 import { runProcess } from "../support/process.js";
@@ -14,6 +14,8 @@ import { PYTHON, pythonEnv, requirePython } from "../support/python.js";
 
 interface WorkerApi {
   work(id: number, ms?: number): Promise<{ id: number; worker: string }>;
+  ticks(n: number): AsyncIterable<string>;
+  note(id: number): Promise<void>;
   record(id: number, ms?: number): Promise<{ id: number; worker: string }>;
   whoami(): Promise<string>;
   counts(): Promise<{ work: number; record: number }>;
@@ -165,6 +167,29 @@ describe("fleets: pool proxies over worker processes", function () {
     for (let i = 0; i < 4; i++) seen.add((await withOptions(everyone, { timeout: 5 }).work(i)).worker);
     expect([...seen].sort()).to.deep.equal(["tag.a", "tag.b"]);
     expect((await gpus.work(1)).worker).to.equal("tag.b");
+  });
+
+  it("a stream stays on the worker it started on; a batch runs on one worker; oneway calls go out", async () => {
+    workers = await startWorkers("mix.", 3, nsHosts);
+    const fleet = poolOf("mix.", { strategy: "round-robin" });
+    const items: string[] = [];
+    for await (const item of fleet.ticks(6)) items.push(item);
+    expect(items).to.have.length(6);
+    expect(new Set(items.map((i) => i.split(":")[0])).size).to.equal(1);
+    const b = batch(fleet);
+    for (let i = 0; i < 5; i++) b.work(i);
+    const results = (await runBatch(b)) as { worker: string }[];
+    expect(results).to.have.length(5);
+    expect(new Set(results.map((r) => r.worker)).size).to.equal(1);
+    await Promise.all([1, 2, 3].map((i) => fleet.note(i)));
+    // Oneway calls resolve once sent; the workers run them a moment later.
+    const readers = workers.map((w) => new Proxy<WorkerApi>(w.uri, { env: {} }));
+    const until = Date.now() + 5000;
+    let total = 0;
+    while ((total = (await Promise.all(readers.map(async (r) => (await r.counts()).record))).reduce((a, c) => a + c, 0)) < 3 && Date.now() < until)
+      await sleep(20);
+    expect(total).to.equal(3);
+    for (const r of readers) await r[Symbol.asyncDispose]();
   });
 
   it("the Proxy constructor makes a pool too: new Proxy(uri, { pool })", async () => {

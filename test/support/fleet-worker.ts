@@ -8,7 +8,7 @@
  *
  * NS_HOSTS is `host:port[,host:port...]` (replicas). Nothing is read from the environment.
  */
-import { Daemon, behavior, expose, idempotent, shutdownOnSignals } from "@pyrots/core";
+import { Daemon, behavior, expose, idempotent, oneway, shutdownOnSignals } from "@pyrots/core";
 
 const [name, nsHosts, ttlText, mode = "single", tagText = ""] = process.argv.slice(2);
 if (!name || !nsHosts || !ttlText) {
@@ -38,6 +38,17 @@ class FleetWorker {
     ran.record.push(id);
     if (ms > 0) await sleep(ms);
     return { id, worker: name! };
+  }
+
+  /** A remote iterator: each item says which worker made it. */
+  *ticks(n: number): Generator<string> {
+    for (let i = 0; i < n; i++) yield `${name}:${i}`;
+  }
+
+  /** Oneway: counted as a record call. */
+  @oneway
+  note(id: number): void {
+    ran.record.push(id);
   }
 
   whoami(): string {
