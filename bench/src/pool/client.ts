@@ -38,7 +38,7 @@ const lane = async (start: number) => {
   for (let i = start; !stop; i += config.inflight) {
     if (config.method === "add") {
       if ((await target.add(i, 1)) !== i + 1) throw new Error(`wrong answer for add(${i}, 1)`);
-    } else if (!((await target.work(micros)) > 0)) throw new Error("wrong answer for work");
+    } else if ((await target.work(micros)) !== micros) throw new Error(`wrong answer for work(${micros})`);
     completed++;
   }
 };

@@ -12,6 +12,7 @@
  * | `pinned`           | session affinity pinned this client to a worker                        |
  * | `membership-error` | the name server could not be asked for the workers (it is retried)     |
  */
+import { debugLog } from "../debug.js";
 
 /** One thing that happened in a pool. */
 export interface PoolEvent {
@@ -20,4 +21,27 @@ export interface PoolEvent {
   readonly worker?: string;
   /** What happened, in words (an error message, a retry's reason). */
   readonly detail?: string;
+}
+
+/** Reports a pool event (to `onEvent` and `DEBUG=pyrots:pool`). */
+export type Emit = (event: PoolEvent) => void;
+
+/** An error's message, or the value as text. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const log = debugLog("pyrots:pool");
+
+/** The emitter of a pool over `description`: traces with `DEBUG=pyrots:pool`, and tells `listener` (whose errors are reported, never thrown). */
+export function makeEmitter(description: string, listener: ((event: PoolEvent) => void) | undefined): Emit {
+  return (event) => {
+    if (log.enabled) log(`${description}: ${event.type}${event.worker ? ` ${event.worker}` : ""}${event.detail ? `: ${event.detail}` : ""}`);
+    if (listener === undefined) return;
+    try {
+      listener(event);
+    } catch (error) {
+      process.stderr.write(`pyrots: a pool's onEvent listener threw: ${messageOf(error)}\n`);
+    }
+  };
 }

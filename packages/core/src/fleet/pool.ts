@@ -12,67 +12,34 @@
  * to one worker).
  */
 import { debugLog } from "../debug.js";
-import { CommunicationError, NamingError, PyroError, TimeoutError } from "../errors.js";
+import { PyroError, TimeoutError } from "../errors.js";
 import type { RemoteMetadata } from "../proxy/channel.js";
-import type { ProxyCore } from "../proxy/core.js";
 import type { BatchCall, ProxyEngine } from "../proxy/engine.js";
 import type { CallOptions } from "../proxy/options.js";
 import { markNotSent } from "../proxy/outcome.js";
-import type { ProxySettings } from "../proxy/settings.js";
 import type { ProxyRef } from "../serializers/values.js";
 import type { URI } from "../uri.js";
-import { CircuitBreaker } from "./breaker.js";
+import type { CoreFactory, PoolParts, PoolStats } from "./parts.js";
+import type { ProxySettings } from "../proxy/settings.js";
+
+export type { CoreFactory, PoolParts, PoolStats } from "./parts.js";
 import { PoolCall } from "./call.js";
 import type { Clock, RandomSource } from "./clock.js";
 import { Deadline } from "./deadline.js";
-import type { PoolEvent } from "./events.js";
-import type { WorkerEntry } from "./listing.js";
-import { PoolMember, type WorkerStats } from "./member.js";
+import { type Emit, makeEmitter, messageOf } from "./events.js";
+import { WorkerHealth } from "./health.js";
+import type { PoolMember } from "./member.js";
 import type { MembershipSource } from "./membership.js";
 import type { ResolvedPoolSettings } from "./options.js";
-import { type FailureKind, backoffMs, classifyFailure, isWorkerFault, mayRetry } from "./retry.js";
+import { backoffMs, classifyFailure, mayRetry } from "./retry.js";
+import { Roster } from "./roster.js";
 import { shardKeyOf } from "./shard-key.js";
-import { type CandidateSet, type Strategy, makeStrategy } from "./strategies.js";
-import { ChangeSignal } from "./signal.js";
+import { type Strategy, makeStrategy } from "./strategies.js";
 
 const log = debugLog("pyrots:pool");
 
 /** Seconds a call waits for a worker when it has no deadline and `waitForWorkers` is not set. */
 const DEFAULT_WAIT_FOR_WORKERS = 10;
-/** Milliseconds a worker that left stays connected for the streams started on it. */
-const LEAVE_LINGER_MS = 30_000;
-/** Seconds a probe's handshake may take at most. */
-const PROBE_TIMEOUT = 5;
-
-/** What `poolStats` reports. */
-export interface PoolStats {
-  /** What the pool stands for (`names under "worker."`, ...). */
-  readonly description: string;
-  readonly strategy: string;
-  readonly workers: readonly WorkerStats[];
-  /** Attempts sent again after a failure. */
-  readonly retries: number;
-  /** Calls that failed after every attempt allowed. */
-  readonly failedCalls: number;
-  /** The worker this client is pinned to (session affinity), if any. */
-  readonly pinned: string | undefined;
-}
-
-/** Makes the core of one worker. */
-export type CoreFactory = (uri: URI, settings: ProxySettings) => ProxyCore;
-
-/** What a pool engine is built from. */
-export interface PoolParts {
-  /** What the pool's face shows as its URI. */
-  readonly uri: URI;
-  /** Settings of the connections to workers. */
-  readonly settings: ProxySettings;
-  readonly pool: ResolvedPoolSettings;
-  readonly membership: MembershipSource;
-  readonly createCore: CoreFactory;
-  readonly clock: Clock;
-  readonly random: RandomSource;
-}
 
 /** A pool of workers behind one proxy face. */
 export class PoolEngine implements ProxyEngine {
@@ -85,16 +52,13 @@ export class PoolEngine implements ProxyEngine {
   private readonly clock: Clock;
   private readonly random: RandomSource;
   private readonly strategy: Strategy;
-  private readonly members = new Map<string, PoolMember>();
-  /** The available workers, in name order; rebuilt after any change (undefined until then). */
-  private available: Candidates | undefined;
-  private readonly changed: ChangeSignal;
+  private readonly roster: Roster;
+  private readonly emit: Emit;
+  private readonly health: WorkerHealth;
   private pinned: PoolMember | undefined;
   private affinity = false;
   private primed = false;
   private priming: Promise<void> | undefined;
-  private membershipKnown = false;
-  private membershipError: unknown;
   private closed = false;
   private retries = 0;
   private failedCalls = 0;
@@ -107,18 +71,38 @@ export class PoolEngine implements ProxyEngine {
     this.createCore = parts.createCore;
     this.clock = parts.clock;
     this.random = parts.random;
-    this.changed = new ChangeSignal(parts.clock);
     this.strategy = makeStrategy(parts.pool.strategy, parts.random);
+    const emit = (this.emit = makeEmitter(this.membership.description, parts.pool.onEvent));
+    this.roster = new Roster({
+      description: this.membership.description,
+      settings: parts.settings,
+      breaker: parts.pool.breaker,
+      createCore: parts.createCore,
+      clock: parts.clock,
+      emit,
+      membersChanged: (names) => this.strategy.membersChanged(names),
+      left: (member) => {
+        if (this.pinned === member) this.pinned = undefined;
+      },
+    });
+    this.health = new WorkerHealth({
+      settings: parts.settings,
+      cooldown: parts.pool.breaker.cooldown,
+      createCore: parts.createCore,
+      clock: parts.clock,
+      emit,
+      invalidate: () => this.roster.invalidate(),
+      closed: () => this.closed,
+    });
     this.membership.start(
-      (workers) => this.updateMembers(workers),
-      (error) => this.membershipFailed(error),
+      (workers) => this.roster.update(workers),
+      (error) => this.roster.failed(error),
     );
   }
 
   /** True while a connection to some worker is open. */
   get connected(): boolean {
-    for (const member of this.members.values()) if (member.core.connected) return true;
-    return false;
+    return this.roster.connected;
   }
 
   call(method: string, args: unknown[], kwargs: Record<string, unknown> | null, options: CallOptions | undefined): Promise<unknown> {
@@ -170,17 +154,14 @@ export class PoolEngine implements ProxyEngine {
   }
 
   release(): void {
-    for (const member of this.members.values()) member.core.release();
+    for (const member of this.roster.members.values()) member.core.release();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.membership.close();
-    for (const member of this.members.values()) member.core.release();
-    this.members.clear();
-    this.available = undefined;
-    this.changed.notify();
+    this.roster.close();
   }
 
   ref(): ProxyRef {
@@ -194,7 +175,7 @@ export class PoolEngine implements ProxyEngine {
     return {
       description: this.membership.description,
       strategy: this.strategy.name,
-      workers: [...this.members.values()].map((m) => m.stats()).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      workers: [...this.roster.members.values()].map((m) => m.stats()).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
       retries: this.retries,
       failedCalls: this.failedCalls,
       pinned: this.pinned?.name,
@@ -216,18 +197,18 @@ export class PoolEngine implements ProxyEngine {
     try {
       reply = call.invoke(member.core, this.attemptOptions(call));
     } catch (error) {
-      this.settled(member);
+      this.roster.settled(member);
       return Promise.reject(error);
     }
     return reply.then(
       (value) => {
-        this.settled(member);
+        this.roster.settled(member);
         member.answered(this.clock.now() - started);
         member.breaker.succeeded();
         return value;
       },
       (error: unknown) => {
-        this.settled(member);
+        this.roster.settled(member);
         return this.failed(call, member, error, this.clock.now() - started);
       },
     );
@@ -240,13 +221,9 @@ export class PoolEngine implements ProxyEngine {
     return { ...call.options, timeout };
   }
 
-  private settled(member: PoolMember): void {
-    if (--member.inFlight === 0 && member.leaving) this.closeLater(member);
-  }
-
   private failed(call: PoolCall, member: PoolMember, error: unknown, ms: number): Promise<unknown> {
     const kind = classifyFailure(error);
-    this.account(member, kind, error, ms);
+    this.health.failed(member, kind, error, ms);
     const stop =
       this.closed ||
       !mayRetry(kind, call.idempotentOn(member, this.pool.idempotent)) ||
@@ -298,9 +275,9 @@ export class PoolEngine implements ProxyEngine {
       call.deadline !== undefined
         ? Math.min(call.deadline.remainingMs(), this.pool.waitForWorkers !== undefined ? this.pool.waitForWorkers * 1000 : Infinity)
         : (call.waitEndsAt ??= now + (this.pool.waitForWorkers ?? DEFAULT_WAIT_FOR_WORKERS) * 1000) - now;
-    if (waitMs <= 0 || call.options?.signal?.aborted) throw call.lastError ?? this.noWorkerError();
+    if (waitMs <= 0 || call.options?.signal?.aborted) throw call.lastError ?? this.roster.noWorkerError();
     // Wake at changes; look again at least every second (a breaker's cooldown may have passed meanwhile).
-    await this.changed.wait(Math.min(waitMs, 1000));
+    await this.roster.changed.wait(Math.min(waitMs, 1000));
     if (this.closed) throw this.closedError();
   }
 
@@ -312,7 +289,7 @@ export class PoolEngine implements ProxyEngine {
     const late = Symbol("late");
     const outcome = await Promise.race([priming, this.clock.sleep(call.deadline.remainingMs()).then(() => late)]);
     if (outcome === late && !this.primed) {
-      if (this.members.size === 0) throw this.noWorkerError();
+      if (this.roster.members.size === 0) throw this.roster.noWorkerError();
       throw markNotSent(new TimeoutError(`no worker of ${this.membership.description} could be reached within the call's timeout`));
     }
   }
@@ -332,7 +309,7 @@ export class PoolEngine implements ProxyEngine {
         await member.core.bind();
       } catch (error) {
         const kind = classifyFailure(markNotSent(error));
-        this.account(member, kind, error, 0);
+        this.health.failed(member, kind, error, 0);
         (call.tried ??= new Set()).add(member);
         call.lastError = error;
         if (kind !== "not-sent" && kind !== "draining") throw error;
@@ -355,7 +332,8 @@ export class PoolEngine implements ProxyEngine {
       if (pinned.available && !exclude?.has(pinned)) return pinned;
       if (!pinned.available) this.pinned = undefined;
     }
-    const candidates = exclude === undefined || exclude.size === 0 ? this.candidates() : this.candidates().without(exclude);
+    const available = this.roster.candidates();
+    const candidates = exclude === undefined || exclude.size === 0 ? available : available.without(exclude);
     const chosen = this.strategy.pick(candidates, key);
     if (chosen !== undefined && pin && this.affinity) {
       this.pinned = chosen;
@@ -364,174 +342,7 @@ export class PoolEngine implements ProxyEngine {
     return chosen;
   }
 
-  private candidates(): Candidates {
-    return (this.available ??= new Candidates([...this.members.values()].filter((m) => m.available)));
-  }
-
-  /** Something about availability changed: rebuild the candidates, wake waiting calls. */
-  private invalidate(): void {
-    this.available = undefined;
-    this.changed.notify();
-  }
-
-  // ---- membership ----
-
-  private updateMembers(workers: ReadonlyMap<string, WorkerEntry>): void {
-    if (this.closed) return;
-    this.membershipKnown = true;
-    this.membershipError = undefined;
-    for (const [name, member] of this.members) {
-      const listed = workers.get(name);
-      if (listed === undefined || !listed.uri.equals(member.uri)) this.leave(member);
-    }
-    for (const [name, entry] of workers) {
-      if (this.members.has(name)) continue;
-      const member = new PoolMember(name, entry.uri, entry.tags, this.createCore(entry.uri, this.settings), new CircuitBreaker(this.pool.breaker, this.clock));
-      this.members.set(name, member);
-      this.emit({ type: "joined", worker: name, detail: entry.uri.toString() });
-    }
-    this.strategy.membersChanged([...this.members.keys()].sort());
-    this.invalidate();
-  }
-
-  private leave(member: PoolMember): void {
-    member.leaving = true;
-    this.members.delete(member.name);
-    if (this.pinned === member) this.pinned = undefined;
-    this.emit({ type: "left", worker: member.name });
-    if (member.inFlight === 0) this.closeLater(member);
-  }
-
-  /** Closes a worker that left once streams started on it had a while to finish. */
-  private closeLater(member: PoolMember): void {
-    void this.clock.sleep(this.closed ? 0 : LEAVE_LINGER_MS).then(() => {
-      if (member.inFlight === 0) member.core.release();
-    });
-  }
-
-  private membershipFailed(error: unknown): void {
-    this.membershipError = error;
-    this.emit({ type: "membership-error", detail: messageOf(error) });
-  }
-
-  // ---- worker health ----
-
-  /** Records a failed attempt against the worker, tripping its breaker or marking it draining. */
-  private account(member: PoolMember, kind: FailureKind, error: unknown, ms: number): void {
-    if (kind === "remote") {
-      member.answered(ms);
-      member.breaker.succeeded();
-      return;
-    }
-    if (kind === "draining") {
-      member.failures++;
-      if (member.draining) return;
-      member.draining = true;
-      member.breaker.forceOpen();
-      this.emit({ type: "draining", worker: member.name, detail: messageOf(error) });
-      this.invalidate();
-      this.scheduleProbe(member);
-      return;
-    }
-    if (!isWorkerFault(kind)) return;
-    member.failures++;
-    const admitted = member.breaker.admits;
-    member.breaker.failed();
-    if (admitted && !member.breaker.admits) {
-      this.emit({ type: "breaker-open", worker: member.name, detail: messageOf(error) });
-      this.invalidate();
-      this.scheduleProbe(member);
-    }
-  }
-
-  private scheduleProbe(member: PoolMember): void {
-    if (member.probeScheduled || member.leaving || this.closed) return;
-    member.probeScheduled = true;
-    const ms = member.breaker.msUntilProbe();
-    void this.clock.sleep(ms === Infinity ? 0 : ms).then(() => this.probe(member));
-  }
-
-  /**
-   * Probes an open (or draining) worker with a fresh connection of its own: a handshake shows the
-   * daemon is up and takes new work (a draining one refuses it), without risking a user's call or
-   * disturbing the calls still finishing on the worker's own connection.
-   */
-  private async probe(member: PoolMember): Promise<void> {
-    member.probeScheduled = false;
-    if (this.closed || member.leaving || member.breaker.admits) return;
-    if (!member.breaker.claimProbe()) return this.scheduleProbe(member);
-    const timeout = Math.min(PROBE_TIMEOUT, Math.max(0.5, this.pool.breaker.cooldown));
-    const probe = this.createCore(member.uri, { ...this.settings, timeout, background: true });
-    try {
-      await probe.bind();
-      member.draining = false;
-      member.breaker.probeSucceeded();
-      this.emit({ type: "breaker-closed", worker: member.name });
-      this.invalidate();
-    } catch (error) {
-      member.breaker.probeFailed();
-      if (log.enabled) log(`probe of ${member.name} failed: ${messageOf(error)}`);
-      this.scheduleProbe(member);
-    } finally {
-      probe.release();
-    }
-  }
-
-  // ---- errors and events ----
-
-  private noWorkerError(): Error {
-    const what = this.membership.description;
-    if (!this.membershipKnown) {
-      const why = this.membershipError === undefined ? "no answer yet" : messageOf(this.membershipError);
-      return markNotSent(new NamingError(`pool of ${what}: cannot learn its workers from the name server (${why})`, { cause: this.membershipError }));
-    }
-    if (this.members.size === 0) {
-      return markNotSent(new NamingError(`pool of ${what}: no worker is registered — start some (\`pyro-nsc list\` shows what is registered)`));
-    }
-    const states = [...this.members.values()].map((m) => `${m.name} ${m.stats().state}`).join(", ");
-    return markNotSent(new CommunicationError(`pool of ${what}: no worker is available (${states}); open breakers are probed again shortly`));
-  }
-
   private closedError(): Error {
     return markNotSent(new PyroError(`pool of ${this.membership.description} is closed`));
   }
-
-  private emit(event: PoolEvent): void {
-    if (log.enabled) log(`${this.membership.description}: ${event.type}${event.worker ? ` ${event.worker}` : ""}${event.detail ? `: ${event.detail}` : ""}`);
-    const listener = this.pool.onEvent;
-    if (listener === undefined) return;
-    try {
-      listener(event);
-    } catch (error) {
-      process.stderr.write(`pyrots: a pool's onEvent listener threw: ${messageOf(error)}\n`);
-    }
-  }
-}
-
-/** The available workers in name order, with a lookup by name (what strategies choose from). */
-class Candidates implements CandidateSet<PoolMember> {
-  readonly list: readonly PoolMember[];
-  private readonly byName: ReadonlyMap<string, PoolMember>;
-
-  constructor(members: PoolMember[]) {
-    this.list = members.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    this.byName = new Map(this.list.map((m) => [m.name, m]));
-  }
-
-  has(name: string): boolean {
-    return this.byName.has(name);
-  }
-
-  get(name: string): PoolMember | undefined {
-    return this.byName.get(name);
-  }
-
-  /** These candidates without `exclude`. */
-  without(exclude: ReadonlySet<PoolMember>): Candidates {
-    return new Candidates(this.list.filter((m) => !exclude.has(m)));
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
