@@ -1,14 +1,20 @@
 /**
- * Fuzzing the client side of fleets: a hostile "name server" answers a pool's membership calls
+ * Fuzzing fleets. The client side: a hostile "name server" answers a pool's membership calls
  * (`watch`, `list`) and a daemon's lease calls (`lease_grant`, `register`, `lease_keepalive`) with
  * random values — wrong shapes, wrong types, bogus and huge listings, URIs to nowhere. The pool and
  * the lease keeper must report and retry, never crash or leave an unhandled rejection, and work
- * again as soon as the name server answers sensibly.
+ * again as soon as the name server answers sensibly. The daemon side: hostile traffic at a
+ * draining daemon, whose refusals (handshakes refused, calls answered unrun with `DRAN`) must be
+ * valid frames, after which it hangs up when the peer does and stays up.
  */
+import net from "node:net";
 import { expect } from "chai";
 import fc from "fast-check";
 import { Daemon, type LeaseEvent, NamingError, type PoolEvent, expose, pool, poolStats } from "@pyrots/core";
-import { FUZZ_SEED, fuzzCases } from "./harness.js";
+import { DaemonServer, daemonConfig, daemonSettings } from "@pyrots/core/internal";
+import { handshakeCase, payloadCase, pipelinedCase, randomHeaderCase } from "./cases.js";
+import { replyStreamProblem } from "./frames.js";
+import { BATCH, FUZZ_SEED, SHARES, Tally, fuzzCases, runPool, runWireCase } from "./harness.js";
 
 const ROUNDS = Math.max(20, Math.ceil(fuzzCases(3000) * 0.02));
 
@@ -143,6 +149,101 @@ describe("fuzzing the fleet client side (a hostile name server)", function () {
       await fleet[Symbol.asyncDispose]();
       await worker.shutdown({ namesTimeout: 0.5 });
       await ns.shutdown();
+    }
+  });
+});
+
+@expose
+class Target {
+  echo(value: unknown): unknown {
+    return value;
+  }
+  add(a: number, b: number): number {
+    return a + b;
+  }
+  *count(n: number): Generator<number> {
+    for (let i = 0; i < Math.min(Number(n) || 0, 100); i++) yield i;
+  }
+}
+
+/** Length of the first frame in `bytes` (a valid CONNECT), from its header. */
+function firstFrameLength(bytes: Buffer): number {
+  return 24 + bytes.readUInt16BE(18) + bytes.readInt32BE(12);
+}
+
+/**
+ * Opens a connection and completes the handshake with the first frame of `bytes`; resolves with
+ * the socket and what it has received once the CONNECTOK (or anything) came back.
+ */
+async function handshaken(port: number, bytes: Buffer): Promise<{ socket: net.Socket; received: Buffer[]; closed: Promise<void> }> {
+  const socket = net.connect({ host: "127.0.0.1", port });
+  socket.on("error", () => undefined);
+  const received: Buffer[] = [];
+  const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+  const answered = new Promise<void>((resolve) => socket.on("data", (chunk: Buffer) => (received.push(chunk), resolve())));
+  await new Promise<void>((resolve) => socket.on("connect", () => resolve()));
+  socket.write(bytes.subarray(0, firstFrameLength(bytes)));
+  await Promise.race([answered, closed, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  return { socket, received, closed };
+}
+
+describe("fuzzing a draining daemon", function () {
+  this.timeout(120_000);
+  const shape = { objectId: "target", methods: ["echo", "add", "count"] };
+  const count = Math.max(BATCH, Math.ceil(fuzzCases(3000) * SHARES.daemon * 0.05));
+
+  async function drainingDaemon(): Promise<DaemonServer> {
+    const server = await DaemonServer.start(daemonSettings(daemonConfig({ host: "127.0.0.1", env: {} }), {}, undefined), { port: 0 });
+    server.register(Target, "target");
+    return server;
+  }
+
+  it("new connections: hostile handshakes and calls get valid refusals; the daemon hangs up when the peer does", async () => {
+    const server = await drainingDaemon();
+    const tally = new Tally();
+    try {
+      void server.drain(0);
+      const cases = fc.oneof(randomHeaderCase, handshakeCase(shape), payloadCase(shape), pipelinedCase(shape));
+      await runPool(fc.sample(cases, { numRuns: count, seed: FUZZ_SEED }), 8, (c) => runWireCase(server.port!, c, tally));
+      expect(server.state).to.equal("draining");
+      console.log(`      ${count} cases on new connections: replies ${tally}`);
+    } finally {
+      await server.shutdown({ abandonCalls: true });
+    }
+  });
+
+  it("connections made before the drain: hostile calls are refused unrun (DRAN) in valid frames, and the daemon stays up", async () => {
+    const server = await drainingDaemon();
+    const kinds = new Tally();
+    try {
+      const samples = fc.sample(fc.oneof(payloadCase(shape), pipelinedCase(shape)), { numRuns: count, seed: FUZZ_SEED });
+      for (let start = 0; start < samples.length; start += BATCH) {
+        // Cases cut short inside their CONNECT say nothing about a drain: left out.
+        const batch = samples
+          .slice(start, start + BATCH)
+          .map((c) => Buffer.concat(c.chunks))
+          .filter((bytes) => bytes.length >= 24 && firstFrameLength(bytes) <= bytes.length);
+        // Handshakes first, while the daemon serves; then it drains; then the calls arrive.
+        const open = await Promise.all(batch.map((bytes) => handshaken(server.port!, bytes)));
+        void server.drain(0);
+        await Promise.all(
+          open.map(async ({ socket, received, closed }, i) => {
+            const handshakeReply = Buffer.concat(received).length;
+            socket.end(batch[i]!.subarray(firstFrameLength(batch[i]!)));
+            const hung = await Promise.race([closed.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000))]);
+            if (!hung) throw new Error("the draining daemon kept a connection open after the peer's end of stream");
+            const replies = Buffer.concat(received);
+            const problem = replyStreamProblem(replies);
+            if (problem) throw new Error(`invalid reply stream from a draining daemon: ${problem}`);
+            if (replies.length > handshakeReply) kinds.add(replies.includes(Buffer.from("DRAN")) ? "DRAN refusal" : "other reply");
+            else kinds.add("no reply");
+          }),
+        );
+        expect(server.state).to.equal("draining");
+      }
+      console.log(`      ${count} cases on connections made before the drain: ${kinds}`);
+    } finally {
+      await server.shutdown({ abandonCalls: true });
     }
   });
 });
