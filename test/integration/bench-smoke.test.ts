@@ -35,4 +35,25 @@ describe("bench harness (smoke)", () => {
     }
     expect(result.rows[0]!.pyrotsRatio).to.be.a("number").greaterThan(0);
   });
+
+  it("runs section p (pool proxies): overhead cells and 1/2/4 workers, every cell with a rate", async function () {
+    this.timeout(90_000);
+    const json = join(dir, "pool.json");
+    const args = ["bench/dist/run.js", "--only", "p", "--warmup", "100", "--window", "150", "--windows", "2", "--json", json];
+    const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: ROOT, timeout: 85_000 });
+    expect(stdout)
+      .to.match(/\(p\) pool proxies/)
+      .and.match(/pool over 4 worker processes/);
+    const { pools } = JSON.parse(readFileSync(json, "utf8")) as { pools: Record<string, unknown> };
+    const cells = [
+      ...Object.values(pools.sequential as object),
+      ...Object.values(pools.inflight64 as object),
+      ...(pools.scaling as { cell: unknown }[]).map((s) => s.cell),
+    ] as { rate?: number; error?: string }[];
+    expect(cells).to.have.length(7);
+    for (const cell of cells) {
+      expect(cell.error).to.equal(undefined);
+      expect(cell.rate).to.be.a("number").greaterThan(0);
+    }
+  });
 });

@@ -38,3 +38,4 @@ export { markNotSent, wasNotSent, markFromReply, cameFromReply } from "./proxy/o
 export { createCore, createFace, engineOf } from "./proxy/proxy.js";
 export type { ProxyEngine, BatchCall } from "./proxy/engine.js";
 export * from "./daemon/drain.js";
+export { metadataFrom, type RemoteMetadata } from "./proxy/channel.js";

@@ -25,6 +25,7 @@ import {
   type CandidateSet,
   CommunicationError,
   DRAIN_CONNECT_REFUSAL,
+  metadataFrom,
 } from "@pyrots/core/internal";
 import { FakeClock, fixedRandom } from "./fake-clock.js";
 
@@ -312,5 +313,34 @@ describe("fleet: shard keys", () => {
     expect(shardKeyOf(0, "m", [null], null)).to.equal(undefined);
     expect(() => shardKeyOf(0, "m", [{ a: 1 }], null)).to.throw(TypeError, /shard key must be/);
     expect(() => shardKeyOf(0, "m", [[1, 2]], null)).to.throw(TypeError, /an array/);
+  });
+});
+
+describe("fleet: what a handshake's metadata says (from the wire)", () => {
+  it("reads idempotent methods and the instance mode; ignores anything else a peer sends there", () => {
+    const meta = metadataFrom({ methods: ["a", "b"], oneway: [], attrs: [], idempotent: ["a", 7, null], instance_mode: "session" });
+    expect([...meta.idempotent]).to.deep.equal(["a"]);
+    expect(meta.instanceMode).to.equal("session");
+    expect(metadataFrom({ methods: [], instance_mode: "__proto__" }).instanceMode).to.equal(undefined);
+    expect(metadataFrom(undefined).idempotent.size).to.equal(0);
+    const hostile: unknown[] = [
+      null,
+      7,
+      "session ",
+      ["x", { a: 1 }, [2]],
+      { length: 3 },
+      new Map([["a", 1]]),
+      Buffer.from("single"),
+      Object.create(null),
+      -0,
+      2n,
+    ];
+    for (const idempotent of hostile) {
+      for (const mode of hostile) {
+        const parsed = metadataFrom({ methods: ["m"], idempotent, instance_mode: mode });
+        expect([...parsed.idempotent].every((name) => typeof name === "string")).to.equal(true);
+        expect(parsed.instanceMode).to.equal(undefined);
+      }
+    }
   });
 });
