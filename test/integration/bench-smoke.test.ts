@@ -44,12 +44,11 @@ describe("bench harness (smoke)", () => {
     expect(stdout)
       .to.match(/\(p\) pool proxies/)
       .and.match(/pool over 4 worker processes/);
-    const { pools } = JSON.parse(readFileSync(json, "utf8")) as { pools: Record<string, unknown> };
-    const cells = [
-      ...Object.values(pools.sequential as object),
-      ...Object.values(pools.inflight64 as object),
-      ...(pools.scaling as { cell: unknown }[]).map((s) => s.cell),
-    ] as { rate?: number; error?: string }[];
+    type Cell = { rate?: number; error?: string };
+    type Overhead = { plain: Cell; pool: Cell; ratio?: number };
+    const { pools } = JSON.parse(readFileSync(json, "utf8")) as { pools: { sequential: Overhead; inflight64: Overhead; scaling: { cell: Cell }[] } };
+    for (const overhead of [pools.sequential, pools.inflight64]) expect(overhead.ratio).to.be.a("number").greaterThan(0);
+    const cells = [pools.sequential.plain, pools.sequential.pool, pools.inflight64.plain, pools.inflight64.pool, ...pools.scaling.map((s) => s.cell)];
     expect(cells).to.have.length(7);
     for (const cell of cells) {
       expect(cell.error).to.equal(undefined);

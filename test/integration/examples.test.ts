@@ -65,6 +65,7 @@ const EXAMPLES: ExampleCase[] = [
     name: "distributed-mergesort",
     args: ["--workers", "2", "--count", "20000"],
     stdout: [
+      /^name server PYRO:Pyro\.NameServer@127\.0\.0\.1:\d+ \(child process \d+\)$/m,
       /^worker      example\.mergesort\.worker\.2 -> PYRO:\S+@127\.0\.0\.1:\d+ \(child process \d+\)$/m,
       /^Found 2 workers under example\.mergesort\.worker\.\* \(one pool proxy, least calls in flight first\)$/m,
       /^Sorting 20,000 random integers by Collatz stopping time/m,

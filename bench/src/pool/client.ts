@@ -1,16 +1,21 @@
 /**
- * A pool bench client: calls `add(i, 1)` or `work(µs)` through a plain proxy to the first URI, or
- * a pool proxy over all of them, keeping `inflight` calls going; after a warm-up it counts
- * completed calls in `windows` windows of `windowMs` and prints `RESULT {"rates": [...]}` (calls/s
- * per window). Every answer is checked.
+ * A pool bench client. Two kinds of run:
  *
- *   node bench/dist/pool/client.js '{"uris":[...],"mode":"pool","method":"add","inflight":1,"warmupMs":1000,"windowMs":1000,"windows":5}'
+ * - `ab`: a plain proxy to the first URI and a pool proxy over the same single worker, both
+ *   connected and warmed up, measured in alternating windows (plain, pool, plain, pool, ...) so
+ *   that load from elsewhere on the machine falls on both alike; prints
+ *   `RESULT {"plain": [...], "pool": [...]}` (calls/s per window).
+ * - `pool`: a pool over every URI; prints `RESULT {"rates": [...]}`.
+ *
+ * Calls are `add(i, 1)` or `work(µs)` with `inflight` of them going at once; every answer is checked.
+ *
+ *   node bench/dist/pool/client.js '{"uris":[...],"mode":"ab","method":"add","inflight":1,"warmupMs":1000,"windowMs":1000,"windows":5}'
  */
 import { Proxy, pool } from "@pyrots/core";
 
 interface ClientConfig {
   uris: string[];
-  mode: "plain" | "pool";
+  mode: "ab" | "pool";
   method: "add" | "work";
   /** For `work`: µs of CPU per call. */
   micros?: number;
@@ -26,36 +31,48 @@ interface BenchApi {
 }
 
 const config = JSON.parse(process.argv[2]!) as ClientConfig;
-const target =
-  config.mode === "plain"
-    ? new Proxy<BenchApi>(config.uris[0]!, { env: {} })
-    : pool<BenchApi>({ uris: config.uris }, { env: {}, strategy: config.uris.length > 1 ? "least-in-flight" : "round-robin" });
 const micros = config.micros ?? 200;
-let completed = 0;
-let stop = false;
-let failure: unknown;
-const lane = async (start: number) => {
-  for (let i = start; !stop; i += config.inflight) {
-    if (config.method === "add") {
-      if ((await target.add(i, 1)) !== i + 1) throw new Error(`wrong answer for add(${i}, 1)`);
-    } else if ((await target.work(micros)) !== micros) throw new Error(`wrong answer for work(${micros})`);
-    completed++;
-  }
-};
-const lanes = Array.from({ length: config.inflight }, (_, i) => lane(i).catch((error: unknown) => (failure ??= error)));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-await sleep(config.warmupMs);
-const rates: number[] = [];
-for (let w = 0; w < config.windows && failure === undefined; w++) {
-  const [before, started] = [completed, performance.now()];
-  await sleep(config.windowMs);
-  rates.push(((completed - before) * 1000) / (performance.now() - started));
+
+/** Keeps `inflight` calls going on `target` for `ms`; resolves with calls/s. */
+async function measure(target: BenchApi, ms: number): Promise<number> {
+  let completed = 0;
+  let stop = false;
+  const lane = async (start: number) => {
+    for (let i = start; !stop; i += config.inflight) {
+      if (config.method === "add") {
+        if ((await target.add(i, 1)) !== i + 1) throw new Error(`wrong answer for add(${i}, 1)`);
+      } else if ((await target.work(micros)) !== micros) throw new Error(`wrong answer for work(${micros})`);
+      completed++;
+    }
+  };
+  const started = performance.now();
+  const lanes = Promise.all(Array.from({ length: config.inflight }, (_, i) => lane(i)));
+  await sleep(ms);
+  stop = true;
+  await lanes;
+  return (completed * 1000) / (performance.now() - started);
 }
-stop = true;
-await Promise.all(lanes);
-await target[Symbol.asyncDispose]();
-if (failure !== undefined) {
-  process.stderr.write(`${failure instanceof Error ? failure.stack : String(failure)}\n`);
-  process.exit(1);
+
+if (config.mode === "ab") {
+  const plain = new Proxy<BenchApi>(config.uris[0]!, { env: {} });
+  const pooled = pool<BenchApi>({ uris: [config.uris[0]!] }, { env: {}, strategy: "round-robin" });
+  await measure(plain, config.warmupMs / 2);
+  await measure(pooled, config.warmupMs / 2);
+  const result = { plain: [] as number[], pool: [] as number[] };
+  // Twice as many, half as long windows: pairs close together in time.
+  for (let w = 0; w < config.windows * 2; w++) {
+    result.plain.push(await measure(plain, config.windowMs / 2));
+    result.pool.push(await measure(pooled, config.windowMs / 2));
+  }
+  await plain[Symbol.asyncDispose]();
+  await pooled[Symbol.asyncDispose]();
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+} else {
+  const pooled = pool<BenchApi>({ uris: config.uris }, { env: {}, strategy: config.uris.length > 1 ? "least-in-flight" : "round-robin" });
+  await measure(pooled, config.warmupMs);
+  const rates: number[] = [];
+  for (let w = 0; w < config.windows; w++) rates.push(await measure(pooled, config.windowMs));
+  await pooled[Symbol.asyncDispose]();
+  process.stdout.write(`RESULT ${JSON.stringify({ rates })}\n`);
 }
-process.stdout.write(`RESULT ${JSON.stringify({ rates })}\n`);

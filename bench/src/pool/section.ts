@@ -2,9 +2,10 @@
  * Section (p) of the bench: pool proxies.
  *
  * - **Overhead**: one worker process, the same calls through a plain proxy and through a pool proxy
- *   over that one worker — sequential `add`, and `add` with 64 in flight. Target: the pool keeps
- *   ≥ 0.95 of the plain proxy's rate (≤ 5% overhead). Client on CPU 1, worker on CPU 0 (as
- *   workloads a and c), plain and pool alternating in every round.
+ *   over that one worker — sequential `add`, and `add` with 64 in flight — measured by one client
+ *   in alternating windows (plain, pool, plain, ...), so that load from elsewhere falls on both
+ *   alike; the ratio is the median of the pairs' ratios. Target: the pool keeps ≥ 0.95 of the
+ *   plain proxy's rate (≤ 5% overhead). Client on CPU 1, worker on CPU 0 (as workloads a and c).
  * - **Throughput**: a CPU-bound task of 200 µs, 32 in flight, through a pool over 1, 2 and 4 worker
  *   processes, unpinned (the workers and the client share the machine's cores: on 2 cores, 2
  *   workers can double the rate of 1 only while the client leaves them a core's worth).
@@ -22,10 +23,17 @@ export const POOL_OVERHEAD_TARGET = 0.95;
 /** One measured cell: calls/s (median window), or why it failed. */
 export type PoolCell = { rate: number; runs?: number[] } | { error: string };
 
+/** An overhead cell: both rates, and the median ratio of the alternating windows (pool / plain). */
+export interface OverheadCell {
+  plain: PoolCell;
+  pool: PoolCell;
+  ratio?: number;
+}
+
 /** The section's figures. */
 export interface PoolSection {
-  readonly sequential: { plain: PoolCell; pool: PoolCell };
-  readonly inflight64: { plain: PoolCell; pool: PoolCell };
+  readonly sequential: OverheadCell;
+  readonly inflight64: OverheadCell;
   readonly scaling: { workers: number; cell: PoolCell }[];
 }
 
@@ -39,64 +47,86 @@ export interface PoolSectionOptions {
 
 /** Runs section (p); `report` hears of each cell. */
 export async function runPoolSection(options: PoolSectionOptions, report: (line: string) => void): Promise<PoolSection> {
-  const runs = new Map<string, number[]>();
-  const errors = new Map<string, string>();
-  const record = (key: string, result: PoolCell) => {
-    if ("error" in result) errors.set(key, result.error);
-    else runs.set(key, [...(runs.get(key) ?? []), result.rate]);
-    report(`  (p) ${key}: ${"error" in result ? `FAILED: ${result.error}` : `${Math.round(result.rate).toLocaleString("en-US")} calls/s`}`);
+  const rate = (values: number[]): PoolCell => ({ rate: median(values), runs: values });
+  const overhead = async (inflight: number, label: string): Promise<OverheadCell> => {
+    const plain: number[] = [];
+    const pool: number[] = [];
+    const ratios: number[] = [];
+    for (let round = 0; round < options.repeat; round++) {
+      const result = await runClient({ uris: pinned.uris, mode: "ab", method: "add", inflight }, options.timing, options.cpus?.client);
+      if ("error" in result) {
+        report(`  (p) ${label}: FAILED: ${result.error}`);
+        return { plain: { error: result.error }, pool: { error: result.error } };
+      }
+      const [p, q] = [result.figures.plain ?? [], result.figures.pool ?? []];
+      plain.push(...p);
+      pool.push(...q);
+      ratios.push(...q.map((v, i) => v / p[i]!));
+      report(`  (p) ${label}: plain ${fmt(median(p))}, pool ${fmt(median(q))} calls/s, pool/plain ${median(q.map((v, i) => v / p[i]!)).toFixed(3)}`);
+    }
+    return { plain: rate(plain), pool: rate(pool), ratio: median(ratios) };
   };
   // Overhead: one pinned worker.
   const pinned = await startWorkers(1, options.cpus?.server);
+  let sequential: OverheadCell;
+  let inflight64: OverheadCell;
   try {
-    for (let round = 0; round < options.repeat; round++) {
-      for (const [label, inflight] of [
-        ["sequential add", 1],
-        ["64 in flight add", 64],
-      ] as const) {
-        for (const mode of ["plain", "pool"] as const) {
-          record(`${label} ${mode}`, await runClient({ uris: pinned.uris, mode, method: "add", inflight }, options.timing, options.cpus?.client));
-        }
-      }
-    }
+    sequential = await overhead(1, "sequential add");
+    inflight64 = await overhead(64, "64 in flight add");
   } finally {
     await pinned.stop();
   }
-  // Throughput: 4 unpinned workers, pools over the first 1, 2, 4.
+  // Throughput: 4 unpinned workers, pools over the first 1, 2, 4, rounds alternating.
   const fleet = await startWorkers(4, undefined);
+  const scalingRuns = new Map<number, number[]>();
+  let scalingError: string | undefined;
   try {
-    for (let round = 0; round < options.repeat; round++) {
+    for (let round = 0; round < options.repeat && scalingError === undefined; round++) {
       for (const workers of [1, 2, 4]) {
         const config = { uris: fleet.uris.slice(0, workers), mode: "pool" as const, method: "work" as const, micros: 200, inflight: 32 };
-        record(`CPU task over ${workers} worker${workers === 1 ? "" : "s"}`, await runClient(config, options.timing, undefined));
+        const result = await runClient(config, options.timing, undefined);
+        if ("error" in result) {
+          scalingError = result.error;
+          report(`  (p) CPU task over ${workers} workers: FAILED: ${result.error}`);
+          break;
+        }
+        const value = median(result.figures.rates ?? []);
+        scalingRuns.set(workers, [...(scalingRuns.get(workers) ?? []), value]);
+        report(`  (p) CPU task over ${workers} worker${workers === 1 ? "" : "s"}: ${fmt(value)} calls/s`);
       }
     }
   } finally {
     await fleet.stop();
   }
-  const cell = (key: string): PoolCell => {
-    const error = errors.get(key);
-    if (error !== undefined) return { error };
-    const values = [...(runs.get(key) ?? [])].sort((a, b) => a - b);
-    return { rate: values[(values.length - 1) >> 1] ?? 0, runs: runs.get(key) };
-  };
-  return {
-    sequential: { plain: cell("sequential add plain"), pool: cell("sequential add pool") },
-    inflight64: { plain: cell("64 in flight add plain"), pool: cell("64 in flight add pool") },
-    scaling: [1, 2, 4].map((n) => ({ workers: n, cell: cell(`CPU task over ${n} worker${n === 1 ? "" : "s"}`) })),
-  };
+  const scaling = [1, 2, 4].map((workers) => ({
+    workers,
+    cell: scalingError !== undefined ? ({ error: scalingError } as PoolCell) : rate(scalingRuns.get(workers) ?? []),
+  }));
+  return { sequential, inflight64, scaling };
+}
+
+/** What a client printed (its `RESULT` figures), or why it failed. */
+type ClientAnswer = { figures: Record<string, number[]> } | { error: string };
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[(sorted.length - 1) >> 1]!;
+}
+
+function fmt(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
 }
 
 /** The section as an aligned text table. */
 export function formatPoolSection(section: PoolSection): string {
   const rate = (c: PoolCell) => ("error" in c ? "FAIL" : Math.round(c.rate).toLocaleString("en-US"));
-  const ratio = (plain: PoolCell, pool: PoolCell) => ("error" in plain || "error" in pool ? undefined : pool.rate / plain.rate);
+
   const lines: string[][] = [["workload", "plain proxy", "pool, 1 worker", "pool/plain", "target"]];
   for (const [label, pair] of [
     ["sequential add, calls/s", section.sequential],
     ["64 in flight add, calls/s", section.inflight64],
   ] as const) {
-    const r = ratio(pair.plain, pair.pool);
+    const r = pair.ratio;
     lines.push([
       label,
       rate(pair.plain),
@@ -137,17 +167,14 @@ async function startWorkers(count: number, cpu: string | undefined): Promise<{ u
 }
 
 async function runClient(
-  config: { uris: string[]; mode: "plain" | "pool"; method: "add" | "work"; micros?: number; inflight: number },
+  config: { uris: string[]; mode: "ab" | "pool"; method: "add" | "work"; micros?: number; inflight: number },
   timing: Timing,
   cpu: string | undefined,
-): Promise<PoolCell> {
+): Promise<ClientAnswer> {
   const child = start(process.execPath, [CLIENT, JSON.stringify({ ...config, ...timing })], { cpu, env: { PATH: process.env.PATH ?? "" } });
   try {
-    const budget = timing.warmupMs + timing.windowMs * timing.windows + 20_000;
-    const line = await waitForLine(child, "RESULT ", budget);
-    const { rates } = JSON.parse(line) as { rates: number[] };
-    const sorted = [...rates].sort((a, b) => a - b);
-    return { rate: sorted[(sorted.length - 1) >> 1]! };
+    const budget = timing.warmupMs + timing.windowMs * timing.windows * 2 + 20_000;
+    return { figures: JSON.parse(await waitForLine(child, "RESULT ", budget)) as Record<string, number[]> };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   } finally {

@@ -16,7 +16,7 @@ import { type SorterApi, type SortedRun, WORKER_PREFIX, mergeRuns, sortByStoppin
 export interface ClientOptions {
   nsHost?: string;
   nsPort?: number;
-  /** How many random integers to sort (default 200,000). */
+  /** How many random integers to sort (default 1,000,000). */
   count?: number;
   /** Chunks per worker (default 4). */
   chunksPerWorker?: number;
@@ -26,7 +26,7 @@ export interface ClientOptions {
 /** Runs the distributed sort once; returns both times in seconds. */
 export async function runClient(options: ClientOptions = {}): Promise<{ distributed: number; local: number }> {
   const print = options.print ?? console.log;
-  const count = options.count ?? 200_000;
+  const count = options.count ?? 1_000_000;
   const where = options.nsHost ? `@${options.nsHost}${options.nsPort ? `:${options.nsPort}` : ""}` : "";
   await using sorters = pool<SorterApi>(`PYRONAME:${WORKER_PREFIX}${where}`, { strategy: "least-in-flight" });
   // Connect first so that the timing below measures the sorting and the data moved, not the setup.
@@ -48,7 +48,7 @@ export async function runClient(options: ClientOptions = {}): Promise<{ distribu
 
   const stats = poolStats(sorters);
   const rows = stats.workers.map((w) => [w.name, `${w.calls} chunks`, `${Math.round(w.latencyMs ?? 0)} ms`]);
-  for (const line of table(["worker", "sorted", "last chunk took"], rows)) print(`  ${line}`);
+  for (const line of table(["worker", "sorted", "chunk latency (moving average)"], rows)) print(`  ${line}`);
   const same = merged.values.length === reference.values.length && merged.values.every((n, i) => n === reference.values[i]);
   if (!same) throw new Error("the merged result differs from the local sort");
   print(`Result checked: identical to the local sort (${merged.values.length.toLocaleString("en-US")} numbers).`);

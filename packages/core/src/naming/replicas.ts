@@ -14,6 +14,9 @@ import { type LocateRequest, type NameServerUse, isFailoverError, searchNameServ
 
 const log = debugLog("pyrots:naming");
 
+/** Seconds a search for another replica needs at least to be worth starting. */
+const MIN_SEARCH_SECONDS = 0.05;
+
 /** Seconds a replica that failed is tried after the others. */
 const FAILED_RECENTLY_SECONDS = 30;
 
@@ -53,9 +56,11 @@ export class NameServiceClient implements AsyncDisposable {
       } catch (error) {
         if (!isFailoverError(error)) throw error;
         this.forget(current, error);
+        // No time left to look for another replica: this failure is the answer.
+        if (deadline !== undefined && deadline > 0 && deadline - (performance.now() - started) / 1000 < MIN_SEARCH_SECONDS) throw error;
       }
     }
-    const left = deadline !== undefined && deadline > 0 ? Math.max(0.001, deadline - (performance.now() - started) / 1000) : undefined;
+    const left = deadline !== undefined && deadline > 0 ? deadline - (performance.now() - started) / 1000 : undefined;
     const { ns, value } = await searchNameServers(this.settings, this.request, use, { deadline: left, tryLast: this.recentFailures() });
     if (this.closed) {
       release(ns);
