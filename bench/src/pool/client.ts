@@ -4,7 +4,8 @@
  * - `ab`: a plain proxy to the first URI and a pool proxy over the same single worker, both
  *   connected and warmed up, measured in alternating windows (plain, pool, plain, pool, ...) so
  *   that load from elsewhere on the machine falls on both alike; prints
- *   `RESULT {"plain": [...], "pool": [...]}` (calls/s per window).
+ *   `RESULT {"plain": [...], "pool": [...], "plainCpu": [...], "poolCpu": [...]}`: calls/s, and
+ *   this client's CPU time per call in µs (user + system), per window.
  * - `pool`: a pool over every URI; prints `RESULT {"rates": [...]}`.
  *
  * Calls are `add(i, 1)` or `work(µs)` with `inflight` of them going at once; every answer is checked.
@@ -34,8 +35,8 @@ const config = JSON.parse(process.argv[2]!) as ClientConfig;
 const micros = config.micros ?? 200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Keeps `inflight` calls going on `target` for `ms`; resolves with calls/s. */
-async function measure(target: BenchApi, ms: number): Promise<number> {
+/** Keeps `inflight` calls going on `target` for `ms`; resolves with calls/s and this process's CPU µs per call. */
+async function measure(target: BenchApi, ms: number): Promise<{ rate: number; cpu: number }> {
   let completed = 0;
   let stop = false;
   const lane = async (start: number) => {
@@ -47,11 +48,13 @@ async function measure(target: BenchApi, ms: number): Promise<number> {
     }
   };
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const lanes = Promise.all(Array.from({ length: config.inflight }, (_, i) => lane(i)));
   await sleep(ms);
   stop = true;
   await lanes;
-  return (completed * 1000) / (performance.now() - started);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { rate: (completed * 1000) / (performance.now() - started), cpu: (cpu.user + cpu.system) / Math.max(1, completed) };
 }
 
 if (config.mode === "ab") {
@@ -59,11 +62,15 @@ if (config.mode === "ab") {
   const pooled = pool<BenchApi>({ uris: [config.uris[0]!] }, { env: {}, strategy: "round-robin" });
   await measure(plain, config.warmupMs / 2);
   await measure(pooled, config.warmupMs / 2);
-  const result = { plain: [] as number[], pool: [] as number[] };
+  const result = { plain: [] as number[], pool: [] as number[], plainCpu: [] as number[], poolCpu: [] as number[] };
   // Twice as many, half as long windows: pairs close together in time.
   for (let w = 0; w < config.windows * 2; w++) {
-    result.plain.push(await measure(plain, config.windowMs / 2));
-    result.pool.push(await measure(pooled, config.windowMs / 2));
+    const a = await measure(plain, config.windowMs / 2);
+    const b = await measure(pooled, config.windowMs / 2);
+    result.plain.push(a.rate);
+    result.pool.push(b.rate);
+    result.plainCpu.push(a.cpu);
+    result.poolCpu.push(b.cpu);
   }
   await plain[Symbol.asyncDispose]();
   await pooled[Symbol.asyncDispose]();
@@ -72,7 +79,7 @@ if (config.mode === "ab") {
   const pooled = pool<BenchApi>({ uris: config.uris }, { env: {}, strategy: config.uris.length > 1 ? "least-in-flight" : "round-robin" });
   await measure(pooled, config.warmupMs);
   const rates: number[] = [];
-  for (let w = 0; w < config.windows; w++) rates.push(await measure(pooled, config.windowMs));
+  for (let w = 0; w < config.windows; w++) rates.push((await measure(pooled, config.windowMs)).rate);
   await pooled[Symbol.asyncDispose]();
   process.stdout.write(`RESULT ${JSON.stringify({ rates })}\n`);
 }

@@ -23,11 +23,17 @@ export const POOL_OVERHEAD_TARGET = 0.95;
 /** One measured cell: calls/s (median window), or why it failed. */
 export type PoolCell = { rate: number; runs?: number[] } | { error: string };
 
-/** An overhead cell: both rates, and the median ratio of the alternating windows (pool / plain). */
+/**
+ * An overhead cell: both rates, the median ratio of the alternating windows (pool / plain), and
+ * the client's CPU time per call with each (µs, medians): the pool's cost is the client's, and CPU
+ * time per call moves far less than rates when other work loads the machine.
+ */
 export interface OverheadCell {
   plain: PoolCell;
   pool: PoolCell;
   ratio?: number;
+  plainCpuUs?: number;
+  poolCpuUs?: number;
 }
 
 /** The section's figures. */
@@ -52,6 +58,8 @@ export async function runPoolSection(options: PoolSectionOptions, report: (line:
     const plain: number[] = [];
     const pool: number[] = [];
     const ratios: number[] = [];
+    const plainCpu: number[] = [];
+    const poolCpu: number[] = [];
     for (let round = 0; round < options.repeat; round++) {
       const result = await runClient({ uris: pinned.uris, mode: "ab", method: "add", inflight }, options.timing, options.cpus?.client);
       if ("error" in result) {
@@ -62,9 +70,14 @@ export async function runPoolSection(options: PoolSectionOptions, report: (line:
       plain.push(...p);
       pool.push(...q);
       ratios.push(...q.map((v, i) => v / p[i]!));
-      report(`  (p) ${label}: plain ${fmt(median(p))}, pool ${fmt(median(q))} calls/s, pool/plain ${median(q.map((v, i) => v / p[i]!)).toFixed(3)}`);
+      plainCpu.push(...(result.figures.plainCpu ?? []));
+      poolCpu.push(...(result.figures.poolCpu ?? []));
+      const cpu = (values: number[] | undefined) => median(values ?? []).toFixed(2);
+      report(
+        `  (p) ${label}: plain ${fmt(median(p))}, pool ${fmt(median(q))} calls/s, pool/plain ${median(q.map((v, i) => v / p[i]!)).toFixed(3)}; client CPU ${cpu(result.figures.plainCpu)} / ${cpu(result.figures.poolCpu)} µs per call`,
+      );
     }
-    return { plain: rate(plain), pool: rate(pool), ratio: median(ratios) };
+    return { plain: rate(plain), pool: rate(pool), ratio: median(ratios), plainCpuUs: median(plainCpu), poolCpuUs: median(poolCpu) };
   };
   // Overhead: one pinned worker.
   const pinned = await startWorkers(1, options.cpus?.server);
@@ -121,7 +134,7 @@ function fmt(value: number): string {
 export function formatPoolSection(section: PoolSection): string {
   const rate = (c: PoolCell) => ("error" in c ? "FAIL" : Math.round(c.rate).toLocaleString("en-US"));
 
-  const lines: string[][] = [["workload", "plain proxy", "pool, 1 worker", "pool/plain", "target"]];
+  const lines: string[][] = [["workload", "plain proxy", "pool, 1 worker", "pool/plain", "target", "client CPU µs/call: plain", "pool"]];
   for (const [label, pair] of [
     ["sequential add, calls/s", section.sequential],
     ["64 in flight add, calls/s", section.inflight64],
@@ -133,6 +146,8 @@ export function formatPoolSection(section: PoolSection): string {
       rate(pair.pool),
       r === undefined ? "-" : r.toFixed(3),
       `≥ ${POOL_OVERHEAD_TARGET} ${r === undefined ? "?" : r >= POOL_OVERHEAD_TARGET ? "✓" : "✗"}`,
+      pair.plainCpuUs === undefined ? "-" : pair.plainCpuUs.toFixed(2),
+      pair.poolCpuUs === undefined ? "-" : pair.poolCpuUs.toFixed(2),
     ]);
   }
   const base = section.scaling[0]?.cell;

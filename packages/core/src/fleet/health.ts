@@ -38,7 +38,7 @@ export class WorkerHealth {
   constructor(private readonly parts: HealthParts) {}
 
   /** Records how an attempt on `member` failed (after `ms`). */
-  failed(member: PoolMember, kind: FailureKind, error: unknown, ms: number): void {
+  failed(member: PoolMember, kind: FailureKind, error: unknown, ms: number | undefined): void {
     if (kind === "remote") {
       member.answered(ms);
       member.breaker.succeeded();

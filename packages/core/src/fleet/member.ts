@@ -54,10 +54,10 @@ export class PoolMember implements Candidate {
     return !this.leaving && !this.draining && this.breaker.admits;
   }
 
-  /** An answered call took `ms`. */
-  answered(ms: number): void {
+  /** A call was answered, in `ms` when it was timed. */
+  answered(ms: number | undefined): void {
     this.calls++;
-    this.latencyMs = this.latencyMs === undefined ? ms : this.latencyMs + LATENCY_WEIGHT * (ms - this.latencyMs);
+    if (ms !== undefined) this.latencyMs = this.latencyMs === undefined ? ms : this.latencyMs + LATENCY_WEIGHT * (ms - this.latencyMs);
   }
 
   /** Its stats now. */
