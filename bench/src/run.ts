@@ -12,6 +12,7 @@ import { machineInfo } from "./machine.js";
 import { type StorageRow, formatStorageTable, runStorageSection } from "./ns-storages.js";
 import { type PoolSection, formatPoolSection, runPoolSection } from "./pool/section.js";
 import { USAGE, UsageError, parseOptions } from "./options.js";
+import { type PythonCell, formatPythonTable, runPythonSection } from "./python-section.js";
 import { buildRows, formatTable } from "./table.js";
 import { WORKLOADS } from "./workloads.js";
 
@@ -58,6 +59,12 @@ async function main(argv: string[]): Promise<number> {
     storageRows = await runStorageSection({ timing: options.timing, profileDir: options.profileDir, cpus }, options.repeat, (line) => console.error(line));
   }
 
+  let pythonCells: PythonCell[] = [];
+  if (options.pythonClients) {
+    const cpus = pinned ? { server: "0", client: clientCpu } : undefined;
+    pythonCells = await runPythonSection(options.timing, cpus, options.repeat, (line) => console.error(line));
+  }
+
   let pools: PoolSection | undefined;
   if (options.pools) {
     const cpus = pinned && clientCpu !== "0" ? { server: "0", client: clientCpu } : undefined;
@@ -76,15 +83,21 @@ async function main(argv: string[]): Promise<number> {
   if (options.storages)
     console.log(`\n(s) the pyrots name server on each storage (workloads h and i; etcd: 3 members on loopback)\n${formatStorageTable(storageRows)}`);
 
-  if (pools) console.log(`\n(p) pool proxies: overhead over a plain proxy (one worker), and a CPU task over 1, 2 and 4 workers\n${formatPoolSection(pools)}`);
+  if (options.pythonClients) {
+    console.log(
+      `\n(p) unmodified Python clients calling add(i, 1) sequentially (workload a), Pyro4 (protocol 48) and Pyro5 (502); CPU = user+system time over the measured windows, per call and as a share of one core (client: the one calling pyrots)\n${formatPythonTable(pythonCells)}`,
+    );
+  }
+
+  if (pools) console.log(`\n(w) pool proxies: overhead over a plain proxy (one worker), and a CPU task over 1, 2 and 4 workers\n${formatPoolSection(pools)}`);
 
   const jsonPath = options.json ?? DEFAULT_JSON;
   mkdirSync(dirname(jsonPath), { recursive: true });
-  writeFileSync(jsonPath, JSON.stringify({ machine, pinning, options, cells, rows, storages: storageRows, pools }, null, 2) + "\n");
+  writeFileSync(jsonPath, JSON.stringify({ machine, pinning, options, cells, rows, storages: storageRows, pythonClients: pythonCells, pools }, null, 2) + "\n");
   console.log(`\nJSON: ${jsonPath}`);
   const storageFailed = storageRows.some((row) => [row.lookup, row.register].some((cell) => "error" in cell && cell.error));
   const poolsFailed = pools !== undefined && JSON.stringify(pools).includes('"error"');
-  return cells.some((c) => c.error) || storageFailed || poolsFailed ? 1 : 0;
+  return cells.some((c) => c.error) || storageFailed || pythonCells.some((c) => c.error) || poolsFailed ? 1 : 0;
 }
 
 function describe(cell: CellResult, metric: string): string {

@@ -20,7 +20,7 @@
  * | `fleet_meta TAG...`      | `list(metadata_all=TAGS, return_metadata=True)`, shown as a fleet (pyrots) |
  */
 import { type URI, callWithKwargs, metadataOf } from "@pyrots/core";
-import { UsageError } from "./cli.js";
+import { UsageError } from "@pyrots/core/cli";
 import { printable, printableLine } from "./printable.js";
 
 /** Each command's argument count (min, max) and what to say when it is wrong. */

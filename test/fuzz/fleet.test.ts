@@ -13,8 +13,9 @@ import fc from "fast-check";
 import { Daemon, type LeaseEvent, NamingError, type PoolEvent, expose, pool, poolStats } from "@pyrots/core";
 import { DaemonServer, daemonConfig, daemonSettings } from "@pyrots/core/internal";
 import { handshakeCase, payloadCase, pipelinedCase, randomHeaderCase } from "./cases.js";
-import { replyStreamProblem } from "./frames.js";
+import { replyFrameLength, replyStreamProblem } from "./frames.js";
 import { BATCH, FUZZ_SEED, SHARES, Tally, fuzzCases, runPool, runWireCase } from "./harness.js";
+import { mixedProtocolCase, pyro5HandshakeCase, pyro5HeaderCase, pyro5PayloadCase } from "./pyro5-cases.js";
 
 const ROUNDS = Math.max(20, Math.ceil(fuzzCases(3000) * 0.02));
 
@@ -167,8 +168,14 @@ class Target {
 }
 
 /** Length of the first frame in `bytes` (a valid CONNECT), from its header. */
+/** The length of the first frame of `bytes`, in protocol 48 or 502 (its header says which). */
 function firstFrameLength(bytes: Buffer): number {
-  return 24 + bytes.readUInt16BE(18) + bytes.readInt32BE(12);
+  return replyFrameLength(bytes, 0);
+}
+
+/** Header bytes of the first frame of `bytes`: 40 for protocol 502, 24 for 48. */
+function headerLength(bytes: Buffer): number {
+  return bytes.length >= 6 && bytes.readUInt16BE(4) === 502 ? 40 : 24;
 }
 
 /**
@@ -203,7 +210,17 @@ describe("fuzzing a draining daemon", function () {
     const tally = new Tally();
     try {
       void server.drain(0);
-      const cases = fc.oneof(randomHeaderCase, handshakeCase(shape), payloadCase(shape), pipelinedCase(shape));
+      // Both protocols: a draining daemon answers each connection in the one it speaks.
+      const cases = fc.oneof(
+        randomHeaderCase,
+        handshakeCase(shape),
+        payloadCase(shape),
+        pipelinedCase(shape),
+        pyro5HeaderCase,
+        pyro5HandshakeCase(shape),
+        pyro5PayloadCase(shape),
+        mixedProtocolCase(shape),
+      );
       await runPool(fc.sample(cases, { numRuns: count, seed: FUZZ_SEED }), 8, (c) => runWireCase(server.port!, c, tally));
       expect(server.state).to.equal("draining");
       console.log(`      ${count} cases on new connections: replies ${tally}`);
@@ -216,13 +233,13 @@ describe("fuzzing a draining daemon", function () {
     const server = await drainingDaemon();
     const kinds = new Tally();
     try {
-      const samples = fc.sample(fc.oneof(payloadCase(shape), pipelinedCase(shape)), { numRuns: count, seed: FUZZ_SEED });
+      const samples = fc.sample(fc.oneof(payloadCase(shape), pipelinedCase(shape), pyro5PayloadCase(shape)), { numRuns: count, seed: FUZZ_SEED });
       for (let start = 0; start < samples.length; start += BATCH) {
         // Cases cut short inside their CONNECT say nothing about a drain: left out.
         const batch = samples
           .slice(start, start + BATCH)
           .map((c) => Buffer.concat(c.chunks))
-          .filter((bytes) => bytes.length >= 24 && firstFrameLength(bytes) <= bytes.length);
+          .filter((bytes) => bytes.length >= headerLength(bytes) && firstFrameLength(bytes) <= bytes.length);
         // Handshakes first, while the daemon serves; then it drains; then the calls arrive.
         const open = await Promise.all(batch.map((bytes) => handshaken(server.port!, bytes)));
         void server.drain(0);
@@ -235,8 +252,9 @@ describe("fuzzing a draining daemon", function () {
             const replies = Buffer.concat(received);
             const problem = replyStreamProblem(replies);
             if (problem) throw new Error(`invalid reply stream from a draining daemon: ${problem}`);
-            if (replies.length > handshakeReply) kinds.add(replies.includes(Buffer.from("DRAN")) ? "DRAN refusal" : "other reply");
-            else kinds.add("no reply");
+            const protocol = headerLength(batch[i]!) === 40 ? "/502" : "";
+            if (replies.length > handshakeReply) kinds.add(`${replies.includes(Buffer.from("DRAN")) ? "DRAN refusal" : "other reply"}${protocol}`);
+            else kinds.add(`no reply${protocol}`);
           }),
         );
         expect(server.state).to.equal("draining");

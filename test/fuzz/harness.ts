@@ -5,7 +5,7 @@
  */
 import net from "node:net";
 import fc from "fast-check";
-import { replyStreamProblem } from "./frames.js";
+import { replyFrameLength, replyStreamProblem } from "./frames.js";
 
 /** One fuzz case: bytes to send, split into writes. */
 export interface WireCase {
@@ -23,7 +23,7 @@ export function fuzzCases(fallback: number): number {
 }
 
 /** How FUZZ_CASES is split over the targets. */
-export const SHARES = { daemon: 0.6, nameServerTcp: 0.3, nameServerUdp: 0.1 } as const;
+export const SHARES = { daemon: 0.45, observed: 0.05, nameServerTcp: 0.25, nameServerUdp: 0.05, gateway: 0.2 } as const;
 
 /** The seed for fast-check (`FUZZ_SEED` to replay a run). */
 export const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
@@ -82,9 +82,11 @@ const KIND_NAMES: Record<number, string> = { 2: "CONNECTOK", 3: "CONNECTFAIL", 5
 /** Names of the frames in a valid reply stream; exception results count as `RESULT(exception)`. */
 function replyKinds(reply: Buffer): string[] {
   const kinds: string[] = [];
-  for (let at = 0; at < reply.length; at += 24 + reply.readUInt16BE(at + 18) + reply.readInt32BE(at + 12)) {
-    const type = reply.readUInt16BE(at + 6);
-    kinds.push(type === 5 && reply.readUInt16BE(at + 8) & 1 ? "RESULT(exception)" : KIND_NAMES[type]!);
+  for (let at = 0; at < reply.length; at += replyFrameLength(reply, at)) {
+    const pyro5 = reply.readUInt16BE(at + 4) === 502;
+    const type = pyro5 ? reply[at + 6]! : reply.readUInt16BE(at + 6);
+    const name = type === 5 && reply.readUInt16BE(at + 8) & 1 ? "RESULT(exception)" : KIND_NAMES[type]!;
+    kinds.push(pyro5 ? `${name}/502` : name);
   }
   return kinds.length > 0 ? kinds : ["no reply"];
 }

@@ -36,13 +36,13 @@ describe("bench harness (smoke)", () => {
     expect(result.rows[0]!.pyrotsRatio).to.be.a("number").greaterThan(0);
   });
 
-  it("runs section p (pool proxies): overhead cells and 1/2/4 workers, every cell with a rate", async function () {
+  it("runs section w (pool proxies over workers): overhead cells and 1/2/4 workers, every cell with a rate", async function () {
     this.timeout(90_000);
     const json = join(dir, "pool.json");
-    const args = ["bench/dist/run.js", "--only", "p", "--warmup", "100", "--window", "150", "--windows", "2", "--json", json];
+    const args = ["bench/dist/run.js", "--only", "w", "--warmup", "100", "--window", "150", "--windows", "2", "--json", json];
     const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: ROOT, timeout: 85_000 });
     expect(stdout)
-      .to.match(/\(p\) pool proxies/)
+      .to.match(/\(w\) pool proxies/)
       .and.match(/pool over 4 worker processes/);
     type Cell = { rate?: number; error?: string };
     type Overhead = { plain: Cell; pool: Cell; ratio?: number };

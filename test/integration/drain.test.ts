@@ -79,6 +79,23 @@ describe("graceful drain", function () {
     expect(daemon.drainOutcome).to.deep.include({ finished: true, callsLeft: 0, streamsLeft: 0 });
   });
 
+  it("refuses unrun in the protocol the client speaks: a Pyro5 connection gets its DRAN refusal in 502", async () => {
+    const daemon = await Daemon.create({ host: "127.0.0.1", port: 0, env: {} });
+    const uri = daemon.register(Service, "service");
+    await using proxy = new Proxy<ServiceApi>(uri, { env: {}, protocol: "pyro5" });
+    await proxy.slow(0);
+    const inFlight = proxy.slow(300);
+    await sleep(50);
+    const stopping = daemon.shutdown({ drainTimeout: 5 });
+    await sleep(50);
+    const refused = await failure(proxy.slow(0));
+    expect(refused).to.be.instanceOf(DaemonError);
+    expect(refused.message).to.match(/daemon is draining .*the call was not run; send it to another daemon/);
+    expect(wasNotSent(refused), "a refusal marked as not run").to.equal(true);
+    expect(await inFlight).to.equal("done");
+    await stopping;
+  });
+
   it("lets an open remote iterator be read to its end while draining", async () => {
     const daemon = await Daemon.create({ host: "127.0.0.1", port: 0, env: {} });
     await using proxy = new Proxy<ServiceApi>(daemon.register(Service, "service"), { env: {} });

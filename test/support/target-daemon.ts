@@ -5,6 +5,8 @@
  * Usage: `node target-daemon.js '{"port":0,"iterStreamLinger":0.3}'` — the JSON is passed to
  * `Daemon.create` (host defaults to 127.0.0.1). Run it with `--expose-gc` so that `gc()` and the
  * live-instance count are exact. On SIGTERM it shuts down gracefully and prints `COUNTS <json>`.
+ * With `"observe": true` in the JSON it has metrics and tracing (`"metrics"`, `"tracing"`: one of
+ * them; see observed-target.ts).
  */
 import { Daemon, type DaemonOptions, expose, oneway } from "@pyrots/core";
 import { diagnostics, prototypesClean, snapshotPrototypes } from "./diagnostics.js";
@@ -103,8 +105,9 @@ class Target {
   }
 }
 
-const options = JSON.parse(process.argv[2] ?? "{}") as DaemonOptions;
-daemon = await Daemon.create({ host: "127.0.0.1", ...options });
+const { observe, ...options } = JSON.parse(process.argv[2] ?? "{}") as DaemonOptions & { observe?: true | "metrics" | "tracing" };
+const instruments = observe ? await (await import("./observed-target.js")).observedInstruments(observe) : undefined;
+daemon = await Daemon.create({ host: "127.0.0.1", ...options, instruments });
 const uri = daemon.register(Target, "target");
 process.once("SIGTERM", () => void daemon.shutdown());
 process.stdout.write(`URI ${uri}\n`);

@@ -1,5 +1,5 @@
 /**
- * Section (p) of the bench: pool proxies.
+ * Section (w) of the bench: pool proxies (workers).
  *
  * - **Overhead**: one worker process, the same calls through a plain proxy and through a pool proxy
  *   over that one worker — sequential `add`, and `add` with 64 in flight — measured by one client
@@ -51,7 +51,7 @@ export interface PoolSectionOptions {
   readonly cpus?: { server: string; client: string };
 }
 
-/** Runs section (p); `report` hears of each cell. */
+/** Runs section (w); `report` hears of each cell. */
 export async function runPoolSection(options: PoolSectionOptions, report: (line: string) => void): Promise<PoolSection> {
   const rate = (values: number[]): PoolCell => ({ rate: median(values), runs: values });
   const overhead = async (inflight: number, label: string): Promise<OverheadCell> => {
@@ -63,7 +63,7 @@ export async function runPoolSection(options: PoolSectionOptions, report: (line:
     for (let round = 0; round < options.repeat; round++) {
       const result = await runClient({ uris: pinned.uris, mode: "ab", method: "add", inflight }, options.timing, options.cpus?.client);
       if ("error" in result) {
-        report(`  (p) ${label}: FAILED: ${result.error}`);
+        report(`  (w) ${label}: FAILED: ${result.error}`);
         return { plain: { error: result.error }, pool: { error: result.error } };
       }
       const [p, q] = [result.figures.plain ?? [], result.figures.pool ?? []];
@@ -74,7 +74,7 @@ export async function runPoolSection(options: PoolSectionOptions, report: (line:
       poolCpu.push(...(result.figures.poolCpu ?? []));
       const cpu = (values: number[] | undefined) => median(values ?? []).toFixed(2);
       report(
-        `  (p) ${label}: plain ${fmt(median(p))}, pool ${fmt(median(q))} calls/s, pool/plain ${median(q.map((v, i) => v / p[i]!)).toFixed(3)}; client CPU ${cpu(result.figures.plainCpu)} / ${cpu(result.figures.poolCpu)} µs per call`,
+        `  (w) ${label}: plain ${fmt(median(p))}, pool ${fmt(median(q))} calls/s, pool/plain ${median(q.map((v, i) => v / p[i]!)).toFixed(3)}; client CPU ${cpu(result.figures.plainCpu)} / ${cpu(result.figures.poolCpu)} µs per call`,
       );
     }
     return { plain: rate(plain), pool: rate(pool), ratio: median(ratios), plainCpuUs: median(plainCpu), poolCpuUs: median(poolCpu) };
@@ -100,12 +100,12 @@ export async function runPoolSection(options: PoolSectionOptions, report: (line:
         const result = await runClient(config, options.timing, undefined);
         if ("error" in result) {
           scalingError = result.error;
-          report(`  (p) CPU task over ${workers} workers: FAILED: ${result.error}`);
+          report(`  (w) CPU task over ${workers} workers: FAILED: ${result.error}`);
           break;
         }
         const value = median(result.figures.rates ?? []);
         scalingRuns.set(workers, [...(scalingRuns.get(workers) ?? []), value]);
-        report(`  (p) CPU task over ${workers} worker${workers === 1 ? "" : "s"}: ${fmt(value)} calls/s`);
+        report(`  (w) CPU task over ${workers} worker${workers === 1 ? "" : "s"}: ${fmt(value)} calls/s`);
       }
     }
   } finally {

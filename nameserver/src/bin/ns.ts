@@ -2,13 +2,14 @@
 /**
  * pyro-ns: runs a name server (Pyro4's `pyro4-ns` flags, plus mDNS and autoclean switches).
  */
-import { parseArgs } from "node:util";
-import { UsageError, packageVersion, parseCommandLine, parsePort, runMain } from "../cli.js";
+import { UsageError, VERSION, parseCommandLine, parsePortOption, runTool } from "../cli.js";
 import { MIN_AUTOCLEAN_PERIOD } from "../autoclean.js";
 import { DEFAULT_LIMITS } from "../limits.js";
 import { type RunningNameServer, startNameServer } from "../server.js";
 import { STORAGE_SPECS, StorageSpecError, parseEtcdSpec } from "../storage/index.js";
 import { reportHealthChanges } from "./health-report.js";
+import { observation, parseMetricsAddress, serveNameServerMetrics } from "./observe.js";
+import type { MetricsEndpoint } from "@pyrots/observability";
 
 const USAGE = `usage: pyro-ns [options]
 
@@ -35,38 +36,45 @@ options:
                           on the host that registered them are checked
       --no-tracebacks     don't send remote tracebacks (server file paths and code) with errors
       --max-names N       most names the name server holds (default ${DEFAULT_LIMITS.maxNames})
+      --metrics [HOST:]PORT
+                          serve Prometheus metrics at http://HOST:PORT/metrics (HOST defaults
+                          to the name server's host; see docs/observability.md)
+      --tracing           trace calls with OpenTelemetry: spans go to the tracer provider that
+                          a module loaded with NODE_OPTIONS=--import=... registers
   -h, --help              show this help and exit
   -V, --version           show the version and exit
 `;
 
 async function main(): Promise<void> {
-  const { values } = parseCommandLine(() =>
-    parseArgs({
-      args: process.argv.slice(2),
-      options: {
-        host: { type: "string", short: "n" },
-        port: { type: "string", short: "p" },
-        unixsocket: { type: "string", short: "u" },
-        storage: { type: "string", short: "s", default: "memory" },
-        bchost: { type: "string" },
-        bcport: { type: "string" },
-        nobc: { type: "boolean", short: "x", default: false },
-        nathost: { type: "string" },
-        natport: { type: "string" },
-        mdns: { type: "boolean" },
-        "no-mdns": { type: "boolean" },
-        autoclean: { type: "string" },
-        "no-tracebacks": { type: "boolean", default: false },
-        "max-names": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-        version: { type: "boolean", short: "V", default: false },
-      },
-    }),
-  );
-  if (values.help) return void process.stdout.write(USAGE);
-  if (values.version) return void process.stdout.write(`pyro-ns (pyrots) ${packageVersion()}\n`);
+  const parsed = parseCommandLine({
+    name: "pyro-ns",
+    usage: USAGE,
+    version: VERSION,
+    options: {
+      host: { type: "string", short: "n" },
+      port: { type: "string", short: "p" },
+      unixsocket: { type: "string", short: "u" },
+      storage: { type: "string", short: "s", default: "memory" },
+      bchost: { type: "string" },
+      bcport: { type: "string" },
+      nobc: { type: "boolean", short: "x", default: false },
+      nathost: { type: "string" },
+      natport: { type: "string" },
+      mdns: { type: "boolean" },
+      "no-mdns": { type: "boolean" },
+      autoclean: { type: "string" },
+      "no-tracebacks": { type: "boolean", default: false },
+      "max-names": { type: "string" },
+      metrics: { type: "string" },
+      tracing: { type: "boolean", default: false },
+    },
+  });
+  if (parsed === undefined) return;
+  const { values } = parsed;
   if (values.mdns && values["no-mdns"]) throw new UsageError("--mdns and --no-mdns contradict each other");
   checkStorageSpec(values.storage);
+  const metricsAddress = values.metrics === undefined ? undefined : parseMetricsAddress(values.metrics);
+  const { metrics, instruments } = await observation(metricsAddress !== undefined, values.tracing);
   // Signals are handled from here on: a test (or a user) may signal as soon as the URI is printed.
   let ns: RunningNameServer | undefined;
   let stopRequested = false;
@@ -78,19 +86,30 @@ async function main(): Promise<void> {
   process.once("SIGTERM", stop);
   ns = await startNameServer({
     host: values.host,
-    port: values.port === undefined ? undefined : parsePort(values.port, "--port", 0),
+    port: parsePortOption(values.port, "--port"),
     unixSocket: values.unixsocket,
     storage: values.storage,
     bcHost: values.bchost,
-    bcPort: values.bcport === undefined ? undefined : parsePort(values.bcport, "--bcport", 0),
+    bcPort: parsePortOption(values.bcport, "--bcport"),
     broadcast: values.nobc ? false : undefined,
     nathost: values.nathost,
-    natport: values.natport === undefined ? undefined : parsePort(values.natport, "--natport", 0),
+    natport: parsePortOption(values.natport, "--natport"),
     mdns: values["no-mdns"] ? false : values.mdns,
     autoclean: parseAutoclean(values.autoclean),
     sendTracebacks: !values["no-tracebacks"],
     limits: { maxNames: parseMaxNames(values["max-names"]) },
+    metrics,
+    instruments,
   });
+  let metricsEndpoint: MetricsEndpoint | undefined;
+  if (metrics !== undefined && metricsAddress !== undefined) {
+    try {
+      metricsEndpoint = await serveNameServerMetrics(metrics, { host: metricsAddress.host ?? ns.daemon.config.host, port: metricsAddress.port });
+    } catch (error) {
+      await ns.close();
+      throw error;
+    }
+  }
   if (stopRequested) void ns.close();
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(
@@ -109,9 +128,12 @@ async function main(): Promise<void> {
   const accepted = ns.daemon.config.serializersAccepted;
   say(`Serializers: ${accepted.join(", ")}${accepted.includes("serpent") ? "" : ` (Python Pyro4 clients: set PYRO_SERIALIZER=${accepted.join(" or ")})`}`);
   if (!ns.internalUri.equals(ns.uri)) say(`internal URI = ${ns.internalUri}`);
+  if (metricsEndpoint) say(`Metrics: ${metricsEndpoint.url}`);
+  if (instruments.length > 0) say("Tracing: OpenTelemetry (spans go to the global tracer provider)");
   say(`URI = ${ns.uri}`);
 
   await ns.stopped;
+  await metricsEndpoint?.close();
   stopReporting();
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
@@ -145,4 +167,4 @@ function parseMaxNames(value: string | undefined): number | undefined {
   return count;
 }
 
-runMain("pyro-ns", USAGE, main);
+runTool({ name: "pyro-ns", usage: USAGE }, main);

@@ -24,8 +24,13 @@
  *
  * The file runs in WAL mode; every write is one IMMEDIATE transaction, so several processes may
  * share a file and a registration is never half-written.
+ *
+ * better-sqlite3 is an optional peer dependency, loaded when a file is first opened: it compiles
+ * SQLite where no prebuilt binary can be fetched, which a project that keeps its names in memory
+ * (the default) should not have to wait for.
  */
-import Database from "better-sqlite3";
+import { createRequire } from "node:module";
+import type Database from "better-sqlite3";
 import { NamingError } from "@pyrots/core";
 import { ChangeFeed } from "./change-feed.js";
 import { newLeaseId, unknownLease } from "./local-leases.js";
@@ -106,7 +111,8 @@ export class SqlStorage implements NameStorage {
   constructor(file: string) {
     if (!file || file === ":memory:") throw new NamingError("sql storage needs a file name (use the memory storage for a volatile name server)");
     this.file = file;
-    this.#db = sqlite(() => new Database(file, { timeout: 10_000 }), `opening ${file}`);
+    const open = loadBetterSqlite3();
+    this.#db = sqlite(() => new open(file, { timeout: 10_000 }), `opening ${file}`);
     const db = this.#db;
     sqlite(() => {
       db.pragma("journal_mode = WAL");
@@ -329,6 +335,19 @@ function collect(rows: Row[]): Map<string, Registration> {
 }
 
 /** Runs a database step, reporting SQLite failures as NamingErrors (as Pyro4 does). */
+/** The better-sqlite3 module, resolved from where this package is installed; a clear error without it. */
+function loadBetterSqlite3(): typeof Database {
+  try {
+    return createRequire(import.meta.url)("better-sqlite3") as typeof Database;
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && (error as Error).message.includes("'better-sqlite3'");
+    if (!missing) throw error;
+    throw new NamingError("sql storage needs the better-sqlite3 package: install it beside @pyrots/nameserver (npm install better-sqlite3@12)", {
+      cause: error,
+    });
+  }
+}
+
 function sqlite<T>(step: () => T, what: string): T {
   try {
     return step();

@@ -29,8 +29,11 @@ export interface PyroErrorOptions {
 export class PyroError extends Error {
   /** The name this error travels under on the wire (a Pyro4 class path). */
   static readonly pyroName: string = "Pyro4.errors.PyroError";
-  /** Traceback lines of the remote side when this error was raised there, else undefined. */
-  remoteTraceback?: string[];
+  /**
+   * Traceback lines of the remote side when this error was raised there, else undefined. Set
+   * with {@link withRemoteTraceback}, which also puts them in `stack` as text.
+   */
+  declare remoteTraceback?: string[];
 
   constructor(message = "", options?: PyroErrorOptions) {
     super(message, options);
@@ -134,7 +137,7 @@ export class RemoteError extends PyroError {
     this.remoteType = details.type;
     this.args = details.args;
     this.attributes = details.attributes;
-    this.remoteTraceback = details.traceback;
+    withRemoteTraceback(this, details.traceback);
   }
 
   override get pyroName(): string {
@@ -149,6 +152,29 @@ export class RemoteError extends PyroError {
   override toString(): string {
     return `${this.remoteName}: ${this.message}`;
   }
+}
+
+/**
+ * Gives an error that arrived from a peer its remote traceback: as `remoteTraceback` (lines, not
+ * shown again by `console.log`) and as text in `stack`, in place of the local frames, which are
+ * only pyrots' own decoding code. The line that made the call is added to `stack` later, on the
+ * caller's side (see the proxy's caller stacks).
+ */
+export function withRemoteTraceback<E extends PyroError>(error: E, lines: readonly string[]): E {
+  Object.defineProperty(error, "remoteTraceback", { value: [...lines], enumerable: false, writable: true, configurable: true });
+  const head = `${error.name}: ${error.message}`;
+  if (lines.length === 0) {
+    error.stack = head;
+    return error;
+  }
+  const text = lines
+    .join("")
+    .trimEnd()
+    .split("\n")
+    .map((line) => `    | ${line}`)
+    .join("\n");
+  error.stack = `${head}\n    Remote traceback (${error.pyroName}):\n${text}`;
+  return error;
 }
 
 /**

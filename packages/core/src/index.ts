@@ -31,10 +31,21 @@ export { runBatch, BatchError, type Batch } from "./proxy/batch.js";
 export { RemoteStream } from "./proxy/stream.js";
 export { currentContext, type CallContext, type Closable } from "./daemon/context.js";
 export type { ProxyOptions, CallOptions } from "./proxy/options.js";
+export {
+  type Instrument,
+  type CallWatch,
+  type ServedCall,
+  type SentCall,
+  type DaemonActivity,
+  type InstrumentedDaemon,
+  combineInstruments,
+  UNKNOWN_NAME,
+  BATCH_METHOD,
+} from "./instruments.js";
 export type { Remote, RemoteResult, UntypedMember } from "./proxy/remote.js";
 export { expose, oneway, callback, idempotent, behavior, type InstanceMode } from "./decorators.js";
 export { URI } from "./uri.js";
-export { locateNS, resolve, type LocateOptions } from "./naming/index.js";
+export { locateNS, resolve, type LocateAttempt, type LocateOptions } from "./naming/index.js";
 export type { NameServerApi, NameServerHealth, NameServerProxy, NameServerWatchReply } from "./naming/index.js";
 export { loadConfig, explainConfig, defaultConfig, ConfigError, configTable, type PyroConfig, type ConfigRow } from "./config.js";
 export { ProxyRef, ExceptionWrapper } from "./serializers/classes.js";

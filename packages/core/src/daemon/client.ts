@@ -10,18 +10,21 @@
 import { performance } from "node:perf_hooks";
 import type { TLSSocket } from "node:tls";
 import { debugLog } from "../debug.js";
+import { type CallWatch, watchFailed, watchSucceeded } from "../instruments.js";
 import { MessageTooLargeError, PyroError, ProtocolError, SecurityError, SerializeError } from "../errors.js";
 import { DAEMON_OBJECT_ID, Flags, MessageType } from "../protocol/constants.js";
 import type { Message } from "../protocol/message.js";
-import type { DecodeContext, Serializer } from "../serializers/types.js";
+import { PYRO4, type PyroProtocol, protocolOfWire } from "../serializers/protocols.js";
+import type { CallRequest, DecodeContext, Serializer } from "../serializers/types.js";
 import type { Connection, ConnectionHandler } from "../transport/connection.js";
 import type { Slot } from "./admission.js";
 import { type CallContext, enterCall, leaveCall } from "./context.js";
 import { decodeRequest, findObject, perform } from "./dispatch.js";
 import { type DrainState, drainRefusal } from "./drain.js";
-import { answerHandshake } from "./handshake.js";
+import { failServed, runsMethod, watchServed } from "./observed.js";
+import { answerHandshake, wireSerializerId } from "./handshake.js";
 import type { ObjectRegistry, RegisteredObject } from "./registry.js";
-import { Replier, errorText } from "./replies.js";
+import { Replier } from "./replies.js";
 import { ClientSession, type StampSource } from "./session.js";
 import type { DaemonSettings } from "./settings.js";
 import { isStreamable, type StreamRegistry } from "./streams.js";
@@ -53,6 +56,10 @@ export class ClientConnection implements ConnectionHandler {
   private handshakeDone = false;
   /** How requests are decoded once the handshake is done (set by it). */
   private decodeContext: DecodeContext | undefined;
+  /** The serializers this client may use: Pyro4's or Pyro5's class names, as its handshake spoke (set by it). */
+  private accepted: ReadonlyMap<number, Serializer>;
+  /** The protocol the client speaks (set by the handshake). */
+  private protocol: PyroProtocol = PYRO4;
 
   /**
    * @param slot the accepted socket's slot: its handshake clock runs from the TCP accept.
@@ -68,6 +75,7 @@ export class ClientConnection implements ConnectionHandler {
     this.settings = services.settings;
     this.session = new ClientSession(connection, this.settings.maxInflight, services.work, services.stamps);
     this.replies = new Replier(connection, this.settings);
+    this.accepted = this.settings.accepted;
   }
 
   /** The peer's address. */
@@ -106,11 +114,18 @@ export class ClientConnection implements ConnectionHandler {
   private handshake(message: Message): void {
     const stream = this.connection.stream as Partial<TLSSocket>;
     const certificate = stream.encrypted && stream.getPeerCertificate ? stream.getPeerCertificate() : undefined;
-    const answer = answerHandshake(message, { address: this.address, certificate }, this.settings, this.services.objects, this.deniedReason);
+    // The reader told the wire format from this first message's header; it holds for the connection.
+    const protocol: PyroProtocol = protocolOfWire(this.connection.wire!);
+    const answer = answerHandshake(message, { address: this.address, certificate }, this.settings, this.services.objects, this.deniedReason, protocol);
     if (!answer.ok) {
       if (log.enabled) log(`${this.address}: handshake refused: ${answer.text}`);
       this.replies.connectFail(answer.seq, answer.text, answer.serializer);
       return;
+    }
+    if (protocol !== PYRO4) {
+      this.protocol = protocol;
+      this.accepted = this.settings.acceptedPyro5;
+      this.replies.useProtocol(protocol);
     }
     this.replies.connectOk(message, answer.serializer, answer.flags, answer.annotations, answer.payload);
     this.handshakeDone = true;
@@ -122,7 +137,10 @@ export class ClientConnection implements ConnectionHandler {
     }
     this.slot.handshakeDone();
     this.session.touched();
-    if (log.enabled) log(`${this.address}: handshake ok for ${JSON.stringify(answer.objectId)} (${answer.serializer.name}${answer.sealing ? ", sealed" : ""})`);
+    if (log.enabled) {
+      const details = `${answer.serializer.name}${answer.sealing ? ", sealed" : ""}${protocol !== PYRO4 ? `, ${protocol.name} protocol ${protocol.wire.version}` : ""}`;
+      log(`${this.address}: handshake ok for ${JSON.stringify(answer.objectId)} (${details})`);
+    }
   }
 
   /** The decode context for this client's requests: the daemon's limits, and its callback proxies. */
@@ -136,11 +154,17 @@ export class ClientConnection implements ConnectionHandler {
 
   private invoke(message: Message): void {
     const settings = this.settings;
-    const serializer = settings.accepted.get(message.serializerId);
+    const serializer = this.accepted.get(message.serializerId);
     if (!serializer) {
       // Answer in a serializer the client can read, then hang up as Pyro4 does.
-      const fallback = settings.accepted.values().next().value!;
-      this.replies.failure(message, fallback, new SerializeError(`message used serializer that is not accepted: ${message.serializerId}`), true, undefined);
+      const fallback = this.accepted.values().next().value!;
+      this.replies.failure(
+        message,
+        fallback,
+        new SerializeError(`message used serializer that is not accepted: ${wireSerializerId(message.serializerId, this.protocol)}`),
+        true,
+        undefined,
+      );
       return;
     }
     const oneway = (message.flags & Flags.ONEWAY) !== 0;
@@ -155,6 +179,9 @@ export class ClientConnection implements ConnectionHandler {
     let result: unknown;
     let entry: RegisteredObject | undefined;
     let name = "";
+    const started = log.enabled ? performance.now() : 0;
+    const instrument = settings.instrument;
+    let watch: CallWatch | undefined;
     session.started();
     enterCall(session, message);
     try {
@@ -169,20 +196,33 @@ export class ClientConnection implements ConnectionHandler {
         return;
       }
       if (log.enabled) log(`${this.address}: call ${call.object}.${name} seq=${message.seq}${oneway ? " (oneway)" : ""}`);
-      result = perform(entry, entry.instanceFor(session.instances), call, message.flags, settings);
+      const instance = entry.instanceFor(session.instances);
+      if (instrument !== undefined) watch = watchServed(instrument, entry, name, message);
+      result = watch?.run === undefined ? perform(entry, instance, call, message.flags, settings) : this.performWatched(watch, entry, instance, call, message);
+      if (log.enabled) this.traceOutcome(`${call.object}.${name} seq=${message.seq}`, result, started);
     } catch (error) {
+      if (log.enabled) this.traceOutcome(`${entry?.id ?? "?"}.${name} seq=${message.seq}`, Promise.reject(error), started);
       const context = leaveCall();
       session.finished();
+      if (instrument !== undefined) failServed(instrument, watch, entry, name, message, error);
       const fatal = error instanceof SerializeError || error instanceof SecurityError || error instanceof ProtocolError;
-      if (entry?.members.callbacks.has(name)) reportCallbackError(name, error);
-      if (!oneway) this.replies.failure(message, serializer, error, fatal, context);
-      else if (fatal) this.connection.close();
+      const isCallback = entry?.members.callbacks.has(name) ?? false;
+      if (isCallback) this.settings.reportCallbackError(name, error);
+      if (!oneway) {
+        this.replies.failure(message, serializer, error, fatal, context);
+        return;
+      }
+      if (!isCallback && runsMethod(entry, name, message.flags)) settings.reportOnewayError(name, error);
+      if (fatal) this.connection.close();
       return;
     }
     const context = leaveCall();
     if (oneway) {
-      if (result instanceof Promise) result.then(session.finishedFn, session.finishedFn);
-      else session.finished();
+      if (result instanceof Promise) this.settleOneway(result, name, watch);
+      else {
+        session.finished();
+        if (watch !== undefined) watchSucceeded(watch);
+      }
       return;
     }
     if (result instanceof Promise) {
@@ -191,10 +231,12 @@ export class ClientConnection implements ConnectionHandler {
         (value) => {
           session.finished();
           this.respond(message, serializer, value, context);
+          if (watch !== undefined) watchSucceeded(watch);
         },
         (error) => {
           session.finished();
-          if (isCallback) reportCallbackError(name, error);
+          if (watch !== undefined) watchFailed(watch, error);
+          if (isCallback) this.settings.reportCallbackError(name, error);
           this.replies.failure(message, serializer, error, false, context);
         },
       );
@@ -202,6 +244,40 @@ export class ClientConnection implements ConnectionHandler {
     }
     session.finished();
     this.respond(message, serializer, result, context);
+    if (watch !== undefined) watchSucceeded(watch);
+  }
+
+  /** Runs the method inside its watch (a tracer's span is then the active one). */
+  private performWatched(watch: CallWatch, entry: RegisteredObject, instance: object, call: CallRequest, message: Message): unknown {
+    return watch.run!(() => perform(entry, instance, call, message.flags, this.settings));
+  }
+
+  /** A oneway method's promise settled: nobody waits for it, so its failure is reported here. */
+  private settleOneway(result: Promise<unknown>, name: string, watch: CallWatch | undefined): void {
+    const session = this.session;
+    result.then(
+      watch === undefined
+        ? session.finishedFn
+        : () => {
+            session.finished();
+            watchSucceeded(watch);
+          },
+      (error: unknown) => {
+        session.finished();
+        if (watch !== undefined) watchFailed(watch, error);
+        this.settings.reportOnewayError(name, error);
+      },
+    );
+  }
+
+  /** DEBUG=pyrots:daemon: how a call ended (ok, or the error) and how long it ran. */
+  private traceOutcome(what: string, result: unknown, started: number): void {
+    const took = () => `${(performance.now() - started).toFixed(1)} ms`;
+    Promise.resolve(result).then(
+      () => log(`${this.address}: call ${what} ok in ${took()}`),
+      (error: unknown) =>
+        log(`${this.address}: call ${what} failed in ${took()}: ${error instanceof Error ? `${error.name}: ${error.message}` : typeof error}`),
+    );
   }
 
   /** Answers with a value, or announces a remote iterator for an iterator. */
@@ -222,10 +298,4 @@ export class ClientConnection implements ConnectionHandler {
     }
     this.replies.stream(message, serializer, streamId);
   }
-}
-
-/** `@callback` methods report their errors on this side too, not only to the caller. */
-function reportCallbackError(name: string, error: unknown): void {
-  const text = error instanceof Error ? (error.stack ?? errorText(error)) : String(error);
-  process.stderr.write(`pyrots: error in callback ${name}: ${text}\n`);
 }

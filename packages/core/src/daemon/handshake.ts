@@ -3,12 +3,18 @@
  * when asked, the `MPLX` request window, and the sealed-signing answer, see `protocol/seal.ts`) or
  * a CONNECTFAIL with Pyro4's reasons. Decoding here runs under the small handshake limits, and
  * proxy references in the handshake stay data.
+ *
+ * A Pyro5 client (protocol 502) sends the same `{handshake, object}` map and always gets
+ * `{handshake, meta}` back: Pyro5 has no `META_ON_CONNECT` flag (metadata always comes), and no
+ * HMAC, so no sealing either.
  */
 import type tls from "node:tls";
-import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
+import { Annotation, Flags, MessageType } from "../protocol/constants.js";
+import { serializerIdToPyro5 } from "../protocol/pyro5.js";
 import type { MessageSigning } from "../protocol/hmac.js";
 import type { Annotations, Message } from "../protocol/message.js";
 import { SEAL_KEY, newSealNonce, sealKeyFor, sealNonceIn } from "../protocol/seal.js";
+import { PYRO4, type PyroProtocol } from "../serializers/protocols.js";
 import type { Serializer } from "../serializers/types.js";
 import { payloadOf } from "../transport/outgoing.js";
 import type { ObjectRegistry } from "./registry.js";
@@ -55,13 +61,20 @@ export function answerHandshake(
   settings: DaemonSettings,
   objects: ObjectRegistry,
   deniedReason: string | undefined,
+  protocol: PyroProtocol = PYRO4,
 ): HandshakeAccepted | HandshakeRefused {
   // Pyro4 rejects the type while still reading the message, before it knows the seq.
   if (message.type !== MessageType.CONNECT) return { ok: false, seq: 0, text: `invalid msg type ${message.type} received` };
   if (deniedReason !== undefined) return { ok: false, seq: message.seq, text: deniedReason };
-  const serializer = settings.accepted.get(message.serializerId);
+  const pyro5 = protocol !== PYRO4;
+  if (pyro5 && settings.signing) {
+    const text = `this daemon requires messages signed with its HMAC key, which ${protocol.name} cannot do (only Pyro4's protocol has HMAC): connect with a Pyro4 or pyrots client, or serve without HMAC_KEY (use TLS with client certificates instead)`;
+    return { ok: false, seq: message.seq, text };
+  }
+  const serializer = (pyro5 ? settings.acceptedPyro5 : settings.accepted).get(message.serializerId);
   // Pyro4's words exactly: clients match on them (a pyrots proxy then tries another serializer).
-  if (!serializer) return { ok: false, seq: message.seq, text: `message used serializer that is not accepted: ${message.serializerId}` };
+  if (!serializer)
+    return { ok: false, seq: message.seq, text: `message used serializer that is not accepted: ${wireSerializerId(message.serializerId, protocol)}` };
   try {
     // Before the handshake: small limits, and proxy references stay data.
     const context = { limits: settings.handshakeDecodeLimits };
@@ -70,6 +83,11 @@ export function answerHandshake(
     const objectId = typeof request.object === "string" ? request.object : undefined;
     const validate = settings.validateHandshake;
     const response = validate ? validate({ address: client.address, objectId, certificate: client.certificate }, request.handshake) : "hello";
+    const annotations = handshakeAnnotations(message, settings);
+    if (pyro5) {
+      const payload = { handshake: response, meta: objects.metadataOf(request.object) };
+      return { ok: true, serializer, flags: 0, annotations, payload, objectId, sealing: undefined };
+    }
     const wantsMeta = (message.flags & Flags.META_ON_CONNECT) !== 0;
     const proxyNonce = settings.hmacKey ? sealNonceIn(request) : undefined;
     let flags = 0;
@@ -86,14 +104,24 @@ export function answerHandshake(
       }
       payload = map;
     }
-    // Announce that requests may overlap, and how many at once (the client queues the rest).
-    const annotations: Annotations = new Map([[Annotation.MULTIPLEX, Buffer.from(String(settings.maxInflight))]]);
-    const corr = message.annotations?.get(Annotation.CORR);
-    if (corr) annotations.set(Annotation.CORR, corr);
     return { ok: true, serializer, flags, annotations, payload, objectId, sealing };
   } catch (error) {
     return { ok: false, seq: message.seq, text: errorText(error), serializer };
   }
+}
+
+/** The CONNECTOK annotations: the request window, and the client's correlation id echoed. */
+function handshakeAnnotations(message: Message, settings: DaemonSettings): Annotations {
+  // Announce that requests may overlap, and how many at once (the client queues the rest).
+  const annotations: Annotations = new Map([[Annotation.MULTIPLEX, Buffer.from(String(settings.maxInflight))]]);
+  const corr = message.annotations?.get(Annotation.CORR);
+  if (corr) annotations.set(Annotation.CORR, corr);
+  return annotations;
+}
+
+/** A serializer id as the client wrote it (Pyro5's numbers differ from the ones pyrots uses inside). */
+export function wireSerializerId(id: number, protocol: PyroProtocol): number {
+  return protocol === PYRO4 ? id : serializerIdToPyro5(id);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -3,6 +3,7 @@
  */
 import type tls from "node:tls";
 import type { PyroConfig } from "../config.js";
+import type { Instrument } from "../instruments.js";
 
 /** What a `validateHandshake` hook learns about the connecting client. */
 export interface ClientInfo {
@@ -48,4 +49,20 @@ export interface DaemonOptions extends Partial<PyroConfig> {
    * this rule, calling it back would make the daemon connect wherever the client chose.
    */
   callbackHosts?: "client" | "any" | readonly string[];
+  /**
+   * Called when a `@callback` method fails (besides the error going back to the caller, as for
+   * any method). The default prints `pyrots: error in callback NAME:` and the error's stack to
+   * stderr, as Pyro does; pass your own to log it your way or to expect it quietly.
+   */
+  onCallbackError?: (method: string, error: unknown) => void;
+  /**
+   * Called when a oneway method throws or its promise rejects: no caller hears of it. The default
+   * prints `pyrots: error in oneway method NAME:` and the error's stack to stderr.
+   */
+  onOnewayError?: (method: string, error: unknown) => void;
+  /**
+   * Metrics and tracing: instruments that see every call this daemon serves, and every call its
+   * callback proxies make (`@pyrots/observability` has a Prometheus and an OpenTelemetry one).
+   */
+  instruments?: Instrument | readonly Instrument[];
 }

@@ -7,8 +7,10 @@ import { PyroError, ProtocolError, SerializeError } from "../errors.js";
 import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
 import type { MessageSigning } from "../protocol/hmac.js";
 import type { Annotations, Message } from "../protocol/message.js";
-import { exceptionToDict } from "../serializers/classes.js";
+import type { WireFormat } from "../protocol/wire.js";
+import type { PyroDialect } from "../serializers/dialect.js";
 import { encodeMarshalString } from "../serializers/marshal.js";
+import { PYRO4, type PyroProtocol } from "../serializers/protocols.js";
 import type { Serializer } from "../serializers/types.js";
 import type { Connection } from "../transport/connection.js";
 import { type Frame, type FrameFields, rawFrame, valueFrame } from "../transport/outgoing.js";
@@ -23,6 +25,8 @@ export class Replier {
   private readonly resultFields: FrameFields;
   private readonly failureFields: FrameFields;
   private signing: MessageSigning | undefined;
+  /** Class names of exceptions sent: the client's Pyro version's. */
+  private dialect: PyroDialect = PYRO4.dialect;
 
   constructor(
     private readonly connection: Connection,
@@ -41,23 +45,48 @@ export class Replier {
     this.failureFields.signing = signing;
   }
 
+  /** Speaks `protocol` (wire format and class names) from now on: the one the client's handshake used. */
+  useProtocol(protocol: PyroProtocol): void {
+    this.dialect = protocol.dialect;
+    this.resultFields.wire = protocol.wire;
+    this.failureFields.wire = protocol.wire;
+  }
+
   /** Accepts a handshake. */
   connectOk(message: Message, serializer: Serializer, flags: number, annotations: Annotations, payload: unknown): void {
-    const fields = { type: MessageType.CONNECTOK, flags, seq: message.seq, annotations, compress: this.settings.compress, signing: this.signing };
+    const fields = {
+      type: MessageType.CONNECTOK,
+      flags,
+      seq: message.seq,
+      annotations,
+      compress: this.settings.compress,
+      signing: this.signing,
+      wire: this.wire,
+    };
     this.connection.send(valueFrame(fields, serializer, payload));
   }
 
-  /** Refuses a handshake with `text` (marshal-encoded until a serializer is agreed, as Pyro4 does) and hangs up. */
+  /**
+   * Refuses a handshake with `text` (marshal-encoded until a serializer is agreed, as Pyro4 does)
+   * and hangs up. It goes in the client's wire format once its first header told which (Pyro4's
+   * before that), unsigned to a Pyro5 client (Pyro5 has no HMAC).
+   */
   connectFail(seq: number, text: string, serializer?: Serializer): void {
-    const fields = { type: MessageType.CONNECTFAIL, flags: 0, seq, signing: this.signing };
+    const wire = this.wire;
+    const fields = { type: MessageType.CONNECTFAIL, flags: 0, seq, signing: wire === PYRO4.wire ? this.signing : undefined, wire };
     const frame = serializer ? valueFrame(fields, serializer, text) : rawFrame(fields, SerializerId.MARSHAL, encodeMarshalString(text));
     this.connection.send(frame);
     this.connection.close();
   }
 
+  /** The wire format of the connection (Pyro4's until the client's first header told). */
+  private get wire(): WireFormat {
+    return this.connection.wire ?? PYRO4.wire;
+  }
+
   /** Answers a PING. */
   pong(message: Message): void {
-    const fields = { type: MessageType.PING, flags: 0, seq: message.seq, annotations: correlationOnly(message), signing: this.signing };
+    const fields = { type: MessageType.PING, flags: 0, seq: message.seq, annotations: correlationOnly(message), signing: this.signing, wire: this.wire };
     this.connection.send(rawFrame(fields, message.serializerId, PONG));
   }
 
@@ -86,9 +115,9 @@ export class Replier {
     if (this.connection.closed) return;
     const annotations: Annotations = new Map();
     if (streamId !== undefined) annotations.set(Annotation.STRM, Buffer.from(streamId, "latin1"));
-    const decoy = exceptionToDict(new ProtocolError("result of call is an iterator"), false);
+    const decoy = this.dialect.exceptionDict(new ProtocolError("result of call is an iterator"), false);
     const flags = Flags.EXCEPTION | Flags.ITEMSTREAMRESULT;
-    const fields = { type: MessageType.RESULT, flags, seq: message.seq, annotations, compress: this.settings.compress, signing: this.signing };
+    const fields = { type: MessageType.RESULT, flags, seq: message.seq, annotations, compress: this.settings.compress, signing: this.signing, wire: this.wire };
     this.connection.send(valueFrame(fields, serializer, decoy));
   }
 
@@ -102,8 +131,9 @@ export class Replier {
       annotations: DRAIN_ANNOTATIONS,
       compress: false,
       signing: this.signing,
+      wire: this.wire,
     };
-    this.connection.send(valueFrame(fields, serializer, exceptionToDict(error, false)));
+    this.connection.send(valueFrame(fields, serializer, this.dialect.exceptionDict(error, false)));
   }
 
   /** An exception reply (with a traceback only when `sendTracebacks` is on); `thenClose` hangs up after it. */
@@ -115,11 +145,11 @@ export class Replier {
     // Like Pyro4, exception replies carry no correlation id; user response annotations do go.
     fields.annotations = context && context.responseAnnotations.size > 0 ? context.responseAnnotations : undefined;
     try {
-      frame = valueFrame(fields, serializer, exceptionToDict(error, this.settings.sendTracebacks));
+      frame = valueFrame(fields, serializer, this.dialect.exceptionDict(error, this.settings.sendTracebacks));
     } catch (serializeError) {
       const fallback = new PyroError(`Error serializing exception: ${errorText(serializeError)}`);
       fields.annotations = undefined;
-      frame = valueFrame(fields, serializer, exceptionToDict(fallback, false));
+      frame = valueFrame(fields, serializer, this.dialect.exceptionDict(fallback, false));
     }
     this.connection.send(frame);
     if (thenClose) this.connection.close();

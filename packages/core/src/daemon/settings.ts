@@ -4,6 +4,7 @@
  */
 import type tls from "node:tls";
 import { type PyroConfig, loadConfig } from "../config.js";
+import { PYRO5 } from "../serializers/protocols.js";
 import { serializerByName } from "../serializers/registry.js";
 import type { Serializer } from "../serializers/types.js";
 import type { ProxyRef } from "../serializers/values.js";
@@ -11,6 +12,7 @@ import { type WireSettings, wireSettings } from "../transport/settings.js";
 import { checkServerTls, serverTlsFromConfig } from "../transport/tls-config.js";
 import { HANDSHAKE_DECODE_LIMITS } from "../serializers/types.js";
 import type { DaemonOptions, HandshakeValidator } from "./options.js";
+import { type Instrument, combineInstruments } from "../instruments.js";
 
 /** The client a payload came from, as far as reviving the proxies in it needs to know. */
 export interface PeerInfo {
@@ -31,8 +33,10 @@ export type ProxyReviver = (ref: ProxyRef, peer: PeerInfo) => unknown;
 
 /** Everything a daemon and its connections need. */
 export interface DaemonSettings extends WireSettings {
-  /** Accepted serializers by wire id. */
+  /** Accepted serializers by wire id (Pyro4's ids and class names). */
   readonly accepted: ReadonlyMap<number, Serializer>;
+  /** The same serializers with Pyro5's class names, for Pyro5 clients (by Pyro4's ids: see `protocol/pyro5.ts`). */
+  readonly acceptedPyro5: ReadonlyMap<number, Serializer>;
   readonly sendTracebacks: boolean;
   readonly iterStreaming: boolean;
   /** Most requests one connection may have in flight; 0 = no limit. */
@@ -45,10 +49,27 @@ export interface DaemonSettings extends WireSettings {
   readonly tls: tls.TlsOptions | undefined;
   readonly validateHandshake: HandshakeValidator | undefined;
   readonly reviveProxy: ProxyReviver | undefined;
+  /** Reports an error thrown by a `@callback` method (`onCallbackError`, or stderr). */
+  readonly reportCallbackError: (method: string, error: unknown) => void;
+  /** Reports an error thrown by a oneway method, which no caller hears of (`onOnewayError`, or stderr). */
+  readonly reportOnewayError: (method: string, error: unknown) => void;
+  /** Sees every call (metrics, tracing); undefined: none (see `instruments.ts`). */
+  readonly instrument: Instrument | undefined;
 }
 
 /** Keys of {@link DaemonOptions} that are the daemon's own, not configuration items. */
-const DAEMON_OWN_OPTIONS: ReadonlySet<string> = new Set(["port", "unixSocket", "validateHandshake", "sendTracebacks", "env", "tls", "callbackHosts"]);
+const DAEMON_OWN_OPTIONS: ReadonlySet<string> = new Set([
+  "port",
+  "unixSocket",
+  "validateHandshake",
+  "sendTracebacks",
+  "env",
+  "tls",
+  "callbackHosts",
+  "onCallbackError",
+  "onOnewayError",
+  "instruments",
+]);
 
 /** The configuration `options` select (defaults < environment < options). */
 export function daemonConfig(options: DaemonOptions): PyroConfig {
@@ -62,9 +83,11 @@ export function daemonSettings(config: PyroConfig, options: DaemonOptions, reviv
   const tls = options.tls ?? serverTlsFromConfig(config);
   checkServerTls(tls);
   const handshakeLimit = HANDSHAKE_DECODE_LIMITS.maxBytes;
+  const accepted = config.serializersAccepted.map((name) => serializerByName(name));
   return Object.freeze({
     ...wireSettings(config),
-    accepted: new Map(config.serializersAccepted.map((name) => serializerByName(name)).map((s) => [s.id, s] as const)),
+    accepted: new Map(accepted.map((s) => [s.id, s] as const)),
+    acceptedPyro5: new Map(accepted.map((s) => [s.id, PYRO5.twin(s)] as const)),
     sendTracebacks: options.sendTracebacks ?? true,
     iterStreaming: config.iterStreaming,
     maxInflight: config.maxInflight,
@@ -73,5 +96,22 @@ export function daemonSettings(config: PyroConfig, options: DaemonOptions, reviv
     tls,
     validateHandshake: options.validateHandshake,
     reviveProxy,
+    reportCallbackError: options.onCallbackError ?? printCallbackError,
+    reportOnewayError: options.onOnewayError ?? printOnewayError,
+    instrument: combineInstruments(options.instruments),
   });
+}
+
+/** `@callback` methods report their errors on this side too, not only to the caller (as Pyro does). */
+function printCallbackError(method: string, error: unknown): void {
+  process.stderr.write(`pyrots: error in callback ${method}: ${errorReport(error)}\n`);
+}
+
+/** A oneway method has no caller to tell of its failure: it is reported here (as Pyro4's oneway threads print theirs). */
+function printOnewayError(method: string, error: unknown): void {
+  process.stderr.write(`pyrots: error in oneway method ${method}: ${errorReport(error)}\n`);
+}
+
+function errorReport(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

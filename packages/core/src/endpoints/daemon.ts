@@ -26,6 +26,7 @@ import { serializerByName } from "../serializers/registry.js";
 import type { ProxyRef } from "../serializers/values.js";
 import { URI } from "../uri.js";
 import { callbackRule } from "./callbacks.js";
+import { combineInstruments } from "../instruments.js";
 
 export type { DaemonState, DaemonStats, DrainOutcome, RegisterOptions } from "../daemon/daemon.js";
 export type { LeaseEvent } from "../naming/lease-keeper.js";
@@ -242,7 +243,7 @@ export class Daemon implements AsyncDisposable {
  * accepts), and confined to the hosts `callbackHosts` allows.
  */
 function callbackReviver(config: PyroConfig, options: DaemonOptions): ProxyReviver {
-  const base = settingsFromConfig(config, { resolveName });
+  const base = settingsFromConfig(config, { resolveName, instrument: combineInstruments(options.instruments) });
   const hosts = options.callbackHosts ?? "client";
   return (ref: ProxyRef, peer: PeerInfo) => {
     const serializer = ref.serializer ? knownSerializer(ref.serializer) : undefined;

@@ -85,9 +85,9 @@ function membershipFor(
   const host = uri.sockname !== undefined ? `./u:${uri.sockname}` : uri.host;
   // Background: the watch's long polls must not keep a finished program alive. Its calls carry their
   // own timeouts; the settings' timeout bounds each connect, so that a replica that hangs costs
-  // seconds before the next is tried.
+  // seconds before the next is tried. Its long polls are not the application's calls: no tracing.
   const connectTimeout = settings.timeout > 0 ? Math.min(settings.timeout, NAME_SERVER_CONNECT_SECONDS) : NAME_SERVER_CONNECT_SECONDS;
-  const client = new NameServiceClient({ ...settings, background: true, timeout: connectTimeout }, { host, port: uri.port });
+  const client = new NameServiceClient({ ...settings, background: true, timeout: connectTimeout, instrument: undefined }, { host, port: uri.port });
   const filter = uri.protocol === "PYRONAME" ? { prefix: uri.object } : { metadataAll: uri.metadata };
   return { uri, membership: new NameServerMembership(client, filter, { watchWait, refresh, clock }) };
 }

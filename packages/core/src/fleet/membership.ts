@@ -4,7 +4,7 @@
  *
  * - a pyrots name server is asked with `watch`, a long poll that answers as soon as the selection
  *   changes (with the etcd storage, whichever replica the change was made on);
- * - a name server without `watch` (Python Pyro4's) is listed every `refresh` seconds.
+ * - a name server without `watch` (Python Pyro4's or Pyro5's) is listed every `refresh` seconds.
  *
  * The watch runs through a {@link NameServiceClient}, so it moves to another replica when the one
  * it uses fails; failures are reported and retried with a backoff (at most 5 s apart). Its
@@ -12,6 +12,7 @@
  */
 import { debugLog } from "../debug.js";
 import { NamingError } from "../errors.js";
+import type { NameServerProxy } from "../naming/api.js";
 import type { NameServiceClient } from "../naming/replicas.js";
 import { metadataOf, withOptions } from "../proxy/proxy.js";
 import type { URI } from "../uri.js";
@@ -101,10 +102,10 @@ export class NameServerMembership implements MembershipSource {
     const prefix = "prefix" in filter ? filter.prefix : null;
     const tags = "metadataAll" in filter ? filter.metadataAll : null;
     return this.client.use(async (ns) => {
-      if (!metadataOf(ns)?.methods.includes("watch")) {
-        const listed = await withOptions(ns, { timeout: 30 }).list(prefix, null, tags, null, true);
+      const methods = metadataOf(ns)?.methods ?? [];
+      if (!methods.includes("watch")) {
         this.version = null;
-        return { names: listed, polled: true };
+        return { names: await listWithoutWatch(withOptions(ns, { timeout: 30 }), prefix, tags, methods.includes("yplookup")), polled: true };
       }
       const wait = first ? 0 : this.options.watchWait;
       const reply: unknown = await withOptions(ns, { timeout: wait + 30 }).watch(prefix, tags, null, this.version, wait);
@@ -117,4 +118,18 @@ export class NameServerMembership implements MembershipSource {
       return { names: names ?? null, polled: false };
     });
   }
+}
+
+/**
+ * The selection from a Python name server, which has no `watch`. Pyro4's `list` filters by prefix
+ * and tags (`list(prefix, regex, metadata_all, metadata_any, return_metadata)`); Pyro5's has no tag
+ * arguments (`list(prefix, regex, return_metadata)`) and answers tags with `yplookup`, which
+ * Pyro4's lacks. Both answer `{name: (uri, tags)}`.
+ */
+function listWithoutWatch(ns: NameServerProxy, prefix: string | null, tags: readonly string[] | null, hasYplookup: boolean): Promise<unknown> {
+  if (!hasYplookup) return ns.list(prefix, null, tags, null, true);
+  if (tags !== null) return ns.yplookup(tags, null, true);
+  // Pyro5's signature, which the typed (Pyro4-shaped) API does not describe.
+  const pyro5 = ns as unknown as { list(prefix: string | null, regex: null, returnMetadata: true): Promise<unknown> };
+  return pyro5.list(prefix, null, true);
 }

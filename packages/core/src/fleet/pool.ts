@@ -45,7 +45,8 @@ const DEFAULT_WAIT_FOR_WORKERS = 10;
 export class PoolEngine implements ProxyEngine {
   readonly uri: URI;
   metadata: RemoteMetadata | undefined;
-  private readonly settings: ProxySettings;
+  /** The settings of every worker's proxy (serializer, protocol, instrument, caller stacks). */
+  readonly settings: ProxySettings;
   private readonly pool: ResolvedPoolSettings;
   private readonly membership: MembershipSource;
   private readonly createCore: CoreFactory;

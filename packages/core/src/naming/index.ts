@@ -16,6 +16,7 @@ export * from "./constants.js";
 export { type BroadcastOutcome, type BroadcastQuery, broadcastTarget, parseBroadcastReply, queryBroadcast } from "./broadcast.js";
 export {
   LOCATE_CONNECT_SECONDS,
+  type LocateAttempt,
   type LocateOptions,
   type LocateRequest,
   configuredNameServers,

@@ -8,7 +8,7 @@
  * | ---------------------------------------------- | ------------------------------------------------------------- |
  * | a keepalive fails (replica down, no answer)    | reports `keepalive-failed`, tries the other replicas, and again after 1 s |
  * | `unknown lease` (cut off longer than the TTL, or the name server restarted) | reports `lease-lost`, grants a new lease, registers every name again (`reregistered`) |
- * | the name server has no leases (Python Pyro4's) | reports `no-leases` once and registers the names plainly      |
+ * | the name server has no leases (Python Pyro4 or Pyro5) | reports `no-leases` once and registers the names plainly |
  * | {@link revoke} (graceful shutdown)             | revokes the lease: every name is gone when it returns         |
  *
  * With a TTL of 0 the keeper holds no lease: it registers plainly and only removes its names on
@@ -153,7 +153,10 @@ export class LeaseKeeper {
     if (this.lease !== undefined || !this.leasesSupported) return this.lease;
     if (!metadataOf(ns)?.methods.includes("lease_grant")) {
       this.leasesSupported = false;
-      this.emit({ type: "no-leases", detail: "the name server has no leases (a Python Pyro4 one?): names are registered plainly and stay after a crash" });
+      this.emit({
+        type: "no-leases",
+        detail: "the name server has no leases (a Python Pyro4 or Pyro5 one?): names are registered plainly and stay after a crash",
+      });
       return undefined;
     }
     const lease: unknown = await withOptions(ns, { timeout: this.callSeconds }).lease_grant(this.ttl);

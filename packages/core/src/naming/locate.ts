@@ -53,6 +53,21 @@ export interface LocateOptions extends Partial<PyroConfig> {
   deadline?: number;
   /** Environment to read `PYRO_*` items from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /** Told about each place tried, as soon as it has been tried (how `pyro-nsc -v` explains itself). */
+  onAttempt?: (attempt: LocateAttempt) => void;
+}
+
+/** One step of {@link locateNS}, as reported to `onAttempt`. */
+export interface LocateAttempt {
+  /**
+   * Where the address came from: `host` (given), `nsHost` (a configured `NS_HOST` entry, or its
+   * 127.0.1.1 alias), `broadcast` (a reply to `GET_NSURI`), `mdns` (an mDNS answer).
+   */
+  readonly via: "host" | "nsHost" | "broadcast" | "mdns";
+  /** What was tried and, when it failed, why: `localhost:9090: connection refused`. May quote what a peer sent. */
+  readonly description: string;
+  /** The name server's URI, when this step found it. */
+  readonly found?: URI;
 }
 
 /** Where to look, once the configuration is known. */
@@ -67,6 +82,8 @@ export interface LocateRequest {
   mdns?: boolean;
   /** As {@link LocateOptions.mdnsTimeout}. */
   mdnsTimeout?: number;
+  /** As {@link LocateOptions.onAttempt}. */
+  onAttempt?: (attempt: LocateAttempt) => void;
 }
 
 /**
@@ -74,11 +91,11 @@ export interface LocateRequest {
  * `await ns[Symbol.asyncDispose]()` (or `await using`). Throws NamingError when none is found.
  */
 export async function locateNS(options: LocateOptions = {}): Promise<NameServerProxy> {
-  const { host, port, broadcast, mdns, mdnsTimeout, env, deadline, ...configOptions } = options;
+  const { host, port, broadcast, mdns, mdnsTimeout, env, deadline, onAttempt, ...configOptions } = options;
   const config = loadConfig(configOptions, env ?? process.env);
   const serializerChosen = configOptions.serializer !== undefined || (env ?? process.env).PYRO_SERIALIZER !== undefined;
   const settings = settingsFromConfig(config, { serializerChosen });
-  const found = await searchNameServers(settings, { host, port, broadcast, mdns, mdnsTimeout }, async () => undefined, { deadline });
+  const found = await searchNameServers(settings, { host, port, broadcast, mdns, mdnsTimeout, onAttempt }, async () => undefined, { deadline });
   return found.ns;
 }
 
@@ -127,13 +144,17 @@ export async function searchNameServers<T>(
   const { host, port } = request;
   const endsAt = options.deadline !== undefined && options.deadline > 0 ? performance.now() + options.deadline * 1000 : Infinity;
   const left = () => Math.max(0, (endsAt - performance.now()) / 1000);
+  const report = request.onAttempt ?? (() => undefined);
   if (host !== undefined && host !== "") {
     const uri = nameServerUri(host, port ?? config.nsPort);
+    const label = uri.location ?? String(uri);
     const timeout = endsAt === Infinity ? connectSeconds(given) : Math.max(0.001, left());
     let ns: NameServerProxy;
     try {
       ns = await connectNameServer(uri, { ...given, timeout });
+      report({ via: "host", description: label, found: uri });
     } catch (error) {
+      report({ via: "host", description: `${label}: ${reasonOf(error)}` });
       const hint = uri.sockname !== undefined ? `pyro-ns -u ${uri.sockname}` : `pyro-ns -n ${uri.host}${uri.port === 9090 ? "" : ` -p ${uri.port}`}`;
       throw new NamingError(`Failed to locate the nameserver at ${uri.location}: ${reasonOf(error)} — is one running there? (start one with \`${hint}\`)`, {
         cause: error,
@@ -145,12 +166,13 @@ export async function searchNameServers<T>(
   let lastError: unknown;
   const configured = await configuredCandidates(config.nsHost, port ?? config.nsPort, options.tryLast);
   let index = 0;
-  const attempt = async (uri: URI, label: string = uri.location ?? String(uri)): Promise<SearchResult<T> | undefined> => {
+  const attempt = async (via: LocateAttempt["via"], uri: URI, label: string = uri.location ?? String(uri)): Promise<SearchResult<T> | undefined> => {
     // Each attempt gets an even share of what is left, counting the configured replicas still to try.
     const share = endsAt === Infinity ? connectSeconds(given) : Math.max(0.001, left() / Math.max(1, configured.length - index), Math.min(left(), 0.25));
     index++;
     if (endsAt !== Infinity && left() <= 0) {
       tried.push(`${label} (no time left)`);
+      report({ via, description: `${label}: no time left` });
       return undefined;
     }
     if (log.enabled) log(`trying ${label}`);
@@ -160,42 +182,46 @@ export async function searchNameServers<T>(
     } catch (error) {
       lastError = error;
       tried.push(`${label} (${reasonOf(error)})`);
+      report({ via, description: `${label}: ${reasonOf(error)}` });
       if (log.enabled) log(`${label}: ${reasonOf(error)}`);
       return undefined;
     }
     if (log.enabled) log(`found the name server at ${uri}`);
     try {
       const value = await using(ns, use, endsAt === Infinity ? 0 : Math.max(share, left() / Math.max(1, configured.length - index + 1)));
+      report({ via, description: label, found: uri });
       return { ns: lasting(ns, given, endsAt), value };
     } catch (error) {
       if (!isFailoverError(error)) throw error;
       lastError = error;
       tried.push(`${label} (${reasonOf(error)})`);
+      report({ via, description: `${label}: ${reasonOf(error)}` });
       if (log.enabled) log(`${label}: ${reasonOf(error)}; trying the next name server`);
       return undefined;
     }
   };
 
   for (const candidate of configured) {
-    const found = await attempt(candidate);
+    const found = await attempt("nsHost", candidate);
     if (found) return found;
   }
   const discovery = new Set(config.nsDiscovery);
-  const discoveries: (() => Promise<Discovered>)[] = [];
+  const discoveries: [LocateAttempt["via"], () => Promise<Discovered>][] = [];
   const broadcastOff = request.broadcast === false || (request.broadcast === undefined && !discovery.has("broadcast"));
   const mdnsOff = request.mdns === false || (request.mdns === undefined && !discovery.has("mdns"));
   const bounded = (seconds: number) => (endsAt === Infinity ? seconds : Math.min(seconds, left()));
-  discoveries.push(broadcastOff ? async () => "no broadcast (turned off)" : () => broadcastStep(config, port, bounded(BROADCAST_ROUND_SECONDS)));
-  discoveries.push(mdnsOff ? async () => "no mDNS (turned off)" : () => mdnsStep(bounded(request.mdnsTimeout ?? MDNS_BROWSE_SECONDS)));
-  for (const discover of discoveries) {
+  discoveries.push(["broadcast", broadcastOff ? async () => "no broadcast (turned off)" : () => broadcastStep(config, port, bounded(BROADCAST_ROUND_SECONDS))]);
+  discoveries.push(["mdns", mdnsOff ? async () => "no mDNS (turned off)" : () => mdnsStep(bounded(request.mdnsTimeout ?? MDNS_BROWSE_SECONDS))]);
+  for (const [via, discover] of discoveries) {
     if (endsAt !== Infinity && left() <= 0) break;
     const discovered = await discover();
     if (typeof discovered === "string") {
       if (log.enabled) log(`nothing found: ${discovered}`);
       tried.push(discovered);
+      report({ via, description: discovered });
       continue;
     }
-    const found = await attempt(discovered.uri, discovered.label);
+    const found = await attempt(via, discovered.uri, discovered.label);
     if (found) return found;
   }
   const late = endsAt !== Infinity && left() <= 0 ? ` within ${options.deadline} s` : "";

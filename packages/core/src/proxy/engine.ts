@@ -7,6 +7,7 @@ import type { ProxyRef } from "../serializers/values.js";
 import type { URI } from "../uri.js";
 import type { RemoteMetadata } from "./channel.js";
 import type { CallOptions } from "./options.js";
+import type { ProxySettings } from "./settings.js";
 
 /** One recorded call of a batch: method, positional arguments, keyword arguments. */
 export type BatchCall = [method: string, args: unknown[], kwargs: Record<string, unknown>];
@@ -15,6 +16,8 @@ export type BatchCall = [method: string, args: unknown[], kwargs: Record<string,
 export interface ProxyEngine {
   /** The URI the face shows (`uriOf`): the object's, or what a pool was made for. */
   readonly uri: URI;
+  /** The settings its calls are made with (a pool's are every worker's). */
+  readonly settings: ProxySettings;
   /** Metadata known for the remote object (from a handshake). */
   readonly metadata: RemoteMetadata | undefined;
   /** True while at least one connection is open. */

@@ -3,6 +3,7 @@
  */
 import type tls from "node:tls";
 import type { PyroConfig } from "../config.js";
+import type { Instrument } from "../instruments.js";
 
 /** Options for a proxy: Pyro config items (camelCase) plus the proxy's own. */
 export interface ProxyOptions extends Partial<PyroConfig> {
@@ -23,6 +24,11 @@ export interface ProxyOptions extends Partial<PyroConfig> {
   tls?: tls.ConnectionOptions;
   /** Environment to read `PYRO_*` items from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Tracing: instruments that see every call this proxy (and every proxy arriving in its replies)
+   * makes; `@pyrots/observability` has an OpenTelemetry one.
+   */
+  instruments?: Instrument | readonly Instrument[];
 }
 
 /** Options for individual calls, set with `withOptions(proxy, ...)`. */

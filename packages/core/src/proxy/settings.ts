@@ -5,6 +5,7 @@
  */
 import type tls from "node:tls";
 import { type PyroConfig, defaultConfig, loadConfig } from "../config.js";
+import { PYRO4, PYRO5, type PyroProtocol } from "../serializers/protocols.js";
 import { serializerByName } from "../serializers/registry.js";
 import type { Serializer } from "../serializers/types.js";
 import type { ProxyRef } from "../serializers/values.js";
@@ -13,6 +14,7 @@ import type { ListenAddress } from "../transport/socket.js";
 import { clientTlsFromConfig } from "../transport/tls-config.js";
 import type { URI } from "../uri.js";
 import type { ProxyOptions } from "./options.js";
+import { type Instrument, combineInstruments } from "../instruments.js";
 
 /** Turns a `PYRONAME:`/`PYROMETA:` URI into a `PYRO:` one, connecting to name servers with `settings`. */
 export type NameResolver = (uri: URI, settings: ProxySettings) => Promise<URI>;
@@ -52,10 +54,19 @@ export interface ProxySettings extends WireSettings {
    * keep the process alive, even with a call waiting. Off for proxies the application makes.
    */
   readonly background: boolean;
+  /** Add the caller's own frames to the errors of calls (`CALLER_STACKS`). */
+  readonly callerStacks: boolean;
+  /**
+   * The protocol to speak (`PROTOCOL`, or a proxy that arrived in a Pyro5 payload); undefined:
+   * Pyro4's first, and Pyro5's when the daemon answers in it.
+   */
+  readonly protocol: PyroProtocol | undefined;
+  /** Sees every call (tracing); undefined: none (see `instruments.ts`). */
+  readonly instrument: Instrument | undefined;
 }
 
 /** Keys of {@link ProxyOptions} that are the proxy's own, not configuration items. */
-const PROXY_OWN_OPTIONS: ReadonlySet<string> = new Set(["timeout", "handshake", "poolSize", "env", "tls"]);
+const PROXY_OWN_OPTIONS: ReadonlySet<string> = new Set(["timeout", "handshake", "poolSize", "env", "tls", "instruments"]);
 
 /** Builds the settings for a proxy made by the application with `options`. */
 export function proxySettings(options: ProxyOptions, resolveName: NameResolver | undefined): ProxySettings {
@@ -70,6 +81,7 @@ export function proxySettings(options: ProxyOptions, resolveName: NameResolver |
     poolSize: options.poolSize,
     tls: options.tls,
     resolveName,
+    instrument: combineInstruments(options.instruments),
   });
 }
 
@@ -84,6 +96,8 @@ export interface ProxyExtras {
   resolveName?: NameResolver;
   connectRule?: ConnectRule;
   background?: boolean;
+  protocol?: PyroProtocol;
+  instrument?: Instrument;
 }
 
 /** Builds proxy settings from a configuration already loaded (daemons' callback proxies, name server lookups). */
@@ -100,14 +114,26 @@ export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {})
     resolveName: extras.resolveName,
     connectRule: extras.connectRule,
     background: extras.background ?? false,
+    callerStacks: config.callerStacks,
+    protocol: extras.protocol ?? protocolNamed(config.protocol),
+    instrument: extras.instrument,
   });
+}
+
+/** The protocol a `PROTOCOL` config value asks for; undefined for `auto`. */
+function protocolNamed(name: PyroConfig["protocol"]): PyroProtocol | undefined {
+  return name === "pyro4" ? PYRO4 : name === "pyro5" ? PYRO5 : undefined;
 }
 
 /**
  * The settings of a proxy that arrived by value (`ref`) at an endpoint whose proxies use
- * `settings`: the receiver's, except that a proxy carrying Pyro4's HMAC key keeps it.
+ * `settings`: the receiver's, except that a proxy carrying Pyro4's HMAC key keeps it, and one
+ * that arrived as a Pyro5 proxy speaks Pyro5.
  */
 export function settingsForRef(settings: ProxySettings, ref: ProxyRef): ProxySettings {
+  if (ref.protocol === 502) {
+    return settings.protocol === PYRO5 ? settings : Object.freeze({ ...settings, protocol: PYRO5 });
+  }
   if (!ref.hmacKey || (settings.hmacKey && settings.hmacKey.equals(ref.hmacKey))) return settings;
   return Object.freeze({ ...settings, hmacKey: ref.hmacKey, signing: Object.freeze({ key: ref.hmacKey, sealed: false }) });
 }

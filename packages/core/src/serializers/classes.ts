@@ -27,6 +27,7 @@ import {
   pyroErrorClasses,
   pythonNameOf,
   untrustedText,
+  withRemoteTraceback,
 } from "../errors.js";
 import { URI } from "../uri.js";
 import { describeValue } from "./call.js";
@@ -104,7 +105,7 @@ export function dictToClass(data: Record<string, unknown>, context: DecodeContex
 function makePyroError(cls: typeof PyroError, data: Record<string, unknown>): PyroError {
   const { args, traceback } = exceptionParts(data);
   const error = new cls(messageFromArgs(args));
-  if (traceback.length > 0) error.remoteTraceback = traceback;
+  if (traceback.length > 0) withRemoteTraceback(error, traceback);
   return error;
 }
 
