@@ -15,7 +15,8 @@ options:
   --quick              short windows (a smoke test: the whole run takes about a minute)
   --only a,c           workloads to run (a..i; s: the name server on memory, SQLite and
                        etcd storage; p: Python Pyro4 and Pyro5 clients with msgpack and
-                       serpent against a pyrots daemon; default all)
+                       serpent against a pyrots daemon; w: pool proxies (workers), overhead
+                       and 1/2/4 workers; default all)
   --impl pyrots,baseline  implementations to run (default baseline,pyrots,python)
   --repeat N           run every cell N times, alternating implementations, and keep the
                        median run of each (steadier figures on a busy machine)
@@ -33,6 +34,8 @@ export interface RunOptions {
   storages: boolean;
   /** Run section (p): Python Pyro4 and Pyro5 clients against a pyrots daemon. */
   pythonClients: boolean;
+  /** Run section (w): pool proxies over workers. */
+  pools: boolean;
   impls: ImplId[];
   sameCpu: boolean;
   repeat: number;
@@ -80,11 +83,12 @@ export function parseOptions(argv: string[]): RunOptions {
     return n;
   };
   const quick = values.quick!;
-  const picked = list(values.only, [...WORKLOAD_IDS, "s", "p"] as const, "workload");
+  const picked = list(values.only, [...WORKLOAD_IDS, "s", "p", "w"] as const, "workload");
   return {
-    workloads: picked.filter((id): id is WorkloadId => id !== "s" && id !== "p"),
+    workloads: picked.filter((id): id is WorkloadId => id !== "s" && id !== "p" && id !== "w"),
     storages: picked.includes("s"),
     pythonClients: picked.includes("p"),
+    pools: picked.includes("w"),
     impls: list(values.impl, IMPL_IDS, "implementation"),
     sameCpu: values["same-cpu"]!,
     repeat: int(values.repeat, 1, "repeat"),

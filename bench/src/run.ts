@@ -10,6 +10,7 @@ import { type CellOptions, type CellResult, PYTHON, medianRun, runCell } from ".
 import type { ImplId } from "./contract.js";
 import { machineInfo } from "./machine.js";
 import { type StorageRow, formatStorageTable, runStorageSection } from "./ns-storages.js";
+import { type PoolSection, formatPoolSection, runPoolSection } from "./pool/section.js";
 import { USAGE, UsageError, parseOptions } from "./options.js";
 import { type PythonCell, formatPythonTable, runPythonSection } from "./python-section.js";
 import { buildRows, formatTable } from "./table.js";
@@ -64,6 +65,12 @@ async function main(argv: string[]): Promise<number> {
     pythonCells = await runPythonSection(options.timing, cpus, options.repeat, (line) => console.error(line));
   }
 
+  let pools: PoolSection | undefined;
+  if (options.pools) {
+    const cpus = pinned && clientCpu !== "0" ? { server: "0", client: clientCpu } : undefined;
+    pools = await runPoolSection({ timing: options.timing, repeat: options.repeat, cpus }, (line) => console.error(line));
+  }
+
   const rows = buildRows(cells, options.workloads);
   const table = formatTable(rows);
   console.log(`\npyrots bench, ${machine.date}`);
@@ -82,12 +89,15 @@ async function main(argv: string[]): Promise<number> {
     );
   }
 
+  if (pools) console.log(`\n(w) pool proxies: overhead over a plain proxy (one worker), and a CPU task over 1, 2 and 4 workers\n${formatPoolSection(pools)}`);
+
   const jsonPath = options.json ?? DEFAULT_JSON;
   mkdirSync(dirname(jsonPath), { recursive: true });
-  writeFileSync(jsonPath, JSON.stringify({ machine, pinning, options, cells, rows, storages: storageRows, pythonClients: pythonCells }, null, 2) + "\n");
+  writeFileSync(jsonPath, JSON.stringify({ machine, pinning, options, cells, rows, storages: storageRows, pythonClients: pythonCells, pools }, null, 2) + "\n");
   console.log(`\nJSON: ${jsonPath}`);
   const storageFailed = storageRows.some((row) => [row.lookup, row.register].some((cell) => "error" in cell && cell.error));
-  return cells.some((c) => c.error) || storageFailed || pythonCells.some((c) => c.error) ? 1 : 0;
+  const poolsFailed = pools !== undefined && JSON.stringify(pools).includes('"error"');
+  return cells.some((c) => c.error) || storageFailed || pythonCells.some((c) => c.error) || poolsFailed ? 1 : 0;
 }
 
 function describe(cell: CellResult, metric: string): string {

@@ -16,6 +16,9 @@
  * | `searchesPerConnection`  | 8       | NamingError: listings/searches in flight on one connection |
  * | `searchesQueued`         | 256     | NamingError: the name server is busy                       |
  * | `regexTimeLimit`         | 1 s     | NamingError: one regex search ran too long                 |
+ * | `watchesPerConnection`   | 4       | NamingError: `watch` calls waiting on one connection       |
+ * | `watchesTotal`           | 10,000  | NamingError: `watch` calls waiting over all connections    |
+ * | `maxWatchSeconds`        | 60 s    | a longer `watch` timeout is cut to this                    |
  */
 
 /** Bounds on what clients may register and ask for; see the table above. */
@@ -42,6 +45,12 @@ export interface NameServerLimits {
   readonly searchesQueued: number;
   /** Seconds one regex search may run before it is stopped. */
   readonly regexTimeLimit: number;
+  /** `watch` calls one connection may have waiting at once. */
+  readonly watchesPerConnection: number;
+  /** `watch` calls waiting at once, over all connections. */
+  readonly watchesTotal: number;
+  /** Longest wait of one `watch` call, in seconds. */
+  readonly maxWatchSeconds: number;
 }
 
 /** The defaults of {@link NameServerLimits}. */
@@ -57,6 +66,9 @@ export const DEFAULT_LIMITS: NameServerLimits = Object.freeze({
   searchesPerConnection: 8,
   searchesQueued: 256,
   regexTimeLimit: 1,
+  watchesPerConnection: 4,
+  watchesTotal: 10_000,
+  maxWatchSeconds: 60,
 });
 
 /** The defaults overridden by `given`; throws RangeError for a limit that is not a positive number. */

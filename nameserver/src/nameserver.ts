@@ -16,8 +16,9 @@
  * | `lease_keepalive(lease_id)`                                   | the lease's TTL in seconds           |
  * | `lease_revoke(lease_id)`                                      | whether the lease was live           |
  * | `health()`                                                    | `{state, storage, detail, age, stale_limit}` |
+ * | `watch(prefix, metadata_all, metadata_any, since, timeout)`   | `{version, names}`: a long poll (`watch.ts`) |
  *
- * The lease calls and `health` are pyrots' own (docs/naming-ha.md): a name registered with
+ * The lease calls, `health` and `watch` are pyrots' own (docs/naming-ha.md, docs/fleets.md): a name registered with
  * `lease=ID` disappears when the lease ends (not kept alive for its TTL, or revoked).
  *
  * No client can stall it for the others: calls whose cost grows with the registry (listings,
@@ -41,6 +42,7 @@ import type { Awaitable, NameStorage, Registration, StorageFilter } from "./stor
 import { after } from "./awaitable.js";
 import { leaseIdOf, leaseTtlOf, requiredLeaseIdOf } from "./lease-args.js";
 import { MemoryStorage } from "./storage/memory.js";
+import { type WatchReply, Watches } from "./watch.js";
 
 /** Object id and registered name of the name server (core's constant, offered here too). */
 export { NAMESERVER_NAME };
@@ -72,6 +74,7 @@ export class NameServer implements NameServerApi {
   readonly #unixSocket: boolean;
   readonly #scheduler: TurnScheduler;
   readonly #regex: RegexSearcher;
+  readonly #watches: Watches;
   /** Connections whose end already cancels their waiting work. */
   readonly #tracked = new WeakSet<object>();
 
@@ -82,6 +85,7 @@ export class NameServer implements NameServerApi {
     this.#unixSocket = options.unixSocket ?? false;
     this.#scheduler = new TurnScheduler({ perOwner: this.#limits.searchesPerConnection, queued: this.#limits.searchesQueued });
     this.#regex = new RegexSearcher({ timeLimit: this.#limits.regexTimeLimit, maxQueued: this.#limits.searchesQueued });
+    this.#watches = new Watches(this.#limits, storage.changes);
   }
 
   /** Answers nothing; a liveness check. */
@@ -226,7 +230,27 @@ export class NameServer implements NameServerApi {
     return { state: health.state, storage: health.storage, detail: health.detail, age: health.age, stale_limit: health.staleLimit };
   }
 
+  /**
+   * Waits (up to `timeout` seconds) until the names selected by one filter (a prefix, or tags as
+   * for `list`) are no longer at version `since`, then answers `{version, names}`; `names` is
+   * None when nothing changed in time. Pool proxies keep their list of workers current with it.
+   */
+  watch(
+    prefix: string | null = null,
+    metadata_all: Tags = null,
+    metadata_any: Tags = null,
+    since: string | null = null,
+    timeout: number | null = 0,
+  ): Promise<WatchReply> {
+    const caller = currentCaller(this.#unixSocket);
+    const given = [prefix, metadata_all, metadata_any].filter((f) => f != null).length;
+    if (given > 1) throw new PythonError("builtins.ValueError", "you can only filter on one thing at a time");
+    const selection = this.#selection(prefix, null, metadata_all, metadata_any);
+    return this.#watches.watch(caller, since, timeout, () => this.#select(caller, selection, (entries) => entries));
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
+    this.#watches.close();
     this.#scheduler.close();
     await this.#regex.close();
   }

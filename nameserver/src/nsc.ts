@@ -16,6 +16,8 @@
  * | `remove NAME`            | `remove(NAME)`                                     |
  * | `removematching REGEX`   | `remove(regex=REGEX)`, after a y/n question on a terminal |
  * | `setmeta NAME [TAG...]`  | `set_metadata(NAME, TAGS)`                         |
+ * | `fleet PREFIX`           | `list(prefix=PREFIX, return_metadata=True)`, shown as a fleet (pyrots) |
+ * | `fleet_meta TAG...`      | `list(metadata_all=TAGS, return_metadata=True)`, shown as a fleet (pyrots) |
  */
 import { type URI, callWithKwargs, metadataOf } from "@pyrots/core";
 import { UsageError } from "@pyrots/core/cli";
@@ -35,6 +37,8 @@ const ARITY: Readonly<Record<string, readonly [number, number, string]>> = {
   remove: [1, 1, "one argument: name"],
   removematching: [1, 1, "one argument: regex"],
   setmeta: [1, Infinity, "a name and zero or more metadata tags"],
+  fleet: [1, 1, "one argument: the name prefix of the fleet's workers"],
+  fleet_meta: [1, Infinity, "at least one metadata tag"],
 };
 
 /** Every command name. */
@@ -121,6 +125,12 @@ export async function runNscCommand(ns: object, command: string, args: readonly 
       await call("set_metadata", [args[0], tags]);
       return ctx.say(tags.length > 0 ? "Metadata updated" : "Metadata cleared");
     }
+    case "fleet":
+      return printFleet(ctx, (await call("list", [], { prefix: args[0], return_metadata: true })) as Entries, `names under '${args[0]}'`);
+    case "fleet_meta": {
+      const tags = [...new Set(args)];
+      return printFleet(ctx, (await call("list", [], { metadata_all: tags, return_metadata: true })) as Entries, `names with ${tags.join(", ")}`);
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -141,6 +151,32 @@ export function printList(ctx: NscContext, entries: Entries, title: string): voi
     if (Array.isArray(tags) && tags.length > 0) ctx.say(`${" ".repeat(width)}     metadata: ${printableTags(tags)}`);
   });
   ctx.say(`--------END LIST (${names.length} name${names.length === 1 ? "" : "s"})`);
+}
+
+/**
+ * Prints the workers of a fleet (what a pool proxy over the same prefix or tags would use): one
+ * line each with its name, address, object id and tags, grouped under a count of workers and hosts.
+ */
+export function printFleet(ctx: NscContext, entries: Entries, title: string): void {
+  const names = Object.keys(entries).sort();
+  const rows = names.map((name) => {
+    const [uri, tags] = entries[name]!;
+    const text = String(uri);
+    const match = /^PYRO:([^@]*)@(.*)$/.exec(text);
+    return {
+      name: printable(name),
+      where: printable(match ? match[2]! : text),
+      object: printable(match ? match[1]! : ""),
+      tags: Array.isArray(tags) && tags.length > 0 ? printableTags(tags) : "-",
+    };
+  });
+  const hosts = new Set(rows.map((r) => r.where.replace(/:\d+$/, "")));
+  ctx.say(`fleet of ${printableLine(title)}: ${names.length} worker${names.length === 1 ? "" : "s"} on ${hosts.size} host${hosts.size === 1 ? "" : "s"}`);
+  if (rows.length === 0) return;
+  const header = { name: "worker", where: "address", object: "object", tags: "metadata" };
+  const width = (key: keyof typeof header) => Math.max(header[key].length, ...rows.map((r) => r[key].length));
+  const [w1, w2, w3] = [width("name"), width("where"), width("object")];
+  for (const row of [header, ...rows]) ctx.say(`  ${row.name.padEnd(w1)}  ${row.where.padEnd(w2)}  ${row.object.padEnd(w3)}  ${row.tags}`);
 }
 
 function printableTags(tags: readonly unknown[]): string {

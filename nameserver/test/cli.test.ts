@@ -59,6 +59,26 @@ describe("pyro-ns and pyro-nsc", function () {
     expect(await nsc("setmeta", "cli.one")).to.include({ code: 0, stdout: "Metadata cleared\n" });
   });
 
+  it("fleet and fleet_meta show the workers a pool proxy would use, with their addresses and tags", async () => {
+    expect((await nsc("register", "fl.w2", "PYRO:obj_b@127.0.0.2:4002")).code).to.equal(0);
+    expect((await nsc("register", "fl.w1", "PYRO:obj_a@127.0.0.1:4001")).code).to.equal(0);
+    expect((await nsc("setmeta", "fl.w1", "fleet:fl", "gpu")).code).to.equal(0);
+    expect((await nsc("setmeta", "fl.w2", "fleet:fl")).code).to.equal(0);
+    const fleet = await nsc("fleet", "fl.");
+    expect(fleet.code).to.equal(0);
+    expect(fleet.stdout.split("\n")).to.deep.equal([
+      "fleet of names under 'fl.': 2 workers on 2 hosts",
+      "  worker  address         object  metadata",
+      "  fl.w1   127.0.0.1:4001  obj_a   fleet:fl, gpu",
+      "  fl.w2   127.0.0.2:4002  obj_b   fleet:fl",
+      "",
+    ]);
+    expect((await nsc("fleet_meta", "fleet:fl", "gpu")).stdout).to.match(/^fleet of names with fleet:fl, gpu: 1 worker on 1 host\n.*\n  fl\.w1 /);
+    expect((await nsc("fleet", "nothing.")).stdout).to.equal("fleet of names under 'nothing.': 0 workers on 0 hosts\n");
+    expect((await nsc("fleet")).code).to.equal(2);
+    await nsc("removematching", "fl\\.");
+  });
+
   it("remove and removematching (no terminal: no question)", async () => {
     for (const name of ["rm.a", "rm.b", "rm.c"]) expect((await nsc("register", name, "PYRO:x@127.0.0.1:1")).code).to.equal(0);
     expect(await nsc("remove", "rm.a")).to.include({ code: 0, stdout: "Removed rm.a\n" });

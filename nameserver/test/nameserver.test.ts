@@ -46,7 +46,7 @@ for (const serializer of SERIALIZERS) {
         expect(await proxy.count()).to.equal(1);
       });
 
-      it("exposes exactly Pyro4's methods plus yplookup, the lease calls and health", async () => {
+      it("exposes exactly Pyro4's methods plus yplookup, the lease calls, health and watch", async () => {
         await bind(proxy);
         expect([...metadataOf(proxy)!.methods].sort()).to.deep.equal([
           "count",
@@ -60,6 +60,7 @@ for (const serializer of SERIALIZERS) {
           "register",
           "remove",
           "set_metadata",
+          "watch",
           "yplookup",
         ]);
         expect(metadataOf(proxy)!.attrs).to.deep.equal([]);

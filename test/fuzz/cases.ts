@@ -570,12 +570,40 @@ const abuseCall: fc.Arbitrary<{ method: string; args: Hostile[]; kwargs: MpMap; 
     repeat,
   })),
   longText.map((name) => ({ method: "lookup", args: [name] as Hostile[], kwargs: new MpMap([]), repeat: 1 })),
+  // Long polls (`watch`): hostile filters, versions and timeouts, and more waiting at once than a
+  // connection may have; the waits end when the connection does.
+  fc
+    .tuple(
+      fc.oneof(fc.constant(null), fc.constant("fuzz."), fc.string({ maxLength: 20 }), longText),
+      fc.constantFrom<Hostile>(null, "x", "A".repeat(100_000), 7, [1, 2], Buffer.from("v"), true),
+      fc.constantFrom<Hostile>(0, 0.01, 0.2, 60, 1e12, -1, Number.NaN, Number.POSITIVE_INFINITY, "1", null, [5]),
+      fc.option(tagList(1, 2_000), { freq: 3 }),
+      fc.integer({ min: 1, max: 12 }),
+    )
+    .map(([prefix, since, timeout, tags, repeat]) => ({
+      method: "watch",
+      args: [] as Hostile[],
+      kwargs: new MpMap(
+        tags === null
+          ? [
+              ["prefix", prefix],
+              ["since", since],
+              ["timeout", timeout],
+            ]
+          : [
+              ["metadata_all", tags],
+              ["since", since],
+              ["timeout", timeout],
+            ],
+      ),
+      repeat,
+    })),
 );
 
 /**
  * After a valid handshake, name server calls meant to stall it for others, fill it, or make it
  * answer hugely: catastrophic regexes (pipelined), huge tag queries, oversized names, URIs and
- * tag sets, floods of full listings. Aimed at `Pyro.NameServer`.
+ * tag sets, floods of full listings, floods of long polls. Aimed at `Pyro.NameServer`.
  */
 export const nameServerAbuseCase: fc.Arbitrary<WireCase> = fc
   .record({ sid: fc.constantFrom(JSON_ID, MSGPACK_ID), calls: fc.array(abuseCall, { minLength: 1, maxLength: 3 }), cutAt: cuts })

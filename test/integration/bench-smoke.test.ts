@@ -35,4 +35,24 @@ describe("bench harness (smoke)", () => {
     }
     expect(result.rows[0]!.pyrotsRatio).to.be.a("number").greaterThan(0);
   });
+
+  it("runs section w (pool proxies over workers): overhead cells and 1/2/4 workers, every cell with a rate", async function () {
+    this.timeout(90_000);
+    const json = join(dir, "pool.json");
+    const args = ["bench/dist/run.js", "--only", "w", "--warmup", "100", "--window", "150", "--windows", "2", "--json", json];
+    const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: ROOT, timeout: 85_000 });
+    expect(stdout)
+      .to.match(/\(w\) pool proxies/)
+      .and.match(/pool over 4 worker processes/);
+    type Cell = { rate?: number; error?: string };
+    type Overhead = { plain: Cell; pool: Cell; ratio?: number };
+    const { pools } = JSON.parse(readFileSync(json, "utf8")) as { pools: { sequential: Overhead; inflight64: Overhead; scaling: { cell: Cell }[] } };
+    for (const overhead of [pools.sequential, pools.inflight64]) expect(overhead.ratio).to.be.a("number").greaterThan(0);
+    const cells = [pools.sequential.plain, pools.sequential.pool, pools.inflight64.plain, pools.inflight64.pool, ...pools.scaling.map((s) => s.cell)];
+    expect(cells).to.have.length(7);
+    for (const cell of cells) {
+      expect(cell.error).to.equal(undefined);
+      expect(cell.rate).to.be.a("number").greaterThan(0);
+    }
+  });
 });

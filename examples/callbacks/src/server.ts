@@ -1,9 +1,9 @@
 /**
  * The callbacks example's server: `node examples/callbacks/dist/server.js [--host H] [--port P]`
- * prints the station's URI and serves until Ctrl-C.
+ * prints the station's URI and serves until Ctrl-C (or SIGTERM), then stops gracefully.
  */
 import { parseArgs } from "node:util";
-import { Daemon } from "@pyrots/core";
+import { Daemon, shutdownOnSignals } from "@pyrots/core";
 import { isMain, runMain } from "@pyrots/example-support";
 import { STATION_ID, WeatherStation } from "./station.js";
 
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const { daemon, uri } = await startServer({ host: values.host, port: values.port === undefined ? 0 : Number(values.port) });
   console.log(`station uri: ${uri}`);
   console.log(`run the client with: node examples/callbacks/dist/client.js ${uri}`);
-  process.once("SIGINT", () => void daemon.shutdown());
+  shutdownOnSignals(daemon);
   await daemon.requestLoop();
 }
 

@@ -1,13 +1,14 @@
 /**
  * The currency worker: a daemon serving {@link CurrencyExchange}, registered in the name server
- * as `example.currency`. Runs until Ctrl-C (or SIGTERM), then removes its name again.
+ * as `example.currency`. Runs until Ctrl-C (or SIGTERM), then removes its name, finishes the calls
+ * in flight and stops.
  *
  *     node examples/currency/dist/server.js [--host H] [--port P] [--ns-host H] [--ns-port P]
  *
  * Without `--ns-host` the name server is found the usual way (`locateNS()`: localhost first).
  */
 import { parseArgs } from "node:util";
-import { Daemon, type NameServerProxy, locateNS } from "@pyrots/core";
+import { Daemon, shutdownOnSignals } from "@pyrots/core";
 import { isMain, runMain } from "@pyrots/example-support";
 import { CurrencyExchange, EXCHANGE_NAME } from "./exchange.js";
 import { QuoteSource } from "./quotes.js";
@@ -30,19 +31,21 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Starts the daemon, registers the exchange under {@link EXCHANGE_NAME}. */
+/**
+ * Starts the daemon and registers the exchange under {@link EXCHANGE_NAME}, bound to a lease the
+ * daemon keeps alive (should this process die, the name goes within 10 s).
+ */
 export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
-  const ns: NameServerProxy = await locateNS({ host: options.nsHost, port: options.nsPort });
   const daemon = await Daemon.create({ host: options.host ?? "127.0.0.1", port: options.port ?? 0 });
-  const uri = daemon.register(new CurrencyExchange(new QuoteSource(options.latencyMs)), EXCHANGE_NAME);
-  await ns.register(EXCHANGE_NAME, uri);
-  const stop = async () => {
-    // Best effort: the name server may already be gone when everything shuts down together.
-    await ns.remove(EXCHANGE_NAME).catch(() => undefined);
-    await ns[Symbol.asyncDispose]();
-    await daemon.shutdown();
-  };
-  return { daemon, uri: uri.toString(), stop };
+  const exchange = new CurrencyExchange(new QuoteSource(options.latencyMs));
+  const uri = await daemon
+    .registerName(EXCHANGE_NAME, daemon.register(exchange, EXCHANGE_NAME), { nameServer: { host: options.nsHost, port: options.nsPort } })
+    .catch(async (error: unknown) => {
+      await daemon.shutdown();
+      throw error;
+    });
+  // A graceful stop: the name is withdrawn first, then calls in flight finish.
+  return { daemon, uri: uri.toString(), stop: () => daemon.shutdown() };
 }
 
 async function main(): Promise<void> {
@@ -66,9 +69,7 @@ async function main(): Promise<void> {
     nsPort: values["ns-port"] === undefined ? undefined : Number(values["ns-port"]),
   });
   console.log(`currency worker ready: ${EXCHANGE_NAME} -> ${worker.uri}`);
-  const stop = () => void worker.stop();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  shutdownOnSignals(worker.daemon);
   await worker.daemon.requestLoop();
 }
 

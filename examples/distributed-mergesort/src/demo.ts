@@ -1,19 +1,24 @@
 /**
- * The distributed mergesort in one command: a name server (in this process, on 127.0.0.1, never
- * broadcasting), three worker processes, the client; then it stops what it started and exits.
+ * The distributed mergesort in one command: a name server (`pyro-ns` in a child process, on
+ * 127.0.0.1, never broadcasting), one worker process per CPU core, the client; then it stops what
+ * it started and exits. The name server has a process of its own: the client's local sort keeps
+ * this process busy for seconds, and the workers' lease keepalives must still be answered.
  *
  *     node examples/distributed-mergesort/dist/demo.js [--workers N] [--count N]
  */
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
-import { startNameServer } from "@pyrots/nameserver";
 import { type StartedChild, runMain, startNodeChild } from "@pyrots/example-support";
 import { runClient } from "./client.js";
 
 runMain(async () => {
-  const { values } = parseArgs({ options: { workers: { type: "string", default: "3" }, count: { type: "string", default: "1000000" } } });
-  await using ns = await startNameServer({ host: "127.0.0.1", port: 0, broadcast: false, mdns: false });
-  const nsPort = String(ns.uri.port);
-  console.log(`name server ${ns.uri}`);
+  const { values } = parseArgs({
+    options: { workers: { type: "string", default: String(availableParallelism()) }, count: { type: "string", default: "1000000" } },
+  });
+  const nsScript = new URL("./bin/ns.js", import.meta.resolve("@pyrots/nameserver"));
+  const ns = await startNodeChild(nsScript, ["-n", "127.0.0.1", "-p", "0", "-x", "--no-mdns"], /^URI = (PYRO:\S+:(\d+))$/, () => undefined);
+  const nsPort = ns.ready[2]!;
+  console.log(`name server ${ns.ready[1]} (child process ${ns.child.pid})`);
   const workers: StartedChild[] = [];
   try {
     const script = new URL("./worker.js", import.meta.url);
@@ -30,6 +35,7 @@ runMain(async () => {
     await runClient({ nsHost: "127.0.0.1", nsPort: Number(nsPort), count: Number(values.count) });
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
+    await ns.stop();
   }
   console.log("\nDone: workers stopped, name server closed.");
 });

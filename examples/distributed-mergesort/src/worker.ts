@@ -1,11 +1,12 @@
 /**
  * One mergesort worker: a daemon serving a {@link Sorter}, registered as
- * `example.mergesort.worker.N` with the metadata tag `example.mergesort`. Start several.
+ * `example.mergesort.worker.N` with the metadata tag `example.mergesort`, bound to a lease it keeps
+ * alive. Start one per CPU core (or per machine). Ctrl-C or SIGTERM drains it and removes its name.
  *
  *     node examples/distributed-mergesort/dist/worker.js --index N [--ns-host H] [--ns-port P]
  */
 import { parseArgs } from "node:util";
-import { Daemon, locateNS } from "@pyrots/core";
+import { Daemon, shutdownOnSignals } from "@pyrots/core";
 import { isMain, runMain } from "@pyrots/example-support";
 import { Sorter, WORKER_PREFIX, WORKER_TAG } from "./sorter.js";
 
@@ -19,18 +20,11 @@ async function main(): Promise<void> {
     },
   });
   const name = `${WORKER_PREFIX}${values.index}`;
-  const ns = await locateNS({ host: values["ns-host"], port: values["ns-port"] === undefined ? undefined : Number(values["ns-port"]) });
   const daemon = await Daemon.create({ host: values.host, port: 0 });
-  const uri = daemon.register(Sorter, "example.mergesort.sorter");
-  await ns.register(name, uri, false, [WORKER_TAG]);
+  const nameServer = { host: values["ns-host"], port: values["ns-port"] === undefined ? undefined : Number(values["ns-port"]) };
+  const uri = await daemon.registerName(name, Sorter, { metadata: [WORKER_TAG], nameServer });
+  shutdownOnSignals(daemon, { onSignal: () => undefined });
   console.log(`mergesort worker ready: ${name} -> ${uri}`);
-  const stop = async () => {
-    await ns.remove(name).catch(() => undefined);
-    await ns[Symbol.asyncDispose]();
-    await daemon.shutdown();
-  };
-  process.once("SIGINT", () => void stop());
-  process.once("SIGTERM", () => void stop());
   await daemon.requestLoop();
 }
 

@@ -6,7 +6,7 @@
  * pyrots daemons accept msgpack, json and serpent: Python clients need no settings.
  */
 import { parseArgs } from "node:util";
-import { Daemon } from "@pyrots/core";
+import { Daemon, shutdownOnSignals } from "@pyrots/core";
 import { isMain, runMain } from "@pyrots/example-support";
 import { TsWorker, WORKER_ID } from "./worker.js";
 
@@ -22,8 +22,7 @@ if (isMain(import.meta.url)) {
     const { daemon, uri } = await startServer(Number(values.port));
     console.log(`pyrots worker uri: ${uri}`);
     console.log(`call it from Python: /usr/bin/python3 examples/python-interop/python/client.py ${uri}`);
-    process.once("SIGINT", () => void daemon.shutdown());
-    process.once("SIGTERM", () => void daemon.shutdown());
+    shutdownOnSignals(daemon);
     await daemon.requestLoop();
   });
 }

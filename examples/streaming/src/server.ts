@@ -1,9 +1,9 @@
 /**
  * The streaming example's server: `node examples/streaming/dist/server.js [--host H] [--port P]`
- * prints the streamer's URI and serves until Ctrl-C.
+ * prints the streamer's URI and serves until Ctrl-C (or SIGTERM), then stops gracefully.
  */
 import { parseArgs } from "node:util";
-import { Daemon } from "@pyrots/core";
+import { Daemon, shutdownOnSignals } from "@pyrots/core";
 import { isMain, runMain } from "@pyrots/example-support";
 import { STREAMER_ID, Streamer } from "./streamer.js";
 
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const { daemon, uri } = await startServer({ host: values.host, port: values.port === undefined ? 0 : Number(values.port) });
   console.log(`streamer uri: ${uri}`);
   console.log(`run the client with: node examples/streaming/dist/client.js ${uri}`);
-  process.once("SIGINT", () => void daemon.shutdown());
+  shutdownOnSignals(daemon);
   await daemon.requestLoop();
 }
 

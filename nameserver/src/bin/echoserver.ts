@@ -2,7 +2,7 @@
 /**
  * pyro-echoserver: serves Pyro4's echo server object `test.echoserver`.
  */
-import { Daemon, locateNS, uriOf } from "@pyrots/core";
+import { Daemon, type LeaseEvent } from "@pyrots/core";
 import { EchoServer, ECHO_OBJECT_ID } from "../echoserver.js";
 import { type RunningNameServer, startNameServer } from "../server.js";
 import { VERSION, parseCommandLine, parsePortOption, runTool } from "../cli.js";
@@ -50,10 +50,14 @@ async function main(): Promise<void> {
   let nameserver: RunningNameServer | undefined;
   let daemon: Daemon | undefined;
   let stopRequested = false;
-  // Handled before anything is printed: a caller may signal as soon as it sees the URI.
+  // Handled before anything is printed: a caller may signal as soon as it sees the URI. The daemon
+  // stops gracefully (its name withdrawn first, then a drain), then the name server it started.
   const stop = () => {
     stopRequested = true;
-    void Promise.all([daemon?.shutdown(), nameserver?.close()]);
+    void (async () => {
+      await daemon?.shutdown();
+      await nameserver?.close();
+    })();
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
@@ -66,26 +70,23 @@ async function main(): Promise<void> {
   const echo = new EchoServer();
   echo.verbose = values.verbose;
   echo.onShutdown = () => void daemon!.shutdown();
-  const uri = daemon.register(echo, ECHO_OBJECT_ID);
+  let uri = daemon.register(echo, ECHO_OBJECT_ID);
   if (values.naming || values.nameserver) {
-    const ns = await locateNS(nameserver ? { host: nameserver.uri.host, port: nameserver.uri.port } : {}).catch(async (error: unknown) => {
+    // Bound to a lease the daemon keeps alive: if this process dies, the name goes within 10 s.
+    const nameServer = nameserver ? { host: nameserver.uri.host, port: nameserver.uri.port } : {};
+    const onLeaseEvent = (event: LeaseEvent) => values.verbose && say(`lease ${event.type}: ${event.detail}`);
+    uri = await daemon.registerName(ECHO_OBJECT_ID, echo, { nameServer, onLeaseEvent }).catch(async (error: unknown) => {
       // Without a name server there is nothing to serve: stop listening so the process can exit.
-      await Promise.all([daemon!.shutdown(), nameserver?.close()]);
+      await daemon!.shutdown();
+      await nameserver?.close();
       throw error;
     });
-    try {
-      await ns.register(ECHO_OBJECT_ID, uri);
-      if (values.verbose) {
-        say(`using name server at ${uriOf(ns)}`);
-        if (nameserver)
-          say(
-            nameserver.broadcast
-              ? `broadcast server running at ${nameserver.broadcast.address.address}:${nameserver.broadcast.address.port}`
-              : "not using a broadcast server",
-          );
-      }
-    } finally {
-      await ns[Symbol.asyncDispose]();
+    if (values.verbose && nameserver) {
+      say(
+        nameserver.broadcast
+          ? `broadcast server running at ${nameserver.broadcast.address.address}:${nameserver.broadcast.address.port}`
+          : "not using a broadcast server",
+      );
     }
   } else if (values.verbose) {
     say("not using a name server.");

@@ -23,6 +23,8 @@ Commands:
   remove NAME               remove NAME
   removematching REGEX      remove every name matching REGEX (asks first on a terminal, unless -y)
   setmeta NAME [TAG...]     set (or with no tags, clear) the metadata tags of NAME
+  fleet PREFIX              show the fleet of workers under PREFIX (what a pool proxy uses)
+  fleet_meta TAG...         show the fleet of workers having all these metadata tags
 
 options:
   -n, --host HOST           hostname of the name server (default: locate it: PYRO_NS_HOST,

@@ -25,6 +25,8 @@ export interface ReplicaCopyOptions {
   readonly heartbeatMs: number;
   /** Seconds of age past which reads are refused. */
   readonly staleLimit: number;
+  /** Called after every change applied to the copy (watch events, reloads). */
+  readonly onChange?: () => void;
 }
 
 /** The watch-fed copy of one prefix. */
@@ -37,6 +39,7 @@ export class ReplicaCopy {
   readonly #freshness: Freshness;
   readonly #timeoutMs: number;
   readonly #heartbeatMs: number;
+  readonly #onChange: () => void;
   #probeTimer: NodeJS.Timeout | undefined;
   #reloading: Promise<void> | undefined;
   #closed = false;
@@ -49,6 +52,7 @@ export class ReplicaCopy {
     this.#end[this.#end.length - 1]! += 1;
     this.#timeoutMs = options.timeoutMs;
     this.#heartbeatMs = options.heartbeatMs;
+    this.#onChange = options.onChange ?? (() => undefined);
     this.#cache = new NameCache(options.namesPrefix);
     // Three missed probes in a row make a replica degraded.
     this.#freshness = new Freshness((3 * options.heartbeatMs) / 1000, options.staleLimit);
@@ -56,6 +60,7 @@ export class ReplicaCopy {
       events: (events) => {
         this.#cache.apply(events);
         this.#freshness.reached(this.#cache.revision);
+        this.#onChange();
       },
       progress: (revision) => this.#freshness.reached(revision),
       compacted: () => void this.#reload(),
@@ -134,6 +139,7 @@ export class ReplicaCopy {
       from = Buffer.concat([page.kvs[page.kvs.length - 1]!.key, Buffer.from([0])]);
     }
     this.#cache.reset(kvs, revision);
+    this.#onChange();
     this.#watch.restart(revision + 1);
     this.#freshness.confirm(startedAt);
   }

@@ -15,6 +15,7 @@
  * Probes ({@link Freshness}) measure how old the copy is; past `staleLimit` seconds reads are
  * refused rather than served from a copy that may be arbitrarily old.
  */
+import { ChangeFeed } from "./change-feed.js";
 import { NamingError } from "@pyrots/core";
 import { NAMESERVER_NAME } from "@pyrots/core/internal";
 import type { Etcd3, IKeyValue } from "etcd3";
@@ -33,6 +34,8 @@ const SET_METADATA_ATTEMPTS = 5;
 export class EtcdStorage implements NameStorage {
   /** @inheritdoc */
   readonly kind = "etcd";
+  /** @inheritdoc (fed by the watch: every replica sees every change, whichever replica made it) */
+  readonly changes = new ChangeFeed();
   /** The cluster's client endpoints. */
   readonly endpoints: readonly string[];
   /** The key prefix (names live under `PREFIX/names/`). */
@@ -68,6 +71,7 @@ export class EtcdStorage implements NameStorage {
         timeoutMs,
         heartbeatMs: (this.#options.heartbeat ?? 1) * 1000,
         staleLimit: this.#options.staleLimit ?? 30,
+        onChange: () => this.changes.notify(),
       });
       this.#parts = { client, requests, copy };
       try {

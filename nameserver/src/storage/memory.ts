@@ -5,6 +5,7 @@
  * answer (and of the smallest tag's set, for "all of"), not the number of names times tags.
  * Leases are timers in this process ({@link LocalLeases}).
  */
+import { ChangeFeed } from "./change-feed.js";
 import { LocalLeases } from "./local-leases.js";
 import { type NameStorage, type Registration, type StorageFilter, type StorageHealth, uniqueTags } from "./types.js";
 
@@ -18,6 +19,8 @@ interface Entry {
 export class MemoryStorage implements NameStorage {
   /** @inheritdoc */
   readonly kind = "memory";
+  /** @inheritdoc */
+  readonly changes = new ChangeFeed();
   readonly #entries = new Map<string, Entry>();
   readonly #byTag = new Map<string, Set<string>>();
   #seq = 0;
@@ -35,6 +38,7 @@ export class MemoryStorage implements NameStorage {
     // Re-registering moves the name to the end, as deleting and inserting a row would.
     this.#delete(name);
     this.#insert(name, freeze(registration.uri, registration.metadata, registration.registrant, lease), this.#seq++);
+    this.changes.notify();
     return true;
   }
 
@@ -44,6 +48,7 @@ export class MemoryStorage implements NameStorage {
     if (old === undefined) return false;
     this.#unindex(name, old.registration.metadata);
     this.#insert(name, freeze(old.registration.uri, metadata, old.registration.registrant, old.registration.lease), old.seq);
+    this.changes.notify();
     return true;
   }
 
@@ -149,6 +154,7 @@ export class MemoryStorage implements NameStorage {
     if (entry === undefined) return false;
     this.#entries.delete(name);
     this.#unindex(name, entry.registration.metadata);
+    this.changes.notify();
     return true;
   }
 

@@ -32,6 +32,7 @@
 import { createRequire } from "node:module";
 import type Database from "better-sqlite3";
 import { NamingError } from "@pyrots/core";
+import { ChangeFeed } from "./change-feed.js";
 import { newLeaseId, unknownLease } from "./local-leases.js";
 import { MAX_LOCAL_LEASES, type NameStorage, type Registration, type StorageFilter, type StorageHealth, uniqueTags } from "./types.js";
 
@@ -89,6 +90,8 @@ interface Row {
 export class SqlStorage implements NameStorage {
   /** @inheritdoc */
   readonly kind = "sql";
+  /** @inheritdoc (other processes' changes to the file are noticed at each sweep, twice a second) */
+  readonly changes = new ChangeFeed();
   /** The database file. */
   readonly file: string;
   readonly #db: Database.Database;
@@ -97,7 +100,9 @@ export class SqlStorage implements NameStorage {
   readonly #grantTx: (ttl: number) => string;
   readonly #keepAliveTx: (lease: string) => number;
   readonly #revokeTx: (lease: string) => boolean;
-  readonly #sweepTx: () => void;
+  readonly #sweepTx: () => number;
+  /** SQLite's data_version when last looked at: it changes when another connection commits. */
+  #dataVersion = 0;
   readonly #sweeper: NodeJS.Timeout;
   readonly #setMetadataTx: (name: string, metadata: readonly string[]) => boolean;
   readonly #removeTx: (names: string[]) => number;
@@ -192,7 +197,9 @@ export class SqlStorage implements NameStorage {
       return live;
     }).immediate;
     this.#sweepTx = db.transaction(() => {
-      for (const { id } of s.expired.all(Date.now())) endLease(id);
+      const expired = s.expired.all(Date.now());
+      for (const { id } of expired) endLease(id);
+      return expired.length;
     }).immediate;
     this.#setMetadataTx = db.transaction((name: string, metadata: readonly string[]) => {
       const existing = s.idOf.get(name);
@@ -230,22 +237,22 @@ export class SqlStorage implements NameStorage {
 
   /** @inheritdoc */
   set(name: string, registration: Registration, onlyIfNew = false, lease?: string): boolean {
-    return sqlite(() => this.#setTx(name, registration, onlyIfNew, lease), "set");
+    return this.#changed(sqlite(() => this.#setTx(name, registration, onlyIfNew, lease), "set"));
   }
 
   /** @inheritdoc */
   setMetadata(name: string, metadata: readonly string[]): boolean {
-    return sqlite(() => this.#setMetadataTx(name, metadata), "setMetadata");
+    return this.#changed(sqlite(() => this.#setMetadataTx(name, metadata), "setMetadata"));
   }
 
   /** @inheritdoc */
   remove(names: Iterable<string>): number {
-    return sqlite(() => this.#removeTx([...names]), "remove");
+    return this.#changed(sqlite(() => this.#removeTx([...names]), "remove"));
   }
 
   /** @inheritdoc */
   removeIfUri(name: string, uri: string): boolean {
-    return sqlite(() => this.#removeIfUriTx(name, uri), "removeIfUri");
+    return this.#changed(sqlite(() => this.#removeIfUriTx(name, uri), "removeIfUri"));
   }
 
   /** @inheritdoc */
@@ -260,7 +267,7 @@ export class SqlStorage implements NameStorage {
 
   /** @inheritdoc */
   revokeLease(lease: string): boolean {
-    return sqlite(() => this.#revokeTx(lease), "revokeLease");
+    return this.#changed(sqlite(() => this.#revokeTx(lease), "revokeLease"));
   }
 
   /** @inheritdoc */
@@ -295,10 +302,20 @@ export class SqlStorage implements NameStorage {
 
   #sweep(): void {
     try {
-      if (this.#db.open) this.#sweepTx();
+      if (!this.#db.open) return;
+      const dataVersion = this.#db.pragma("data_version", { simple: true }) as number;
+      const othersWrote = dataVersion !== this.#dataVersion;
+      this.#dataVersion = dataVersion;
+      if (this.#sweepTx() > 0 || othersWrote) this.changes.notify();
     } catch {
       // A busy or failing database: the next sweep tries again, and the writes report the error.
     }
+  }
+
+  /** Passes a write's result through, telling watchers that the names may have changed. */
+  #changed<T>(result: T): T {
+    if (result !== false && result !== 0) this.changes.notify();
+    return result;
   }
 }
 

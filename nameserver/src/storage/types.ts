@@ -9,6 +9,8 @@
  * Either way a check-and-set (`onlyIfNew`, `removeIfUri`) can never interleave with another write.
  */
 
+import type { ChangeFeed } from "./change-feed.js";
+
 /** A value or a promise of it. */
 export type Awaitable<T> = T | Promise<T>;
 
@@ -73,6 +75,11 @@ export interface StorageFilter {
 export interface NameStorage {
   /** The storage kind: `memory`, `sql` or `etcd`. */
   readonly kind: string;
+  /**
+   * Bumped on every change of the names, whoever made it (absent: the name server's `watch`
+   * looks again every second instead of waiting for a change).
+   */
+  readonly changes?: ChangeFeed;
   /** The registration of `name`, or undefined. */
   get(name: string): Registration | undefined;
   /**

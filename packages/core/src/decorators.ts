@@ -1,5 +1,5 @@
 /**
- * `@expose`, `@oneway`, `@callback` and `@behavior`: legacy decorators that only record metadata,
+ * `@expose`, `@oneway`, `@callback`, `@idempotent` and `@behavior`: legacy decorators that only record metadata,
  * plus the computed, cached view a daemon uses to decide what a client may reach.
  *
  * Marks live on the member's *definition* (prototype + name), as Pyro4 marks the function object:
@@ -16,6 +16,7 @@ export { isPrivateName } from "./member-names.js";
 const EXPOSED = "pyrots:exposed";
 const ONEWAY = "pyrots:oneway";
 const CALLBACK = "pyrots:callback";
+const IDEMPOTENT = "pyrots:idempotent";
 const BEHAVIOR = "pyrots:behavior";
 
 /** How a registered class gets instances: one per daemon, one per connection, or one per call. */
@@ -53,6 +54,8 @@ export interface ExposedMembers {
   readonly writableAttrs: ReadonlySet<string>;
   /** Exposed methods marked `@callback`. */
   readonly callbacks: ReadonlySet<string>;
+  /** Exposed methods marked `@idempotent` (safe to repeat; advertised to pyrots clients). */
+  readonly idempotent: ReadonlySet<string>;
   /** The class name, for Python-style "has no attribute" texts. */
   readonly className: string;
   /** Every member name defined on the class chain, exposed or not (for refusal texts only). */
@@ -106,6 +109,17 @@ export function oneway(target: object, key: string | symbol, descriptor: Propert
  */
 export function callback(target: object, key: string | symbol, descriptor: PropertyDescriptor): void {
   markMethod("@callback", CALLBACK, target, key, descriptor);
+}
+
+/**
+ * Marks a method as safe to repeat: running it twice with the same arguments has the effect of
+ * running it once (a read, a put of a whole value, a task keyed by its id). Pool proxies then send
+ * a call again on another worker when its connection was lost or it timed out (a call that was
+ * never sent is retried whatever its method). Daemons advertise the mark in the handshake metadata
+ * (`idempotent`, a pyrots addition that Pyro4 clients ignore). It still needs exposing.
+ */
+export function idempotent(target: object, key: string | symbol, descriptor: PropertyDescriptor): void {
+  markMethod("@idempotent", IDEMPOTENT, target, key, descriptor);
 }
 
 /**
@@ -188,6 +202,7 @@ function computeMembers(start: object | null): ExposedMembers {
     readableAttrs: new Set<string>(),
     writableAttrs: new Set<string>(),
     callbacks: new Set<string>(),
+    idempotent: new Set<string>(),
   };
   const definedNames = new Set<string>();
   for (let proto = start; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
@@ -201,6 +216,7 @@ function computeMembers(start: object | null): ExposedMembers {
         sets.methods.add(name);
         if (Reflect.getOwnMetadata(ONEWAY, proto, name)) sets.oneway.add(name);
         if (Reflect.getOwnMetadata(CALLBACK, proto, name)) sets.callbacks.add(name);
+        if (Reflect.getOwnMetadata(IDEMPOTENT, proto, name)) sets.idempotent.add(name);
       } else if (own.get || own.set) {
         sets.attrs.add(name);
         if (own.get) sets.readableAttrs.add(name);

@@ -8,10 +8,24 @@
 // Decorator metadata needs reflect-metadata loaded before any decorated class is defined.
 import "reflect-metadata";
 
-export { Daemon, type DaemonStats, type RegisterOptions } from "./endpoints/daemon.js";
+export {
+  Daemon,
+  type DaemonStats,
+  type DaemonState,
+  type DrainOutcome,
+  type RegisterOptions,
+  type NameRegistrationOptions,
+  type ShutdownOptions,
+  type LeaseEvent,
+  type HealthEndpoint,
+  type HealthEndpointOptions,
+  type NameServiceChoice,
+} from "./endpoints/daemon.js";
+export { shutdownOnSignals, type GracefulStop, type SignalOptions } from "./endpoints/signals.js";
 export type { CallbackHosts } from "./endpoints/callbacks.js";
 export type { DaemonOptions, ClientInfo, HandshakeValidator } from "./daemon/options.js";
-export { Proxy, type ProxyConstructor } from "./endpoints/proxy.js";
+export { Proxy, type ProxyConstructor, type PublicProxyOptions } from "./endpoints/proxy.js";
+export { pool, poolStats, type PoolTarget, type PoolOptions, type PoolSettings, type PoolStats, type WorkerStats, type PoolEvent } from "./endpoints/pool.js";
 export { type ProxyTarget, bind, release, uriOf, setAttr, withOptions, callWithKwargs, metadataOf, refFor, isProxy, batch } from "./proxy/proxy.js";
 export { runBatch, BatchError, type Batch } from "./proxy/batch.js";
 export { RemoteStream } from "./proxy/stream.js";
@@ -29,10 +43,10 @@ export {
   BATCH_METHOD,
 } from "./instruments.js";
 export type { Remote, RemoteResult, UntypedMember } from "./proxy/remote.js";
-export { expose, oneway, callback, behavior, type InstanceMode } from "./decorators.js";
+export { expose, oneway, callback, idempotent, behavior, type InstanceMode } from "./decorators.js";
 export { URI } from "./uri.js";
 export { locateNS, resolve, type LocateAttempt, type LocateOptions } from "./naming/index.js";
-export type { NameServerApi, NameServerHealth, NameServerProxy } from "./naming/index.js";
+export type { NameServerApi, NameServerHealth, NameServerProxy, NameServerWatchReply } from "./naming/index.js";
 export { loadConfig, explainConfig, defaultConfig, ConfigError, configTable, type PyroConfig, type ConfigRow } from "./config.js";
 export { ProxyRef, ExceptionWrapper } from "./serializers/classes.js";
 export {

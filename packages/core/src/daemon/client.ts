@@ -12,7 +12,7 @@ import type { TLSSocket } from "node:tls";
 import { debugLog } from "../debug.js";
 import { type CallWatch, watchFailed, watchSucceeded } from "../instruments.js";
 import { MessageTooLargeError, PyroError, ProtocolError, SecurityError, SerializeError } from "../errors.js";
-import { Flags, MessageType } from "../protocol/constants.js";
+import { DAEMON_OBJECT_ID, Flags, MessageType } from "../protocol/constants.js";
 import type { Message } from "../protocol/message.js";
 import { PYRO4, type PyroProtocol, protocolOfWire } from "../serializers/protocols.js";
 import type { CallRequest, DecodeContext, Serializer } from "../serializers/types.js";
@@ -20,6 +20,7 @@ import type { Connection, ConnectionHandler } from "../transport/connection.js";
 import type { Slot } from "./admission.js";
 import { type CallContext, enterCall, leaveCall } from "./context.js";
 import { decodeRequest, findObject, perform } from "./dispatch.js";
+import { type DrainState, drainRefusal } from "./drain.js";
 import { failServed, runsMethod, watchServed } from "./observed.js";
 import { answerHandshake, wireSerializerId } from "./handshake.js";
 import type { ObjectRegistry, RegisteredObject } from "./registry.js";
@@ -42,6 +43,8 @@ export interface ClientServices {
   readonly work: WorkCounter;
   /** Stamps for idle marks (eviction order). */
   readonly stamps: StampSource;
+  /** Whether the daemon is draining: new calls are then refused unrun (see `drain.ts`). */
+  readonly drain: DrainState;
 }
 
 /** Daemon side of one connection. */
@@ -185,6 +188,13 @@ export class ClientConnection implements ConnectionHandler {
       const call = decodeRequest(message, serializer, this.decodeContext!);
       entry = findObject(this.services.objects.byId, call.object);
       name = call.method;
+      if (this.services.drain.draining && !oneway && entry.id !== DAEMON_OBJECT_ID) {
+        this.services.drain.lastArrival = performance.now();
+        leaveCall();
+        session.finished();
+        this.replies.notRun(message, serializer, drainRefusal());
+        return;
+      }
       if (log.enabled) log(`${this.address}: call ${call.object}.${name} seq=${message.seq}${oneway ? " (oneway)" : ""}`);
       const instance = entry.instanceFor(session.instances);
       if (instrument !== undefined) watch = watchServed(instrument, entry, name, message);

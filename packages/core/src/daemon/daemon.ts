@@ -2,6 +2,7 @@
  * The daemon engine: hosts exposed objects over TCP or a Unix socket and answers Pyro4 protocol 48.
  */
 import type net from "node:net";
+import { performance } from "node:perf_hooks";
 import type { PyroConfig } from "../config.js";
 import { DaemonError, PyroError } from "../errors.js";
 import { DAEMON_OBJECT_ID } from "../protocol/constants.js";
@@ -14,6 +15,7 @@ import type { DaemonActivity } from "../instruments.js";
 import { ConnectionTable, Slot } from "./admission.js";
 import { ClientConnection, type ClientServices } from "./client.js";
 import { DaemonObject } from "./daemon-object.js";
+import { DRAIN_CONNECT_REFUSAL, type DaemonState, type DrainOutcome, type DrainState, waitUntilQuiet } from "./drain.js";
 import { ObjectRegistry, type ObjectMetadata, type RegisteredObject } from "./registry.js";
 import type { DaemonSettings } from "./settings.js";
 import { StreamRegistry } from "./streams.js";
@@ -21,6 +23,8 @@ import { WorkCounter } from "./work.js";
 import { debugLog } from "../debug.js";
 
 const log = debugLog("pyrots:daemon");
+
+export type { DaemonState, DrainOutcome } from "./drain.js";
 
 /** Options of {@link DaemonServer.register}. */
 export interface RegisterOptions {
@@ -56,6 +60,8 @@ export class DaemonServer implements Acceptor {
   /** Connection slots, counted from the TCP accept. */
   private readonly table: ConnectionTable;
   private readonly work = new WorkCounter();
+  private readonly drainState: DrainState = { draining: false, lastArrival: 0 };
+  private draining: Promise<DrainOutcome> | undefined;
   private readonly services: ClientServices;
   /** Client connections past their TLS handshake (or plain ones), admitted or being refused. */
   private readonly clients = new Set<ClientConnection>();
@@ -83,7 +89,7 @@ export class DaemonServer implements Acceptor {
       perOwner: maxIterStreams,
       total: maxIterStreams > 0 && maxConnections > 0 ? maxIterStreams * maxConnections : 0,
     });
-    this.services = { settings, objects: this.registry, streams: this.streams, work: this.work, stamps: this.table };
+    this.services = { settings, objects: this.registry, streams: this.streams, work: this.work, stamps: this.table, drain: this.drainState };
     this.stopped = new Promise((resolve) => (this.markStopped = resolve));
     this.registry.register(new DaemonObject(this.introspection()), DAEMON_OBJECT_ID, false);
   }
@@ -172,12 +178,40 @@ export class DaemonServer implements Acceptor {
     return this.stopped;
   }
 
+  /** `serving`, `draining` (see {@link drain}) or `stopped` (shut down, or shutting down). */
+  get state(): DaemonState {
+    return this.closing ? "stopped" : this.drainState.draining ? "draining" : "serving";
+  }
+
   /**
-   * Stops accepting connections, lets calls in flight finish and answer, then closes every
-   * connection. Idempotent.
+   * Starts draining: new connections and new calls are refused in a way clients recognise as "not
+   * run, go elsewhere" (see `drain.ts`), while the calls in flight finish and open remote iterators
+   * are read to their end or closed. Resolves when both are done, or after `timeoutSeconds`
+   * (0 = no bound), whichever comes first. Does not close anything: {@link shutdown} does.
+   * Idempotent (a second call gets the first one's outcome).
    */
-  shutdown(): Promise<void> {
-    this.closing ??= this.doShutdown();
+  drain(timeoutSeconds: number): Promise<DrainOutcome> {
+    if (!this.drainState.draining) this.drainState.lastArrival = performance.now();
+    this.drainState.draining = true;
+    if (log.enabled) log(`${this.locationStr}: draining (${this.work.size} calls in flight, ${this.streams.size} streams open)`);
+    const probe = () => ({
+      calls: this.work.size,
+      streams: this.streams.size,
+      connections: this.clients.size,
+      sinceArrival: performance.now() - this.drainState.lastArrival,
+      stopped: this.closing !== undefined,
+    });
+    this.draining ??= waitUntilQuiet(probe, timeoutSeconds);
+    return this.draining;
+  }
+
+  /**
+   * Stops accepting connections, lets calls in flight finish and answer (unless `abandonCalls`:
+   * after a drain that ran out of time, their answers are dropped), then closes every connection.
+   * Idempotent.
+   */
+  shutdown(options: { abandonCalls?: boolean } = {}): Promise<void> {
+    this.closing ??= this.doShutdown(options.abandonCalls ?? false);
     return this.closing;
   }
 
@@ -248,7 +282,8 @@ export class DaemonServer implements Acceptor {
       "detect",
       this.settings.wireLog,
     );
-    const client = new ClientConnection(connection, this.services, slot, slot.refusal);
+    const refusal = slot.refusal ?? (this.drainState.draining ? DRAIN_CONNECT_REFUSAL : undefined);
+    const client = new ClientConnection(connection, this.services, slot, refusal);
     if (slot.refusal === undefined) slot.holder = client.session;
     this.clients.add(client);
     stream.once("close", () => this.clients.delete(client));
@@ -275,14 +310,14 @@ export class DaemonServer implements Acceptor {
     if (log.enabled) log(`${raw?.remoteAddress ?? "unix"}: TLS handshake failed: ${error.message}`);
   }
 
-  private async doShutdown(): Promise<void> {
+  private async doShutdown(abandonCalls: boolean): Promise<void> {
     const server = this.listener?.server;
     const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     // Read no more requests: under steady load, calls accepted after the wait below would be cut
     // off by the close (their replies dropped, oneways abandoned). Unread ones were never accepted.
     for (const client of this.clients) client.connection.pauseReading();
     for (const raw of this.pending.keys()) raw.destroy();
-    await this.work.idle();
+    if (!abandonCalls) await this.work.idle();
     // Replies of the last calls are queued for the next tick; let them leave first.
     await new Promise((resolve) => setImmediate(resolve));
     for (const client of this.clients) {

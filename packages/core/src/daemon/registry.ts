@@ -10,11 +10,17 @@ import { AUTOPROXY, type ProxyRef } from "../serializers/classes.js";
 /** Gives the reference a registered object is sent as (Pyro's autoproxy); undefined = off. */
 export type RefFactory = ((objectId: string) => ProxyRef) | undefined;
 
-/** What a handshake with metadata and `get_metadata` tell about an object, as Pyro4 sends it. */
+/**
+ * What a handshake with metadata and `get_metadata` tell about an object: Pyro4's three lists,
+ * plus pyrots' own keys (Pyro4 clients read only the three and ignore the rest): the methods
+ * marked `@idempotent` (when there are any) and the instance mode of a registered class.
+ */
 export interface ObjectMetadata {
   methods: string[];
   oneway: string[];
   attrs: string[];
+  idempotent?: string[];
+  instance_mode?: InstanceMode;
 }
 
 /** A class whose instances the daemon creates itself. */
@@ -141,8 +147,12 @@ export class ObjectRegistry {
   metadataOf(objectId: unknown): ObjectMetadata {
     const entry = typeof objectId === "string" ? this.byId.get(objectId) : undefined;
     if (!entry) throw new DaemonError("unknown object");
-    const { methods, oneway, attrs } = entry.members;
-    return { methods: [...methods], oneway: [...oneway], attrs: [...attrs] };
+    const { methods, oneway, attrs, idempotent } = entry.members;
+    const metadata: ObjectMetadata = { methods: [...methods], oneway: [...oneway], attrs: [...attrs] };
+    if (idempotent.size > 0) metadata.idempotent = [...idempotent];
+    // Pool proxies pin a client to one worker for session-mode objects (their state lives per connection).
+    if (entry.servedClass !== undefined) metadata.instance_mode = entry.mode;
+    return metadata;
   }
 
   /** The id a class or instance is registered under, if any. */

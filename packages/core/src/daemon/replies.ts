@@ -16,6 +16,7 @@ import type { Serializer } from "../serializers/types.js";
 import type { Connection } from "../transport/connection.js";
 import { type Frame, type FrameFields, rawFrame, valueFrame } from "../transport/outgoing.js";
 import type { CallContext } from "./context.js";
+import { DRAIN_ANNOTATIONS } from "./drain.js";
 import type { DaemonSettings } from "./settings.js";
 
 const PONG = Buffer.from("pong");
@@ -132,6 +133,21 @@ export class Replier {
     const flags = Flags.EXCEPTION | Flags.ITEMSTREAMRESULT;
     const fields = { type: MessageType.RESULT, flags, seq: message.seq, annotations, compress: this.settings.compress, signing: this.signing, wire: this.wire };
     this.connection.send(valueFrame(fields, serializer, decoy));
+  }
+
+  /** Refuses a call unrun because the daemon is draining: `error` with the `DRAN` annotation (see `drain.ts`). */
+  notRun(message: Message, serializer: Serializer, error: Error): void {
+    if (this.connection.closed) return;
+    const fields = {
+      type: MessageType.RESULT,
+      flags: Flags.EXCEPTION,
+      seq: message.seq,
+      annotations: DRAIN_ANNOTATIONS,
+      compress: false,
+      signing: this.signing,
+      wire: this.wire,
+    };
+    this.connection.send(valueFrame(fields, serializer, this.dialect.exceptionDict(error, false)));
   }
 
   /** An exception reply (with a traceback only when `sendTracebacks` is on); `thenClose` hangs up after it. */

@@ -1,16 +1,22 @@
 /**
  * The public `Daemon`: hosts exposed objects for remote callers. It wraps the daemon engine
  * (`daemon/daemon.ts`) with what only this layer can give it: proxies for the callbacks clients
- * send, which resolve names and may connect only where `callbackHosts` allows.
+ * send, which resolve names and may connect only where `callbackHosts` allows; names registered in
+ * the name service bound to a lease it keeps alive; and a graceful shutdown that withdraws those
+ * names first, then drains.
  *
  * ```ts
  * const daemon = await Daemon.create({ host: "127.0.0.1" });
- * const uri = daemon.register(Worker, "MyWorker");
+ * await daemon.registerName("worker.1", Worker, { metadata: ["fleet:render"], ttl: 10 });
+ * shutdownOnSignals(daemon); // SIGTERM/SIGINT: names gone, new calls refused, calls in flight finished
  * await daemon.requestLoop(); // until daemon.shutdown()
  * ```
  */
 import type { PyroConfig } from "../config.js";
-import { type DaemonStats, DaemonServer, type RegisterOptions } from "../daemon/daemon.js";
+import { type DaemonState, type DaemonStats, DaemonServer, type DrainOutcome, type RegisterOptions } from "../daemon/daemon.js";
+import { DEFAULT_LEASE_TTL, type LeaseEvent } from "../naming/lease-keeper.js";
+import { DaemonNames, type NameServiceChoice } from "./daemon-names.js";
+import { type HealthEndpoint, type HealthEndpointOptions, serveHealth } from "./health-http.js";
 import type { DaemonOptions } from "../daemon/options.js";
 import { type PeerInfo, type ProxyReviver, daemonConfig, daemonSettings } from "../daemon/settings.js";
 import { resolveName } from "../naming/resolve.js";
@@ -18,16 +24,62 @@ import { createProxy } from "../proxy/proxy.js";
 import { type ProxySettings, settingsFromConfig } from "../proxy/settings.js";
 import { serializerByName } from "../serializers/registry.js";
 import type { ProxyRef } from "../serializers/values.js";
-import type { URI } from "../uri.js";
+import { URI } from "../uri.js";
 import { NETWORK } from "../transport/settings.js";
 import { callbackRule } from "./callbacks.js";
 import { combineInstruments } from "../instruments.js";
 
-export type { DaemonStats, RegisterOptions } from "../daemon/daemon.js";
+export type { DaemonState, DaemonStats, DrainOutcome, RegisterOptions } from "../daemon/daemon.js";
+export type { LeaseEvent } from "../naming/lease-keeper.js";
+export type { HealthEndpoint, HealthEndpointOptions } from "./health-http.js";
+export type { NameServiceChoice } from "./daemon-names.js";
+
+/** Options of {@link Daemon.registerName}. */
+export interface NameRegistrationOptions {
+  /** Metadata tags (a pool selects workers by tags with `PYROMETA:`). */
+  metadata?: Iterable<string>;
+  /**
+   * Seconds the name outlives this daemon (the lease's TTL; default 10). The daemon keeps the
+   * lease alive every TTL/3; when it dies, the name goes within the TTL. 0: a plain registration
+   * that stays until removed.
+   */
+  ttl?: number;
+  /** Refuse to overwrite an existing name (`NamingError: name already registered`). */
+  safe?: boolean;
+  /** Which name service (default: the daemon's `NS_HOST`/`NS_PORT`, replicas included). */
+  nameServer?: NameServiceChoice;
+  /** The object id when `target` is registered here by this call (default: a fresh `obj_...` id). */
+  objectId?: string;
+  /**
+   * Hears what happens to the daemon's leases (keepalive failures and recoveries, a lost lease
+   * registered again). Without any listener, trouble is written to stderr.
+   */
+  onLeaseEvent?: (event: LeaseEvent) => void;
+}
+
+/** Options of {@link Daemon.shutdown}. */
+export interface ShutdownOptions {
+  /** Seconds to wait for calls in flight and open remote iterators to finish (default 10; 0 = as long as they take). */
+  drainTimeout?: number;
+  /** Seconds to spend removing the daemon's names from the name service (default 3). */
+  namesTimeout?: number;
+}
+
+/** Default seconds a shutdown waits for calls in flight. */
+const DEFAULT_DRAIN_SECONDS = 10;
+/** Default seconds a shutdown spends removing names. */
+const DEFAULT_NAMES_SECONDS = 3;
 
 /** Hosts objects for remote callers; see the module documentation. */
 export class Daemon implements AsyncDisposable {
-  private constructor(private readonly server: DaemonServer) {}
+  private readonly leaseListeners = new Set<(event: LeaseEvent) => void>();
+  private readonly names: DaemonNames;
+  private stopping: Promise<void> | undefined;
+  private drained: DrainOutcome | undefined;
+
+  private constructor(private readonly server: DaemonServer) {
+    this.names = new DaemonNames(server.config, (event) => this.leaseEvent(event));
+  }
 
   /** Creates a daemon and binds its socket (TCP by default; port 0 picks a free port). */
   static async create(options: DaemonOptions = {}): Promise<Daemon> {
@@ -88,26 +140,101 @@ export class Daemon implements AsyncDisposable {
     return this.server.proxyFor(targetOrId);
   }
 
+  /**
+   * Registers `target` in the name service under `name`, bound to this daemon's lease (see
+   * {@link NameRegistrationOptions.ttl}); `target` is an object, class, id or URI registered here,
+   * or an object or class to register now. Resolves with its URI once the name server has it. Python Pyro4 clients
+   * see an ordinary name. A name server without leases (Python's) gets a plain registration.
+   */
+  async registerName(name: string, target: object | string | URI, options: NameRegistrationOptions = {}): Promise<URI> {
+    const uri = this.uriOrRegister(target, options.objectId);
+    const ttl = options.ttl ?? DEFAULT_LEASE_TTL;
+    if (options.onLeaseEvent) this.leaseListeners.add(options.onLeaseEvent);
+    const metadata = [...(options.metadata ?? [])];
+    await this.names.keeper(options.nameServer ?? {}, ttl).register(name, uri.toString(), metadata, options.safe ?? false);
+    return uri;
+  }
+
+  /** Every name this daemon registered with {@link registerName} (and keeps). */
+  get registeredNames(): string[] {
+    return this.names.registered;
+  }
+
+  /** `serving`, `draining` (shutting down gracefully) or `stopped`. */
+  get state(): DaemonState {
+    return this.server.state;
+  }
+
+  /** How the last drain ended (after {@link shutdown}). */
+  get drainOutcome(): DrainOutcome | undefined {
+    return this.drained;
+  }
+
+  /**
+   * Serves `/livez`, `/readyz` and `/healthz` over HTTP for orchestrators (`readyz` turns 503 when
+   * the daemon starts draining). Binds to 127.0.0.1 and any free port unless told otherwise.
+   */
+  serveHealth(options?: HealthEndpointOptions): Promise<HealthEndpoint> {
+    return serveHealth(() => {
+      const stats = this.server.stats;
+      return {
+        state: this.server.state,
+        connections: stats.connections,
+        callsInFlight: stats.callsInFlight,
+        streams: stats.streams,
+        names: this.registeredNames,
+      };
+    }, options);
+  }
+
   /** Resolves once the daemon has shut down (after {@link shutdown}). */
   requestLoop(): Promise<void> {
     return this.server.requestLoop();
   }
 
   /**
-   * Stops accepting connections, lets calls in flight finish and answer, then closes every
-   * connection. Idempotent.
+   * Stops gracefully: first removes the names registered with {@link registerName} (revoking the
+   * lease, so pool proxies move away), then drains (new connections and calls are refused in a
+   * way pool proxies take as "send it elsewhere"; calls in flight finish, within
+   * `drainTimeout`), then closes every connection. Idempotent.
    */
-  shutdown(): Promise<void> {
-    return this.server.shutdown();
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
+    this.stopping ??= this.stop(options);
+    return this.stopping;
   }
 
   /** Same as {@link shutdown}. */
   close(): Promise<void> {
-    return this.server.shutdown();
+    return this.shutdown();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.server.shutdown();
+    await this.shutdown();
+  }
+
+  private async stop(options: ShutdownOptions): Promise<void> {
+    await this.names.withdraw(options.namesTimeout ?? DEFAULT_NAMES_SECONDS);
+    this.drained = await this.server.drain(options.drainTimeout ?? DEFAULT_DRAIN_SECONDS);
+    // Past the bound, calls still running are given up: the drain's time is what the caller allowed.
+    await this.server.shutdown({ abandonCalls: !this.drained.finished });
+  }
+
+  private uriOrRegister(target: object | string, objectId: string | undefined): URI {
+    if (typeof target === "string") return this.server.uriFor(target);
+    if (target instanceof URI) return this.server.uriFor(target.object);
+    try {
+      return this.server.uriFor(target);
+    } catch {
+      return this.server.register(target, objectId);
+    }
+  }
+
+  private leaseEvent(event: LeaseEvent): void {
+    if (this.leaseListeners.size === 0) {
+      if (/failed|lost|no-leases/.test(event.type)) process.stderr.write(`pyrots: ${event.type}: ${event.detail}\n`);
+      return;
+    }
+    for (const listener of this.leaseListeners) listener(event);
   }
 }
 

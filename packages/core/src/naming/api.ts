@@ -15,6 +15,7 @@
  * | `yplookup(meta_all?, meta_any?, return_metadata = true)`          | name → `[URI text, tags]` / name → URI text |
  * | `lease_grant(ttl_seconds)` / `lease_keepalive(id)` / `lease_revoke(id)` | lease id / TTL seconds / whether it was live (pyrots only) |
  * | `health()`                                                         | `{state, storage, detail, age, stale_limit}` (pyrots only) |
+ * | `watch(prefix?, metadata_all?, metadata_any?, since?, timeout?)`   | `{version, names}`, a long poll (pyrots only)  |
  */
 import type { Remote } from "../proxy/remote.js";
 import type { URI } from "../uri.js";
@@ -87,6 +88,26 @@ export interface NameServerApi {
   lease_revoke(lease_id: string): Awaitable<boolean>;
   /** pyrots only: how the name server's storage is doing (`state` is `ok`, `degraded` or `stale`). */
   health(): Awaitable<NameServerHealth>;
+  /**
+   * pyrots only: a long poll on the names one filter selects (a prefix, or tags as for `list`).
+   * Answers at once when they are not at version `since` (none: always), else when they change,
+   * else after `timeout` seconds with `names` null. Pool proxies keep their workers current with it.
+   */
+  watch(
+    prefix?: string | null,
+    metadata_all?: MetadataTags | null,
+    metadata_any?: MetadataTags | null,
+    since?: string | null,
+    timeout?: number | null,
+  ): Awaitable<NameServerWatchReply>;
+}
+
+/** What `watch` answers. */
+export interface NameServerWatchReply {
+  /** The version of the selection now (pass it as `since` next time). */
+  version: string;
+  /** name → `[uri text, tags]`, or null when the selection is still at the version sent. */
+  names: NameEntriesWithMetadata | null;
 }
 
 /** What `health()` answers. */

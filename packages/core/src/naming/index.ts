@@ -2,7 +2,16 @@
  * The name server client: `locateNS`, `resolve`, and the name server's API type. Proxies made by
  * the public constructor resolve `PYRONAME:` and `PYROMETA:` URIs with {@link resolveName}.
  */
-export type { Awaitable, MetadataTags, NameEntriesWithMetadata, NameServerApi, NameServerHealth, NameServerMetadataCalls, NameServerProxy } from "./api.js";
+export type {
+  Awaitable,
+  MetadataTags,
+  NameEntriesWithMetadata,
+  NameServerApi,
+  NameServerHealth,
+  NameServerMetadataCalls,
+  NameServerProxy,
+  NameServerWatchReply,
+} from "./api.js";
 export * from "./constants.js";
 export { type BroadcastOutcome, type BroadcastQuery, broadcastTarget, parseBroadcastReply, queryBroadcast } from "./broadcast.js";
 export {
@@ -14,6 +23,12 @@ export {
   locateNS,
   locateWithSettings,
   nameServerUri,
+  searchNameServers,
+  isFailoverError,
+  type NameServerUse,
+  type SearchOptions,
+  type SearchResult,
 } from "./locate.js";
 export { type MdnsOutcome, browseMdns, uriFromService } from "./mdns.js";
 export { resolve, resolveName } from "./resolve.js";
+export { NameServiceClient } from "./replicas.js";

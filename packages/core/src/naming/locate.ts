@@ -13,17 +13,19 @@
  * is 0, so that a dead replica costs seconds, not minutes. When everything fails the NamingError
  * lists each attempt and its outcome.
  */
-import { readFile } from "node:fs/promises";
 
 import { type PyroConfig, loadConfig } from "../config.js";
-import { NamingError } from "../errors.js";
-import { bind, createProxy, release } from "../proxy/proxy.js";
+import { performance } from "node:perf_hooks";
+import { CommunicationError, NamingError } from "../errors.js";
+import { wasNotSent } from "../proxy/outcome.js";
+import { bind, createProxy, release, withOptions } from "../proxy/proxy.js";
 import { type ProxySettings, settingsFromConfig } from "../proxy/settings.js";
 import { DEFAULT_NS_PORT, URI } from "../uri.js";
 import type { NameServerProxy } from "./api.js";
-import { queryBroadcast } from "./broadcast.js";
-import { MDNS_BROWSE_SECONDS, MDNS_SERVICE_TYPE, NAMESERVER_NAME } from "./constants.js";
-import { browseMdns } from "./mdns.js";
+import { type Discovered, broadcastStep, configuredCandidates, mdnsStep, nameServerUri } from "./candidates.js";
+import { BROADCAST_ROUND_SECONDS, MDNS_BROWSE_SECONDS } from "./constants.js";
+
+export { configuredNameServers, nameServerUri } from "./candidates.js";
 import { debugLog } from "../debug.js";
 
 const log = debugLog("pyrots:naming");
@@ -43,6 +45,12 @@ export interface LocateOptions extends Partial<PyroConfig> {
   mdns?: boolean;
   /** Seconds to browse mDNS (default 1.5). */
   mdnsTimeout?: number;
+  /**
+   * Seconds the whole search may take: each name server tried gets its share of what is left, so
+   * that a replica that does not answer cannot use it all (default: none; each connect attempt is
+   * bounded by `commTimeout`, or 5 s).
+   */
+  deadline?: number;
   /** Environment to read `PYRO_*` items from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
   /** Told about each place tried, as soon as it has been tried (how `pyro-nsc -v` explains itself). */
@@ -83,10 +91,12 @@ export interface LocateRequest {
  * `await ns[Symbol.asyncDispose]()` (or `await using`). Throws NamingError when none is found.
  */
 export async function locateNS(options: LocateOptions = {}): Promise<NameServerProxy> {
-  const { host, port, broadcast, mdns, mdnsTimeout, env, onAttempt, ...configOptions } = options;
+  const { host, port, broadcast, mdns, mdnsTimeout, env, deadline, onAttempt, ...configOptions } = options;
   const config = loadConfig(configOptions, env ?? process.env);
   const serializerChosen = configOptions.serializer !== undefined || (env ?? process.env).PYRO_SERIALIZER !== undefined;
-  return locateWithSettings(settingsFromConfig(config, { serializerChosen }), { host, port, broadcast, mdns, mdnsTimeout, onAttempt });
+  const settings = settingsFromConfig(config, { serializerChosen });
+  const found = await searchNameServers(settings, { host, port, broadcast, mdns, mdnsTimeout, onAttempt }, async () => undefined, { deadline });
+  return found.ns;
 }
 
 /**
@@ -94,17 +104,55 @@ export async function locateNS(options: LocateOptions = {}): Promise<NameServerP
  * `PYRONAME:` URI, so that the lookup uses its TLS, HMAC key and timeout.
  */
 export async function locateWithSettings(given: ProxySettings, request: LocateRequest = {}): Promise<NameServerProxy> {
-  const settings = given.timeout > 0 ? given : { ...given, timeout: LOCATE_CONNECT_SECONDS };
-  const config = settings.config;
+  return (await searchNameServers(given, request, async () => undefined)).ns;
+}
+
+/**
+ * What to do with a name server once connected: its result ends the search. `callTimeout` is what
+ * is left of the search's deadline for the calls it makes (0: no deadline).
+ */
+export type NameServerUse<T> = (ns: NameServerProxy, callTimeout: number) => Promise<T>;
+
+/** Options of {@link searchNameServers}. */
+export interface SearchOptions {
+  /** Seconds the whole search may take, every attempt included; 0 or absent: no overall bound. */
+  readonly deadline?: number;
+  /** Locations (`host:port`, `./u:path`) of replicas to try after the others: ones that failed lately. */
+  readonly tryLast?: ReadonlySet<string>;
+}
+
+/** A name server found by {@link searchNameServers}, still connected, and what using it gave. */
+export interface SearchResult<T> {
+  readonly ns: NameServerProxy;
+  readonly value: T;
+}
+
+/**
+ * Tries the name servers in {@link locateNS}'s order and returns the first one that connects and
+ * with which `use` succeeds. When `use` fails in a way another replica may not (a communication
+ * error, a replica that cannot vouch for its names or is busy: {@link isFailoverError}), the next
+ * candidate is tried; any other error is the answer and is thrown. With a deadline, each attempt
+ * gets its share of the time left, so that a replica that does not answer cannot eat it all.
+ */
+export async function searchNameServers<T>(
+  given: ProxySettings,
+  request: LocateRequest,
+  use: NameServerUse<T>,
+  options: SearchOptions = {},
+): Promise<SearchResult<T>> {
+  const config = given.config;
   const { host, port } = request;
+  const endsAt = options.deadline !== undefined && options.deadline > 0 ? performance.now() + options.deadline * 1000 : Infinity;
+  const left = () => Math.max(0, (endsAt - performance.now()) / 1000);
   const report = request.onAttempt ?? (() => undefined);
   if (host !== undefined && host !== "") {
     const uri = nameServerUri(host, port ?? config.nsPort);
     const label = uri.location ?? String(uri);
+    const timeout = endsAt === Infinity ? connectSeconds(given) : Math.max(0.001, left());
+    let ns: NameServerProxy;
     try {
-      const found = await connectNameServer(uri, settings);
+      ns = await connectNameServer(uri, { ...given, timeout });
       report({ via: "host", description: label, found: uri });
-      return found;
     } catch (error) {
       report({ via: "host", description: `${label}: ${reasonOf(error)}` });
       const hint = uri.sockname !== undefined ? `pyro-ns -u ${uri.sockname}` : `pyro-ns -n ${uri.host}${uri.port === DEFAULT_NS_PORT ? "" : ` -p ${uri.port}`}`;
@@ -112,16 +160,25 @@ export async function locateWithSettings(given: ProxySettings, request: LocateRe
         cause: error,
       });
     }
+    return { ns: lasting(ns, given, endsAt), value: await using(ns, use, endsAt === Infinity ? 0 : left()) };
   }
   const tried: string[] = [];
   let lastError: unknown;
-  const attempt = async (via: LocateAttempt["via"], uri: URI, label: string = uri.location ?? String(uri)): Promise<NameServerProxy | undefined> => {
+  const configured = await configuredCandidates(config.nsHost, port ?? config.nsPort, options.tryLast);
+  let index = 0;
+  const attempt = async (via: LocateAttempt["via"], uri: URI, label: string = uri.location ?? String(uri)): Promise<SearchResult<T> | undefined> => {
+    // Each attempt gets an even share of what is left, counting the configured replicas still to try.
+    const share = endsAt === Infinity ? connectSeconds(given) : Math.max(0.001, left() / Math.max(1, configured.length - index), Math.min(left(), 0.25));
+    index++;
+    if (endsAt !== Infinity && left() <= 0) {
+      tried.push(`${label} (no time left)`);
+      report({ via, description: `${label}: no time left` });
+      return undefined;
+    }
     if (log.enabled) log(`trying ${label}`);
+    let ns: NameServerProxy;
     try {
-      const found = await connectNameServer(uri, settings);
-      if (log.enabled) log(`found the name server at ${uri}`);
-      report({ via, description: label, found: uri });
-      return found;
+      ns = await connectNameServer(uri, { ...given, timeout: share });
     } catch (error) {
       lastError = error;
       tried.push(`${label} (${reasonOf(error)})`);
@@ -129,21 +186,34 @@ export async function locateWithSettings(given: ProxySettings, request: LocateRe
       if (log.enabled) log(`${label}: ${reasonOf(error)}`);
       return undefined;
     }
+    if (log.enabled) log(`found the name server at ${uri}`);
+    try {
+      const value = await using(ns, use, endsAt === Infinity ? 0 : Math.max(share, left() / Math.max(1, configured.length - index + 1)));
+      report({ via, description: label, found: uri });
+      return { ns: lasting(ns, given, endsAt), value };
+    } catch (error) {
+      if (!isFailoverError(error)) throw error;
+      lastError = error;
+      tried.push(`${label} (${reasonOf(error)})`);
+      report({ via, description: `${label}: ${reasonOf(error)}` });
+      if (log.enabled) log(`${label}: ${reasonOf(error)}; trying the next name server`);
+      return undefined;
+    }
   };
 
-  for (const configured of configuredNameServers(config.nsHost, port ?? config.nsPort)) {
-    for (const candidate of await loopbackAliases(configured)) {
-      const found = await attempt("nsHost", candidate);
-      if (found) return found;
-    }
+  for (const candidate of configured) {
+    const found = await attempt("nsHost", candidate);
+    if (found) return found;
   }
   const discovery = new Set(config.nsDiscovery);
   const discoveries: [LocateAttempt["via"], () => Promise<Discovered>][] = [];
   const broadcastOff = request.broadcast === false || (request.broadcast === undefined && !discovery.has("broadcast"));
   const mdnsOff = request.mdns === false || (request.mdns === undefined && !discovery.has("mdns"));
-  discoveries.push(["broadcast", broadcastOff ? async () => "no broadcast (turned off)" : () => broadcastStep(config, port)]);
-  discoveries.push(["mdns", mdnsOff ? async () => "no mDNS (turned off)" : () => mdnsStep(request.mdnsTimeout ?? MDNS_BROWSE_SECONDS)]);
+  const bounded = (seconds: number) => (endsAt === Infinity ? seconds : Math.min(seconds, left()));
+  discoveries.push(["broadcast", broadcastOff ? async () => "no broadcast (turned off)" : () => broadcastStep(config, port, bounded(BROADCAST_ROUND_SECONDS))]);
+  discoveries.push(["mdns", mdnsOff ? async () => "no mDNS (turned off)" : () => mdnsStep(bounded(request.mdnsTimeout ?? MDNS_BROWSE_SECONDS))]);
   for (const [via, discover] of discoveries) {
+    if (endsAt !== Infinity && left() <= 0) break;
     const discovered = await discover();
     if (typeof discovered === "string") {
       if (log.enabled) log(`nothing found: ${discovered}`);
@@ -154,82 +224,48 @@ export async function locateWithSettings(given: ProxySettings, request: LocateRe
     const found = await attempt(via, discovered.uri, discovered.label);
     if (found) return found;
   }
-  throw new NamingError(`no name server found: tried ${tried.join(", ")} — start one with \`pyro-ns\` (\`pyro-ns -n 0.0.0.0\` to serve other machines)`, {
-    cause: lastError,
-  });
+  const late = endsAt !== Infinity && left() <= 0 ? ` within ${options.deadline} s` : "";
+  throw new NamingError(
+    `no name server found${late}: tried ${tried.join(", ")} — start one with \`pyro-ns\` (\`pyro-ns -n 0.0.0.0\` to serve other machines)`,
+    { cause: lastError },
+  );
+}
+
+/**
+ * True when a name server call failed in a way another replica may not: the connection (refused,
+ * closed, timed out), a replica that cannot vouch for its names (etcd storage cut off from the
+ * cluster), a busy one, or one that is shutting down (draining). `unknown name` and the like are answers, not reasons to move.
+ */
+export function isFailoverError(error: unknown): boolean {
+  // wasNotSent: a draining name server refused the call unrun.
+  if (error instanceof CommunicationError || wasNotSent(error)) return true;
+  return error instanceof NamingError && /^(this name server cannot vouch for its names|name server busy)/.test(error.message);
+}
+
+/**
+ * The found name server as it is handed on: a deadline's share bounded its connect, but its later
+ * calls wait as long as a name server proxy's do (`COMMTIMEOUT`, or 5 s).
+ */
+function lasting(ns: NameServerProxy, given: ProxySettings, endsAt: number): NameServerProxy {
+  return endsAt === Infinity ? ns : withOptions(ns, { timeout: connectSeconds(given) });
+}
+
+/** Runs `use`, closing the name server proxy when it fails. */
+async function using<T>(ns: NameServerProxy, use: NameServerUse<T>, callTimeout: number): Promise<T> {
+  try {
+    return await use(ns, callTimeout);
+  } catch (error) {
+    release(ns);
+    throw error;
+  }
+}
+
+function connectSeconds(settings: ProxySettings): number {
+  return settings.timeout > 0 ? settings.timeout : LOCATE_CONNECT_SECONDS;
 }
 
 /** Seconds a connect attempt to a name server may take when `COMMTIMEOUT` sets no limit. */
 export const LOCATE_CONNECT_SECONDS = 5;
-
-/**
- * The name servers `NS_HOST` names, in order: one host, or a comma-separated list of `host`,
- * `host:port`, `[v6]`, `[v6]:port` or `./u:/path` entries (`defaultPort` where none is given).
- */
-export function configuredNameServers(nsHost: string, defaultPort: number): URI[] {
-  const uris: URI[] = [];
-  for (const raw of nsHost.split(",")) {
-    const entry = raw.trim();
-    if (entry === "") continue;
-    if (entry.startsWith("./u:")) {
-      uris.push(nameServerUri(entry, defaultPort));
-      continue;
-    }
-    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-    const withPort = /^([^:]+):(\d+)$/.exec(entry);
-    const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : withPort ? [withPort[1]!, withPort[2]] : [entry, undefined];
-    uris.push(nameServerUri(host, port === undefined ? defaultPort : Number(port)));
-  }
-  return uris;
-}
-
-/** A discovery step's answer (a URI to connect to), or what it tried when it found none. */
-type Discovered = { uri: URI; label: string } | string;
-
-async function broadcastStep(config: PyroConfig, port: number | undefined): Promise<Discovered> {
-  // As Pyro4: IPv6 has no broadcast.
-  if (config.preferIpVersion === 6) return "no broadcast (PREFER_IP_VERSION=6)";
-  const outcome = await queryBroadcast({ addresses: config.broadcastAddrs, port: port ?? config.nsBcPort });
-  const targets = outcome.targets.join(" + ") || "(no IPv4 broadcast address configured)";
-  if (outcome.uri) return { uri: outcome.uri, label: `broadcast ${targets}: answer ${outcome.uri} from ${outcome.from}` };
-  const notes = [`no answer in ${outcome.seconds.toFixed(1)} s`];
-  for (const [target, code] of outcome.sendErrors) notes.push(`${target}: ${code}`);
-  if (outcome.ignoredReplies > 0) notes.push(`${outcome.ignoredReplies} unusable repl${outcome.ignoredReplies === 1 ? "y" : "ies"} ignored`);
-  return `broadcast ${targets} (${notes.join("; ")})`;
-}
-
-async function mdnsStep(seconds: number): Promise<Discovered> {
-  const outcome = await browseMdns(seconds);
-  const label = `mDNS _${MDNS_SERVICE_TYPE}._tcp`;
-  if (outcome.uri) return { uri: outcome.uri, label: `${label}: ${outcome.uri} from "${outcome.service}"` };
-  return `${label} (${outcome.error ? `${outcome.error}; ` : ""}no answer in ${outcome.seconds.toFixed(1)} s)`;
-}
-
-/** `PYRO:Pyro.NameServer@host:port`, or `@./u:path` for a Unix socket host. */
-export function nameServerUri(host: string, port: number): URI {
-  if (host.startsWith("./u:")) return new URI({ protocol: "PYRO", object: NAMESERVER_NAME, sockname: host.slice(4) });
-  return new URI({ protocol: "PYRO", object: NAMESERVER_NAME, host, port });
-}
-
-/** `uri`, and for `localhost` also `127.0.1.1` when that address has a name in /etc/hosts. */
-async function loopbackAliases(uri: URI): Promise<URI[]> {
-  if (uri.host !== "localhost") return [uri];
-  // Debian maps the hostname to 127.0.1.1 in /etc/hosts; Pyro4 then tries it too. Pyro4 asks
-  // with a reverse lookup, which can wait seconds for an unreachable DNS server: read the file.
-  return (await hostsFileHas("127.0.1.1")) ? [uri, nameServerUri("127.0.1.1", uri.port!)] : [uri];
-}
-
-async function hostsFileHas(address: string): Promise<boolean> {
-  try {
-    const text = await readFile("/etc/hosts", "latin1");
-    return text.split("\n").some((line) => {
-      const fields = line.replace(/#.*/, "").trim().split(/\s+/);
-      return fields[0] === address && fields.length > 1;
-    });
-  } catch {
-    return false;
-  }
-}
 
 /** Connects a proxy to `uri` and binds it, closing it again when that fails. */
 async function connectNameServer(uri: URI, settings: ProxySettings): Promise<NameServerProxy> {

@@ -1,16 +1,18 @@
 /**
  * `resolve()`: turns `PYRONAME:` and `PYROMETA:` URIs into `PYRO:` ones through a name server,
  * as Pyro4's `resolve` does. Proxies call {@link resolveName} each time they connect without
- * being bound, with their own settings (so a TLS proxy looks its name up over TLS too).
+ * being bound, with their own settings (so a TLS proxy looks its name up over TLS too). With
+ * several name servers configured (`NS_HOST` a list of replicas), a replica that is down, does not
+ * answer, or cannot vouch for its names is passed over for the next, within the proxy's timeout.
  */
 import { type PyroConfig, loadConfig } from "../config.js";
 import { NamingError } from "../errors.js";
-import { bind, coreOf, uriOf } from "../proxy/proxy.js";
+import { bind, coreOf, uriOf, withOptions } from "../proxy/proxy.js";
 import { type ProxySettings, settingsFromConfig } from "../proxy/settings.js";
 import { URI } from "../uri.js";
 import type { NameServerProxy } from "./api.js";
 import { NAMESERVER_NAME } from "./constants.js";
-import { locateWithSettings } from "./locate.js";
+import { searchNameServers } from "./locate.js";
 
 /**
  * The `PYRO:` URI that `uri` stands for: `PYRO:` unchanged, `PYRONAME:name[@host[:port]]` looked
@@ -34,12 +36,18 @@ export async function resolveName(parsed: URI, settings: ProxySettings): Promise
   // A name server the URI names is checked like any address the proxy connects to; one found
   // from this endpoint's own configuration is trusted.
   const nsSettings = host === undefined && settings.connectRule ? { ...settings, connectRule: undefined } : settings;
-  const ns = await locateWithSettings(nsSettings, { host, port: parsed.port });
-  try {
-    return parsed.protocol === "PYRONAME" ? await lookupName(ns, parsed.object) : await pickByMetadata(ns, parsed.metadata);
-  } finally {
-    await ns[Symbol.asyncDispose]();
-  }
+  // Replicas that fail (or cannot vouch for their names) are passed over, all within the proxy's timeout.
+  const { ns, value } = await searchNameServers(
+    nsSettings,
+    { host, port: parsed.port },
+    (found, callTimeout) => {
+      const ns = callTimeout > 0 ? withOptions(found, { timeout: callTimeout }) : found;
+      return parsed.protocol === "PYRONAME" ? lookupName(ns, parsed.object) : pickByMetadata(ns, parsed.metadata);
+    },
+    { deadline: settings.timeout },
+  );
+  await ns[Symbol.asyncDispose]();
+  return value;
 }
 
 async function lookupName(ns: NameServerProxy, name: string): Promise<URI> {

@@ -80,6 +80,11 @@ export const Annotation = {
    * with its sequence number, so one connection can carry many calls at once. Pyro4 ignores it.
    */
   MULTIPLEX: "MPLX",
+  /**
+   * pyrots' own: on an exception reply, the daemon is draining (shutting down gracefully) and did
+   * not run the call; the client may send it to another daemon. Pyro4 ignores it.
+   */
+  DRAIN: "DRAN",
 } as const;
 
 /** Object id of the built-in daemon object present in every daemon. */

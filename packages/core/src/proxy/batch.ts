@@ -10,9 +10,8 @@
  * ```
  */
 import { PyroError } from "../errors.js";
-import { Flags } from "../protocol/constants.js";
 import { ExceptionWrapper } from "../serializers/classes.js";
-import type { ProxyCore } from "./core.js";
+import type { BatchCall, ProxyEngine } from "./engine.js";
 import type { RemoteMembers } from "./remote.js";
 
 /** A batch recorder: the remote methods of `T`, each recording a call instead of making it. */
@@ -38,15 +37,15 @@ export class BatchError extends PyroError {
 }
 
 interface Recording {
-  core: ProxyCore;
-  calls: [string, unknown[], Record<string, unknown>][];
+  engine: ProxyEngine;
+  calls: BatchCall[];
 }
 
 const recordings = new WeakMap<object, Recording>();
 
-/** Starts a batch on the proxy's object. */
-export function createBatch<T>(core: ProxyCore): Batch<T> {
-  const recording: Recording = { core, calls: [] };
+/** Starts a batch on the proxy's object (for a pool: on one of its workers, chosen when the batch is sent). */
+export function createBatch<T>(engine: ProxyEngine): Batch<T> {
+  const recording: Recording = { engine, calls: [] };
   const recorder = new globalThis.Proxy(Object.create(null) as object, {
     get(_target, key) {
       if (typeof key === "symbol" || key === "then") return undefined;
@@ -68,12 +67,7 @@ export async function runBatch(batch: object, options: { oneway?: boolean } = {}
   const recording = recordings.get(batch);
   if (!recording) throw new TypeError("runBatch needs a batch made with batch(proxy)");
   const calls = recording.calls.splice(0);
-  const { core } = recording;
-  await core.connectedChannel();
-  for (const [method] of calls) {
-    if (core.metadata && !core.metadata.methods.has(method)) throw new PyroError(`remote object '${core.uri}' has no exposed method '${method}'`);
-  }
-  const reply = await core.callObject(core.uri.object, "<batch>", calls, options.oneway ?? false, Flags.BATCH, null);
+  const reply = await recording.engine.sendBatch(calls, options.oneway ?? false);
   if (options.oneway) return [];
   const results = Array.isArray(reply) ? reply : [];
   const last = results.at(-1);

@@ -33,6 +33,10 @@ export interface RemoteMetadata {
   methods: ReadonlySet<string>;
   oneway: ReadonlySet<string>;
   attrs: ReadonlySet<string>;
+  /** Methods the daemon marks safe to repeat (`@idempotent`; pyrots daemons only, empty otherwise). */
+  idempotent: ReadonlySet<string>;
+  /** How the daemon instantiates the object (`single`, `session`, `percall`), when it says (pyrots daemons). */
+  instanceMode: string | undefined;
 }
 
 /** What opening a channel needs. */
@@ -260,7 +264,7 @@ export class Channel implements ConnectionHandler {
    * not keep a script from ending (a daemon's listening socket does that where it should).
    */
   private updateHold(): void {
-    const busy = this.inFlight.size - this.abandonedInFlight + this.waiting.length > 0;
+    const busy = !this.settings.background && this.inFlight.size - this.abandonedInFlight + this.waiting.length > 0;
     if (busy === this.holding || this.closed) return;
     this.holding = busy;
     this.connection.holdProcess(busy);
@@ -389,13 +393,22 @@ function decodePayload(message: Message, context: DecodeContext, protocol: PyroP
 }
 
 /** Builds the metadata sets from a handshake's `meta` map. */
-export function metadataFrom(meta: { methods?: unknown; oneway?: unknown; attrs?: unknown } | undefined): RemoteMetadata {
+export function metadataFrom(
+  meta: { methods?: unknown; oneway?: unknown; attrs?: unknown; idempotent?: unknown; instance_mode?: unknown } | undefined,
+): RemoteMetadata {
   // Pyro5 daemons send Python sets, which serpent keeps as sets.
   const names = (value: unknown) => {
     const items = Array.isArray(value) ? value : value instanceof Set ? [...(value as Set<unknown>)] : [];
     return new Set(items.filter((v): v is string => typeof v === "string"));
   };
-  return { methods: names(meta?.methods), oneway: names(meta?.oneway), attrs: names(meta?.attrs) };
+  const mode = meta?.instance_mode;
+  return {
+    methods: names(meta?.methods),
+    oneway: names(meta?.oneway),
+    attrs: names(meta?.attrs),
+    idempotent: names(meta?.idempotent),
+    instanceMode: mode === "single" || mode === "session" || mode === "percall" ? mode : undefined,
+  };
 }
 
 function rejected(what: string, message: Message, context: DecodeContext, protocol: PyroProtocol): CommunicationError {

@@ -5,7 +5,7 @@
 import { CommunicationError, ConnectionClosedError, PyroError, SecurityError, TimeoutError } from "../errors.js";
 import { Annotation, Flags, MessageType } from "../protocol/constants.js";
 import type { Annotations } from "../protocol/message.js";
-import type { ProxyRef } from "../serializers/values.js";
+import { ProxyRef } from "../serializers/values.js";
 import type { DecodeContext, Serializer } from "../serializers/types.js";
 import { type Frame, type FrameFields, callFrame } from "../transport/outgoing.js";
 import { type CallWatch, startCalling, watchFailed, watchSucceeded } from "../instruments.js";
@@ -13,6 +13,8 @@ import type { ListenAddress } from "../transport/socket.js";
 import { NamingError } from "../errors.js";
 import { URI } from "../uri.js";
 import { Channel, ProtocolMismatchError, type RemoteMetadata, SerializerRefusedError } from "./channel.js";
+import type { BatchCall, ProxyEngine } from "./engine.js";
+import { markNotSent } from "./outcome.js";
 import { PYRO4, PYRO5, type PyroProtocol } from "../serializers/protocols.js";
 import type { CallOptions } from "./options.js";
 import { PendingCall } from "./pending.js";
@@ -30,7 +32,7 @@ const FALLBACK_ORDER = ["serpent", "json", "msgpack"] as const;
 const MAX_REQUEUES = 3;
 
 /** Connection and call machinery of one proxy. */
-export class ProxyCore implements StreamChannel {
+export class ProxyCore implements StreamChannel, ProxyEngine {
   /** The URI the proxy was made with (may be `PYRONAME:`). */
   readonly originalUri: URI;
   /** The URI currently connected to or last resolved. */
@@ -66,7 +68,7 @@ export class ProxyCore implements StreamChannel {
     for (const call of calls) {
       if (call.done) continue;
       if (++call.requeued > MAX_REQUEUES) {
-        call.fail(new ConnectionClosedError(`call ${call.method} to ${this.uri} could not be sent: its connections kept closing`));
+        call.fail(markNotSent(new ConnectionClosedError(`call ${call.method} to ${this.uri} could not be sent: its connections kept closing`)));
         continue;
       }
       this.acquireChannel().then(
@@ -74,7 +76,7 @@ export class ProxyCore implements StreamChannel {
           channel.claims--;
           if (!call.done) channel.submit(call);
         },
-        (error: Error) => call.fail(error),
+        (error: Error) => call.fail(markNotSent(error)),
       );
     }
   };
@@ -132,20 +134,41 @@ export class ProxyCore implements StreamChannel {
     extraFlags = 0,
     kwargs: Record<string, unknown> | null = {},
   ): Promise<unknown> {
-    const channel = await this.connectedChannel();
+    const channel = await this.connectForCall();
     return this.send(channel, objectId, method, args, kwargs, extraFlags | (oneway ? Flags.ONEWAY : 0), undefined);
+  }
+
+  /** Sends batched calls as one message (Pyro4's FLAGS_BATCH); resolves with the raw batch reply. */
+  async sendBatch(calls: BatchCall[], oneway: boolean): Promise<unknown> {
+    await this.connectForCall();
+    for (const [method] of calls) {
+      if (this.metadata && !this.metadata.methods.has(method)) throw new PyroError(`remote object '${this.uri}' has no exposed method '${method}'`);
+    }
+    return this.callObject(this.uri.object, "<batch>", calls, oneway, Flags.BATCH, null);
+  }
+
+  /** The reference this proxy is sent as: as it arrived (keeping Pyro4 state such as its HMAC key), or made from its URI and metadata. */
+  ref(): ProxyRef {
+    if (this.sourceRef && this.sourceRef.uri.equals(this.uri)) return this.sourceRef;
+    const meta = this.metadata;
+    return new ProxyRef({ uri: this.uri, oneway: meta ? [...meta.oneway] : [], methods: meta ? [...meta.methods] : [], attrs: meta ? [...meta.attrs] : [] });
+  }
+
+  /** Same as {@link release}: a single proxy runs nothing in the background. */
+  async close(): Promise<void> {
+    this.release();
   }
 
   /** Reads an exposed remote property. */
   async getAttr(name: string, options?: CallOptions): Promise<unknown> {
-    await this.connectedChannel();
+    await this.connectForCall();
     if (this.metadata && !this.metadata.attrs.has(name)) throw this.unknownMember(name, "attribute");
     return this.call("__getattr__", [name], null, options);
   }
 
   /** Sets an exposed remote property. */
   async setAttr(name: string, value: unknown, options?: CallOptions): Promise<void> {
-    await this.connectedChannel();
+    await this.connectForCall();
     if (this.metadata && !this.metadata.attrs.has(name)) throw this.unknownMember(name, "attribute");
     await this.call("__setattr__", [name, value], null, options);
   }
@@ -187,7 +210,7 @@ export class ProxyCore implements StreamChannel {
   private async callSlow(method: string, args: unknown[], kwargs: Record<string, unknown> | null, options: CallOptions | undefined): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const channel = await this.acquireChannel();
+        const channel = await this.acquireChannel().catch(rejectNotSent);
         let reply: Promise<unknown>;
         try {
           reply = this.send(channel, this.uri.object, method, args, kwargs, this.flagsFor(method), options);
@@ -320,6 +343,11 @@ export class ProxyCore implements StreamChannel {
       () => log(`call ${what} ok in ${took()}`),
       (error: unknown) => log(`call ${what} failed in ${took()}: ${error instanceof Error ? `${error.name}: ${error.message}` : typeof error}`),
     );
+  }
+
+  /** {@link connectedChannel} for a call about to be sent: a failure means the call never left. */
+  private connectForCall(): Promise<Channel> {
+    return this.connectedChannel().catch(rejectNotSent);
   }
 
   /** An open channel, connecting (and resolving the name) if needed. */
@@ -461,6 +489,10 @@ export class ProxyCore implements StreamChannel {
     const known = this.metadata ? [...this.metadata.methods, ...this.metadata.attrs].sort().join(", ") : "";
     return new PyroError(`remote object '${this.uri}' has no exposed ${kind} '${name}'${known ? ` (it has: ${known})` : ""}`);
   }
+}
+
+function rejectNotSent(error: unknown): Promise<never> {
+  return Promise.reject(markNotSent(error));
 }
 
 /** The socket address a `PYRO:` URI points at. */

@@ -6,6 +6,7 @@ import { PyroError } from "../errors.js";
 import type { Frame } from "../transport/outgoing.js";
 import { Annotation, Flags } from "../protocol/constants.js";
 import type { Annotations, Message } from "../protocol/message.js";
+import { markFromReply, markNotSent } from "./outcome.js";
 import { RemoteStream, type StreamChannel } from "./stream.js";
 
 /** A call in flight. */
@@ -48,7 +49,12 @@ export class PendingCall {
     }
     if (message.flags & Flags.EXCEPTION) {
       // Whatever else the peer sent as an exception is not converted to text: it is data from the wire.
-      this.fail(value instanceof Error ? value : new PyroError(`remote call ${this.method} failed with a non-exception value (${typeof value})`));
+      const error = markFromReply(
+        value instanceof Error ? value : new PyroError(`remote call ${this.method} failed with a non-exception value (${typeof value})`),
+      );
+      // A draining daemon refused the call unrun: another daemon may take it.
+      if (message.annotations?.has(Annotation.DRAIN)) markNotSent(error);
+      this.fail(error);
     } else {
       this.succeed(value);
     }

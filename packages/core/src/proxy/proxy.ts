@@ -19,6 +19,7 @@ import { AUTOPROXY, ProxyRef } from "../serializers/values.js";
 import { URI } from "../uri.js";
 import { type RemoteMetadata, metadataFrom } from "./channel.js";
 import { ProxyCore } from "./core.js";
+import type { ProxyEngine } from "./engine.js";
 import type { CallOptions } from "./options.js";
 import type { Remote } from "./remote.js";
 import { type ProxySettings, settingsForRef } from "./settings.js";
@@ -27,11 +28,11 @@ import { type Batch, createBatch } from "./batch.js";
 
 const EMPTY_KWARGS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
-/** A proxy's face: its core plus per-view call options (see {@link withOptions}). */
+/** A proxy's face: its engine (one object's core, or a pool) plus per-view call options (see {@link withOptions}). */
 class ProxyView {
   readonly members = new Map<string, unknown>();
   constructor(
-    readonly core: ProxyCore,
+    readonly core: ProxyEngine,
     readonly callOptions: CallOptions | undefined,
   ) {}
 }
@@ -78,6 +79,11 @@ const LOCAL_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(
  * a method or reads a property. Proxies that arrive in its replies get the same settings.
  */
 export function createProxy(target: URI | ProxyRef, settings: ProxySettings): object {
+  return face(new ProxyView(createCore(target, settings), undefined));
+}
+
+/** The engine of a proxy for `target` with `settings`, without a face (pools hold one per worker). */
+export function createCore(target: URI | ProxyRef, settings: ProxySettings): ProxyCore {
   let metadata: RemoteMetadata | undefined;
   let uri: URI;
   let effective = settings;
@@ -90,7 +96,12 @@ export function createProxy(target: URI | ProxyRef, settings: ProxySettings): ob
   }
   const core: ProxyCore = new ProxyCore(uri, effective, metadata, (ref) => createProxy(ref, core.settingsForReplies()));
   if (target instanceof ProxyRef) core.sourceRef = target;
-  return face(new ProxyView(core, undefined));
+  return core;
+}
+
+/** A proxy face driven by `engine` (a pool's, for example): `Remote<T>` like any other proxy. */
+export function createFace(engine: ProxyEngine): object {
+  return face(new ProxyView(engine, undefined));
 }
 
 /** `target` as a URI or proxy reference; TypeError naming what was passed otherwise. */
@@ -129,7 +140,7 @@ function localMember(view: ProxyView, key: string): unknown {
     case "then":
       return undefined;
     case "toJSON":
-      return () => refOf(view.core).toJSON();
+      return () => view.core.ref().toJSON();
     case "toString":
     case "toLocaleString":
       return () => describeProxy(view.core);
@@ -193,23 +204,23 @@ function addCallerFrames(error: unknown, here: Error): unknown {
 }
 
 function symbolMember(view: ProxyView, key: symbol): unknown {
-  if (key === Symbol.asyncDispose) return async () => view.core.release();
+  if (key === Symbol.asyncDispose) return () => view.core.close();
   if (key === Symbol.toStringTag) return "Pyro.Proxy";
   if (key === Symbol.toPrimitive) return () => describeProxy(view.core);
   if (key === inspect.custom) return () => inspectProxy(view.core);
   // Sent inside a value, a proxy travels as a proxy reference in the connection's dialect (Pyro5's
   // names on a 502 connection); its toJSON() gives Pyro4's class dict only.
-  if (key === AUTOPROXY) return () => refOf(view.core);
+  if (key === AUTOPROXY) return () => view.core.ref();
   return undefined;
 }
 
 /** What `console.log` shows for a proxy. */
-function inspectProxy(core: ProxyCore): string {
+function inspectProxy(core: ProxyEngine): string {
   return `<Pyro.Proxy ${core.uri}${core.connected ? " (connected)" : ""}>`;
 }
 
 /** What a proxy reads as in text: `Pyro.Proxy(PYRO:obj@host:port)`. */
-function describeProxy(core: ProxyCore): string {
+function describeProxy(core: ProxyEngine): string {
   return `Pyro.Proxy(${core.uri})`;
 }
 
@@ -217,13 +228,6 @@ function viewOf(proxy: unknown): ProxyView {
   const view = typeof proxy === "object" && proxy !== null ? views.get(proxy) : undefined;
   if (!view) throw new TypeError(`not a pyrots proxy: ${describe(proxy)}`);
   return view;
-}
-
-function refOf(core: ProxyCore): ProxyRef {
-  // A proxy that arrived by value goes on as it came (keeping Pyro4 state such as its HMAC key).
-  if (core.sourceRef && core.sourceRef.uri.equals(core.uri)) return core.sourceRef;
-  const meta = core.metadata;
-  return new ProxyRef({ uri: core.uri, oneway: meta ? [...meta.oneway] : [], methods: meta ? [...meta.methods] : [], attrs: meta ? [...meta.attrs] : [] });
 }
 
 function describe(value: unknown): string {
@@ -281,7 +285,7 @@ export function metadataOf(proxy: object): { methods: string[]; oneway: string[]
 
 /** A serializable reference to the proxy's object (Pyro4's proxy state). */
 export function refFor(proxy: object): ProxyRef {
-  return refOf(viewOf(proxy).core);
+  return viewOf(proxy).core.ref();
 }
 
 /** Starts a batch of calls on the proxy's object; send it with `runBatch`. */
@@ -289,7 +293,14 @@ export function batch<T>(proxy: Remote<T>): Batch<T> {
   return createBatch<T>(viewOf(proxy).core);
 }
 
-/** @internal The core of a proxy, for sibling modules (batches, streams). */
+/** @internal The core of a proxy, for sibling modules and tests; TypeError for a pool proxy (it has one core per worker). */
 export function coreOf(proxy: object): ProxyCore {
+  const core = viewOf(proxy).core;
+  if (!(core instanceof ProxyCore)) throw new TypeError("a pool proxy has no single core: it holds one per worker");
+  return core;
+}
+
+/** @internal The engine of a proxy: its core, or its pool. */
+export function engineOf(proxy: object): ProxyEngine {
   return viewOf(proxy).core;
 }

@@ -49,6 +49,11 @@ export interface ProxySettings extends WireSettings {
   readonly resolveName: NameResolver | undefined;
   /** Checked before every connect; absent, any address is allowed. */
   readonly connectRule: ConnectRule | undefined;
+  /**
+   * Background work (a pool's membership watch, a daemon's lease keepalives): its connections never
+   * keep the process alive, even with a call waiting. Off for proxies the application makes.
+   */
+  readonly background: boolean;
   /** Add the caller's own frames to the errors of calls (`CALLER_STACKS`). */
   readonly callerStacks: boolean;
   /**
@@ -99,6 +104,8 @@ export interface ProxyExtras {
   connectRule?: ConnectRule;
   /** Sockets unless given (the unit tests' in-memory network). */
   network?: Network;
+  /** See {@link ProxySettings.background}. */
+  background?: boolean;
   protocol?: PyroProtocol;
   instrument?: Instrument;
 }
@@ -116,6 +123,7 @@ export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {})
     tls: extras.tls ?? clientTlsFromConfig(config),
     resolveName: extras.resolveName,
     connectRule: extras.connectRule,
+    background: extras.background ?? false,
     callerStacks: config.callerStacks,
     protocol: extras.protocol ?? protocolNamed(config.protocol),
     instrument: extras.instrument,
