@@ -24,6 +24,7 @@ export { locateNS, resolve, type LocateOptions } from "./naming/index.js";
 export type { NameServerApi, NameServerProxy } from "./naming/index.js";
 export { loadConfig, explainConfig, defaultConfig, ConfigError, configTable, type PyroConfig, type ConfigRow } from "./config.js";
 export { ProxyRef, ExceptionWrapper } from "./serializers/classes.js";
+export type { DictToClass } from "./serializers/types.js";
 export {
   PyroError,
   CommunicationError,

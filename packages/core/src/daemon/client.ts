@@ -13,11 +13,13 @@ import { encodeMarshalString } from "../serializers/marshal.js";
 import { exceptionToDict } from "../serializers/classes.js";
 import { type DecodeContext, HANDSHAKE_DECODE_LIMITS, type Serializer } from "../serializers/types.js";
 import type { Connection, ConnectionHandler } from "../transport/connection.js";
-import { type Frame, type FrameFields, payloadOf, rawFrame, valueFrame } from "../transport/outgoing.js";
+import { type Frame, type FrameFields, checkFrameSize, payloadOf, rawFrame, valueFrame } from "../transport/outgoing.js";
 import { resolveMember } from "../decorators.js";
 import { callWithArguments } from "./arguments.js";
 import { runBatch } from "./batch.js";
+import { correlationOnly, failureAnnotations, handshakeAnnotations, resultAnnotations } from "./annotations.js";
 import { type CallContext, type Closable, enterCall, leaveCall } from "./context.js";
+import { reportCallbackError, reportOnewayError } from "./report.js";
 import type { ClientInfo } from "./options.js";
 import type { RegisteredObject } from "./registry.js";
 import { isStreamable, type StreamRegistry } from "./streams.js";
@@ -117,7 +119,7 @@ export class ClientConnection implements ConnectionHandler {
   onProtocolError(error: PyroError): void {
     if (log.enabled) log(`${this.address}: protocol error: ${error.message}`);
     // Before the handshake Pyro4 explains itself with a CONNECTFAIL; later it just hangs up.
-    if (!this.handshakeDone) this.connectFail(0, error.message);
+    if (!this.handshakeDone) this.connectFail(undefined, error.message);
   }
 
   onClose(): void {
@@ -140,16 +142,16 @@ export class ClientConnection implements ConnectionHandler {
   private handshake(message: Message): void {
     if (message.type !== MessageType.CONNECT) {
       // Pyro4 rejects the type while still reading the message, before it knows the seq.
-      this.connectFail(0, `invalid msg type ${message.type} received`);
+      this.connectFail(undefined, `invalid msg type ${message.type} received`);
       return;
     }
     if (this.deniedReason !== undefined) {
-      this.connectFail(message.seq, this.deniedReason);
+      this.connectFail(message, this.deniedReason);
       return;
     }
     const serializer = this.settings.accepted.get(message.serializerId);
     if (!serializer) {
-      this.connectFail(message.seq, `message used serializer that is not accepted: ${message.serializerId}`);
+      this.connectFail(message, `message used serializer that is not accepted: ${message.serializerId}`);
       return;
     }
     try {
@@ -166,7 +168,7 @@ export class ClientConnection implements ConnectionHandler {
         payload = { handshake: response, meta: this.daemon.metadataOf(request.object) };
       }
       // Announce that requests may overlap, and how many at once (the client queues the rest).
-      const annotations = withCorrelation(message, new Map([[Annotation.MULTIPLEX, Buffer.from(String(this.settings.maxInflight))]]));
+      const annotations = handshakeAnnotations(message, this.settings.responseAnnotations, Buffer.from(String(this.settings.maxInflight)));
       this.connection.send(
         valueFrame(
           { type: MessageType.CONNECTOK, flags, seq: message.seq, annotations, compress: this.settings.compress, hmacKey: this.settings.hmacKey },
@@ -179,22 +181,28 @@ export class ClientConnection implements ConnectionHandler {
       clearTimeout(this.handshakeTimer);
       if (log.enabled) log(`${this.address}: handshake ok for ${JSON.stringify(objectId)} (${serializer.name})`);
     } catch (error) {
-      this.connectFail(message.seq, errorText(error), serializer);
+      this.connectFail(message, errorText(error), serializer);
     }
   }
 
   /** The decode context for this client's requests: the daemon's limits, and its callback proxies. */
   private requestContext(serializer: Serializer): DecodeContext {
-    const revive = this.settings.reviveProxy;
-    if (!revive) return { limits: this.settings.decodeLimits };
+    const { reviveProxy: revive, classes, decodeLimits: limits } = this.settings;
+    if (!revive) return { limits, classes };
     const socket = this.connection.stream as Partial<{ remoteAddress: string }>;
     const peer = { address: this.address, host: socket.remoteAddress, serializer };
-    return { limits: this.settings.decodeLimits, reviveProxy: (ref) => revive(ref, peer) };
+    return { limits, classes, reviveProxy: (ref) => revive(ref, peer) };
   }
 
-  private connectFail(seq: number, text: string, serializer?: Serializer): void {
+  private connectFail(message: Message | undefined, text: string, serializer?: Serializer): void {
     if (log.enabled) log(`${this.address}: handshake refused: ${text}`);
-    const fields = { type: MessageType.CONNECTFAIL, flags: 0, seq, hmacKey: this.settings.hmacKey };
+    let annotations: Annotations | undefined;
+    try {
+      annotations = message ? handshakeAnnotations(message, this.settings.responseAnnotations) : undefined;
+    } catch {
+      // the refusal itself matters more than the daemon's extras
+    }
+    const fields = { type: MessageType.CONNECTFAIL, flags: 0, seq: message?.seq ?? 0, annotations, hmacKey: this.settings.hmacKey };
     const frame = serializer ? valueFrame(fields, serializer, text) : rawFrame(fields, SerializerId.MARSHAL, encodeMarshalString(text));
     this.connection.send(frame);
     this.connection.close();
@@ -234,6 +242,7 @@ export class ClientConnection implements ConnectionHandler {
     let result: unknown;
     let entry: RegisteredObject | undefined;
     let name = "";
+    let running = false;
     this.started();
     enterCall(this, message);
     try {
@@ -256,21 +265,28 @@ export class ClientConnection implements ConnectionHandler {
         result = null;
       } else {
         resolveMember(entry.members, name, "call", instance);
+        running = true;
         result = callWithArguments(instance, name, (instance as Record<string, Function>)[name], call.args, call.kwargs);
       }
     } catch (error) {
       const context = leaveCall();
       this.finished();
       const fatal = error instanceof SerializeError || error instanceof SecurityError || error instanceof ProtocolError;
-      if (entry?.members.callbacks.has(name)) reportCallbackError(name, error);
+      const isCallback = entry?.members.callbacks.has(name) ?? false;
+      if (isCallback) reportCallbackError(name, error);
       if (!oneway) this.fail(message, serializer, error, fatal, context);
+      else if (running && !isCallback) reportOnewayError(name, error);
       else if (fatal) this.connection.close();
       return;
     }
     const context = leaveCall();
     if (oneway) {
-      if (result instanceof Promise) result.then(this.finishedFn, this.finishedFn);
-      else this.finished();
+      if (result instanceof Promise) {
+        result.then(this.finishedFn, (error: unknown) => {
+          this.finished();
+          reportOnewayError(name, error);
+        });
+      } else this.finished();
       return;
     }
     if (result instanceof Promise) {
@@ -309,27 +325,34 @@ export class ClientConnection implements ConnectionHandler {
   private reply(message: Message, serializer: Serializer, value: unknown, context: CallContext | undefined): void {
     if (this.connection.closed) return;
     if (isStreamable(value)) {
-      this.replyStream(message, serializer, value);
+      this.replyStream(message, serializer, value, context);
       return;
     }
     let frame: Frame;
     const fields = this.resultFields;
     fields.flags = message.flags & Flags.BATCH;
     fields.seq = message.seq;
-    fields.annotations = replyAnnotations(message, context);
     try {
+      fields.annotations = resultAnnotations(message, context, this.settings.responseAnnotations);
       frame = valueFrame(fields, serializer, value);
     } catch (error) {
       this.fail(message, serializer, new SerializeError(`cannot serialize the result: ${errorText(error)}`, { cause: error }), false, context);
+      return;
+    }
+    try {
+      checkFrameSize(frame, this.settings.maxMessageSize, "the result of the call");
+    } catch (error) {
+      this.fail(message, serializer, error, false, context);
       return;
     }
     this.connection.send(frame);
   }
 
   /** Announces a remote iterator: Pyro4's ITEMSTREAMRESULT reply with a decoy exception. */
-  private replyStream(message: Message, serializer: Serializer, iterator: Iterator<unknown> | AsyncIterator<unknown>): void {
-    const annotations: Annotations = new Map();
-    if (this.settings.iterStreaming) annotations.set(Annotation.STRM, Buffer.from(this.daemon.streams.open(iterator, this), "latin1"));
+  private replyStream(message: Message, serializer: Serializer, iterator: Iterator<unknown> | AsyncIterator<unknown>, context: CallContext | undefined): void {
+    const stream: Annotations = new Map();
+    if (this.settings.iterStreaming) stream.set(Annotation.STRM, Buffer.from(this.daemon.streams.open(iterator, this), "latin1"));
+    const annotations = failureAnnotations(context, this.settings.responseAnnotations, stream);
     const decoy = exceptionToDict(new ProtocolError("result of call is an iterator"), false);
     const flags = Flags.EXCEPTION | Flags.ITEMSTREAMRESULT;
     this.connection.send(
@@ -345,7 +368,7 @@ export class ClientConnection implements ConnectionHandler {
     if (this.connection.closed) return;
     let frame: Frame;
     // Like Pyro4, exception replies carry no correlation id; user response annotations do go.
-    const annotations = context && context.responseAnnotations.size > 0 ? context.responseAnnotations : undefined;
+    const annotations = failureAnnotations(context, this.settings.responseAnnotations);
     const fields = {
       type: MessageType.RESULT,
       flags: Flags.EXCEPTION,
@@ -363,34 +386,6 @@ export class ClientConnection implements ConnectionHandler {
     this.connection.send(frame);
     if (thenClose) this.connection.close();
   }
-}
-
-/** `@callback` methods report their errors on this side too, not only to the caller. */
-function reportCallbackError(name: string, error: unknown): void {
-  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`pyrots: error in callback ${name}: ${text}\n`);
-}
-
-function withCorrelation(message: Message, extra: Annotations): Annotations {
-  const corr = message.annotations?.get(Annotation.CORR);
-  if (!corr) return extra;
-  const annotations: Annotations = new Map(extra);
-  annotations.set(Annotation.CORR, corr);
-  return annotations;
-}
-
-/** Echoes the request's correlation id, if it had one; no annotations otherwise. */
-function correlationOnly(message: Message): Annotations | undefined {
-  const corr = message.annotations?.get(Annotation.CORR);
-  return corr ? new Map([[Annotation.CORR, corr]]) : undefined;
-}
-
-function replyAnnotations(message: Message, context: CallContext | undefined): Annotations | undefined {
-  const base = correlationOnly(message);
-  if (!context || context.responseAnnotations.size === 0) return base;
-  const annotations: Annotations = new Map(context.responseAnnotations);
-  if (base) annotations.set(Annotation.CORR, base.get(Annotation.CORR)!);
-  return annotations;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -57,11 +57,16 @@ export class DaemonServer implements DaemonCore {
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
   private closing: Promise<void> | undefined;
+  /** False until requestLoop() when the daemon serves from its request loop (`serveFrom: "requestLoop"`). */
+  private serving: boolean;
+  /** Connections accepted before the request loop started, waiting unanswered (as in a listen backlog). */
+  private readonly waiting = new Set<net.Socket>();
   private stopped!: Promise<void>;
   private markStopped!: () => void;
 
   private constructor(readonly settings: DaemonSettings) {
     this.config = settings.config;
+    this.serving = settings.serveFrom === "create";
     this.registry = new ObjectRegistry(this.config.autoProxy ? (id) => this.proxyFor(id) : undefined);
     this.streams = new StreamRegistry({ lifetime: this.config.iterStreamLifetime, linger: this.config.iterStreamLinger });
     this.stopped = new Promise((resolve) => (this.markStopped = resolve));
@@ -146,8 +151,17 @@ export class DaemonServer implements DaemonCore {
     return new ProxyRef({ uri, oneway: meta.oneway, methods: meta.methods, attrs: meta.attrs });
   }
 
-  /** Resolves once the daemon has shut down (after {@link shutdown}). */
+  /**
+   * Resolves once the daemon has shut down (after {@link shutdown}). A daemon made with
+   * `serveFrom: "requestLoop"` starts answering here, the connections that waited first.
+   */
   requestLoop(): Promise<void> {
+    if (!this.serving && !this.closing) {
+      this.serving = true;
+      const waiting = [...this.waiting];
+      this.waiting.clear();
+      for (const socket of waiting) if (!socket.destroyed) this.accept(socket);
+    }
     return this.stopped;
   }
 
@@ -208,6 +222,10 @@ export class DaemonServer implements DaemonCore {
       socket.destroy();
       return;
     }
+    if (!this.serving) {
+      this.hold(socket);
+      return;
+    }
     const connection = new Connection(socket, this.settings.maxMessageSize, this.settings.hmacKey);
     const { maxConnections, handshakeTimeout, idleTimeout } = this.config;
     // Like Pyro4's "no free workers", the client learns why at its handshake, then is dropped.
@@ -224,11 +242,26 @@ export class DaemonServer implements DaemonCore {
     }
   }
 
+  /** Keeps a connection unanswered until the request loop starts (at most MAX_CONNECTIONS of them). */
+  private hold(socket: net.Socket): void {
+    const { maxConnections } = this.config;
+    if (maxConnections > 0 && this.waiting.size >= maxConnections) {
+      socket.destroy();
+      return;
+    }
+    this.waiting.add(socket);
+    socket.once("close", () => this.waiting.delete(socket));
+    // Errors (a client giving up) must not go unhandled while nobody reads the socket.
+    socket.on("error", () => undefined);
+  }
+
   private async doShutdown(): Promise<void> {
     const server = this.listener?.server;
     const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     // Read no more requests: under steady load, calls accepted after the wait below would be cut
     // off by the close (their replies dropped, oneways abandoned). Unread ones were never accepted.
+    for (const socket of this.waiting) socket.destroy();
+    this.waiting.clear();
     for (const client of this.clients) client.connection.pauseReading();
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     // Replies of the last calls are queued for the next tick; let them leave first.

@@ -3,6 +3,7 @@
  */
 import type tls from "node:tls";
 import type { PyroConfig } from "../config.js";
+import type { DictToClass } from "../serializers/types.js";
 
 /** What a `validateHandshake` hook learns about the connecting client. */
 export interface ClientInfo {
@@ -48,4 +49,25 @@ export interface DaemonOptions extends Partial<PyroConfig> {
    * this rule, calling it back would make the daemon connect wherever the client chose.
    */
   callbackHosts?: "client" | "any" | readonly string[];
+  /**
+   * Annotations to send with every reply (handshake replies, results and errors), as Pyro4's
+   * overridable `Daemon.annotations()`: called for each reply, returns 4-character ids mapped to
+   * bytes (or text, sent as UTF-8). A method's own ones go in `currentContext().responseAnnotations`.
+   */
+  responseAnnotations?: () => Readonly<Record<string, Uint8Array | string>>;
+  /**
+   * When the daemon starts answering. `"create"` (the default): as soon as `Daemon.create`
+   * resolves, so objects are served while the program goes on; `requestLoop()` only waits for the
+   * shutdown. `"requestLoop"`: as Pyro4, only once `requestLoop()` is called; clients that connect
+   * earlier are accepted but get no answer until then (a daemon whose loop never runs looks frozen,
+   * and their calls time out).
+   */
+  serveFrom?: "create" | "requestLoop";
+  /**
+   * Converters for the application's own classes in requests, by `__class__` name (Pyro4's
+   * `register_dict_to_class`): `{ "workitem.Workitem": (data) => Workitem.fromDict(data) }`.
+   * Without one, such a class dict is refused with a SerializeError. Callback proxies the daemon
+   * receives use them for their replies too.
+   */
+  dictToClass?: Readonly<Record<string, DictToClass>>;
 }

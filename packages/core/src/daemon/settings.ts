@@ -5,10 +5,12 @@
 import type tls from "node:tls";
 import { type PyroConfig, loadConfig } from "../config.js";
 import { serializerByName } from "../serializers/registry.js";
-import type { Serializer } from "../serializers/types.js";
+import { classConverters } from "../serializers/classes.js";
+import type { DictToClass, Serializer } from "../serializers/types.js";
 import type { ProxyRef } from "../serializers/values.js";
 import { type WireSettings, wireSettings } from "../transport/settings.js";
 import { serverTlsFromConfig } from "../transport/tls-config.js";
+import type { ResponseAnnotationsHook } from "./annotations.js";
 import type { DaemonOptions, HandshakeValidator } from "./options.js";
 
 /** The client a payload came from, as far as reviving the proxies in it needs to know. */
@@ -40,10 +42,27 @@ export interface DaemonSettings extends WireSettings {
   readonly tls: tls.TlsOptions | undefined;
   readonly validateHandshake: HandshakeValidator | undefined;
   readonly reviveProxy: ProxyReviver | undefined;
+  /** When the daemon starts answering: at once, or from `requestLoop()` on (the `serveFrom` option). */
+  readonly serveFrom: "create" | "requestLoop";
+  /** The application's class dict converters (the `dictToClass` option). */
+  readonly classes: ReadonlyMap<string, DictToClass> | undefined;
+  /** Annotations for every reply (the `responseAnnotations` option). */
+  readonly responseAnnotations: ResponseAnnotationsHook | undefined;
 }
 
 /** Keys of {@link DaemonOptions} that are the daemon's own, not configuration items. */
-const DAEMON_OWN_OPTIONS: ReadonlySet<string> = new Set(["port", "unixSocket", "validateHandshake", "sendTracebacks", "env", "tls", "callbackHosts"]);
+const DAEMON_OWN_OPTIONS: ReadonlySet<string> = new Set([
+  "port",
+  "unixSocket",
+  "validateHandshake",
+  "sendTracebacks",
+  "env",
+  "tls",
+  "callbackHosts",
+  "responseAnnotations",
+  "serveFrom",
+  "dictToClass",
+]);
 
 /** The configuration `options` select (defaults < environment < options). */
 export function daemonConfig(options: DaemonOptions): PyroConfig {
@@ -63,5 +82,8 @@ export function daemonSettings(config: PyroConfig, options: DaemonOptions, reviv
     tls: options.tls ?? serverTlsFromConfig(config),
     validateHandshake: options.validateHandshake,
     reviveProxy,
+    responseAnnotations: options.responseAnnotations,
+    serveFrom: options.serveFrom ?? "create",
+    classes: classConverters(options.dictToClass),
   });
 }

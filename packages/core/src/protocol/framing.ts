@@ -86,7 +86,9 @@ export class FrameReader {
   private accept(header: Header): Header {
     const size = header.annotationsLength + header.dataLength;
     if (this.maxMessageSize > 0 && size > this.maxMessageSize) {
-      throw new MessageTooLargeError(`message of ${size} bytes exceeds the maximum message size of ${this.maxMessageSize} bytes`);
+      throw new MessageTooLargeError(
+        `max message size exceeded (${size} where max=${this.maxMessageSize}): the peer sent a message larger than MAX_MESSAGE_SIZE allows (raise it with the option maxMessageSize if such messages are expected)`,
+      );
     }
     return header;
   }

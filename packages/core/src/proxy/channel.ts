@@ -5,7 +5,16 @@
  * all written at once and matched to replies by sequence number. A Pyro4 daemon answers one
  * request at a time, in order, so calls wait in a queue and leave one by one.
  */
-import { CommunicationError, ConnectionClosedError, ProtocolError, PyroError, SecurityError, SerializeError } from "../errors.js";
+import {
+  CommunicationError,
+  ConnectionClosedError,
+  MessageTooLargeError,
+  ProtocolError,
+  PyroError,
+  SecurityError,
+  SerializeError,
+  TimeoutError,
+} from "../errors.js";
 import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
 import { type Message, rewriteSeq } from "../protocol/message.js";
 import { decodeMarshalString } from "../serializers/marshal.js";
@@ -96,7 +105,10 @@ export class Channel implements ConnectionHandler {
     let timer: NodeJS.Timeout | undefined;
     if (settings.timeout > 0) {
       timer = setTimeout(() => {
-        channel.handshakeWaiter?.reject(new CommunicationError(`handshake with ${what} timed out after ${settings.timeout} s`));
+        // A TimeoutError, as Pyro4 raises for a daemon that accepts the connection but never answers.
+        channel.handshakeWaiter?.reject(
+          new TimeoutError(`handshake with ${what} timed out after ${settings.timeout} s: the daemon accepted the connection but did not answer`),
+        );
         channel.close();
       }, settings.timeout * 1000);
     }
@@ -220,7 +232,8 @@ export class Channel implements ConnectionHandler {
     const refused = error instanceof SecurityError ? new SecurityError(`connection to ${this.what} refused: ${error.message}`, { cause: error }) : undefined;
     this.handshakeWaiter?.reject(refused ?? new ConnectionClosedError(`connection to ${this.what} closed during the handshake`, { cause: error }));
     this.handshakeWaiter = undefined;
-    const lost = connectionLost(error, this.what);
+    // An over-limit reply is what the calls get, as with Pyro4 (not a closed connection caused by it).
+    const lost = error instanceof MessageTooLargeError ? error : connectionLost(error, this.what);
     const inFlight = [...this.inFlight.values()];
     const unsent = this.waiting.splice(0);
     this.inFlight.clear();

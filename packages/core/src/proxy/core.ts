@@ -7,7 +7,7 @@ import { Annotation, Flags, MessageType } from "../protocol/constants.js";
 import type { Annotations } from "../protocol/message.js";
 import type { ProxyRef } from "../serializers/values.js";
 import type { DecodeContext } from "../serializers/types.js";
-import { type FrameFields, callFrame } from "../transport/outgoing.js";
+import { type FrameFields, callFrame, checkFrameSize } from "../transport/outgoing.js";
 import type { ListenAddress } from "../transport/socket.js";
 import { NamingError } from "../errors.js";
 import { URI } from "../uri.js";
@@ -78,7 +78,7 @@ export class ProxyCore implements StreamChannel {
     this.originalUri = uri;
     this.uri = uri;
     this.metadata = metadata;
-    this.decodeContext = { limits: settings.decodeLimits, reviveProxy };
+    this.decodeContext = { limits: settings.decodeLimits, reviveProxy, classes: settings.classes };
     this.invokeFields = { type: MessageType.INVOKE, flags: 0, seq: 0, annotations: undefined, compress: settings.compress, hmacKey: settings.hmacKey };
   }
 
@@ -237,6 +237,7 @@ export class ProxyCore implements StreamChannel {
     fields.annotations = annotations;
     // The connection stamps the sequence number when the frame leaves (see Channel.transmit).
     const frame = callFrame(fields, this.settings.serializer, objectId, method, args, kwargs);
+    checkFrameSize(frame, this.settings.maxMessageSize, `the call ${method}`);
     const call = new PendingCall(frame, (flags & Flags.ONEWAY) !== 0, method);
     call.streams = this;
     if (options?.onAnnotations) call.onAnnotations = options.onAnnotations;

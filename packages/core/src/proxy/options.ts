@@ -3,6 +3,7 @@
  */
 import type tls from "node:tls";
 import type { PyroConfig } from "../config.js";
+import type { DictToClass } from "../serializers/types.js";
 
 /** Options for a proxy: Pyro config items (camelCase) plus the proxy's own. */
 export interface ProxyOptions extends Partial<PyroConfig> {
@@ -23,6 +24,13 @@ export interface ProxyOptions extends Partial<PyroConfig> {
   tls?: tls.ConnectionOptions;
   /** Environment to read `PYRO_*` items from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Converters for the application's own classes in replies, by `__class__` name (Pyro4's
+   * `register_dict_to_class`): `{ "workitem.Workitem": (data) => Workitem.fromDict(data) }`.
+   * Without one, such a class dict is refused with a SerializeError. (Sending: give the class a
+   * `toJSON()` that returns the dict, `__class__` included.)
+   */
+  dictToClass?: Readonly<Record<string, DictToClass>>;
 }
 
 /** Options for individual calls, set with `withOptions(proxy, ...)`. */

@@ -6,7 +6,8 @@
 import type tls from "node:tls";
 import { type PyroConfig, loadConfig } from "../config.js";
 import { serializerByName } from "../serializers/registry.js";
-import type { Serializer } from "../serializers/types.js";
+import { classConverters } from "../serializers/classes.js";
+import type { DictToClass, Serializer } from "../serializers/types.js";
 import type { ProxyRef } from "../serializers/values.js";
 import { type WireSettings, wireSettings } from "../transport/settings.js";
 import type { ListenAddress } from "../transport/socket.js";
@@ -41,10 +42,12 @@ export interface ProxySettings extends WireSettings {
   readonly resolveName: NameResolver | undefined;
   /** Checked before every connect; absent, any address is allowed. */
   readonly connectRule: ConnectRule | undefined;
+  /** The application's class dict converters (the `dictToClass` option). */
+  readonly classes: ReadonlyMap<string, DictToClass> | undefined;
 }
 
 /** Keys of {@link ProxyOptions} that are the proxy's own, not configuration items. */
-const PROXY_OWN_OPTIONS: ReadonlySet<string> = new Set(["timeout", "handshake", "poolSize", "env", "tls"]);
+const PROXY_OWN_OPTIONS: ReadonlySet<string> = new Set(["timeout", "handshake", "poolSize", "env", "tls", "dictToClass"]);
 
 /** Builds the settings for a proxy made by the application with `options`. */
 export function proxySettings(options: ProxyOptions, resolveName: NameResolver | undefined): ProxySettings {
@@ -57,6 +60,7 @@ export function proxySettings(options: ProxyOptions, resolveName: NameResolver |
     poolSize: options.poolSize,
     tls: options.tls,
     resolveName,
+    classes: classConverters(options.dictToClass),
   });
 }
 
@@ -69,6 +73,7 @@ export interface ProxyExtras {
   serializer?: Serializer;
   resolveName?: NameResolver;
   connectRule?: ConnectRule;
+  classes?: ReadonlyMap<string, DictToClass>;
 }
 
 /** Builds proxy settings from a configuration already loaded (daemons' callback proxies, name server lookups). */
@@ -82,6 +87,7 @@ export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {})
     tls: extras.tls ?? clientTlsFromConfig(config),
     resolveName: extras.resolveName,
     connectRule: extras.connectRule,
+    classes: extras.classes,
   });
 }
 

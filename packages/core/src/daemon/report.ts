@@ -1,0 +1,21 @@
+/**
+ * Errors a daemon reports on its own stderr, because no caller will see them (oneway methods) or
+ * because the method asked for it (`@callback`). One line per error: what failed, then the stack.
+ */
+
+/** `@callback` methods report their errors on this side too, not only to the caller. */
+export function reportCallbackError(name: string, error: unknown): void {
+  process.stderr.write(`pyrots: error in callback ${name}: ${describe(error)}\n`);
+}
+
+/**
+ * A oneway method that throws (or whose promise rejects) has no caller to tell: the error is
+ * reported here, as Pyro4 reports exceptions of its oneway call threads.
+ */
+export function reportOnewayError(name: string, error: unknown): void {
+  process.stderr.write(`pyrots: error in oneway method ${name}: ${describe(error)}\n`);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
