@@ -326,7 +326,9 @@ export class ProxyCore implements StreamChannel {
   /** A failed connect to an address that came from a name server says so: the daemon may well be running elsewhere. */
   private explainConnectFailure(error: unknown): unknown {
     if (!(error instanceof CommunicationError) || error instanceof SecurityError || this.uri === this.originalUri) return error;
-    return new CommunicationError(
+    // Same class (a TimeoutError stays one), with the explanation added.
+    const Same = error.constructor as typeof CommunicationError;
+    return new Same(
       `${error.message} — this address is what the name server gave for ${this.originalUri}: the registration may be stale ` +
         `(its daemon stopped or moved), or the daemon is not reachable from this machine (a daemon bound to 127.0.0.1 serves only its own)`,
       { cause: error },

@@ -1,0 +1,27 @@
+/** Every compatibility scenario, in the order of docs/pyro4-examples.md. */
+import type { Scenario } from "../harness/scenario.js";
+import { attributes, autoproxy, banks, instancemode, nonameserver, streaming, thirdpartylib, thirdpartylib2, unixdomainsock } from "./basics.js";
+import { callback, callback2, oneway } from "./calls.js";
+import { echoserver, exceptions, maxsize, timeout } from "./errors-and-limits.js";
+import { warehouse, warehousePhase2 } from "./warehouse.js";
+
+export const SCENARIOS: readonly Scenario[] = [
+  warehouse,
+  warehousePhase2,
+  nonameserver,
+  attributes,
+  autoproxy,
+  banks,
+  streaming,
+  thirdpartylib,
+  thirdpartylib2,
+  unixdomainsock,
+  instancemode,
+  echoserver,
+  maxsize,
+  exceptions,
+  timeout,
+  oneway,
+  callback,
+  callback2,
+];
