@@ -10,13 +10,13 @@ import "reflect-metadata";
 
 export { Daemon, type DaemonStats, type RegisterOptions } from "./endpoints/daemon.js";
 export type { CallbackHosts } from "./endpoints/callbacks.js";
-export type { DaemonOptions, ClientInfo, HandshakeValidator } from "./daemon/options.js";
+export type { DaemonOptions, ClientInfo, DisconnectedClient, HandshakeValidator } from "./daemon/options.js";
 export { Proxy, type ProxyConstructor } from "./endpoints/proxy.js";
 export { type ProxyTarget, bind, release, uriOf, setAttr, withOptions, callWithKwargs, metadataOf, refFor, isProxy, batch } from "./proxy/proxy.js";
 export { runBatch, BatchError, type Batch } from "./proxy/batch.js";
 export { RemoteStream } from "./proxy/stream.js";
 export { currentContext, type CallContext, type Closable } from "./daemon/context.js";
-export type { ProxyOptions, CallOptions } from "./proxy/options.js";
+export type { ProxyOptions, CallOptions, HandshakeInfo } from "./proxy/options.js";
 export type { Remote, RemoteResult, UntypedMember } from "./proxy/remote.js";
 export { expose, oneway, callback, behavior, type InstanceMode } from "./decorators.js";
 export { URI } from "./uri.js";

@@ -47,6 +47,20 @@ export function events(text: string, pattern: RegExp): string {
   return (text.match(pattern) ?? []).join("\n");
 }
 
+/**
+ * The words of `text` with their counts (`word ×N`, sorted): for output of Python threads that print
+ * into each other's lines (`print(a, b)` is not atomic), where only what was printed can be compared.
+ * Values that are numbered placeholders should be made placeholders first (see {@link numbered}).
+ */
+export function wordCounts(text: string): string {
+  const counts = new Map<string, number>();
+  for (const word of text.split(/\s+/)) if (word) counts.set(word, (counts.get(word) ?? 0) + 1);
+  return [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([word, count]) => `${word} ×${count}`)
+    .join("\n");
+}
+
 /** Lines of `text` sorted (for output whose order depends on timing or on Python's hash seed). */
 export function sortLines(text: string): string {
   return text.split("\n").sort().join("\n");

@@ -5,6 +5,7 @@
  * | ----------------------------- | ---------------------------------------------------------------------------- |
  * | CONNECTOK                     | `MPLX` (pyrots: requests may overlap; Pyro4 ignores it), `CORR`, daemon-wide |
  * | CONNECTFAIL                   | `CORR`, daemon-wide                                                          |
+ * | (handshake replies: `CORR` is the CONNECT's, or a new one, as Pyro4)                                         |
  * | RESULT                        | the method's response annotations, `CORR`, daemon-wide                       |
  * | exception RESULT, iterator    | the method's response annotations (and `STRM`), daemon-wide; no `CORR`       |
  * | PING reply                    | `CORR`                                                                       |
@@ -17,19 +18,19 @@
 import { PyroError } from "../errors.js";
 import { Annotation } from "../protocol/constants.js";
 import type { Annotations, Message } from "../protocol/message.js";
-import { type CallContext, replyCorrelationId } from "./context.js";
+import { type CallContext, randomUuid, replyCorrelationId } from "./context.js";
 
 /** The `responseAnnotations` daemon option: annotations for every reply; ids are 4 characters. */
 export type ResponseAnnotationsHook = () => Readonly<Record<string, Uint8Array | string>>;
 
 /** Annotations of a CONNECTOK (`mplx` set) or CONNECTFAIL reply to `message`. */
-export function handshakeAnnotations(message: Message, hook: ResponseAnnotationsHook | undefined, mplx?: Uint8Array): Annotations | undefined {
+export function handshakeAnnotations(message: Message, hook: ResponseAnnotationsHook | undefined, mplx?: Uint8Array): Annotations {
   const annotations: Annotations = new Map();
   if (mplx) annotations.set(Annotation.MULTIPLEX, mplx);
-  const corr = message.annotations?.get(Annotation.CORR);
-  if (corr) annotations.set(Annotation.CORR, corr);
+  // As Pyro4: the CONNECT's correlation id, or a new one (once per connection, so it costs nothing).
+  annotations.set(Annotation.CORR, message.annotations?.get(Annotation.CORR) ?? randomUuid());
   addDaemonAnnotations(annotations, hook);
-  return annotations.size > 0 ? annotations : undefined;
+  return annotations;
 }
 
 /** Annotations of a RESULT reply to `message`; throws when the daemon-wide hook fails. */

@@ -40,6 +40,8 @@ export interface DaemonCore {
   requestStarted(): void;
   requestFinished(): void;
   clientClosed(client: ClientConnection): void;
+  /** A client that completed its handshake is gone; its tracked resources are not closed yet. */
+  clientDisconnecting(client: ClientConnection): void;
 }
 
 const PONG = Buffer.from("pong");
@@ -125,6 +127,7 @@ export class ClientConnection implements ConnectionHandler {
   onClose(): void {
     if (log.enabled) log(`${this.address}: disconnected`);
     clearTimeout(this.handshakeTimer);
+    if (this.handshakeDone) this.daemon.clientDisconnecting(this);
     this.sessions.clear();
     this.daemon.streams.ownerGone(this);
     for (const resource of this.resources) {

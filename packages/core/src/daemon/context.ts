@@ -103,7 +103,7 @@ class Context implements CallContext {
 }
 
 /** A random (version 4) UUID's 16 bytes. */
-function randomUuid(): Uint8Array {
+export function randomUuid(): Uint8Array {
   const bytes = randomBytes(16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x40;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;

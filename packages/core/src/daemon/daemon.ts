@@ -212,6 +212,18 @@ export class DaemonServer implements DaemonCore {
   }
 
   /** @internal */
+  clientDisconnecting(client: ClientConnection): void {
+    const hook = this.settings.onClientDisconnect;
+    if (!hook) return;
+    try {
+      hook({ address: client.address, trackedResources: [...client.resources] });
+    } catch (error) {
+      // As Pyro4 ("Error in clientDisconnect"): reported, and the daemon goes on.
+      process.stderr.write(`pyrots: error in onClientDisconnect: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+  }
+
+  /** @internal */
   clientClosed(client: ClientConnection): void {
     this.clients.delete(client);
   }

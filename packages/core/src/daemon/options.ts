@@ -4,6 +4,7 @@
 import type tls from "node:tls";
 import type { PyroConfig } from "../config.js";
 import type { DictToClass } from "../serializers/types.js";
+import type { Closable } from "./context.js";
 
 /** What a `validateHandshake` hook learns about the connecting client. */
 export interface ClientInfo {
@@ -13,6 +14,14 @@ export interface ClientInfo {
   readonly objectId: string | undefined;
   /** Over TLS, the certificate the client presented (empty object when none), like Pyro's `getpeercert()`. */
   readonly certificate?: tls.PeerCertificate;
+}
+
+/** What an `onClientDisconnect` hook learns about the client that went away. */
+export interface DisconnectedClient {
+  /** The peer address, `host:port` or `[v6]:port`, or "unknown" for Unix sockets. */
+  readonly address: string;
+  /** The resources its calls tracked with `currentContext().trackResource`, about to be closed. */
+  readonly trackedResources: readonly Closable[];
 }
 
 /**
@@ -70,4 +79,10 @@ export interface DaemonOptions extends Partial<PyroConfig> {
    * receives use them for their replies too.
    */
   dictToClass?: Readonly<Record<string, DictToClass>>;
+  /**
+   * Called when a client connection that completed its handshake ends (Pyro4's overridable
+   * `Daemon.clientDisconnect`), before the resources its calls tracked are closed. An error it
+   * throws is reported on stderr.
+   */
+  onClientDisconnect?: (client: DisconnectedClient) => void;
 }

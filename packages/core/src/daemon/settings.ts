@@ -11,7 +11,7 @@ import type { ProxyRef } from "../serializers/values.js";
 import { type WireSettings, wireSettings } from "../transport/settings.js";
 import { serverTlsFromConfig } from "../transport/tls-config.js";
 import type { ResponseAnnotationsHook } from "./annotations.js";
-import type { DaemonOptions, HandshakeValidator } from "./options.js";
+import type { DaemonOptions, DisconnectedClient, HandshakeValidator } from "./options.js";
 
 /** The client a payload came from, as far as reviving the proxies in it needs to know. */
 export interface PeerInfo {
@@ -46,6 +46,8 @@ export interface DaemonSettings extends WireSettings {
   readonly serveFrom: "create" | "requestLoop";
   /** The application's class dict converters (the `dictToClass` option). */
   readonly classes: ReadonlyMap<string, DictToClass> | undefined;
+  /** Told when a client connection ends (the `onClientDisconnect` option). */
+  readonly onClientDisconnect: ((client: DisconnectedClient) => void) | undefined;
   /** Annotations for every reply (the `responseAnnotations` option). */
   readonly responseAnnotations: ResponseAnnotationsHook | undefined;
 }
@@ -62,6 +64,7 @@ const DAEMON_OWN_OPTIONS: ReadonlySet<string> = new Set([
   "responseAnnotations",
   "serveFrom",
   "dictToClass",
+  "onClientDisconnect",
 ]);
 
 /** The configuration `options` select (defaults < environment < options). */
@@ -85,5 +88,6 @@ export function daemonSettings(config: PyroConfig, options: DaemonOptions, reviv
     responseAnnotations: options.responseAnnotations,
     serveFrom: options.serveFrom ?? "create",
     classes: classConverters(options.dictToClass),
+    onClientDisconnect: options.onClientDisconnect,
   });
 }

@@ -23,6 +23,8 @@ import type { DecodeContext } from "../serializers/types.js";
 import { Connection, type ConnectionHandler, connectionLost } from "../transport/connection.js";
 import { payloadOf, valueFrame } from "../transport/outgoing.js";
 import { type ListenAddress, connect } from "../transport/socket.js";
+import type { TLSSocket } from "node:tls";
+import type { HandshakeInfo } from "./options.js";
 import type { PendingCall } from "./pending.js";
 import type { ProxySettings } from "./settings.js";
 
@@ -59,6 +61,8 @@ export class Channel implements ConnectionHandler {
   metadata: RemoteMetadata | undefined;
   /** The daemon's handshake response data. */
   handshakeResponse: unknown;
+  /** The annotations of the daemon's handshake reply. */
+  private handshakeAnnotations: ReadonlyMap<string, Uint8Array> | undefined;
   /** Calls sent and waiting for their reply, by sequence number. */
   readonly inFlight = new Map<number, PendingCall>();
   /** Calls waiting to be sent (the daemon's window is full; Pyro4 daemons take one at a time). */
@@ -115,6 +119,7 @@ export class Channel implements ConnectionHandler {
     channel.connection.send(valueFrame({ type: MessageType.CONNECT, flags, seq: 0, hmacKey: settings.hmacKey }, settings.serializer, payload));
     try {
       await done;
+      if (settings.validateHandshake) await settings.validateHandshake(channel.handshakeResponse, channel.handshakeInfo());
     } catch (error) {
       channel.close();
       throw error;
@@ -123,6 +128,13 @@ export class Channel implements ConnectionHandler {
     }
     channel.updateHold();
     return channel;
+  }
+
+  /** What the proxy's `validateHandshake` is told about the daemon. */
+  private handshakeInfo(): HandshakeInfo {
+    const socket = this.connection.stream as Partial<TLSSocket>;
+    const certificate = socket.encrypted && socket.getPeerCertificate ? socket.getPeerCertificate() : undefined;
+    return { annotations: this.handshakeAnnotations ?? new Map(), ...(certificate ? { certificate } : {}) };
   }
 
   /** True when the connection is gone. */
@@ -282,6 +294,7 @@ export class Channel implements ConnectionHandler {
       if (message.type === MessageType.CONNECTFAIL) throw rejected(this.what, message, this.decodeContext);
       if (message.type !== MessageType.CONNECTOK) throw new ProtocolError(`expected a handshake reply from ${this.what}, got message type ${message.type}`);
       const data = decodePayload(message, this.decodeContext);
+      this.handshakeAnnotations = message.annotations;
       const multiplex = message.annotations?.get(Annotation.MULTIPLEX);
       if (multiplex !== undefined) {
         this.multiplex = true;

@@ -5,12 +5,27 @@ import type tls from "node:tls";
 import type { PyroConfig } from "../config.js";
 import type { DictToClass } from "../serializers/types.js";
 
+/** What a proxy's `validateHandshake` learns about the daemon it connected to. */
+export interface HandshakeInfo {
+  /** The annotations of the daemon's handshake reply (`CORR`, the daemon's own ones, `HMAC`...). */
+  readonly annotations: ReadonlyMap<string, Uint8Array>;
+  /** Over TLS, the certificate the daemon presented, like Pyro's `getpeercert()`. */
+  readonly certificate?: tls.PeerCertificate;
+}
+
 /** Options for a proxy: Pyro config items (camelCase) plus the proxy's own. */
 export interface ProxyOptions extends Partial<PyroConfig> {
   /** Seconds to wait for connects and replies; 0 or absent = wait forever (Pyro's `COMMTIMEOUT`). */
   timeout?: number;
   /** Data sent in the handshake; a daemon's `validateHandshake` sees it. Default `"hello"`. */
   handshake?: unknown;
+  /**
+   * Checks every new connection once the daemon has accepted it (Pyro4's overridable
+   * `Proxy._pyroValidateHandshake`): gets the daemon's handshake response data (e.g. `"hello"`)
+   * and what else is known about the daemon (its certificate over TLS). Throw (or reject) to refuse
+   * the daemon: the connection is closed and the call fails with that error.
+   */
+  validateHandshake?: (response: unknown, daemon: HandshakeInfo) => void | Promise<void>;
   /**
    * Connections to open at most for concurrent calls to a daemon that answers one request at a
    * time (Python Pyro4). Each connection is a separate session there. Default 1. pyrots daemons

@@ -13,7 +13,7 @@ import { type WireSettings, wireSettings } from "../transport/settings.js";
 import type { ListenAddress } from "../transport/socket.js";
 import { clientTlsFromConfig } from "../transport/tls-config.js";
 import type { URI } from "../uri.js";
-import type { ProxyOptions } from "./options.js";
+import type { HandshakeInfo, ProxyOptions } from "./options.js";
 
 /** Turns a `PYRONAME:`/`PYROMETA:` URI into a `PYRO:` one, connecting to name servers with `settings`. */
 export type NameResolver = (uri: URI, settings: ProxySettings) => Promise<URI>;
@@ -34,6 +34,8 @@ export interface ProxySettings extends WireSettings {
   readonly timeout: number;
   /** Data sent in the handshake. */
   readonly handshake: unknown;
+  /** Checks each new connection's handshake reply (the `validateHandshake` option). */
+  readonly validateHandshake: ((response: unknown, daemon: HandshakeInfo) => void | Promise<void>) | undefined;
   /** Connections opened at most toward a daemon that takes one request at a time. */
   readonly poolSize: number;
   /** Connect over TLS with these options. */
@@ -47,7 +49,7 @@ export interface ProxySettings extends WireSettings {
 }
 
 /** Keys of {@link ProxyOptions} that are the proxy's own, not configuration items. */
-const PROXY_OWN_OPTIONS: ReadonlySet<string> = new Set(["timeout", "handshake", "poolSize", "env", "tls", "dictToClass"]);
+const PROXY_OWN_OPTIONS: ReadonlySet<string> = new Set(["timeout", "handshake", "poolSize", "env", "tls", "dictToClass", "validateHandshake"]);
 
 /** Builds the settings for a proxy made by the application with `options`. */
 export function proxySettings(options: ProxyOptions, resolveName: NameResolver | undefined): ProxySettings {
@@ -57,6 +59,7 @@ export function proxySettings(options: ProxyOptions, resolveName: NameResolver |
   return settingsFromConfig(config, {
     timeout: options.timeout,
     handshake: options.handshake,
+    validateHandshake: options.validateHandshake,
     poolSize: options.poolSize,
     tls: options.tls,
     resolveName,
@@ -68,6 +71,7 @@ export function proxySettings(options: ProxyOptions, resolveName: NameResolver |
 export interface ProxyExtras {
   timeout?: number;
   handshake?: unknown;
+  validateHandshake?: (response: unknown, daemon: HandshakeInfo) => void | Promise<void>;
   poolSize?: number;
   tls?: tls.ConnectionOptions;
   serializer?: Serializer;
@@ -83,6 +87,7 @@ export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {})
     serializer: extras.serializer ?? serializerByName(config.serializer),
     timeout: extras.timeout ?? config.commTimeout,
     handshake: extras.handshake === undefined ? "hello" : extras.handshake,
+    validateHandshake: extras.validateHandshake,
     poolSize: Math.max(1, extras.poolSize ?? 1),
     tls: extras.tls ?? clientTlsFromConfig(config),
     resolveName: extras.resolveName,
