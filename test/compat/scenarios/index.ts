@@ -1,7 +1,7 @@
 /** Every compatibility scenario, in the order of docs/pyro4-examples.md. */
 import type { Scenario } from "../harness/scenario.js";
 import { attributes, autoproxy, banks, instancemode, nonameserver, streaming, thirdpartylib, thirdpartylib2, unixdomainsock } from "./basics.js";
-import { callback, callback2, callcontext, handshake, oneway, ssl } from "./calls.js";
+import { batchedcalls, callback, callback2, callcontext, handshake, oneway, ssl } from "./calls.js";
 import { echoserver, exceptions, maxsize, timeout } from "./errors-and-limits.js";
 import { warehouse, warehousePhase2 } from "./warehouse.js";
 
@@ -27,4 +27,5 @@ export const SCENARIOS: readonly Scenario[] = [
   callcontext,
   handshake,
   ssl,
+  batchedcalls,
 ];

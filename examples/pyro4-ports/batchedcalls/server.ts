@@ -1,0 +1,40 @@
+/**
+ * Port of Pyro4's `examples/batchedcalls`, the server: nothing special, batches are the client's
+ * business (the daemon runs a batch's calls in order and answers once).
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { PythonError, expose } from "@pyrots/core";
+import { serveSimple } from "../common/serve-simple.js";
+
+@expose
+class Thingy {
+  multiply(a: number, b: number): number {
+    return a * b;
+  }
+
+  add(a: number, b: number): number {
+    return a + b;
+  }
+
+  /** Python's `a // b`: floor division, and an error for 0. */
+  divide(a: number, b: number): number {
+    if (b === 0) throw new PythonError("builtins.ZeroDivisionError", "integer division or modulo by zero");
+    return Math.floor(a / b);
+  }
+
+  error(): number {
+    return this.divide(1, 0);
+  }
+
+  async delay(seconds: number): Promise<number> {
+    await sleep(seconds * 1000);
+    return seconds;
+  }
+
+  printmessage(message: string): number {
+    console.log(message);
+    return 0;
+  }
+}
+
+await serveSimple([[Thingy, "example.batched"]], { ns: false });
