@@ -34,7 +34,7 @@ export function differences(scenario: Scenario, reference: RunResult, run: RunRe
     const who = `${key} (${actual.implementation === "pyrots" ? "pyrots port" : "Python"})`;
     const streams: ("stdout" | "stderr")[] = ["stdout"];
     const bothPython = actual.implementation === "python" && expected.implementation === "python";
-    if (bothPython || scenario.compareStderrOfPorts?.includes(key)) streams.push("stderr");
+    if ((bothPython && !scenario.ignoreStderrOf?.includes(key)) || scenario.compareStderrOfPorts?.includes(key)) streams.push("stderr");
     for (const stream of streams) {
       let want = normalized(scenario, expected, stream);
       if (stream === "stdout") {

@@ -121,6 +121,8 @@ export interface Scenario {
   normalize?(text: string, info: OutputInfo): string;
   /** Differences by design, see {@link KnownDifference}. */
   readonly knownDifferences?: readonly KnownDifference[];
+  /** Python programs whose stderr is a debug log (its lines follow what the other side did), not compared. */
+  readonly ignoreStderrOf?: readonly string[];
   /** Stderr of programs that are ported is not compared unless listed here (their logs differ). */
   readonly compareStderrOfPorts?: readonly string[];
   /** A run ends (failing) after this long (default 60 s). */
