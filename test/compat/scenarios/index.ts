@@ -2,6 +2,7 @@
 import type { Scenario } from "../harness/scenario.js";
 import { attributes, autoproxy, banks, instancemode, nonameserver, streaming, thirdpartylib, thirdpartylib2, unixdomainsock } from "./basics.js";
 import { batchedcalls, callback, callback2, callcontext, handshake, oneway, ssl } from "./calls.js";
+import { distributedComputing, nsMetadata, stockquotes, stockquotesPhase3 } from "./naming.js";
 import { autoreconnect, autoreconnectNS, autoretry, disconnects, resourcetracking } from "./reconnects.js";
 import { echoserver, exceptions, maxsize, timeout } from "./errors-and-limits.js";
 import { warehouse, warehousePhase2 } from "./warehouse.js";
@@ -34,4 +35,8 @@ export const SCENARIOS: readonly Scenario[] = [
   autoreconnect,
   autoreconnectNS,
   resourcetracking,
+  nsMetadata,
+  stockquotes,
+  stockquotesPhase3,
+  distributedComputing,
 ];

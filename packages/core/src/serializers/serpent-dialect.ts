@@ -43,7 +43,7 @@ export const PYRO4_DIALECT: SerpentDialect = Object.freeze({
     if (name === "float") return floatFromDict(record);
     listsInState(record);
     if (name === "Pyro4.core.Proxy" && context.reviveProxy) return context.reviveProxy(ProxyRef.fromState(record.state));
-    return dictToClass(record);
+    return dictToClass(record, context);
   },
 });
 
