@@ -4,7 +4,7 @@
  * and workers found by name, work items of an application class), shoppingcart (objects made per
  * customer), usersession (annotations and session instances).
  */
-import { dropLines, sortLines, sortPythonSets } from "../harness/normalize.js";
+import { collapseFrames, dropLines, numbered, sortLines, sortPythonSets } from "../harness/normalize.js";
 import type { Scenario } from "../harness/scenario.js";
 
 export const nsMetadata: Scenario = {
@@ -106,5 +106,58 @@ export const distributedComputing: Scenario = {
     // The dispatcher makes a Workitem of each one it receives, from the client and from the worker,
     // in whatever order they arrive.
     return info.role === "dispatcher" ? sortLines(out) : out;
+  },
+};
+
+const GOODS = "paper|bread|meat|milk|fruit|chocolate|pasta|sauce|vegetables|cookies|pizza|shampoo|whiskey";
+
+export const shoppingcart: Scenario = {
+  name: "shoppingcart",
+  folder: "shoppingcart",
+  roles: {
+    server: { side: "server", python: ["shopserver.py"], pyrots: { port: "shoppingcart/shopserver.js" } },
+    client: { side: "client", python: ["clients.py"], pyrots: { port: "shoppingcart/clients.js" } },
+  },
+  async play(run) {
+    await run.nameServer();
+    await run.start("server", { ready: /^Pyro daemon running\.$/ });
+    const client = await run.start("client");
+    await client.exited();
+  },
+  // The customers pick goods at random; a cart's number is Python's id(cart), a memory address.
+  normalize: (text) =>
+    numbered(collapseFrames(text), /(?<=shoppingcart )(\d+)/g, "cart")
+      .replace(new RegExp(`\\b(?:${GOODS})\\b`, "g"), "<item>")
+      .replace(/'<item>'/g, "<item>")
+      .replace(/^ *(<item>|total:) {2}\d+\.\d\d$/gm, "$1  <price>")
+      .replace(/^Receipt Date: .*$/gm, "Receipt Date: <date>"),
+};
+
+export const usersession: Scenario = {
+  name: "usersession",
+  folder: "usersession",
+  roles: {
+    server: { side: "server", python: ["server.py"], pyrots: { port: "usersession/server.js" } },
+    client: { side: "client", python: ["client.py"], pyrots: { port: "usersession/client.js" } },
+  },
+  // Two threads share one database connection on purpose: which of their calls collide is chance,
+  // and each collision's traceback goes to stderr.
+  ignoreStderrOf: ["client"],
+  async play(run) {
+    await run.nameServer();
+    await run.start("server", { ready: /^Pyro daemon running\.$/ });
+    const client = await run.start("client", { input: "\n\n" });
+    await client.exited();
+  },
+  // The session database is safe: its calls are compared (in any order, the two threads run at
+  // once). The singleton one is not, on purpose: which of its calls fail is chance, so its lines
+  // are compared as a set (what kinds of lines there are).
+  normalize: (text, info) => {
+    if (info.role === "server") return sortLines([...new Set(text.split("\n"))].join("\n"));
+    const [safe, unsafe = ""] = text.replace(/^(enter to start: )\[/gm, "$1\n[").split(/(?=\n\*\*\*\*\* Multiple concurrent proxies on the Singleton Database)/);
+    // (the two session instances share one key-value store, so a thread may read what the other stored)
+    const threadLines = safe.replace(/^(\[Thread-\d+\] num=)10[0-2]$/gm, "$1<100 to 102>");
+    const sortedThreads = threadLines.replace(/(?:^\[Thread-\d+\] num=<100 to 102>\n?)+/gm, (block) => sortLines(block.trimEnd()) + "\n");
+    return sortedThreads + dropLines(unsafe, /^\[Thread-\d+\] num=\d+$/);
   },
 };
