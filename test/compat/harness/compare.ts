@@ -37,9 +37,9 @@ export function differences(scenario: Scenario, reference: RunResult, run: RunRe
     if ((bothPython && !scenario.ignoreStderrOf?.includes(key)) || scenario.compareStderrOfPorts?.includes(key)) streams.push("stderr");
     for (const stream of streams) {
       let want = normalized(scenario, expected, stream);
-      if (stream === "stdout") {
+      {
         for (const known of scenario.knownDifferences ?? []) {
-          if (known.variant !== run.variant || known.key !== key) continue;
+          if (known.variant !== run.variant || known.key !== key || (known.stream ?? "stdout") !== stream) continue;
           if (!known.python.test(want)) found.push(`${who}: the known difference "${known.why}" no longer shows (${known.python} is not in Python's output)`);
           want = want.replace(known.python, known.pyrots);
         }

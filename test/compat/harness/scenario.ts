@@ -99,6 +99,8 @@ export interface OutputInfo {
 export interface KnownDifference {
   readonly variant: "pyrots-server" | "pyrots-client";
   readonly key: string;
+  /** Which output (default stdout). */
+  readonly stream?: "stdout" | "stderr";
   readonly python: RegExp;
   readonly pyrots: string;
   /** Why, in a sentence (for the docs). */
