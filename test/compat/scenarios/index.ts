@@ -3,7 +3,7 @@ import type { Scenario } from "../harness/scenario.js";
 import { attributes, autoproxy, banks, instancemode, nonameserver, streaming, thirdpartylib, thirdpartylib2, unixdomainsock } from "./basics.js";
 import { batchedcalls, callback, callback2, callcontext, handshake, oneway, ssl } from "./calls.js";
 import { distributedComputing, nsMetadata, shoppingcart, stockquotes, stockquotesPhase3, usersession } from "./naming.js";
-import { timezones } from "./data.js";
+import { filetransfer, hugetransfer, timezones } from "./data.js";
 import { autoreconnect, autoreconnectNS, autoretry, disconnects, resourcetracking } from "./reconnects.js";
 import { echoserver, exceptions, maxsize, timeout } from "./errors-and-limits.js";
 import { warehouse, warehousePhase2 } from "./warehouse.js";
@@ -43,4 +43,6 @@ export const SCENARIOS: readonly Scenario[] = [
   shoppingcart,
   usersession,
   timezones,
+  hugetransfer,
+  filetransfer,
 ];

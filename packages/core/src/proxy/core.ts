@@ -104,9 +104,10 @@ export class ProxyCore implements StreamChannel {
     oneway: boolean,
     extraFlags = 0,
     kwargs: Record<string, unknown> | null = {},
+    options?: CallOptions,
   ): Promise<unknown> {
     const channel = await this.connectedChannel();
-    return this.send(channel, objectId, method, args, kwargs, extraFlags | (oneway ? Flags.ONEWAY : 0), undefined);
+    return this.send(channel, objectId, method, args, kwargs, extraFlags | (oneway ? Flags.ONEWAY : 0), options);
   }
 
   /** Reads an exposed remote property. */

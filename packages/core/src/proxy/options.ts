@@ -58,6 +58,10 @@ export interface CallOptions {
   annotations?: Record<string, Uint8Array | string>;
   /** Correlation id for each call (Pyro's `CORR` annotation): a UUID string or 16 bytes. */
   correlationId?: string | Uint8Array;
-  /** Receives the annotations of each reply (those the daemon set in `responseAnnotations`). */
+  /**
+   * Receives the annotations of each reply (those the daemon set in `responseAnnotations`), and,
+   * when the call returns a remote iterator, those of each item's reply (Pyro4's
+   * `current_context.response_annotations` while iterating).
+   */
   onAnnotations?: (annotations: ReadonlyMap<string, Uint8Array>) => void;
 }
