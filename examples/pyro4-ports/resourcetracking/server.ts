@@ -59,7 +59,10 @@ function peername(address: string): string {
 const daemon = await Daemon.create({
   onClientDisconnect(client) {
     print("client disconnects:", peername(client.address));
-    print("    resources: ", client.trackedResources.map((r) => (r as Resource).name));
+    print(
+      "    resources: ",
+      client.trackedResources.map((r) => (r as Resource).name),
+    );
   },
 });
 await serveSimple([[Service, "service"]], { ns: false, daemon });

@@ -55,7 +55,10 @@ export const callback: Scenario = {
   // threads print into each other's lines), so what is compared is the sorted list of events.
   normalize: (text) =>
     sortLines(
-      events(text, /server: adding worker \d|Worker \d created|Worker \d busy\.\.\.|Worker \d done\. Informing callback client\.|callback: worker \d reports work is done!|^[a-z].*$/gm),
+      events(
+        text,
+        /server: adding worker \d|Worker \d created|Worker \d busy\.\.\.|Worker \d done\. Informing callback client\.|callback: worker \d reports work is done!|^[a-z].*$/gm,
+      ),
     ),
 };
 

@@ -42,7 +42,10 @@ export const maxsize: Scenario = {
   },
   normalize: (text, info) =>
     // The size of the refused message depends on the serializer's output, a few bytes either way.
-    (info.role === "server" ? echoServerBanner(text) : text).replace(/max message size exceeded \(\d+ where max=(\d+)\).*$/gm, "max message size exceeded (<size> where max=$1)"),
+    (info.role === "server" ? echoServerBanner(text) : text).replace(
+      /max message size exceeded \(\d+ where max=(\d+)\).*$/gm,
+      "max message size exceeded (<size> where max=$1)",
+    ),
 };
 
 export const exceptions: Scenario = {

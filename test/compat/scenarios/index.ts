@@ -4,6 +4,7 @@ import { attributes, autoproxy, banks, instancemode, nonameserver, streaming, th
 import { batchedcalls, callback, callback2, callcontext, handshake, oneway, ssl } from "./calls.js";
 import { distributedComputing, nsMetadata, shoppingcart, stockquotes, stockquotesPhase3, usersession } from "./naming.js";
 import { filetransfer, hugetransfer, timezones } from "./data.js";
+import { chatbox, messagebus } from "./messaging.js";
 import { autoreconnect, autoreconnectNS, autoretry, disconnects, resourcetracking } from "./reconnects.js";
 import { echoserver, exceptions, maxsize, timeout } from "./errors-and-limits.js";
 import { warehouse, warehousePhase2 } from "./warehouse.js";
@@ -45,4 +46,6 @@ export const SCENARIOS: readonly Scenario[] = [
   timezones,
   hugetransfer,
   filetransfer,
+  messagebus,
+  chatbox,
 ];

@@ -154,7 +154,9 @@ export const usersession: Scenario = {
   // are compared as a set (what kinds of lines there are).
   normalize: (text, info) => {
     if (info.role === "server") return sortLines([...new Set(text.split("\n"))].join("\n"));
-    const [safe, unsafe = ""] = text.replace(/^(enter to start: )\[/gm, "$1\n[").split(/(?=\n\*\*\*\*\* Multiple concurrent proxies on the Singleton Database)/);
+    const [safe, unsafe = ""] = text
+      .replace(/^(enter to start: )\[/gm, "$1\n[")
+      .split(/(?=\n\*\*\*\*\* Multiple concurrent proxies on the Singleton Database)/);
     // (the two session instances share one key-value store, so a thread may read what the other stored)
     const threadLines = safe.replace(/^(\[Thread-\d+\] num=)10[0-2]$/gm, "$1<100 to 102>");
     const sortedThreads = threadLines.replace(/(?:^\[Thread-\d+\] num=<100 to 102>\n?)+/gm, (block) => sortLines(block.trimEnd()) + "\n");

@@ -84,7 +84,10 @@ function collapseCalls(text: string): string {
 }
 
 /** Runs the client, stops the server after two calls and starts it again; the client must go on. */
-async function restartServer(run: Parameters<Scenario["play"]>[0], clientInput: (server: { waitFor(p: RegExp): Promise<RegExpMatchArray> }) => Promise<string | undefined>): Promise<void> {
+async function restartServer(
+  run: Parameters<Scenario["play"]>[0],
+  clientInput: (server: { waitFor(p: RegExp): Promise<RegExpMatchArray> }) => Promise<string | undefined>,
+): Promise<void> {
   let server = await run.start("server", { ready: /^Server started/ });
   const input = await clientInput(server);
   const client = await run.start("client", input === undefined ? {} : { input });
