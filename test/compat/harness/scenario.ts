@@ -133,6 +133,8 @@ export interface Scenario {
   readonly weight?: number;
   /** Certificates in `certs/` beside the example (the ssl example). */
   readonly certificates?: boolean;
+  /** Python modules the example imports beyond Pyro4 (e.g. `pytz`): without them it is skipped (failed under REQUIRE_INTEROP=1). */
+  readonly pythonModules?: readonly string[];
   /** Extra example folders to copy beside this one. */
   readonly alsoCopy?: readonly string[];
 }

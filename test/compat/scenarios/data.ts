@@ -9,6 +9,7 @@ import type { Scenario } from "../harness/scenario.js";
 export const timezones: Scenario = {
   name: "timezones",
   folder: "timezones",
+  pythonModules: ["pytz", "dateutil"],
   roles: {
     server: { side: "server", python: ["server.py"], pyrots: { port: "timezones/server.js" } },
     client: { side: "client", python: ["client.py"], pyrots: { port: "timezones/client.js" } },
