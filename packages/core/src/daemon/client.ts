@@ -277,9 +277,12 @@ export class ClientConnection implements ConnectionHandler {
       const fatal = error instanceof SerializeError || error instanceof SecurityError || error instanceof ProtocolError;
       const isCallback = entry?.members.callbacks.has(name) ?? false;
       if (isCallback) reportCallbackError(name, error);
-      if (!oneway) this.fail(message, serializer, error, fatal, context);
-      else if (running && !isCallback) reportOnewayError(name, error);
-      else if (fatal) this.connection.close();
+      if (!oneway) {
+        this.fail(message, serializer, error, fatal, context);
+      } else {
+        if (running && !isCallback) reportOnewayError(name, error);
+        if (fatal) this.connection.close();
+      }
       return;
     }
     const context = leaveCall();
