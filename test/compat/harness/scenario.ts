@@ -129,6 +129,12 @@ export interface Scenario {
   readonly compareStderrOfPorts?: readonly string[];
   /** A run ends (failing) after this long (default 60 s). */
   readonly timeoutMs?: number;
+  /**
+   * Why a failed run (a program that crashed or never got ready) is run once more: the example
+   * checks its own timing (e.g. within 0.2 s), which a busy machine can miss. Differences in output
+   * are never retried.
+   */
+  readonly timingSensitive?: string;
   /** Relative cost, for scheduling (default 1; CPU-heavy examples more). */
   readonly weight?: number;
   /** Certificates in `certs/` beside the example (the ssl example). */

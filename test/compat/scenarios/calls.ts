@@ -74,7 +74,8 @@ export const callback2: Scenario = {
     const server = await run.start("server", { ready: /^Pyro daemon running\.$/ });
     const client = await run.start("client");
     await server.waitFor(/^server: callbacks done\.$/);
-    // "ctrl-c/break the program once it's done"
+    // "ctrl-c/break the program once it's done" (after the @callback error was logged there)
+    await run.sleep(1000);
     await client.stop();
   },
   normalize: (text) => collapseFrames(text),

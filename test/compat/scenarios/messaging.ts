@@ -83,7 +83,7 @@ export const chatbox: Scenario = {
   // Joining announces the newcomer to everyone on the channel, the newcomer too, while it is still
   // printing its welcome: where that line lands is chance, so it is moved after the welcome.
   normalize: (text, info) => {
-    const out = text.replace(/^(?:> )+/gm, "").replace(/> $/gm, "");
+    const out = dropLines(text.replace(/^(?:> )+/gm, "").replace(/> $/gm, ""), /^$/);
     const nick = info.role === "client" ? /^Joined channel \w+ as (\w+)$/m.exec(out.replace(/^.*?(?=Joined channel)/m, ""))?.[1] : undefined;
     if (!nick) return out;
     const announcement = `[SERVER] ** ${nick} joined **`;
