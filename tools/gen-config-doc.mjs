@@ -57,9 +57,10 @@ configuration items are tolerated: ${[...toleratedEnvNames]
     .join(", ")}.
 
 Where pyrots differs from Pyro4's defaults: \`MAX_MESSAGE_SIZE\` is 1 GiB (as in Pyro5), the
-serializers are \`msgpack\` and \`json\`, and \`MAX_CONNECTIONS\`, \`MAX_INFLIGHT\`,
-\`HANDSHAKE_TIMEOUT\` and \`IDLE_TIMEOUT\` are pyrots' own limits (Pyro4 bounds connections by its
-thread pool instead).
+serializers are \`msgpack\` and \`json\`, and \`MAX_CONNECTIONS\`, \`MAX_CONNECTIONS_PER_HOST\`,
+\`MAX_INFLIGHT\`, \`HANDSHAKE_TIMEOUT\`, \`IDLE_TIMEOUT\`, \`MESSAGE_TIMEOUT\`, \`MAX_BATCH_CALLS\` and
+\`MAX_ITER_STREAMS\` are pyrots' own limits (Pyro4 bounds connections by its thread pool instead).
+What each limit protects, and why the defaults are what they are: [security.md](security.md).
 
 | option key | environment variable | type | default | meaning |
 | --- | --- | --- | --- | --- |

@@ -21,6 +21,8 @@ ECHO_BYTES = 1024 * 1024
 ECHO_STRIDE = 4093
 NS_NAME = "bench.target"
 NS_URI = "PYRO:bench.target@127.0.0.1:9999"
+NS_REGISTER_PREFIX = "bench.reg."
+NS_REGISTER_NAMES = 1000
 
 
 class Failure(Exception):
@@ -86,6 +88,21 @@ def prepare(workload, port):
             return 1
 
         return 1, lookup, None, [ns]
+    if workload == "i":
+        ns = Pyro4.Proxy("PYRO:Pyro.NameServer@127.0.0.1:%d" % port)
+        last = {}
+
+        def register(w, k):
+            name, uri = "%s%d" % (NS_REGISTER_PREFIX, k % NS_REGISTER_NAMES), "PYRO:reg%d@127.0.0.1:9999" % k
+            ns.register(name, uri)
+            last["entry"] = (name, uri)
+            return 1
+
+        def finish():
+            name, uri = last["entry"]
+            check(str(ns.lookup(name)) == uri, "the last registration does not resolve")
+
+        return 1, register, finish, [ns]
     raise SystemExit("unknown workload " + workload)
 
 
@@ -175,7 +192,7 @@ def main():
     threading.Timer(limit, lambda: (sys.stderr.write("client: out of time\n"), os._exit(3))).start()
     try:
         workers, step, finish, proxies = prepare(args.workload, args.port)
-        result = measure(workers, step, timing, latency=args.workload in ("a", "b"))
+        result = measure(workers, step, timing, latency=args.workload in ("a", "b", "i"))
         if finish:
             finish()
         for p in proxies:

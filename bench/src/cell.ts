@@ -23,6 +23,8 @@ export interface CellOptions {
   cpus?: { server: string; client: string };
   /** Write V8 CPU profiles of the Node processes under this folder (`<workload>-<impl>-server|client`). */
   profileDir?: string;
+  /** Storage spec of the pyrots name server (`-s` of pyro-ns) for workloads h and i (default memory). */
+  nsStorage?: string;
 }
 
 /** The outcome of one cell. */
@@ -61,13 +63,13 @@ interface ServerPlan {
   port?: number;
 }
 
-async function planServer(impl: ImplId, workload: WorkloadId): Promise<ServerPlan | string> {
+async function planServer(impl: ImplId, workload: WorkloadId, nsStorage = "memory"): Promise<ServerPlan | string> {
   const pythonEnv = { ...process.env, ...PYTHON_ENV };
-  if (workload === "h" && impl !== "baseline") {
+  if ((workload === "h" || workload === "i") && impl !== "baseline") {
     const port = await freePort();
     if (impl === "python") return { command: PYTHON, args: ["-m", "Pyro4.naming", "-n", "127.0.0.1", "-p", String(port), "-x"], env: pythonEnv, port };
     if (!existsSync(NS_BIN)) return "n/a (name server not built)";
-    return { command: process.execPath, args: [NS_BIN, "-n", "127.0.0.1", "-p", String(port), "-x", "--no-mdns"], port };
+    return { command: process.execPath, args: [NS_BIN, "-n", "127.0.0.1", "-p", String(port), "-s", nsStorage, "-x", "--no-mdns"], port };
   }
   if (impl === "python") return { command: PYTHON, args: [`${PYTHON_DIR}server.py`], env: pythonEnv };
   return { command: process.execPath, args: [`${DIST}server.js`, "--impl", impl] };
@@ -90,9 +92,18 @@ function clientCommand(impl: ImplId, workload: WorkloadId, port: number, timing:
   return { command: process.execPath, args: [`${DIST}client.js`, "--impl", impl, ...common] };
 }
 
+/** The run with the median value (a failed or skipped run wins: it must not be hidden). */
+export function medianRun(runs: CellResult[]): CellResult {
+  const bad = runs.find((r) => r.error ?? r.skipped);
+  if (bad) return bad;
+  const sorted = [...runs].sort((x, y) => x.value! - y.value!);
+  const chosen = sorted[(sorted.length - 1) >> 1]!;
+  return runs.length > 1 ? { ...chosen, runs: runs.map((r) => r.value!) } : chosen;
+}
+
 /** Runs one cell; never throws (failures come back in `error`). */
 export async function runCell(impl: ImplId, workload: WorkloadId, options: CellOptions): Promise<CellResult> {
-  const plan = await planServer(impl, workload);
+  const plan = await planServer(impl, workload, options.nsStorage);
   if (typeof plan === "string") return { impl, workload, skipped: plan };
   const { timing, cpus } = options;
   let server: Child | undefined;

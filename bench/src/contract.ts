@@ -4,13 +4,13 @@
  */
 
 /** Workload ids, as in issue 6 item 2. */
-export type WorkloadId = "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h";
+export type WorkloadId = "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h" | "i";
 
 /** The implementations compared in one run. */
 export type ImplId = "baseline" | "pyrots" | "python";
 
 /** Every workload, in table order. */
-export const WORKLOAD_IDS: readonly WorkloadId[] = ["a", "b", "c", "d", "e", "f", "g", "h"];
+export const WORKLOAD_IDS: readonly WorkloadId[] = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
 
 /** Every implementation, in table order. */
 export const IMPL_IDS: readonly ImplId[] = ["baseline", "pyrots", "python"];
@@ -44,6 +44,12 @@ export const NS_NAME = "bench.target";
 
 /** URI registered under {@link NS_NAME}. */
 export const NS_URI = "PYRO:bench.target@127.0.0.1:9999";
+
+/** Workload i registers `bench.reg.<k mod NS_REGISTER_NAMES>` (re-registering a bounded set of names). */
+export const NS_REGISTER_PREFIX = "bench.reg.";
+
+/** How many distinct names workload i cycles through. */
+export const NS_REGISTER_NAMES = 1000;
 
 /** Size of the payload echoed in workload d. */
 export const ECHO_BYTES = 1024 * 1024;

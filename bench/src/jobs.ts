@@ -4,7 +4,18 @@
  */
 import { randomFillSync } from "node:crypto";
 import type { BenchClient, ClientFactory } from "./adapter.js";
-import { BATCH_SIZE, CONNECTIONS, ECHO_BYTES, IN_FLIGHT, NS_NAME, NS_URI, ONEWAY_CHUNK, type WorkloadId } from "./contract.js";
+import {
+  BATCH_SIZE,
+  CONNECTIONS,
+  ECHO_BYTES,
+  IN_FLIGHT,
+  NS_NAME,
+  NS_REGISTER_NAMES,
+  NS_REGISTER_PREFIX,
+  NS_URI,
+  ONEWAY_CHUNK,
+  type WorkloadId,
+} from "./contract.js";
 import type { Job } from "./driver.js";
 
 /** A job with the clients it opened and a last check to run after measuring. */
@@ -19,7 +30,7 @@ export interface PreparedJob {
 export async function prepareJob(id: WorkloadId, open: ClientFactory, port: number): Promise<PreparedJob> {
   const connections = id === "e" ? CONNECTIONS : 1;
   const clients: BenchClient[] = [];
-  for (let i = 0; i < connections; i++) clients.push(await open(port, id === "h" ? "ns" : "bench"));
+  for (let i = 0; i < connections; i++) clients.push(await open(port, id === "h" || id === "i" ? "ns" : "bench"));
   const client = clients[0]!;
   const prepared = (job: Job, finish = async () => {}): PreparedJob => ({ job, clients, finish });
 
@@ -56,7 +67,30 @@ export async function prepareJob(id: WorkloadId, open: ClientFactory, port: numb
           return 1;
         },
       });
+    case "i":
+      return registerJob(client, clients);
   }
+}
+
+/** Sequential registrations over a bounded set of names; the last one must resolve at the end. */
+function registerJob(client: BenchClient, clients: BenchClient[]): PreparedJob {
+  let last: [string, string] | undefined;
+  const job: Job = {
+    workers: 1,
+    latency: true,
+    step: async (_w, k) => {
+      const entry: [string, string] = [`${NS_REGISTER_PREFIX}${k % NS_REGISTER_NAMES}`, `PYRO:reg${k}@127.0.0.1:9999`];
+      await client.register(...entry);
+      last = entry;
+      return 1;
+    },
+  };
+  const finish = async () => {
+    if (last === undefined) throw new Error("no registration was made");
+    const uri = await client.lookup(last[0]);
+    if (uri !== last[1]) throw new Error(`${last[0]} resolves to ${uri}, expected ${last[1]}`);
+  };
+  return { job, clients, finish };
 }
 
 async function checkedAdd(client: BenchClient, i: number): Promise<number> {

@@ -13,7 +13,8 @@ server and client processes on 127.0.0.1, and prints figures and ratios to the b
 
 options:
   --quick              short windows (a smoke test: the whole run takes about a minute)
-  --only a,c           workloads to run (a..h; default all)
+  --only a,c           workloads to run (a..i, and s: the name server on memory, SQLite and
+                       etcd storage; default all)
   --impl pyrots,baseline  implementations to run (default baseline,pyrots,python)
   --repeat N           run every cell N times, alternating implementations, and keep the
                        median run of each (steadier figures on a busy machine)
@@ -27,6 +28,8 @@ options:
 /** Parsed options. */
 export interface RunOptions {
   workloads: WorkloadId[];
+  /** Run section (s): the name server on each storage. */
+  storages: boolean;
   impls: ImplId[];
   sameCpu: boolean;
   repeat: number;
@@ -74,8 +77,10 @@ export function parseOptions(argv: string[]): RunOptions {
     return n;
   };
   const quick = values.quick!;
+  const picked = list(values.only, [...WORKLOAD_IDS, "s"] as const, "workload");
   return {
-    workloads: list(values.only, WORKLOAD_IDS, "workload"),
+    workloads: picked.filter((id): id is WorkloadId => id !== "s"),
+    storages: picked.includes("s"),
     impls: list(values.impl, IMPL_IDS, "implementation"),
     sameCpu: values["same-cpu"]!,
     repeat: int(values.repeat, 1, "repeat"),

@@ -6,9 +6,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type CellOptions, type CellResult, PYTHON, runCell } from "./cell.js";
+import { type CellOptions, type CellResult, PYTHON, medianRun, runCell } from "./cell.js";
 import type { ImplId } from "./contract.js";
 import { machineInfo } from "./machine.js";
+import { type StorageRow, formatStorageTable, runStorageSection } from "./ns-storages.js";
 import { USAGE, UsageError, parseOptions } from "./options.js";
 import { buildRows, formatTable } from "./table.js";
 import { WORKLOADS } from "./workloads.js";
@@ -50,6 +51,12 @@ async function main(argv: string[]): Promise<number> {
     for (const impl of options.impls) cells.push(medianRun(runs.get(impl)!));
   }
 
+  let storageRows: StorageRow[] = [];
+  if (options.storages) {
+    const cpus = pinned ? { server: "0", client: clientCpu } : undefined;
+    storageRows = await runStorageSection({ timing: options.timing, profileDir: options.profileDir, cpus }, options.repeat, (line) => console.error(line));
+  }
+
   const rows = buildRows(cells, options.workloads);
   const table = formatTable(rows);
   console.log(`\npyrots bench, ${machine.date}`);
@@ -58,22 +65,16 @@ async function main(argv: string[]): Promise<number> {
   );
   const repeated = options.repeat > 1 ? `; median of ${options.repeat} runs per cell` : "";
   console.log(`${pinning}; ${options.timing.warmupMs} ms warm-up, median of ${options.timing.windows} × ${options.timing.windowMs} ms windows${repeated}\n`);
-  console.log(table);
+  if (options.workloads.length > 0) console.log(table);
+  if (options.storages)
+    console.log(`\n(s) the pyrots name server on each storage (workloads h and i; etcd: 3 members on loopback)\n${formatStorageTable(storageRows)}`);
 
   const jsonPath = options.json ?? DEFAULT_JSON;
   mkdirSync(dirname(jsonPath), { recursive: true });
-  writeFileSync(jsonPath, JSON.stringify({ machine, pinning, options, cells, rows }, null, 2) + "\n");
+  writeFileSync(jsonPath, JSON.stringify({ machine, pinning, options, cells, rows, storages: storageRows }, null, 2) + "\n");
   console.log(`\nJSON: ${jsonPath}`);
-  return cells.some((c) => c.error) ? 1 : 0;
-}
-
-/** The run with the median value (a failed or skipped run wins: it must not be hidden). */
-function medianRun(runs: CellResult[]): CellResult {
-  const bad = runs.find((r) => r.error ?? r.skipped);
-  if (bad) return bad;
-  const sorted = [...runs].sort((x, y) => x.value! - y.value!);
-  const chosen = sorted[(sorted.length - 1) >> 1]!;
-  return runs.length > 1 ? { ...chosen, runs: runs.map((r) => r.value!) } : chosen;
+  const storageFailed = storageRows.some((row) => [row.lookup, row.register].some((cell) => "error" in cell && cell.error));
+  return cells.some((c) => c.error) || storageFailed ? 1 : 0;
 }
 
 function describe(cell: CellResult, metric: string): string {

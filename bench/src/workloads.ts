@@ -26,6 +26,7 @@ export const WORKLOADS: Record<WorkloadId, WorkloadInfo> = {
   f: { title: "(f) oneway", metric: "calls/s", digits: 0 },
   g: { title: "(g) batches of 100", metric: "calls/s", digits: 0 },
   h: { title: "(h) name server lookup", metric: "lookups/s", digits: 0 },
+  i: { title: "(i) name server register", metric: "registrations/s", digits: 0, latency: true },
 };
 
 /** Server peak RSS may be at most this many times the baseline's. */

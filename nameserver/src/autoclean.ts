@@ -5,10 +5,11 @@
  * (Pyro4: 20 s). Registrations the rule excludes are never checked and never removed.
  *
  * A connect that succeeds clears a name's record; only refusals, timeouts and other connect
- * errors count. `PYRONAME:`/`PYROMETA:` registrations and the name server's own entry are never
- * touched, and a name that was re-registered with another URI while it was being checked starts
- * over. Checks are bounded: at most 32 connects at once, 4 to any one host, and
- * `checksPerSecond` checks started per second.
+ * errors count. `PYRONAME:`/`PYROMETA:` registrations, names bound to a lease (the lease ends them)
+ * and the name server's own entry are never touched, and a name that was re-registered with
+ * another URI while it was being checked starts over. No check runs while the storage is not
+ * healthy (its copy of the names may be out of date). Checks are bounded: at most 32 connects at
+ * once, 4 to any one host, and `checksPerSecond` checks started per second.
  *
  * A failing pass (the storage throwing, say a locked SQLite file) is reported through `onError`
  * and tried again at the next period; it never ends the name server.
@@ -122,8 +123,9 @@ export class AutoCleaner implements AsyncDisposable {
 
   async #check(): Promise<void> {
     const candidates: [string, string, URI, string | undefined][] = [];
+    if (this.#storage.health().state !== "ok") return;
     for (const [name, entry] of this.#storage.list()) {
-      if (this.#protect.has(name)) continue;
+      if (this.#protect.has(name) || entry.lease !== undefined) continue;
       const uri = URI.tryParse(entry.uri);
       if (uri?.protocol === "PYRO") candidates.push([name, entry.uri, uri, entry.registrant]);
     }
@@ -142,7 +144,7 @@ export class AutoCleaner implements AsyncDisposable {
           if (target === undefined || this.#stopped) continue;
           await this.#pace.take();
           const alive = await this.#hostSlots.with(targetHost(target), () => reachableTarget(target, this.#connectTimeout));
-          if (!this.#stopped) this.#record(name, text, alive);
+          if (!this.#stopped) await this.#record(name, text, alive);
         } catch (error) {
           failure ??= { error };
         }
@@ -152,7 +154,7 @@ export class AutoCleaner implements AsyncDisposable {
     if (failure) throw failure.error;
   }
 
-  #record(name: string, uri: string, alive: boolean): void {
+  async #record(name: string, uri: string, alive: boolean): Promise<void> {
     const known = this.#unreachable.get(name);
     if (alive) {
       this.#unreachable.delete(name);
@@ -166,7 +168,11 @@ export class AutoCleaner implements AsyncDisposable {
       return;
     }
     this.#unreachable.delete(name);
-    if (this.#storage.removeIfUri(name, uri)) this.#onRemove?.(name, uri);
+    try {
+      if (await this.#storage.removeIfUri(name, uri)) this.#onRemove?.(name, uri);
+    } catch {
+      // The storage could not remove it now (etcd unreachable): the next check tries again.
+    }
   }
 }
 

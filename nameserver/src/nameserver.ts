@@ -6,12 +6,19 @@
  * | ------------------------------------------------------------- | ------------------------------------ |
  * | `ping()`                                                      | null                                 |
  * | `count()`                                                     | number of names (its own included)   |
- * | `register(name, uri, safe=false, metadata=null)`              | null                                 |
+ * | `register(name, uri, safe=false, metadata=null, lease=null)`   | null                                 |
  * | `lookup(name, return_metadata=false)`                         | URI, or `[URI, [tags]]`              |
  * | `list(prefix, regex, metadata_all, metadata_any, return_metadata)` | name → uri text, or name → `[uri text, [tags]]` |
  * | `set_metadata(name, metadata)`                                | null                                 |
  * | `remove(name, prefix, regex)`                                 | number removed                       |
  * | `yplookup(meta_all, meta_any, return_metadata=true)`          | as `list`                            |
+ * | `lease_grant(ttl_seconds)`                                    | lease id (str)                       |
+ * | `lease_keepalive(lease_id)`                                   | the lease's TTL in seconds           |
+ * | `lease_revoke(lease_id)`                                      | whether the lease was live           |
+ * | `health()`                                                    | `{state, storage, detail, age, stale_limit}` |
+ *
+ * The lease calls and `health` are pyrots' own (docs/naming-ha.md): a name registered with
+ * `lease=ID` disappears when the lease ends (not kept alive for its TTL, or revoked).
  *
  * No client can stall it for the others: calls whose cost grows with the registry (listings,
  * searches, mass removals) run one per event loop turn through a {@link TurnScheduler}, regexes
@@ -29,7 +36,9 @@ import { type Plain, type WithMetadata, listing } from "./listing.js";
 import { BusyError, TurnScheduler } from "./scheduler.js";
 import { InvalidRegexError, compilePythonMatch } from "./search/regex.js";
 import { RegexSearcher, RegexTimeoutError } from "./search/regex-searcher.js";
-import type { NameStorage, Registration, StorageFilter } from "./storage/types.js";
+import type { Awaitable, NameStorage, Registration, StorageFilter } from "./storage/types.js";
+import { after } from "./awaitable.js";
+import { leaseIdOf, leaseTtlOf, requiredLeaseIdOf } from "./lease-args.js";
 import { MemoryStorage } from "./storage/memory.js";
 
 /** Object id and registered name of the name server. */
@@ -85,9 +94,10 @@ export class NameServer implements NameServerApi {
   /**
    * Registers `name` for `uri` (text or URI; validated by parsing). With `safe`, an existing name
    * is a NamingError `name already registered: x`; otherwise it is overwritten. The caller's
-   * address is kept with the registration (autoclean's rule needs it).
+   * address is kept with the registration (autoclean's rule needs it). With `lease` (an id from
+   * {@link lease_grant}), the name lives only as long as that lease.
    */
-  register(name: string, uri: string | URI, safe: boolean | null = false, metadata: Tags = null): void {
+  register(name: string, uri: string | URI, safe: boolean | null = false, metadata: Tags = null, lease: string | null = null): Awaitable<void> {
     const { origin } = currentCaller(this.#unixSocket);
     const limits = this.#limits;
     const text = uriText(uri, limits);
@@ -98,7 +108,9 @@ export class NameServer implements NameServerApi {
       throw new NamingError(`name server full: it holds ${limits.maxNames} names, its limit (remove unused names, or raise the limit with --max-names)`);
     }
     const registration: Registration = origin === undefined ? { uri: text, metadata: tags } : { uri: text, metadata: tags, registrant: origin };
-    if (!this.#storage.set(name, registration, Boolean(safe))) throw new NamingError(`name already registered: ${name}`);
+    return after(this.#storage.set(name, registration, Boolean(safe), leaseIdOf(lease)), (stored) => {
+      if (!stored) throw new NamingError(`name already registered: ${name}`);
+    });
   }
 
   /** The URI of `name` and its tags; NamingError `unknown name: x`. */
@@ -141,26 +153,28 @@ export class NameServer implements NameServerApi {
   }
 
   /** Replaces the tags of `name` (an empty list clears them); NamingError if unknown. */
-  set_metadata(name: string, metadata: Tags): void {
+  set_metadata(name: string, metadata: Tags): Awaitable<void> {
     checkName(name, this.#limits);
     const tags = registrationTags(metadata, this.#limits);
     const entry = this.#storage.get(name);
     if (entry === undefined) throw new NamingError(`unknown name: ${name}`);
     checkRegistrationSize(name, entry.uri, tags, this.#limits);
-    if (!this.#storage.setMetadata(name, tags)) throw new NamingError(`unknown name: ${name}`);
+    return after(this.#storage.setMetadata(name, tags), (known) => {
+      if (!known) throw new NamingError(`unknown name: ${name}`);
+    });
   }
 
   /**
    * Removes one name, every name with a prefix, or every name matching a regex (tried in that
    * order, as Pyro4 does). Resolves to how many were removed; never removes the name server itself.
    */
-  remove(name: string | null = null, prefix: string | null = null, regex: string | null = null): Promise<number> {
+  async remove(name: string | null = null, prefix: string | null = null, regex: string | null = null): Promise<number> {
     const caller = currentCaller(this.#unixSocket);
     if (name) {
       checkLookupName(name);
-      if (name !== NAMESERVER_NAME && this.#storage.remove([name]) === 1) return Promise.resolve(1);
+      if (name !== NAMESERVER_NAME && (await this.#storage.remove([name])) === 1) return 1;
     }
-    if (!prefix && !regex) return Promise.resolve(0);
+    if (!prefix && !regex) return 0;
     const selection = prefix ? this.#selection(prefix, null, null, null) : this.#selection(null, regex, null, null);
     return this.#select(caller, selection, (entries) => this.#storage.remove([...entries.keys()].filter((n) => n !== NAMESERVER_NAME)));
   }
@@ -184,6 +198,31 @@ export class NameServer implements NameServerApi {
   }
 
   /** Stops the regex worker and refuses the listings still waiting. Idempotent. */
+  /** Grants a lease of `ttl_seconds` (1 s to a week) and returns its id; keep it alive with {@link lease_keepalive}. */
+  lease_grant(ttl_seconds: number): Awaitable<string> {
+    return this.#storage.grantLease(leaseTtlOf(ttl_seconds));
+  }
+
+  /** Renews a lease for its full TTL and returns that TTL; NamingError `unknown lease: x` once it has ended. */
+  lease_keepalive(lease_id: string): Awaitable<number> {
+    return this.#storage.keepAliveLease(requiredLeaseIdOf(lease_id));
+  }
+
+  /** Ends a lease and removes its names at once; false when it had already ended. */
+  lease_revoke(lease_id: string): Awaitable<boolean> {
+    return this.#storage.revokeLease(requiredLeaseIdOf(lease_id));
+  }
+
+  /**
+   * How this name server's storage is doing: `state` is `ok`, `degraded` (answering from a copy
+   * that could not be confirmed current lately) or `stale` (refusing reads); `age` is how many
+   * seconds old the copy may be, `stale_limit` the age past which reads are refused.
+   */
+  health(): { state: string; storage: string; detail: string; age: number; stale_limit: number } {
+    const health = this.#storage.health();
+    return { state: health.state, storage: health.storage, detail: health.detail, age: health.age, stale_limit: health.staleLimit };
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     this.#scheduler.close();
     await this.#regex.close();

@@ -18,7 +18,7 @@
  * | `setmeta NAME [TAG...]`  | `set_metadata(NAME, TAGS)`                         |
  */
 import { type URI, callWithKwargs, metadataOf } from "@pyrots/core";
-import { UsageError } from "./cli.js";
+import { UsageError } from "@pyrots/core/cli";
 import { printable, printableLine } from "./printable.js";
 
 /** Each command's argument count (min, max) and what to say when it is wrong. */

@@ -25,7 +25,10 @@ export interface NameServerOptions extends Partial<PyroConfig> {
   port?: number;
   /** Listen on this Unix socket instead of TCP. */
   unixSocket?: string;
-  /** `"memory"` (default), `"sql:FILE"`, or a storage object (closed with the name server). */
+  /**
+   * `"memory"` (default), `"sql:FILE"`, `"etcd:HOST:PORT[,HOST:PORT...][/PREFIX]"` (replicas on one
+   * etcd cluster, see docs/naming-ha.md), or a storage object (started and closed with the name server).
+   */
   storage?: string | NameStorage;
   /** Autoclean period in seconds (≥ 3); 0 = off (default: config `nsAutoClean`). */
   autoclean?: number;
@@ -129,6 +132,7 @@ export async function startNameServer(options: NameServerOptions = {}): Promise<
     for (const step of cleanups.reverse()) await step();
   };
   try {
+    await storage.start?.();
     const daemon = await Daemon.create({
       ...(configOptions as Partial<PyroConfig>),
       env,
@@ -147,7 +151,7 @@ export async function startNameServer(options: NameServerOptions = {}): Promise<
     const internalUri = new URI({ ...uriFields(daemon), protocol: "PYRO", object: NAMESERVER_NAME });
     const uri = externalUri(daemon, internalUri, natHost);
     // Its own entry, written directly: the limits on what clients may register do not apply to it.
-    storage.set(NAMESERVER_NAME, { uri: uri.toString(), metadata: NAMESERVER_METADATA, registrant: LOCAL_ORIGIN });
+    await storage.set(NAMESERVER_NAME, { uri: uri.toString(), metadata: NAMESERVER_METADATA, registrant: LOCAL_ORIGIN });
 
     const autocleaner =
       autoclean > 0

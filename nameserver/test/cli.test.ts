@@ -92,7 +92,7 @@ describe("pyro-ns and pyro-nsc", function () {
 
   it("-v, -h and -V", async () => {
     const verbose = await nsc("-v", "ping");
-    expect(verbose.stdout).to.equal(`Locating name server...\nName server found: ${uri}\nName server ping ok.\nDone.\n`);
+    expect(verbose.stdout).to.equal(`Locating name server...\nName server found at the address given with -n/-p/-u: ${uri}\nName server ping ok.\nDone.\n`);
     expect((await runBin("nsc", ["-h"])).stdout).to.match(/^usage: pyro-nsc/);
     expect((await runBin("nsc", ["-V"])).stdout).to.match(/^pyro-nsc \(pyrots\) \d+\.\d+\.\d+/);
     expect((await runBin("ns", ["--help"])).stdout).to.match(/--autoclean SECONDS/);

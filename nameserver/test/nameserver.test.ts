@@ -46,9 +46,22 @@ for (const serializer of SERIALIZERS) {
         expect(await proxy.count()).to.equal(1);
       });
 
-      it("exposes exactly Pyro4's methods plus yplookup", async () => {
+      it("exposes exactly Pyro4's methods plus yplookup, the lease calls and health", async () => {
         await bind(proxy);
-        expect([...metadataOf(proxy)!.methods].sort()).to.deep.equal(["count", "list", "lookup", "ping", "register", "remove", "set_metadata", "yplookup"]);
+        expect([...metadataOf(proxy)!.methods].sort()).to.deep.equal([
+          "count",
+          "health",
+          "lease_grant",
+          "lease_keepalive",
+          "lease_revoke",
+          "list",
+          "lookup",
+          "ping",
+          "register",
+          "remove",
+          "set_metadata",
+          "yplookup",
+        ]);
         expect(metadataOf(proxy)!.attrs).to.deep.equal([]);
       });
 

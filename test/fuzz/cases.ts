@@ -6,8 +6,11 @@
  *   dropped/duplicated/swapped frames, frames spliced from other streams) and then byte-level ones
  *   (bit flips, truncation, extension, insertion);
  * - generated: random headers with valid checksums and huge announced lengths; hostile handshakes;
- *   hostile call payloads (random msgpack/json/serpent trees, class dicts, `__proto__` keys at any
- *   depth, deep nesting, compression bombs) after a valid handshake; serpent abuse (serpent-cases.ts).
+ *   hostile call payloads (random msgpack/json/serpent trees, class dicts with odd `__class__`
+ *   values, every msgpack ext type, `__proto__` keys at any depth, deep nesting, compression bombs)
+ *   after a valid handshake; serpent abuse (serpent-cases.ts); payloads that cost a careless decoder
+ *   dearly for their size (floods of empty containers, plain or compressed, and lengths declared far
+ *   beyond the bytes that follow), in a handshake or in a call.
  *
  * Every case is also cut into random write chunks, to exercise reassembly of split frames.
  */
@@ -15,7 +18,7 @@ import { createDeflate, deflateSync } from "node:zlib";
 import fc from "fast-check";
 import { type FrameSpec, buildFrame } from "./frames.js";
 import type { WireCase } from "./harness.js";
-import { type Hostile, MpMap, deepBytes, hostileValue, jsonText, mp } from "./hostile.js";
+import { type Hostile, MpMap, costlyBytes, deepBytes, hostileValue, jsonText, mp } from "./hostile.js";
 import { PLAIN_STYLE, type SerpentStyle, serpentCall, serpentStyle, serpentText } from "./serpent-text.js";
 
 const T = { CONNECT: 1, INVOKE: 4, PING: 6 } as const;
@@ -439,6 +442,51 @@ export function deepCase(target: TargetShape): fc.Arbitrary<WireCase> {
 }
 
 /**
+ * Payloads that cost a careless decoder much more than their size, as handshake data or as a
+ * call argument, sent plain or zlib-compressed: up to 300,000 empty maps, arrays or binaries
+ * (json: objects, arrays, or an integer of 5,000 digits), or msgpack lengths declared far beyond
+ * the bytes that follow.
+ */
+export function costlyCase(target: TargetShape): fc.Arbitrary<WireCase> {
+  return fc
+    .record({
+      sid: fc.constantFrom(JSON_ID, MSGPACK_ID),
+      kind: fc.constantFrom("maps" as const, "arrays" as const, "bins" as const, "declared" as const),
+      count: fc.oneof(fc.integer({ min: 1_000, max: 300_000 }), fc.constantFrom(65_535, 65_536, 2 ** 20, 2 ** 31 - 1, 2 ** 32 - 1)),
+      format: fc.nat({ max: 9 }),
+      compress: fc.boolean(),
+      inHandshake: fc.boolean(),
+    })
+    .map(({ sid, kind, count, format, compress, inHandshake }) => {
+      // Floods stay small enough for many to run at once: each is refused within its own budget.
+      const items = kind === "declared" ? count : Math.min(count, 300_000);
+      const value =
+        sid === JSON_ID
+          ? Buffer.from(kind === "declared" ? "7".repeat(5_000) : `[${(kind === "arrays" ? "[]," : "{},").repeat(items)}0]`)
+          : costlyBytes(kind, items, format);
+      let payload =
+        sid === JSON_ID
+          ? Buffer.concat([
+              Buffer.from(
+                inHandshake
+                  ? `{"object":"${target.objectId}","handshake":`
+                  : `{"object":"${target.objectId}","method":"${target.methods[0]}","kwargs":{},"params":[`,
+              ),
+              value,
+              Buffer.from(inHandshake ? "}" : "]}"),
+            ])
+          : inHandshake
+            ? Buffer.concat([Buffer.from([0x82]), mp("object"), mp(target.objectId), mp("handshake"), value])
+            : Buffer.concat([Buffer.from([0x94]), mp(target.objectId), mp(target.methods[0]!), Buffer.from([0x91]), value, Buffer.from([0x80])]);
+      if (compress) payload = deflateSync(payload);
+      const flags = (inHandshake ? F.META : 0) | (compress ? F.COMPRESSED : 0);
+      const frames = inHandshake ? [frame(T.CONNECT, flags, 0, sid, payload)] : [connectFrame(sid, target.objectId), frame(T.INVOKE, flags, 1, sid, payload)];
+      const label = `costly ${kind} ×${items}${kind === "declared" ? ` (format ${format})` : ""} ${compress ? "compressed " : ""}${inHandshake ? "handshake" : "argument"} s${sid}`;
+      return wireCase(label, [Buffer.concat(frames.map(buildFrame))]);
+    });
+}
+
+/**
  * A zlib bomb: a small compressed payload that inflates to one call carrying `inflated` zero
  * bytes. Deflated in 1 MiB steps, so building it costs this process little memory.
  */
@@ -541,3 +589,118 @@ export const nameServerAbuseCase: fc.Arbitrary<WireCase> = fc
     const label = `name server abuse s${sid}: ${calls.map((c) => `${c.method}×${c.repeat}`).join(" ")}`;
     return toCase(label, Buffer.concat(frames.map(buildFrame)), cutAt);
   });
+
+// ---- floods and slow peers ----
+
+/** Calls a well-behaved proxy might send, and a few it would not. */
+function someCall(target: TargetShape, sid: number, i: number, pick: number): FrameSpec {
+  const calls: [number, Hostile, Hostile, Hostile][] = [
+    [0, target.objectId, "echo", [i]],
+    [0, target.objectId, "add", [i, 1]],
+    [0, target.objectId, "count", [3]],
+    [0, target.objectId, "__getattr__", ["region"]],
+    [F.ONEWAY, target.objectId, "note", [0]],
+    [0, "Pyro.Daemon", "get_next_stream_item", ["00000000-0000-0000-0000-000000000000"]],
+    [0, target.objectId, "_private", []],
+    [0, "nobody", "echo", [i]],
+  ];
+  const [flag, objectId, method, args] = calls[pick % calls.length]!;
+  return frame(T.INVOKE, flag, (i + 1) & 0xffff, sid, callPayload(sid, objectId, method, args, method === "__getattr__" ? null : new MpMap([])));
+}
+
+/**
+ * After a valid handshake, many requests in one write (more than the request window, some
+ * oneway, some refused), perhaps cut short: every one must get a valid answer or none at all.
+ */
+export function pipelinedCase(target: TargetShape): fc.Arbitrary<WireCase> {
+  return fc
+    .record({
+      sid: fc.constantFrom(JSON_ID, MSGPACK_ID),
+      picks: fc.array(fc.nat(), { minLength: 20, maxLength: 400 }),
+      truncate: fc.option(fc.nat(), { freq: 4 }),
+      cutAt: cuts,
+    })
+    .map(({ sid, picks, truncate, cutAt }) => {
+      let data: Buffer = Buffer.concat([connectFrame(sid, target.objectId), ...picks.map((pick, i) => someCall(target, sid, i, pick))].map(buildFrame));
+      if (truncate !== null) data = data.subarray(0, truncate % (data.length + 1));
+      return toCase(`pipelined ${picks.length} calls s${sid}${truncate !== null ? " (cut short)" : ""}`, data, cutAt);
+    });
+}
+
+/**
+ * A valid or mutated stream delivered a few bytes at a time with pauses between them: reassembly
+ * across many tiny chunks, and a daemon that waits without holding more than what arrived.
+ */
+export function trickledCase(corpus: readonly FrameSpec[][]): fc.Arbitrary<WireCase> {
+  return fc
+    .record({
+      base: fc.oneof(
+        { weight: 3, arbitrary: fc.nat({ max: corpus.length - 1 }).map((i) => Buffer.concat(corpus[i]!.map(buildFrame))) },
+        mutatedCase(corpus).map((c) => Buffer.concat(c.chunks)),
+      ),
+      size: fc.integer({ min: 1, max: 7 }),
+      gapMs: fc.integer({ min: 0, max: 3 }),
+      limit: fc.integer({ min: 40, max: 120 }),
+    })
+    .map(({ base, size, gapMs, limit }) => {
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < base.length && chunks.length < limit; at += size) chunks.push(base.subarray(at, at + size));
+      return { ...wireCase(`trickled ${chunks.length} × ${size} bytes, ${gapMs} ms apart`, chunks), gapMs };
+    });
+}
+
+/**
+ * Batches of every size around the daemon's limit (`maxBatchCalls`), of calls good and bad,
+ * sometimes compressed (a small payload for a big batch), sometimes oneway.
+ */
+export function batchCase(target: TargetShape, maxBatchCalls: number): fc.Arbitrary<WireCase> {
+  return fc
+    .record({
+      sid: fc.constantFrom(JSON_ID, MSGPACK_ID),
+      size: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constantFrom(maxBatchCalls - 1, maxBatchCalls, maxBatchCalls + 1, maxBatchCalls * 5)),
+      method: fc.constantFrom<Hostile>("echo", "add", "count", "note", "_private", "__getattr__", "<batch>"),
+      hostile: fc.option(hostileValue, { freq: 4 }),
+      compressed: fc.boolean(),
+      oneway: fc.boolean(),
+    })
+    .map(({ sid, size: wanted, method, hostile, compressed, oneway }) => {
+      const one: Hostile = hostile ?? [method, [1, 2], new MpMap([])];
+      // Hostile values can be large: many of them would test this process's memory, not the daemon's.
+      const size = hostile !== null ? Math.min(wanted, 30) : wanted;
+      let payload = callPayload(sid, target.objectId, "<batch>", Array<Hostile>(size).fill(one), null);
+      if (compressed) payload = deflateSync(payload);
+      const flagBits = F.BATCH | (compressed ? F.COMPRESSED : 0) | (oneway ? F.ONEWAY : 0);
+      const frames = [
+        connectFrame(sid, target.objectId),
+        frame(T.INVOKE, flagBits, 1, sid, payload),
+        frame(T.INVOKE, 0, 2, sid, callPayload(sid, target.objectId, "add", [1, 2], new MpMap([]))),
+      ];
+      return wireCase(
+        `batch of ${size} ${typeof method === "string" ? method : "?"}${hostile !== null ? " (hostile)" : ""} s${sid}${compressed ? " compressed" : ""}${oneway ? " oneway" : ""}`,
+        [Buffer.concat(frames.map(buildFrame))],
+      );
+    });
+}
+
+/**
+ * Remote iterators opened and never finished, around the per-connection limit, mixed with pulls
+ * and closes of made-up stream ids.
+ */
+export function streamFloodCase(target: TargetShape, maxIterStreams: number): fc.Arbitrary<WireCase> {
+  return fc
+    .record({
+      sid: fc.constantFrom(JSON_ID, MSGPACK_ID),
+      opens: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: maxIterStreams - 2, max: maxIterStreams + 20 })),
+      strays: fc.array(fc.oneof(fc.uuid(), fc.string({ maxLength: 40 })), { maxLength: 5 }),
+    })
+    .map(({ sid, opens, strays }) => {
+      const frames = [connectFrame(sid, target.objectId)];
+      let seq = 1;
+      for (let i = 0; i < opens; i++) frames.push(frame(T.INVOKE, 0, seq++, sid, callPayload(sid, target.objectId, "count", [1_000_000_000], new MpMap([]))));
+      for (const id of strays) {
+        frames.push(frame(T.INVOKE, 0, seq++, sid, callPayload(sid, "Pyro.Daemon", "get_next_stream_item", [id], new MpMap([]))));
+        frames.push(frame(T.INVOKE, F.ONEWAY, seq++, sid, callPayload(sid, "Pyro.Daemon", "close_stream", [id], new MpMap([]))));
+      }
+      return wireCase(`stream flood: ${opens} iterators, ${strays.length} stray ids s${sid}`, [Buffer.concat(frames.map(buildFrame))]);
+    });
+}

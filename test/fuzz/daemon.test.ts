@@ -13,7 +13,21 @@ import { Proxy, batch, runBatch, withOptions } from "@pyrots/core";
 import { type TargetDaemon, startTargetDaemon } from "../support/children.js";
 import { type FrameSpec, splitFrames } from "./frames.js";
 import { FUZZ_SEED, SHARES, Tally, Watch, type WireCase, captureClientStreams, fuzzCases, fuzzWire, mb, runWireCase } from "./harness.js";
-import { type TargetShape, bombCase, deepCase, handshakeCase, mutatedCase, payloadCase, pingStream, randomHeaderCase } from "./cases.js";
+import {
+  type TargetShape,
+  batchCase,
+  bombCase,
+  costlyCase,
+  deepCase,
+  handshakeCase,
+  mutatedCase,
+  payloadCase,
+  pingStream,
+  pipelinedCase,
+  randomHeaderCase,
+  streamFloodCase,
+  trickledCase,
+} from "./cases.js";
 import { serpentAbuseCase } from "./serpent-cases.js";
 
 const TOTAL = Math.ceil(fuzzCases(3000) * SHARES.daemon);
@@ -113,17 +127,22 @@ describe("fuzzing a live daemon (child process)", function () {
 
   it("survives random headers with valid checksums, lying and huge lengths", async function () {
     this.timeout(0);
-    await fuzz(randomHeaderCase, 0.15);
+    await fuzz(randomHeaderCase, 0.12);
   });
 
   it("survives hostile handshakes", async function () {
     this.timeout(0);
-    await fuzz(handshakeCase(SHAPE), 0.15);
+    await fuzz(handshakeCase(SHAPE), 0.12);
   });
 
-  it("survives hostile call payloads: random trees, class dicts, __proto__/constructor/prototype keys", async function () {
+  it("survives hostile call payloads: random trees, class dicts, every ext type, __proto__/constructor/prototype keys", async function () {
     this.timeout(0);
-    await fuzz(payloadCase(SHAPE), 0.25);
+    await fuzz(payloadCase(SHAPE), 0.2);
+  });
+
+  it("survives payloads that cost far more than their size: floods of empty containers, bombs, lying lengths", async function () {
+    this.timeout(0);
+    await fuzz(costlyCase(SHAPE), 0.05);
   });
 
   it("survives serpent abuse: escape floods, huge ints, budget floods, deep parentheses, bogus class dicts, broken literals", async function () {
@@ -134,6 +153,26 @@ describe("fuzzing a live daemon (child process)", function () {
   it("survives nesting deeper than the stack", async function () {
     this.timeout(0);
     await fuzz(deepCase(SHAPE), 0.05);
+  });
+
+  it("survives pipelined requests: hundreds in one write, beyond the request window, some cut short", async function () {
+    this.timeout(0);
+    await fuzz(pipelinedCase(SHAPE), 0.06);
+  });
+
+  it("survives trickled messages: a few bytes at a time, with pauses", async function () {
+    this.timeout(0);
+    await fuzz(trickledCase(corpus), 0.03);
+  });
+
+  it("survives batches of every size around MAX_BATCH_CALLS, compressed, oneway, hostile", async function () {
+    this.timeout(0);
+    await fuzz(batchCase(SHAPE, 10_000), 0.04);
+  });
+
+  it("survives floods of remote iterators around MAX_ITER_STREAMS, and stray stream ids", async function () {
+    this.timeout(0);
+    await fuzz(streamFloodCase(SHAPE, 100), 0.03);
   });
 
   it("ends with a daemon that is up, clean and within its memory bound", async function () {

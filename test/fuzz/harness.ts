@@ -11,6 +11,8 @@ import { replyStreamProblem } from "./frames.js";
 export interface WireCase {
   readonly label: string;
   readonly chunks: readonly Buffer[];
+  /** Milliseconds to wait between writes (a slow or trickling peer); none when absent. */
+  readonly gapMs?: number;
 }
 
 /** Cases per run from `FUZZ_CASES` (default `fallback`). */
@@ -21,7 +23,7 @@ export function fuzzCases(fallback: number): number {
 }
 
 /** How FUZZ_CASES is split over the targets. */
-export const SHARES = { daemon: 0.6, nameServerTcp: 0.3, nameServerUdp: 0.1 } as const;
+export const SHARES = { daemon: 0.5, nameServerTcp: 0.25, nameServerUdp: 0.05, gateway: 0.2 } as const;
 
 /** The seed for fast-check (`FUZZ_SEED` to replay a run). */
 export const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
@@ -56,8 +58,9 @@ export async function runWireCase(port: number, fuzzCase: WireCase, tally?: Tall
       resolve(true);
     });
     socket.on("connect", async () => {
-      for (const chunk of fuzzCase.chunks) {
+      for (const [i, chunk] of fuzzCase.chunks.entries()) {
         if (socket.destroyed) return;
+        if (i > 0 && fuzzCase.gapMs) await new Promise((done) => setTimeout(done, fuzzCase.gapMs));
         await new Promise<void>((done) => socket.write(chunk, () => done()));
       }
       if (!socket.destroyed) socket.end();

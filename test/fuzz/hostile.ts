@@ -1,8 +1,10 @@
 /**
  * Hostile payload values and their msgpack and json encodings, written by hand so that they can
  * hold what no well-behaved encoder emits: `__proto__`/`constructor`/`prototype` keys at any
- * depth, non-string map keys, Pyro class dicts with wrong shapes, odd ext types, NaN, bigints,
- * and nesting deeper than any stack.
+ * depth, non-string map keys, Pyro class dicts with wrong shapes and odd `__class__` values
+ * (maps, arrays, proxies), every ext type (msgpackr's RegExp, Set, Error, typed arrays,
+ * timestamps, ... beside Pyro4's own 0x30–0x33), NaN, bigints, floods of empty containers, lengths
+ * declared far beyond the bytes that follow, and nesting deeper than any stack.
  */
 import fc from "fast-check";
 
@@ -17,13 +19,17 @@ export class MpExt {
     readonly data: Buffer,
   ) {}
 }
+/** Bytes spliced into the msgpack output as they are (json: `null`). */
+export class MpRaw {
+  constructor(readonly bytes: Buffer) {}
+}
 /** A float32 (msgpack `ca`). */
 export class MpF32 {
   constructor(readonly value: number) {}
 }
 
 /** A value tree a hostile peer can encode. */
-export type Hostile = null | boolean | number | bigint | string | Buffer | MpF32 | MpExt | MpMap | Hostile[];
+export type Hostile = null | boolean | number | bigint | string | Buffer | MpF32 | MpExt | MpRaw | MpMap | Hostile[];
 
 function head(small: number, limit: number, codes: [number, number, number], length: number): Buffer {
   if (length < limit) return Buffer.from([small | length]);
@@ -79,6 +85,7 @@ export function mp(value: Hostile): Buffer {
     b.writeFloatBE(value.value, 1);
     return b;
   }
+  if (value instanceof MpRaw) return value.bytes;
   if (value instanceof MpExt) {
     const type = value.type & 0xff;
     const fixed: Record<number, number> = { 1: 0xd4, 2: 0xd5, 4: 0xd6, 8: 0xd7, 16: 0xd8 };
@@ -102,7 +109,7 @@ export function jsonText(value: Hostile, escapeKeys = false): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (Buffer.isBuffer(value)) return JSON.stringify({ data: value.toString("base64"), encoding: "base64" });
   if (value instanceof MpF32) return jsonText(value.value);
-  if (value instanceof MpExt) return "null";
+  if (value instanceof MpExt || value instanceof MpRaw) return "null";
   if (value instanceof MpMap) {
     const key = (k: Hostile) => {
       const text = typeof k === "string" ? k : jsonText(k);
@@ -165,6 +172,26 @@ const key = fc.oneof(
   fc.boolean(),
 );
 
+/**
+ * Ext types msgpackr decodes by default (undefined, BigInt, ?, Error, structured clone refs,
+ * Set, typed arrays, RegExp, timestamp) and Pyro4's own 0x30–0x33.
+ */
+const EXT_TYPES = [0x00, 0x42, 0x62, 0x65, 0x69, 0x70, 0x73, 0x74, 0x78, 0xff, 0x30, 0x31, 0x32, 0x33];
+
+/** An ext value of any type, with msgpackr's trailing value for the types that read one (RegExp, Set, Error). */
+const extValue: fc.Arbitrary<Hostile> = fc.oneof(
+  fc
+    .tuple(fc.oneof(fc.constantFrom(...EXT_TYPES), fc.integer({ min: 0, max: 255 })), fc.uint8Array({ maxLength: 20 }))
+    .map(([t, d]) => new MpExt(t, Buffer.from(d))),
+  fc.constantFrom(0x78, 0x73, 0x65).map((t) => new MpRaw(Buffer.concat([Buffer.from([0xd4, t, 0x00]), mp(["(a+)+$", "", "x"])]))),
+);
+
+/** A proxy class dict with a plausible state, to put where a string is expected. */
+const proxyDict: Hostile = new MpMap([
+  ["__class__", "Pyro4.core.Proxy"],
+  ["state", ["PYRO:obj@127.0.0.1:1", [], [], [], null, null, "hello", 0]],
+]);
+
 const leaf: fc.Arbitrary<Hostile> = fc.oneof(
   fc.constant(null),
   fc.boolean(),
@@ -176,9 +203,8 @@ const leaf: fc.Arbitrary<Hostile> = fc.oneof(
   fc.constantFrom<Hostile>(...DANGEROUS_KEYS, ...CLASS_NAMES),
   fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)),
   fc.float().map((f) => new MpF32(f)),
-  fc
-    .tuple(fc.constantFrom(0x30, 0x31, 0x32, 0x33, 0x69, 0x70, 0x73, 0xff, 0x00, 0x01), fc.uint8Array({ maxLength: 20 }))
-    .map(([t, d]) => new MpExt(t, Buffer.from(d))),
+  extValue,
+  fc.constant(proxyDict),
 );
 
 /** Arbitrary hostile values, nested a few levels, with class dicts and dangerous keys. */
@@ -187,7 +213,13 @@ export const hostileValue: fc.Arbitrary<Hostile> = fc.letrec<{ value: Hostile; m
   map: fc.array(fc.tuple(key, tie("value")), { maxLength: 5 }).map((entries) => new MpMap(entries)),
   classDict: fc
     .tuple(
-      fc.constantFrom<Hostile>(...CLASS_NAMES),
+      fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom<Hostile>(...CLASS_NAMES) },
+        fc.constant(proxyDict),
+        tie("map"),
+        fc.array(tie("value"), { maxLength: 3 }),
+        leaf,
+      ),
       fc.subarray(["state", "__exception__", "args", "attributes", "exception", "__proto__", "constructor"]),
       fc.array(tie("value"), { minLength: 7, maxLength: 7 }),
     )
@@ -207,4 +239,27 @@ export function deepBytes(serializer: "msgpack" | "json" | "serpent", kind: "arr
   const open = kind === "array" ? "[" : kind === "proto" ? '{"__proto__":' : '{"a":';
   const close = kind === "array" ? "]" : "}";
   return Buffer.from(open.repeat(depth) + "null" + close.repeat(depth), "utf8");
+}
+
+/**
+ * What costs a careless decoder dearly for its size, as raw msgpack: `count` empty maps, empty
+ * arrays or empty binaries in one array, or a length declared far beyond the bytes that follow.
+ */
+export function costlyBytes(kind: "maps" | "arrays" | "bins" | "declared", count: number, format = 0): Buffer {
+  if (kind === "declared") {
+    // Each format announces `count` (at least 2^16) items or bytes and then stops after a few.
+    const codes = [0xdc, 0xdd, 0xde, 0xdf, 0xda, 0xdb, 0xc5, 0xc6, 0xc8, 0xc9];
+    const code = codes[format % codes.length]!;
+    const wide = code === 0xdd || code === 0xdf || code === 0xdb || code === 0xc6 || code === 0xc9;
+    const head = Buffer.alloc(wide ? 5 : 3);
+    head[0] = code;
+    if (wide) head.writeUInt32BE(count >>> 0, 1);
+    else head.writeUInt16BE(Math.min(count, 0xffff), 1);
+    return Buffer.concat([head, Buffer.from([0x31, 0x01, 0x02, 0xc0])]);
+  }
+  const unit = kind === "maps" ? [0x80] : kind === "arrays" ? [0x90] : [0xc4, 0x00];
+  const head = Buffer.alloc(5);
+  head[0] = 0xdd;
+  head.writeUInt32BE(count, 1);
+  return Buffer.concat([head, Buffer.alloc(count * unit.length, Buffer.from(unit))]);
 }

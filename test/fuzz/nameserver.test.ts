@@ -11,7 +11,7 @@ import { type NameServerProxy, Proxy } from "@pyrots/core";
 import { type TargetNameServer, startTargetNameServer } from "../support/children.js";
 import { type FrameSpec, splitFrames } from "./frames.js";
 import { BATCH, FUZZ_SEED, SHARES, Tally, Watch, captureClientStreams, fuzzCases, fuzzWire, mb } from "./harness.js";
-import { type TargetShape, handshakeCase, nameServerAbuseCase, mutatedCase, payloadCase, pingStream, randomHeaderCase } from "./cases.js";
+import { type TargetShape, costlyCase, handshakeCase, nameServerAbuseCase, mutatedCase, payloadCase, pingStream, randomHeaderCase } from "./cases.js";
 import { serpentAbuseCase } from "./serpent-cases.js";
 
 const ALL = fuzzCases(3000);
@@ -25,7 +25,10 @@ interface DiagApi {
   diagnostics(collect?: boolean): Promise<{ rss: number; connections: number }>;
 }
 
-const SHAPE: TargetShape = { objectId: "Pyro.NameServer", methods: ["ping", "count", "lookup", "list", "yplookup", "register", "set_metadata"] };
+const SHAPE: TargetShape = {
+  objectId: "Pyro.NameServer",
+  methods: ["ping", "count", "lookup", "list", "yplookup", "register", "set_metadata", "lease_grant", "lease_keepalive", "lease_revoke", "health"],
+};
 /** A name the catastrophic patterns of the abuse cases backtrack on for seconds. */
 const BACKTRACKING_NAME = "a".repeat(40) + "!";
 const DUMMY_URI = "PYRO:fuzz.obj@127.0.0.1:1";
@@ -46,6 +49,11 @@ async function captureCorpus(port: number): Promise<FrameSpec[][]> {
       await ns.list(null, null, ["fuzz.tag"], null, true);
       await ns.yplookup(null, ["fuzz.tag"]);
       await ns.set_metadata(`fuzz.${serializer}`, ["fuzz.tag", "other"]);
+      const lease = await ns.lease_grant(30);
+      await ns.register(`fuzz.leased.${serializer}`, DUMMY_URI, false, null, lease);
+      await ns.lease_keepalive(lease);
+      await ns.lease_revoke(lease);
+      await ns.health();
     }
   });
   return [...streams.map(splitFrames), pingStream(6, "Pyro.NameServer"), pingStream(1, "Pyro.NameServer")];
@@ -104,10 +112,10 @@ describe("fuzzing a live name server (child process)", function () {
     await fuzzWire(mutatedCase(corpus), TCP_CASES * 0.5, server.port, watch, tally, alive);
   });
 
-  it("survives random headers, hostile handshakes and hostile calls", async function () {
+  it("survives random headers, hostile handshakes and hostile calls, including costly ones", async function () {
     this.timeout(0);
     await fuzzWire(
-      fc.oneof(randomHeaderCase, handshakeCase(SHAPE), payloadCase(SHAPE), serpentAbuseCase(SHAPE)),
+      fc.oneof({ weight: 3, arbitrary: fc.oneof(randomHeaderCase, handshakeCase(SHAPE), payloadCase(SHAPE), serpentAbuseCase(SHAPE)) }, costlyCase(SHAPE)),
       TCP_CASES * 0.5,
       server.port,
       watch,

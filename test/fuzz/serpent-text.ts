@@ -5,7 +5,7 @@
  * well-behaved encoder says.
  */
 import fc from "fast-check";
-import { type Hostile, MpExt, MpF32, MpMap } from "./hostile.js";
+import { type Hostile, MpExt, MpF32, MpMap, MpRaw } from "./hostile.js";
 
 /** Serpent's header line. */
 export const SERPENT_HEADER = "# serpent utf-8 python3.2\n";
@@ -108,6 +108,8 @@ export function serpentValue(value: Hostile, style: SerpentStyle): string {
   if (typeof value === "string") return strLiteral(value, style);
   if (Buffer.isBuffer(value)) return bytesLiteral(value, style);
   if (value instanceof MpF32) return numberLiteral(value.value, style);
+  // Raw msgpack bytes (hostile ext types) have no serpent spelling.
+  if (value instanceof MpRaw) return "None";
   if (value instanceof MpExt) return `(${value.type}${value.data.length % 2 ? "-" : "+"}${value.data.length}j)`;
   if (value instanceof MpMap) {
     const entries = value.entries.map(([k, v]) => serpentValue(k, style) + colon + serpentValue(v, style));

@@ -1,26 +1,39 @@
 /**
- * Every command-line tool answers `--help`/`-h` and `--version`/`-V`, and rejects an unknown flag
- * with its usage and exit code 2. The list comes from nameserver/package.json's `bin`, so a new
- * tool is covered as soon as it is declared. Also: what `pyro-check-config` prints.
+ * Every command-line tool answers `--help`/`-h` and `--version`/`-V`, rejects an unknown flag
+ * with its usage and exit code 2, and names the closest flag for a mistyped one. The list comes
+ * from the `bin` of every published workspace package, so a new tool is covered as soon as it is
+ * declared. Also: what `pyro-check-config` prints.
  */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { expect } from "chai";
+import { cleanEnv } from "../support/clean-env.js";
 import { runProcess } from "../support/process.js";
+import { binsOf, publicWorkspaces } from "../support/workspaces.js";
 
-const NAMESERVER_DIR = fileURLToPath(new URL("../../../nameserver/", import.meta.url));
-const manifest = JSON.parse(readFileSync(NAMESERVER_DIR + "package.json", "utf8")) as { version: string; bin: Record<string, string> };
+/** Every command: its package's folder and version, and its file. */
+const COMMANDS = new Map(
+  publicWorkspaces().flatMap((workspace) =>
+    Object.entries(binsOf(workspace)).map(([bin, file]) => [bin, { file: workspace.path + file, version: workspace.manifest.version }]),
+  ),
+);
 
 /** Runs a bin with `node` and a clean environment (no PYRO_* from the caller). */
 function run(bin: string, args: string[], env: Record<string, string> = {}) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("PYRO_") && key !== "DEBUG"));
-  return runProcess(process.execPath, [NAMESERVER_DIR + manifest.bin[bin]!, ...args], { env: { ...clean, ...env }, timeoutMs: 15_000 });
+  return runProcess(process.execPath, [COMMANDS.get(bin)!.file, ...args], { env: cleanEnv(env), timeoutMs: 15_000 });
+}
+
+/** `--host` → `--hots`: the last two letters swapped. */
+function typo(flag: string): string {
+  return flag.slice(0, -2) + flag.at(-1) + flag.at(-2);
 }
 
 describe("command-line tools", function () {
   this.timeout(30_000);
 
-  for (const bin of Object.keys(manifest.bin)) {
+  it("are found: every published package's bin", () => {
+    expect([...COMMANDS.keys()]).to.include.members(["pyro-ns", "pyro-nsc", "pyro-echoserver", "pyro-check-config", "pyrots-create"]);
+  });
+
+  for (const bin of COMMANDS.keys()) {
     describe(bin, () => {
       it("--help and -h print the usage, exit 0", async () => {
         for (const flag of ["--help", "-h"]) {
@@ -35,17 +48,32 @@ describe("command-line tools", function () {
         for (const flag of ["--version", "-V"]) {
           const result = await run(bin, [flag]);
           expect(result.code, result.stderr).to.equal(0);
-          expect(result.stdout.trim()).to.equal(`${bin} (pyrots) ${manifest.version}`);
+          expect(result.stdout.trim()).to.equal(`${bin} (pyrots) ${COMMANDS.get(bin)!.version}`);
         }
       });
 
       it("an unknown flag prints the problem and the usage on stderr, exit 2", async () => {
         const result = await run(bin, ["--no-such-flag"]);
         expect(result.code).to.equal(2);
-        expect(result.stderr).to.include(`${bin}: Unknown option '--no-such-flag'`).and.include(`usage: ${bin} `);
+        expect(result.stderr).to.include(`${bin}: unknown option --no-such-flag\n`).and.include(`usage: ${bin} `);
+      });
+
+      it("a mistyped flag gets the closest one suggested, exit 2", async () => {
+        const help = await run(bin, ["--help"]);
+        const flag = [...help.stdout.matchAll(/^ +(?:-\w, )?(--[a-z][a-z-]{3,})/gm)].map((m) => m[1]!).find((f) => f !== "--help" && f !== "--version");
+        expect(flag, `a long flag in the usage of ${bin}`).to.be.a("string");
+        const result = await run(bin, [typo(flag!)]);
+        expect(result.code).to.equal(2);
+        expect(result.stderr).to.include(`${bin}: unknown option ${typo(flag!)}; did you mean ${flag}?`);
       });
     });
   }
+
+  it("pyro-ns --hots: did you mean --host", async () => {
+    const result = await run("pyro-ns", ["--hots", "127.0.0.1"]);
+    expect(result.code).to.equal(2);
+    expect(result.stderr.split("\n")[0]).to.equal("pyro-ns: unknown option --hots; did you mean --host?");
+  });
 
   describe("an environment shared with Python Pyro programs", () => {
     it("what the README tells Python daemons to set starts pyrots programs with one warning line, not an error", async () => {

@@ -38,6 +38,8 @@ describe("DEBUG tracing", function () {
     has(/^\S+Z pyrots:daemon 127\.0\.0\.1:\d+ connected to 127\.0\.0\.1:\d+$/);
     has(/^\S+Z pyrots:daemon 127\.0\.0\.1:\d+: handshake ok for "rates" \(msgpack\)$/);
     has(/^\S+Z pyrots:daemon 127\.0\.0\.1:\d+: call rates\.getRate seq=\d+$/);
+    has(/^\S+Z pyrots:daemon 127\.0\.0\.1:\d+: call rates\.getRate seq=\d+ ok in \d+\.\d ms$/);
+    has(/^\S+Z pyrots:daemon 127\.0\.0\.1:\d+: call rates\.fail seq=\d+ failed in \d+\.\d ms: RangeError: no such pair$/);
     has(/^\S+Z pyrots:daemon 127\.0\.0\.1:\d+: call Pyro\.NameServer\.lookup seq=\d+$/);
   });
 

@@ -23,6 +23,17 @@ interface ExampleCase {
   timeoutMs?: number;
 }
 
+/** The web example also opens its page in chromium when there is one (and must, under REQUIRE_BROWSER=1). */
+const browserLines =
+  existsSync("/usr/bin/chromium") || process.env.REQUIRE_BROWSER === "1"
+    ? [
+        /^browser> setTarget\(23\.5\): 23\.5$/m,
+        /^browser> readings \(streamed\): (\d\d\.\d ){4}\d\d\.\d$/m,
+        /^browser> setTarget\(99\) raised builtins\.ValueError: 99 °C is out of range \(5-30 °C\)$/m,
+        /^browser> page shows: living room, \d\d\.\d °C, target 23\.5 °C$/m,
+      ]
+    : [/^browser: skipped \(\/usr\/bin\/chromium not found/m];
+
 const EXAMPLES: ExampleCase[] = [
   {
     name: "streaming",
@@ -42,10 +53,10 @@ const EXAMPLES: ExampleCase[] = [
       /^server: a listener subscribed: "listener \d+ is listening"$/m,
       /^client: reading 5: 20\.5 °C$/m,
       /^client: alarm at 41\.5 °C: refusing it$/m,
+      /^client: alarm callback failed here too, as expected: RangeError: 41\.5 °C is out of the sensor's range$/m,
       /^client: done: station sent 5 readings; alarm refused with builtins\.ValueError: 41\.5 °C is out of the sensor's range$/m,
       /^demo finished$/m,
     ],
-    stderr: [/^pyrots: error in callback alarm: RangeError: 41\.5 °C is out of the sensor's range$/m],
   },
   {
     // What `npm start` runs.
@@ -75,6 +86,18 @@ const EXAMPLES: ExampleCase[] = [
     ],
   },
   {
+    name: "web",
+    stdout: [
+      /^gateway      http:\/\/127\.0\.0\.1:\d+\/pyro\/ \(console: http:\/\/127\.0\.0\.1:\d+\/console\/\)$/m,
+      /^node>    reading: 21\.0 °C in the living room, target 21\.0 °C$/m,
+      /^node>    setTarget\(99\) raised builtins\.ValueError: 99 °C is out of range \(5-30 °C\)$/m,
+      /^node>    readings \(streamed\): 21\.8 22\.3 22\.6 22\.9 23\.1$/m,
+      ...browserLines,
+      /^Done: gateway, worker and name server stopped\.$/m,
+    ],
+    timeoutMs: 40_000,
+  },
+  {
     // Without Python Pyro4 the demo says so and exits 0; under REQUIRE_INTEROP=1 that exit is 1.
     name: "python-interop",
     stdout:
@@ -92,6 +115,9 @@ const EXAMPLES: ExampleCase[] = [
   },
 ];
 
+/** A line of a JavaScript stack trace: `    at fn (file:///...:12:34)`. */
+const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
+
 const EXAMPLES_DIR = fileURLToPath(new URL("../../../examples/", import.meta.url));
 
 describe("examples (smoke run of each dist/demo.js)", () => {
@@ -101,12 +127,14 @@ describe("examples (smoke run of each dist/demo.js)", () => {
     it(`${example.name}: the demo exits 0 and prints the expected lines`, async function () {
       this.timeout(timeoutMs + 5_000);
       const demo = `${EXAMPLES_DIR}${example.name}/dist/demo.js`;
-      expect(existsSync(demo), `${demo} is missing: build with \`npx tsc -b\` at the repository root`).to.equal(true);
+      expect(existsSync(demo), `${demo} is missing: build with \`npm run build\` at the repository root`).to.equal(true);
       const result = await runProcess(process.execPath, [demo, ...(example.args ?? [])], { env: { ...process.env }, timeoutMs });
       const context = `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
       expect(result.code, `exit code; ${context}`).to.equal(0);
       for (const pattern of example.stdout) expect(result.stdout, `stdout should match ${pattern}; ${context}`).to.match(pattern);
       for (const pattern of example.stderr ?? []) expect(result.stderr, `stderr should match ${pattern}; ${context}`).to.match(pattern);
+      // An expected error is output like any other; a stack trace would read as a crash.
+      expect(result.stderr, `stderr should hold no stack trace; ${context}`).not.to.match(STACK_FRAME);
     });
   }
 });

@@ -1,6 +1,8 @@
 import { expect } from "chai";
-import { ConnectionClosedError, Daemon, Proxy, PyroError, SecurityError } from "@pyrots/core";
+import { ConnectionClosedError, Daemon, Proxy, PyroError, SecurityError, TimeoutError, expose } from "@pyrots/core";
 import { Greeter, type GreeterApi } from "../support/greeter.js";
+import { RawConnection } from "../support/wire.js";
+import { type Relay, header, rewritten, startRelay } from "../support/relay.js";
 import { runProcess, spawnProcess } from "../support/process.js";
 import { PYTHON, pythonEnv, requirePython } from "../support/python.js";
 import { failure } from "../support/outcome.js";
@@ -47,9 +49,97 @@ describe("HMAC message signing", () => {
     expect(await greeter.hello("first")).to.equal("hello first");
     // Same connection, forged message: the daemon hangs up.
     const { coreOf } = await import("@pyrots/core/internal");
-    const core = coreOf(greeter) as unknown as { invokeFields: { hmacKey: Uint8Array } };
-    core.invokeFields.hmacKey = Buffer.from("forged");
+    const core = coreOf(greeter) as unknown as { channels: { signing: { key: Uint8Array; sealed: boolean } }[] };
+    core.channels[0]!.signing = { key: Buffer.from("forged"), sealed: true };
     expect(await failure(greeter.hello("x"))).to.be.instanceOf(ConnectionClosedError);
+  });
+
+  describe("between pyrots peers the header and the connection are signed too", () => {
+    const INVOKE = 4;
+    const RESULT = 5;
+    const ONEWAY = 0x04;
+    const EXCEPTION = 0x01;
+
+    @expose
+    class Counter {
+      calls = 0;
+      bump(): number {
+        return ++this.calls;
+      }
+    }
+
+    let counter: Counter;
+    let sealedDaemon: Daemon;
+    let relay: Relay | undefined;
+
+    beforeEach(async () => {
+      counter = new Counter();
+      sealedDaemon = await Daemon.create({ host: "127.0.0.1", hmacKey: "shared secret" });
+      sealedDaemon.register(counter, "counter");
+    });
+    afterEach(async () => {
+      await relay?.close();
+      relay = undefined;
+      await sealedDaemon.shutdown();
+    });
+
+    const viaRelay = (port: number) => new Proxy<{ bump(): Promise<number> }>(`PYRO:counter@127.0.0.1:${port}`, { hmacKey: "shared secret", timeout: 3 });
+
+    it("a request whose flags were altered on the way (made oneway) is refused, and does not run", async () => {
+      relay = await startRelay(sealedDaemon.port!, (frame, direction) =>
+        direction === "toDaemon" && header.type(frame) === INVOKE ? rewritten(frame, { flags: header.flags(frame) | ONEWAY }) : frame,
+      );
+      await using proxy = viaRelay(relay.port);
+      const error = await failure(proxy.bump());
+      expect(error, "the daemon hung up instead of running a oneway call").to.be.instanceOf(ConnectionClosedError);
+      expect(error).not.to.be.instanceOf(TimeoutError);
+      expect(counter.calls).to.equal(0);
+    });
+
+    it("a reply whose flags were altered on the way (made an exception) is refused by the proxy", async () => {
+      relay = await startRelay(sealedDaemon.port!, (frame, direction) =>
+        direction === "toClient" && header.type(frame) === RESULT ? rewritten(frame, { flags: header.flags(frame) ^ EXCEPTION }) : frame,
+      );
+      await using proxy = viaRelay(relay.port);
+      const error = await failure(proxy.bump());
+      expect(error).to.be.instanceOf(ConnectionClosedError);
+      expect(error.message).to.include("message hmac mismatch");
+    });
+
+    it("a request whose sequence number was altered on the way is refused", async () => {
+      relay = await startRelay(sealedDaemon.port!, (frame, direction) =>
+        direction === "toDaemon" && header.type(frame) === INVOKE ? rewritten(frame, { seq: header.seq(frame) + 1 }) : frame,
+      );
+      await using proxy = viaRelay(relay.port);
+      expect(await failure(proxy.bump())).to.be.instanceOf(ConnectionClosedError);
+      expect(counter.calls).to.equal(0);
+    });
+
+    it("a recorded connection replayed to the daemon does not run its call again", async () => {
+      relay = await startRelay(sealedDaemon.port!);
+      {
+        await using proxy = viaRelay(relay.port);
+        expect(await proxy.bump()).to.equal(1);
+      }
+      const [connect, invoke] = relay.sent[0]!;
+      const replay = await RawConnection.open("127.0.0.1", sealedDaemon.port!);
+      try {
+        replay.send(connect!);
+        expect((await replay.read()).type, "the recorded CONNECT itself is accepted").to.equal(2);
+        replay.send(invoke!);
+        expect(await replay.closesWithin(5000), "the replayed call was refused").to.equal(true);
+        expect(counter.calls).to.equal(1);
+      } finally {
+        replay.destroy();
+      }
+    });
+
+    it("unaltered traffic through the relay works, many calls at once", async () => {
+      relay = await startRelay(sealedDaemon.port!);
+      await using proxy = viaRelay(relay.port);
+      const results = await Promise.all(Array.from({ length: 50 }, () => proxy.bump()));
+      expect([...results].sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 50 }, (_, i) => i + 1));
+    });
   });
 
   describe("interop with Pyro4's HMAC", () => {

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import net from "node:net";
 import { CommunicationError, Daemon, Proxy, expose } from "@pyrots/core";
+import { coreOf } from "@pyrots/core/internal";
 import { FLAG, MSG, RawConnection, SERIALIZER, frame, json } from "../support/wire.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -15,11 +16,16 @@ class Service {
     await sleep(ms);
     return "slow";
   }
+
+  *count(n: number): Generator<number> {
+    for (let i = 0; i < n; i++) yield i;
+  }
 }
 
 interface ServiceApi {
   hello(): string;
   slow(ms: number): Promise<string>;
+  count(n: number): Iterable<number>;
 }
 
 async function settle(call: Promise<unknown>): Promise<unknown> {
@@ -41,27 +47,124 @@ function closedWithin(socket: net.Socket, timeoutMs: number): Promise<boolean> {
   });
 }
 
+/** A CONNECT for `objectId` as a Pyro4 client sends it (json). */
+function connect(objectId: string): Buffer {
+  return frame({ type: MSG.CONNECT, serializerId: SERIALIZER.JSON, payload: json({ handshake: "hello", object: objectId }) });
+}
+
+/** A raw connection that completed its handshake and then says nothing. */
+async function handshaken(port: number): Promise<RawConnection> {
+  const raw = await RawConnection.open("127.0.0.1", port);
+  raw.send(connect("svc"));
+  const ok = await raw.read();
+  expect(ok.type).to.equal(MSG.CONNECTOK);
+  return raw;
+}
+
+/** Waits until `condition` holds (or fails after 5 s). */
+async function waitFor(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met within 5 s");
+    await sleep(10);
+  }
+}
+
+/** True while the proxy holds an open connection. */
+function connected(proxy: object): boolean {
+  return coreOf(proxy).connected;
+}
+
 describe("daemon limits", () => {
-  it("refuses connections beyond MAX_CONNECTIONS with a clear reason, and serves the rest", async () => {
+  it("at MAX_CONNECTIONS, the longest-idle connection makes room; its proxy reconnects on its next call", async () => {
     await using daemon = await Daemon.create({ host: "127.0.0.1", maxConnections: 2 });
     const uri = daemon.register(Service, "svc");
     await using a = new Proxy<ServiceApi>(uri);
     await using b = new Proxy<ServiceApi>(uri);
     expect([await a.hello(), await b.hello()]).to.deep.equal(["hello", "hello"]);
     await using c = new Proxy<ServiceApi>(uri);
+    expect(await c.hello()).to.equal("hello");
+    expect(daemon.stats.connections).to.equal(2);
+    // a was idle longest and gave way; once it has noticed, its next call simply reconnects.
+    await waitFor(() => !connected(a));
+    expect(await a.hello()).to.equal("hello");
+    expect(daemon.stats.connections).to.equal(2);
+  });
+
+  it("silent connections that finished their handshake cannot lock other clients out", async () => {
+    await using daemon = await Daemon.create({ host: "127.0.0.1", maxConnections: 4 });
+    const uri = daemon.register(Service, "svc");
+    const silent = await Promise.all(Array.from({ length: 4 }, () => handshaken(daemon.port!)));
+    try {
+      expect(daemon.stats.connections).to.equal(4);
+      await using client = new Proxy<ServiceApi>(uri);
+      expect(await client.hello()).to.equal("hello");
+      expect(await silent[0]!.closesWithin(5000), "the longest-idle silent connection was closed").to.equal(true);
+    } finally {
+      for (const raw of silent) raw.destroy();
+    }
+  });
+
+  it("a remote iterator whose connection was evicted goes on over the proxy's new connection", async () => {
+    await using daemon = await Daemon.create({ host: "127.0.0.1", maxConnections: 2 });
+    const uri = daemon.register(Service, "svc");
+    await using svc = new Proxy<ServiceApi>(uri);
+    const iterator = (svc.count(5) as unknown as AsyncIterable<number>)[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).to.equal(0);
+    const newcomers = [await handshaken(daemon.port!), await handshaken(daemon.port!)];
+    try {
+      await waitFor(() => !connected(svc));
+      const rest: number[] = [];
+      for (let step = await iterator.next(); !step.done; step = await iterator.next()) rest.push(step.value);
+      expect(rest).to.deep.equal([1, 2, 3, 4]);
+    } finally {
+      for (const raw of newcomers) raw.destroy();
+    }
+  });
+
+  it("refuses a newcomer with a clear reason only when every connection has a call running", async () => {
+    await using daemon = await Daemon.create({ host: "127.0.0.1", maxConnections: 2 });
+    const uri = daemon.register(Service, "svc");
+    await using a = new Proxy<ServiceApi>(uri);
+    await using b = new Proxy<ServiceApi>(uri);
+    const busy = [a.slow(1500), b.slow(1500)];
+    await waitFor(() => daemon.stats.callsInFlight === 2);
+    await using c = new Proxy<ServiceApi>(uri);
     const refused = await settle(c.hello());
     expect(refused).to.be.instanceOf(CommunicationError);
-    expect((refused as Error).message).to.match(/too many connections: this daemon serves at most 2/);
-    expect(await a.hello()).to.equal("hello");
-    await b[Symbol.asyncDispose]();
-    const deadline = Date.now() + 5000;
-    let result: unknown;
-    do {
-      result = await settle(c.hello());
-      if (result === "hello") break;
-      await sleep(20);
-    } while (Date.now() < deadline);
-    expect(result).to.equal("hello");
+    expect((refused as Error).message).to.match(/too many connections: this daemon serves at most 2 \(MAX_CONNECTIONS\), and all of them have calls running/);
+    expect(await Promise.all(busy)).to.deep.equal(["slow", "slow"]);
+    expect(await c.hello()).to.equal("hello");
+  });
+
+  it("MAX_CONNECTIONS_PER_HOST: a newcomer makes room among its own address's idle connections", async () => {
+    await using daemon = await Daemon.create({ host: "127.0.0.1", maxConnectionsPerHost: 2 });
+    const uri = daemon.register(Service, "svc");
+    const held = [await handshaken(daemon.port!), await handshaken(daemon.port!)];
+    try {
+      await using client = new Proxy<ServiceApi>(uri);
+      expect(await client.hello()).to.equal("hello");
+      expect(await held[0]!.closesWithin(5000)).to.equal(true);
+      expect(daemon.stats.connections).to.equal(2);
+      const busy = client.slow(1500);
+      await waitFor(() => daemon.stats.callsInFlight === 1);
+      const third = await RawConnection.open("127.0.0.1", daemon.port!);
+      try {
+        // held[1] was idle: it gives way; now both slots are the busy client and the newcomer.
+        third.send(connect("svc"));
+        expect((await third.read()).type).to.equal(MSG.CONNECTOK);
+        const fourth = await RawConnection.open("127.0.0.1", daemon.port!);
+        fourth.send(connect("svc"));
+        const answer = await fourth.read();
+        expect(answer.type).to.equal(MSG.CONNECTOK, "third was idle, so it made room");
+        fourth.destroy();
+      } finally {
+        third.destroy();
+      }
+      expect(await busy).to.equal("slow");
+    } finally {
+      for (const raw of held) raw.destroy();
+    }
   });
 
   it("closes a connection that does not complete its handshake in time", async () => {

@@ -8,6 +8,23 @@ import { runProcess, spawnProcess } from "../support/process.js";
 import { PYTHON, pythonEnv, requirePython } from "../support/python.js";
 import { failure } from "../support/outcome.js";
 
+/** A plain TCP connection that sends nothing. */
+function rawConnect(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1", () => resolve(socket));
+    socket.once("error", reject);
+  });
+}
+
+/** Resolves when the peer has closed `socket`. */
+function closed(socket: net.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.destroyed) resolve();
+    socket.on("error", () => undefined);
+    socket.once("close", () => resolve());
+  });
+}
+
 describe("TLS", () => {
   let certs: TestCertificates;
 
@@ -102,6 +119,53 @@ describe("TLS", () => {
         tls: { ca: certs.read(certs.caCert), cert: certs.read(certs.clientCert), key: certs.read(certs.clientKey) },
       });
       expect(await friend.hello("after")).to.equal("hello after");
+    });
+  });
+
+  describe("connections that never start TLS", () => {
+    it("count against MAX_CONNECTIONS from their TCP accept and are dropped at HANDSHAKE_TIMEOUT", async () => {
+      await using daemon = await Daemon.create({
+        host: "127.0.0.1",
+        handshakeTimeout: 0.5,
+        maxConnections: 2,
+        tls: { cert: certs.read(certs.serverCert), key: certs.read(certs.serverKey) },
+      });
+      const uri = daemon.register(Greeter, "greeter").toString();
+      const silent = await Promise.all([rawConnect(daemon.port!), rawConnect(daemon.port!)]);
+      try {
+        const deadline = Date.now() + 2000;
+        while (daemon.stats.connections < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        expect(daemon.stats.connections, "silent TCP connections hold slots").to.equal(2);
+        // A real client still gets in: a silent one gives way (it was idle since its accept).
+        await using greeter = new Proxy<GreeterApi>(uri, { tls: { ca: certs.read(certs.caCert) } });
+        expect(await greeter.hello("in")).to.equal("hello in");
+        const started = Date.now();
+        await Promise.all(silent.map((socket) => closed(socket)));
+        expect(Date.now() - started, "dropped by the handshake clock, not node's 120 s TLS timeout").to.be.below(3000);
+      } finally {
+        for (const socket of silent) socket.destroy();
+      }
+    });
+  });
+
+  describe("client certificates without a CA to check them", () => {
+    it("Daemon.create refuses SSL_REQUIRECLIENTCERT without SSL_CACERTS", async () => {
+      const error = await failure(
+        Daemon.create({ host: "127.0.0.1", ssl: true, sslServerCert: certs.serverCert, sslServerKey: certs.serverKey, sslRequireClientCert: true }),
+      );
+      expect(error).to.be.instanceOf(SecurityError);
+      expect(error.message).to.match(/SSL_REQUIRECLIENTCERT is on but SSL_CACERTS is not set.*public root CAs/);
+    });
+
+    it("Daemon.create refuses tls options with requestCert and no ca", async () => {
+      const error = await failure(
+        Daemon.create({
+          host: "127.0.0.1",
+          tls: { cert: certs.read(certs.serverCert), key: certs.read(certs.serverKey), requestCert: true, rejectUnauthorized: true },
+        }),
+      );
+      expect(error).to.be.instanceOf(SecurityError);
+      expect(error.message).to.match(/requestCert.*no CA.*Pass ca/);
     });
   });
 

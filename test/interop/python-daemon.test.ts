@@ -18,6 +18,7 @@ import {
   setAttr,
   withOptions,
 } from "@pyrots/core";
+import { coreOf } from "@pyrots/core/internal";
 import { SERIALIZERS, serializerLabel, type PythonDaemon, describeInterop, startPythonDaemon } from "../support/python.js";
 import { JS_VALUES } from "./values.js";
 
@@ -259,3 +260,33 @@ for (const serializer of SERIALIZERS) {
     });
   });
 }
+
+describeInterop("pyrots proxy with no serializer chosen, Python Pyro4 daemon at its defaults", function () {
+  let python: PythonDaemon | undefined;
+
+  before(async function () {
+    this.timeout(30_000);
+    // The serpent variant starts Python with no PYRO_* variables: it accepts serpent, json and marshal.
+    python = await startPythonDaemon("serpent");
+  });
+  after(() => python?.stop());
+
+  it("the proxy is refused msgpack, falls back to serpent by itself and keeps it", async () => {
+    await using lab = new Proxy<Any>(python!.uris.lab!, { env: {}, timeout: 10 });
+    expect(await lab.echo([1, "two", { three: 3 }])).to.deep.equal([1, "two", { three: 3 }]);
+    expect(await lab.describe("text")).to.deep.equal(["str", "'text'"]);
+    expect(coreOf(lab).settingsForReplies().serializer.name).to.equal("serpent");
+  });
+
+  it("a proxy whose serializer was chosen gets the daemon's refusal, with what to do", async () => {
+    await using lab = new Proxy<Any>(python!.uris.lab!, { serializer: "msgpack", env: {}, timeout: 10 });
+    const error = await rejection(lab.echo(1));
+    expect(error).to.be.instanceOf(CommunicationError);
+    expect(error.message).to.include("serializer that is not accepted: 6").and.include("leave the proxy's serializer unset");
+  });
+
+  it("PYRO_SERIALIZER counts as a choice too", async () => {
+    await using lab = new Proxy<Any>(python!.uris.lab!, { env: { PYRO_SERIALIZER: "msgpack" }, timeout: 10 });
+    expect(await rejection(lab.echo(1))).to.be.instanceOf(CommunicationError);
+  });
+});

@@ -107,3 +107,22 @@ export async function startTargetNameServer(options: ChildOptions = {}): Promise
     throw error;
   }
 }
+
+/** A running target gateway (see target-gateway.ts). */
+export interface TargetGateway extends TargetProcess {
+  /** Its base URL, ending in `/`. */
+  readonly url: string;
+  readonly port: number;
+}
+
+/** Starts target-gateway.js with gateway option overrides; resolves once it listens. */
+export async function startTargetGateway(overrides: Record<string, unknown> = {}, options: ChildOptions = {}): Promise<TargetGateway> {
+  const proc = startChild("target-gateway.js", [JSON.stringify(overrides)], options);
+  try {
+    const [, url] = (await proc.waitForLine(/^GATEWAY (\S+)$/, 20_000)) as unknown as [string, string];
+    return { ...wrap(proc), url, port: Number(new URL(url).port) };
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+}

@@ -15,8 +15,13 @@ const WAIT_MS = 10_000;
 /** Subscribes a listener to the station at `uri` and waits for its summary, printing with `print`. */
 export async function runClient(uri: string, options: { host?: string; print?: (line: string) => void } = {}): Promise<void> {
   const print = options.print ?? console.log;
-  // The listener's own daemon: the station connects back to it.
-  const daemon = await Daemon.create({ host: options.host ?? "127.0.0.1" });
+  // The listener's own daemon: the station connects back to it. A failing @callback method is
+  // reported on this side too (by default as a stack trace on stderr); here it is expected.
+  const daemon = await Daemon.create({
+    host: options.host ?? "127.0.0.1",
+    onCallbackError: (method, error) =>
+      print(`${method} callback failed here too, as expected: ${error instanceof Error ? `${error.name}: ${error.message}` : error}`),
+  });
   try {
     const listener = new WeatherListener(`listener ${process.pid}`, print);
     print(`listener served at ${daemon.register(listener).toString()}`);

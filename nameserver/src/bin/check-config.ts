@@ -2,9 +2,8 @@
 /**
  * pyro-check-config: prints the effective pyrots configuration and where each value came from.
  */
-import { parseArgs } from "node:util";
 import { ConfigError } from "@pyrots/core";
-import { UsageError, packageVersion, parseCommandLine, runMain } from "../cli.js";
+import { UsageError, VERSION, parseCommandLine, runTool } from "../cli.js";
 import { formatTable, parseAssignments, reportRows } from "../config-report.js";
 
 const USAGE = `usage: pyro-check-config [options]
@@ -25,19 +24,17 @@ exit codes: 0 the configuration is valid, 1 it is not, 2 bad usage
 `;
 
 async function main(): Promise<void> {
-  const { values } = parseCommandLine(() =>
-    parseArgs({
-      args: process.argv.slice(2),
-      options: {
-        option: { type: "string", short: "o", multiple: true, default: [] },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-        version: { type: "boolean", short: "V", default: false },
-      },
-    }),
-  );
-  if (values.help) return void process.stdout.write(USAGE);
-  if (values.version) return void process.stdout.write(`pyro-check-config (pyrots) ${packageVersion()}\n`);
+  const parsed = parseCommandLine({
+    name: "pyro-check-config",
+    usage: USAGE,
+    version: VERSION,
+    options: {
+      option: { type: "string", short: "o", multiple: true, default: [] },
+      json: { type: "boolean", default: false },
+    },
+  });
+  if (parsed === undefined) return;
+  const { values } = parsed;
   let options;
   try {
     options = parseAssignments(values.option);
@@ -48,4 +45,4 @@ async function main(): Promise<void> {
   process.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatTable(rows).join("\n")}\n`);
 }
 
-runMain("pyro-check-config", USAGE, main);
+runTool({ name: "pyro-check-config", usage: USAGE }, main);

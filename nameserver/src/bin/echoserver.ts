@@ -2,11 +2,10 @@
 /**
  * pyro-echoserver: serves Pyro4's echo server object `test.echoserver`.
  */
-import { parseArgs } from "node:util";
 import { Daemon, locateNS, uriOf } from "@pyrots/core";
 import { EchoServer, ECHO_OBJECT_ID } from "../echoserver.js";
 import { type RunningNameServer, startNameServer } from "../server.js";
-import { packageVersion, parseCommandLine, parsePort, runMain } from "../cli.js";
+import { VERSION, parseCommandLine, parsePortOption, runTool } from "../cli.js";
 
 const USAGE = `usage: pyro-echoserver [options]
 
@@ -27,29 +26,27 @@ options:
 `;
 
 async function main(): Promise<void> {
-  const { values } = parseCommandLine(() =>
-    parseArgs({
-      args: process.argv.slice(2),
-      options: {
-        host: { type: "string", short: "H", default: "localhost" },
-        port: { type: "string", short: "p" },
-        unixsocket: { type: "string", short: "u" },
-        naming: { type: "boolean", short: "n", default: false },
-        nameserver: { type: "boolean", short: "N", default: false },
-        verbose: { type: "boolean", short: "v", default: false },
-        quiet: { type: "boolean", short: "q", default: false },
-        help: { type: "boolean", short: "h", default: false },
-        version: { type: "boolean", short: "V", default: false },
-      },
-    }),
-  );
-  if (values.help) return void process.stdout.write(USAGE);
-  if (values.version) return void process.stdout.write(`pyro-echoserver (pyrots) ${packageVersion()}\n`);
+  const parsed = parseCommandLine({
+    name: "pyro-echoserver",
+    usage: USAGE,
+    version: VERSION,
+    options: {
+      host: { type: "string", short: "H", default: "localhost" },
+      port: { type: "string", short: "p" },
+      unixsocket: { type: "string", short: "u" },
+      naming: { type: "boolean", short: "n", default: false },
+      nameserver: { type: "boolean", short: "N", default: false },
+      verbose: { type: "boolean", short: "v", default: false },
+      quiet: { type: "boolean", short: "q", default: false },
+    },
+  });
+  if (parsed === undefined) return;
+  const { values } = parsed;
   const quiet = values.quiet && !values.verbose;
   const say = (line: string) => quiet || process.stdout.write(`${line}\n`);
 
   say("Starting pyrots' test echo server.");
-  const port = parsePort(values.port, "--port", 0);
+  const port = parsePortOption(values.port, "--port") ?? 0;
   let nameserver: RunningNameServer | undefined;
   let daemon: Daemon | undefined;
   let stopRequested = false;
@@ -103,4 +100,4 @@ async function main(): Promise<void> {
   process.off("SIGTERM", stop);
 }
 
-runMain("pyro-echoserver", USAGE, main);
+runTool({ name: "pyro-echoserver", usage: USAGE }, main);

@@ -2,11 +2,12 @@
 /**
  * pyro-ns: runs a name server (Pyro4's `pyro4-ns` flags, plus mDNS and autoclean switches).
  */
-import { parseArgs } from "node:util";
-import { UsageError, packageVersion, parseCommandLine, parsePort, runMain } from "../cli.js";
+import { UsageError, VERSION, parseCommandLine, parsePortOption, runTool } from "../cli.js";
 import { MIN_AUTOCLEAN_PERIOD } from "../autoclean.js";
 import { DEFAULT_LIMITS } from "../limits.js";
 import { type RunningNameServer, startNameServer } from "../server.js";
+import { STORAGE_SPECS, StorageSpecError, parseEtcdSpec } from "../storage/index.js";
+import { reportHealthChanges } from "./health-report.js";
 
 const USAGE = `usage: pyro-ns [options]
 
@@ -17,7 +18,9 @@ options:
                           0.0.0.0 for every interface)
   -p, --port PORT         port to bind server on (default: PYRO_NS_PORT or 9090; 0 = random)
   -u, --unixsocket PATH   Unix domain socket to bind server on instead of TCP
-  -s, --storage SPEC      storage: memory (default) or sql:FILE (SQLite, kept across restarts)
+  -s, --storage SPEC      storage: memory (default), sql:FILE (SQLite, kept across restarts) or
+                          etcd:HOST:PORT[,HOST:PORT...][/PREFIX][?stale=SECONDS] (replicas
+                          sharing one etcd cluster; see docs/naming-ha.md)
       --bchost HOST       hostname to bind the broadcast responder on (default 0.0.0.0);
                           also starts it for a localhost name server
       --bcport PORT       port of the broadcast responder (default: PYRO_NS_BCPORT or 9091)
@@ -36,35 +39,31 @@ options:
 `;
 
 async function main(): Promise<void> {
-  const { values } = parseCommandLine(() =>
-    parseArgs({
-      args: process.argv.slice(2),
-      options: {
-        host: { type: "string", short: "n" },
-        port: { type: "string", short: "p" },
-        unixsocket: { type: "string", short: "u" },
-        storage: { type: "string", short: "s", default: "memory" },
-        bchost: { type: "string" },
-        bcport: { type: "string" },
-        nobc: { type: "boolean", short: "x", default: false },
-        nathost: { type: "string" },
-        natport: { type: "string" },
-        mdns: { type: "boolean" },
-        "no-mdns": { type: "boolean" },
-        autoclean: { type: "string" },
-        "no-tracebacks": { type: "boolean", default: false },
-        "max-names": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-        version: { type: "boolean", short: "V", default: false },
-      },
-    }),
-  );
-  if (values.help) return void process.stdout.write(USAGE);
-  if (values.version) return void process.stdout.write(`pyro-ns (pyrots) ${packageVersion()}\n`);
+  const parsed = parseCommandLine({
+    name: "pyro-ns",
+    usage: USAGE,
+    version: VERSION,
+    options: {
+      host: { type: "string", short: "n" },
+      port: { type: "string", short: "p" },
+      unixsocket: { type: "string", short: "u" },
+      storage: { type: "string", short: "s", default: "memory" },
+      bchost: { type: "string" },
+      bcport: { type: "string" },
+      nobc: { type: "boolean", short: "x", default: false },
+      nathost: { type: "string" },
+      natport: { type: "string" },
+      mdns: { type: "boolean" },
+      "no-mdns": { type: "boolean" },
+      autoclean: { type: "string" },
+      "no-tracebacks": { type: "boolean", default: false },
+      "max-names": { type: "string" },
+    },
+  });
+  if (parsed === undefined) return;
+  const { values } = parsed;
   if (values.mdns && values["no-mdns"]) throw new UsageError("--mdns and --no-mdns contradict each other");
-  if (values.storage !== "memory" && !/^sql:.+/.test(values.storage)) {
-    throw new UsageError(`invalid storage "${values.storage}" (expected memory or sql:FILE)`);
-  }
+  checkStorageSpec(values.storage);
   // Signals are handled from here on: a test (or a user) may signal as soon as the URI is printed.
   let ns: RunningNameServer | undefined;
   let stopRequested = false;
@@ -76,14 +75,14 @@ async function main(): Promise<void> {
   process.once("SIGTERM", stop);
   ns = await startNameServer({
     host: values.host,
-    port: values.port === undefined ? undefined : parsePort(values.port, "--port", 0),
+    port: parsePortOption(values.port, "--port"),
     unixSocket: values.unixsocket,
     storage: values.storage,
     bcHost: values.bchost,
-    bcPort: values.bcport === undefined ? undefined : parsePort(values.bcport, "--bcport", 0),
+    bcPort: parsePortOption(values.bcport, "--bcport"),
     broadcast: values.nobc ? false : undefined,
     nathost: values.nathost,
-    natport: values.natport === undefined ? undefined : parsePort(values.natport, "--natport", 0),
+    natport: parsePortOption(values.natport, "--natport"),
     mdns: values["no-mdns"] ? false : values.mdns,
     autoclean: parseAutoclean(values.autoclean),
     sendTracebacks: !values["no-tracebacks"],
@@ -100,6 +99,8 @@ async function main(): Promise<void> {
   if (ns.autocleaner) say(`Autoclean every ${values.autoclean ?? "PYRO_NS_AUTOCLEAN"} s.`);
   const existing = ns.nameserver.count() - 1;
   if (existing > 0) say(`Persistent store contains ${existing} existing registration${existing === 1 ? "" : "s"}.`);
+  const stopReporting = ns.storage.kind === "etcd" ? reportHealthChanges(ns.storage, (line) => process.stderr.write(`${line}\n`)) : () => {};
+  if (ns.storage.kind === "etcd") say(`Storage: etcd ${values.storage.slice(5)} (health: ${ns.storage.health().state})`);
   say(`NS running on ${ns.daemon.locationStr}`);
   // Pyro4's default serializer is serpent: when it is not accepted, say what clients must use.
   const accepted = ns.daemon.config.serializersAccepted;
@@ -108,9 +109,20 @@ async function main(): Promise<void> {
   say(`URI = ${ns.uri}`);
 
   await ns.stopped;
+  stopReporting();
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
   say("NS shut down.");
+}
+
+function checkStorageSpec(spec: string): void {
+  try {
+    if (spec.startsWith("etcd:")) parseEtcdSpec(spec);
+    else if (spec !== "memory" && !/^sql:.+/.test(spec)) throw new StorageSpecError(`invalid storage "${spec}" (expected ${STORAGE_SPECS})`);
+  } catch (error) {
+    if (error instanceof StorageSpecError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function parseAutoclean(value: string | undefined): number | undefined {
@@ -130,4 +142,4 @@ function parseMaxNames(value: string | undefined): number | undefined {
   return count;
 }
 
-runMain("pyro-ns", USAGE, main);
+runTool({ name: "pyro-ns", usage: USAGE }, main);

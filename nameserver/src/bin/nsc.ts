@@ -3,11 +3,10 @@
  * pyro-nsc: name server control tool (Pyro4's `nsc` commands and options).
  */
 import { createInterface } from "node:readline/promises";
-import { parseArgs } from "node:util";
-import { RemoteError, locateNS, uriOf } from "@pyrots/core";
-import { UsageError, packageVersion, parseCommandLine, parsePort, runMain } from "../cli.js";
-import { NSC_COMMANDS, checkNscCommand, runNscCommand } from "../nsc.js";
-import { printable } from "../printable.js";
+import { type LocateAttempt, RemoteError, locateNS } from "@pyrots/core";
+import { UsageError, VERSION, parseCommandLine, parsePortOption, runTool } from "../cli.js";
+import { checkNscCommand, runNscCommand } from "../nsc.js";
+import { printable, printableLine } from "../printable.js";
 
 const USAGE = `usage: pyro-nsc [options] command [arguments]
 
@@ -31,41 +30,47 @@ options:
   -p, --port PORT           port of the name server (or the broadcast port without -n)
   -u, --unixsocket PATH     Unix domain socket of the name server
   -y, --yes                 don't ask before removematching
-  -v, --verbose             verbose output
+  -v, --verbose             say where the name server was looked for and how it was found
   -h, --help                show this help and exit
   -V, --version             show the version and exit
-
-Commands: ${NSC_COMMANDS.join(" ")}
 `;
 
+/** How each way of finding the name server reads in `-v` output. */
+const FOUND_VIA: Readonly<Record<LocateAttempt["via"], string>> = {
+  host: "at the address given with -n/-p/-u",
+  nsHost: "at NS_HOST (PYRO_NS_HOST, default localhost)",
+  broadcast: "by UDP broadcast",
+  mdns: "by mDNS",
+};
+
 async function main(): Promise<void> {
-  const { values, positionals } = parseCommandLine(() =>
-    parseArgs({
-      args: process.argv.slice(2),
-      allowPositionals: true,
-      options: {
-        host: { type: "string", short: "n" },
-        port: { type: "string", short: "p" },
-        unixsocket: { type: "string", short: "u" },
-        yes: { type: "boolean", short: "y", default: false },
-        verbose: { type: "boolean", short: "v", default: false },
-        help: { type: "boolean", short: "h", default: false },
-        version: { type: "boolean", short: "V", default: false },
-      },
-    }),
-  );
-  if (values.help) return void process.stdout.write(USAGE);
-  if (values.version) return void process.stdout.write(`pyro-nsc (pyrots) ${packageVersion()}\n`);
+  const parsed = parseCommandLine({
+    name: "pyro-nsc",
+    usage: USAGE,
+    version: VERSION,
+    allowPositionals: true,
+    options: {
+      host: { type: "string", short: "n" },
+      port: { type: "string", short: "p" },
+      unixsocket: { type: "string", short: "u" },
+      yes: { type: "boolean", short: "y", default: false },
+      verbose: { type: "boolean", short: "v", default: false },
+    },
+  });
+  if (parsed === undefined) return;
+  const { values, positionals } = parsed;
   const [command = "", ...args] = positionals;
   const say = (line: string) => void process.stdout.write(`${line}\n`);
   // Check the command before spending time on locating a name server.
   checkNscCommand(command, args);
-  const port = values.port === undefined ? undefined : parsePort(values.port, "--port", 0);
+  const port = parsePortOption(values.port, "--port");
   const host = values.unixsocket !== undefined ? `./u:${values.unixsocket}` : values.host;
   if (values.verbose) say("Locating name server...");
-  const ns = await locateNS({ host, port });
+  // Descriptions may quote a broadcast or mDNS reply: anyone on the network can send one.
+  const onAttempt = (attempt: LocateAttempt) =>
+    say(attempt.found ? `Name server found ${FOUND_VIA[attempt.via]}: ${printable(String(attempt.found))}` : `  ${printableLine(attempt.description)}`);
+  const ns = await locateNS({ host, port, onAttempt: values.verbose ? onAttempt : undefined });
   try {
-    if (values.verbose) say(`Name server found: ${printable(String(uriOf(ns)))}`);
     // Pyro asks before a mass removal; without a terminal (scripts, CI) there is nobody to ask.
     const confirm = values.yes || !process.stdin.isTTY ? undefined : ask;
     await runNscCommand(ns, command, args, { say, confirm }).catch((error: unknown) => {
@@ -93,4 +98,4 @@ async function ask(question: string): Promise<boolean> {
   }
 }
 
-runMain("pyro-nsc", USAGE, main);
+runTool({ name: "pyro-nsc", usage: USAGE }, main);

@@ -1,18 +1,28 @@
 /**
- * Storage backends of the name server and the `memory` / `sql:FILE` spec that selects one.
+ * Storage backends of the name server and the spec that selects one: `memory`, `sql:FILE` or
+ * `etcd:HOST:PORT[,HOST:PORT...][/PREFIX][?OPTIONS]` (see {@link parseEtcdSpec}).
  */
+import { EtcdStorage } from "./etcd.js";
+import { parseEtcdSpec } from "./etcd-spec.js";
 import { MemoryStorage } from "./memory.js";
+import { StorageSpecError } from "./spec-error.js";
 import { SqlStorage } from "./sql.js";
 import type { NameStorage } from "./types.js";
 
+export { EtcdStorage } from "./etcd.js";
+export { DEFAULT_ETCD_PREFIX, type EtcdStorageOptions, parseEtcdSpec } from "./etcd-spec.js";
 export { MemoryStorage } from "./memory.js";
+export { StorageSpecError } from "./spec-error.js";
 export { SqlStorage } from "./sql.js";
-export type { NameStorage, Registration, StorageFilter } from "./types.js";
+export { MAX_LEASE_TTL, type Awaitable, type NameStorage, type Registration, type StorageFilter, type StorageHealth } from "./types.js";
 
-/** Thrown for a storage spec that is neither `memory` nor `sql:FILE`. */
-export class StorageSpecError extends Error {}
+/** The storage specs, as usage texts put it. */
+export const STORAGE_SPECS = "memory, sql:FILE or etcd:HOST:PORT[,HOST:PORT...][/PREFIX]";
 
-/** Opens the storage a spec names: `memory` (default) or `sql:FILE`. */
+/**
+ * Opens the storage a spec names: `memory` (default), `sql:FILE` or `etcd:...`. An etcd storage
+ * connects in its `start()`, which the name server calls.
+ */
 export function openStorage(spec = "memory"): NameStorage {
   if (spec === "memory") return new MemoryStorage();
   if (spec.startsWith("sql:")) {
@@ -21,5 +31,6 @@ export function openStorage(spec = "memory"): NameStorage {
     if (file === ":memory:") throw new StorageSpecError(`invalid storage "${spec}": use "memory" for a volatile name server`);
     return new SqlStorage(file);
   }
-  throw new StorageSpecError(`invalid storage "${spec}" (expected memory or sql:FILE)`);
+  if (spec.startsWith("etcd:")) return new EtcdStorage(parseEtcdSpec(spec));
+  throw new StorageSpecError(`invalid storage "${spec}" (expected ${STORAGE_SPECS})`);
 }

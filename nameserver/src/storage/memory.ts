@@ -3,8 +3,10 @@
  *
  * Metadata queries are answered from a tag → names index, so their cost follows the size of the
  * answer (and of the smallest tag's set, for "all of"), not the number of names times tags.
+ * Leases are timers in this process ({@link LocalLeases}).
  */
-import { type NameStorage, type Registration, type StorageFilter, uniqueTags } from "./types.js";
+import { LocalLeases } from "./local-leases.js";
+import { type NameStorage, type Registration, type StorageFilter, type StorageHealth, uniqueTags } from "./types.js";
 
 interface Entry {
   readonly registration: Registration;
@@ -14,9 +16,12 @@ interface Entry {
 
 /** Volatile in-memory storage. */
 export class MemoryStorage implements NameStorage {
+  /** @inheritdoc */
+  readonly kind = "memory";
   readonly #entries = new Map<string, Entry>();
   readonly #byTag = new Map<string, Set<string>>();
   #seq = 0;
+  readonly #leases = new LocalLeases((lease, names) => this.#dropLeased(lease, names));
 
   /** @inheritdoc */
   get(name: string): Registration | undefined {
@@ -24,11 +29,12 @@ export class MemoryStorage implements NameStorage {
   }
 
   /** @inheritdoc */
-  set(name: string, registration: Registration, onlyIfNew = false): boolean {
+  set(name: string, registration: Registration, onlyIfNew = false, lease?: string): boolean {
     if (onlyIfNew && this.#entries.has(name)) return false;
+    if (lease !== undefined) this.#leases.bind(lease, name);
     // Re-registering moves the name to the end, as deleting and inserting a row would.
     this.#delete(name);
-    this.#insert(name, freeze(registration.uri, registration.metadata, registration.registrant), this.#seq++);
+    this.#insert(name, freeze(registration.uri, registration.metadata, registration.registrant, lease), this.#seq++);
     return true;
   }
 
@@ -37,7 +43,7 @@ export class MemoryStorage implements NameStorage {
     const old = this.#entries.get(name);
     if (old === undefined) return false;
     this.#unindex(name, old.registration.metadata);
-    this.#insert(name, freeze(old.registration.uri, metadata, old.registration.registrant), old.seq);
+    this.#insert(name, freeze(old.registration.uri, metadata, old.registration.registrant, old.registration.lease), old.seq);
     return true;
   }
 
@@ -51,6 +57,29 @@ export class MemoryStorage implements NameStorage {
   /** @inheritdoc */
   removeIfUri(name: string, uri: string): boolean {
     return this.#entries.get(name)?.registration.uri === uri && this.#delete(name);
+  }
+
+  /** @inheritdoc */
+  grantLease(ttlSeconds: number): string {
+    return this.#leases.grant(ttlSeconds);
+  }
+
+  /** @inheritdoc */
+  keepAliveLease(lease: string): number {
+    return this.#leases.keepAlive(lease);
+  }
+
+  /** @inheritdoc */
+  revokeLease(lease: string): boolean {
+    const names = this.#leases.revoke(lease);
+    if (names === undefined) return false;
+    this.#dropLeased(lease, names);
+    return true;
+  }
+
+  /** @inheritdoc */
+  health(): StorageHealth {
+    return { state: "ok", storage: this.kind, detail: "", age: 0, staleLimit: 0 };
   }
 
   /** @inheritdoc */
@@ -71,7 +100,14 @@ export class MemoryStorage implements NameStorage {
   }
 
   /** @inheritdoc */
-  close(): void {}
+  close(): void {
+    this.#leases.close();
+  }
+
+  #dropLeased(lease: string, names: string[]): void {
+    // Only names still bound to this lease: one re-registered since belongs to someone else now.
+    for (const name of names) if (this.#entries.get(name)?.registration.lease === lease) this.#delete(name);
+  }
 
   #withAnyTag(tags: readonly string[]): Set<string> {
     const names = new Set<string>();
@@ -125,7 +161,12 @@ export class MemoryStorage implements NameStorage {
   }
 }
 
-function freeze(uri: string, metadata: readonly string[], registrant: string | undefined): Registration {
-  const tags = Object.freeze(uniqueTags(metadata));
-  return Object.freeze(registrant === undefined ? { uri, metadata: tags } : { uri, metadata: tags, registrant });
+function freeze(uri: string, metadata: readonly string[], registrant: string | undefined, lease: string | undefined): Registration {
+  const registration: { uri: string; metadata: readonly string[]; registrant?: string; lease?: string } = {
+    uri,
+    metadata: Object.freeze(uniqueTags(metadata)),
+  };
+  if (registrant !== undefined) registration.registrant = registrant;
+  if (lease !== undefined) registration.lease = lease;
+  return Object.freeze(registration);
 }

@@ -4,6 +4,7 @@
  */
 import { PyroError } from "./errors.js";
 import type { ConfigItem } from "./config.js";
+import { closestName } from "./suggest.js";
 
 /** A configuration problem: unknown item, unparsable or out-of-range value. */
 export class ConfigError extends PyroError {
@@ -154,7 +155,7 @@ export function validateOptionValue(item: ConfigItem, value: unknown): unknown {
  * explaining that a Pyro4 item is not supported.
  */
 export function configErrorForUnknown(name: string, known: readonly string[], what: "environment variable" | "option"): ConfigError {
-  const suggestion = closest(name, known);
+  const suggestion = closestName(name, known, "PYRO_");
   const hint = suggestion === undefined ? " (see docs/configuration.md for the known names)" : `; did you mean ${suggestion}?`;
   return new ConfigError(`unknown config ${what} ${name}${hint}`, name, suggestion);
 }
@@ -176,28 +177,4 @@ function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return "an array";
   return value === null ? "null" : typeof value === "object" ? "an object" : String(value);
-}
-
-/** The known name nearest to `name` by edit distance, if reasonably near. */
-function closest(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const distance = editDistance(name.toUpperCase(), candidate.toUpperCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  const bareLength = name.startsWith("PYRO_") ? name.length - 5 : name.length;
-  return bestDistance <= Math.max(2, Math.ceil(bareLength / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

@@ -67,6 +67,8 @@ export interface PyroConfig {
   readonly serializersAccepted: readonly ConfigSerializerName[];
   /** `METADATA`: proxies fetch the object's exposed members when connecting. */
   readonly metadata: boolean;
+  /** `CALLER_STACKS`: errors of remote calls show the line of the caller's code that made the call. */
+  readonly callerStacks: boolean;
   /** `MAX_RETRIES`: times a proxy retries a call after a closed connection or timeout. */
   readonly maxRetries: number;
   /** `ITER_STREAMING`: stream iterators and generators returned by remote methods. */
@@ -97,7 +99,7 @@ export interface PyroConfig {
   readonly hmacKey: string | null;
   /** `LOGWIRE`: log every message sent and received. */
   readonly logWire: boolean;
-  /** `MAX_CONNECTIONS`: concurrent client connections a daemon accepts; 0 = no limit. */
+  /** `MAX_CONNECTIONS`: concurrent client connections a daemon accepts (the longest-idle makes room at the limit); 0 = no limit. */
   readonly maxConnections: number;
   /** `MAX_INFLIGHT`: requests a daemon runs at once per connection; 0 = no limit. */
   readonly maxInflight: number;
@@ -105,6 +107,14 @@ export interface PyroConfig {
   readonly handshakeTimeout: number;
   /** `IDLE_TIMEOUT`: seconds after which a daemon closes an idle connection; 0 = never. */
   readonly idleTimeout: number;
+  /** `MAX_CONNECTIONS_PER_HOST`: connections a daemon accepts from one client address; 0 = only `MAX_CONNECTIONS` applies. */
+  readonly maxConnectionsPerHost: number;
+  /** `MESSAGE_TIMEOUT`: seconds a peer may take to send one message once it started; 0 = no limit. */
+  readonly messageTimeout: number;
+  /** `MAX_BATCH_CALLS`: calls one batch may hold; 0 = no limit. */
+  readonly maxBatchCalls: number;
+  /** `MAX_ITER_STREAMS`: remote iterators one connection may have open at once; 0 = no limit. */
+  readonly maxIterStreams: number;
 }
 
 /** How an item's environment value is parsed and its option value checked. */
@@ -212,6 +222,12 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
     description: "Serializers a daemon accepts.",
   },
   metadata: { name: "METADATA", type: "bool", default: true, description: "Proxies fetch the object's exposed members when connecting." },
+  callerStacks: {
+    name: "CALLER_STACKS",
+    type: "bool",
+    default: true,
+    description: "Errors of remote calls show the line of your code that made the call (costs about 0.2 µs per call; pyrots).",
+  },
   maxRetries: { name: "MAX_RETRIES", type: "int", default: 0, min: 0, description: "Times a proxy retries a call after a closed connection or a timeout." },
   iterStreaming: { name: "ITER_STREAMING", type: "bool", default: true, description: "Stream iterators and generators returned by remote methods." },
   iterStreamLifetime: { name: "ITER_STREAM_LIFETIME", type: "float", default: 0, min: 0, description: "Seconds a remote iterator may live; 0 = no limit." },
@@ -233,16 +249,44 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
   sslCaCerts: { name: "SSL_CACERTS", type: "string", default: "", description: "CA certificates file (PEM) used to verify the peer." },
   hmacKey: { name: "HMAC_KEY", type: "optionalString", default: null, description: "Shared key for Pyro4 HMAC message signing (unset: off)." },
   logWire: { name: "LOGWIRE", type: "bool", default: false, description: "Log every message sent and received." },
-  maxConnections: { name: "MAX_CONNECTIONS", type: "int", default: 1024, min: 0, description: "Concurrent client connections a daemon accepts; 0 = no limit." },
+  maxConnections: {
+    name: "MAX_CONNECTIONS",
+    type: "int",
+    default: 1024,
+    min: 0,
+    description: "Concurrent client connections a daemon accepts, counted from the TCP accept; at the limit the longest-idle one makes room; 0 = no limit.",
+  },
   maxInflight: { name: "MAX_INFLIGHT", type: "int", default: 128, min: 0, description: "Requests a daemon runs at once per connection; 0 = no limit." },
   handshakeTimeout: {
     name: "HANDSHAKE_TIMEOUT",
     type: "float",
     default: 10,
     min: 0,
-    description: "Seconds a new connection has to complete its handshake; 0 = none.",
+    description: "Seconds a new connection has, from its TCP accept (TLS included), to complete its handshake; 0 = none.",
   },
   idleTimeout: { name: "IDLE_TIMEOUT", type: "float", default: 0, min: 0, description: "Seconds after which a daemon closes an idle connection; 0 = never." },
+  maxConnectionsPerHost: {
+    name: "MAX_CONNECTIONS_PER_HOST",
+    type: "int",
+    default: 0,
+    min: 0,
+    description: "Connections a daemon accepts from one client address (IPv6: one /64); 0 = only MAX_CONNECTIONS applies.",
+  },
+  messageTimeout: {
+    name: "MESSAGE_TIMEOUT",
+    type: "float",
+    default: 60,
+    min: 0,
+    description: "Seconds a peer may take to send one message once its first byte arrived; 0 = no limit.",
+  },
+  maxBatchCalls: { name: "MAX_BATCH_CALLS", type: "int", default: 10000, min: 0, description: "Calls one batch may hold; 0 = no limit." },
+  maxIterStreams: {
+    name: "MAX_ITER_STREAMS",
+    type: "int",
+    default: 100,
+    min: 0,
+    description: "Remote iterators one connection may have open at once; 0 = no limit.",
+  },
 };
 
 /** Every configuration item, in documentation order. */

@@ -75,6 +75,7 @@ const NOTHING_EXPOSED = computeMembers(null);
 export function expose<T extends Function>(target: T): T;
 export function expose(target: object, key: string | symbol, descriptor: PropertyDescriptor): void;
 export function expose(target: object, key?: string | symbol, descriptor?: PropertyDescriptor): unknown {
+  refuseStandardDecorators("@expose", key);
   if (key === undefined) {
     if (typeof target !== "function") throw new TypeError("@expose is used without parentheses, on a class, method or accessor");
     checkExposableName(target.name);
@@ -122,6 +123,7 @@ export function behavior(options: BehaviorOptions): <T extends Function>(cls: T)
   if (instanceCreator !== undefined && typeof instanceCreator !== "function") throw new TypeError("instanceCreator must be a function");
   const recorded: Behavior = Object.freeze(instanceCreator ? { instanceMode, instanceCreator } : { instanceMode });
   return <T extends Function>(cls: T, ...rest: unknown[]): T => {
+    refuseStandardDecorators("@behavior", rest[0]);
     if (typeof cls !== "function" || rest.length > 0) throw new TypeError("@behavior can only be used on a class");
     Reflect.defineMetadata(BEHAVIOR, recorded, cls);
     return cls;
@@ -220,7 +222,22 @@ function checkExposableName(name: string): void {
   if (isPrivateName(name)) throw new TypeError(`exposing private names (starting with _) is not allowed: '${name}'`);
 }
 
+/**
+ * TypeScript without `experimentalDecorators` calls decorators the TC39 way, `(value, context)`,
+ * where pyrots' decorators expect `(target, key, descriptor)`: say what to set instead of failing
+ * on the odd arguments.
+ */
+function refuseStandardDecorators(decorator: string, key: unknown): void {
+  if (typeof key !== "object" || key === null || !("kind" in key)) return;
+  throw new TypeError(
+    `${decorator} was called as a TC39 standard decorator: pyrots' decorators need TypeScript's legacy decorators. ` +
+      `Set "experimentalDecorators": true and "emitDecoratorMetadata": true in the compilerOptions of your tsconfig.json ` +
+      `(or, without decorators, call expose(MyClass) after the class)`,
+  );
+}
+
 function memberName(decorator: string, target: object, key: string | symbol, descriptor: PropertyDescriptor | undefined): string {
+  refuseStandardDecorators(decorator, key);
   const shown = String(key);
   if (typeof key === "symbol") throw new TypeError(`${decorator} on ${shown}: symbol-keyed members cannot be remote`);
   if (typeof target === "function") throw new TypeError(`${decorator} on static member '${key}': only instance members can be remote`);

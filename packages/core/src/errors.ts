@@ -29,8 +29,11 @@ export interface PyroErrorOptions {
 export class PyroError extends Error {
   /** The name this error travels under on the wire (a Pyro4 class path). */
   static readonly pyroName: string = "Pyro4.errors.PyroError";
-  /** Traceback lines of the remote side when this error was raised there, else undefined. */
-  remoteTraceback?: string[];
+  /**
+   * Traceback lines of the remote side when this error was raised there, else undefined. Set
+   * with {@link withRemoteTraceback}, which also puts them in `stack` as text.
+   */
+  declare remoteTraceback?: string[];
 
   constructor(message = "", options?: PyroErrorOptions) {
     super(message, options);
@@ -134,7 +137,7 @@ export class RemoteError extends PyroError {
     this.remoteType = details.type;
     this.args = details.args;
     this.attributes = details.attributes;
-    this.remoteTraceback = details.traceback;
+    withRemoteTraceback(this, details.traceback);
   }
 
   override get pyroName(): string {
@@ -149,6 +152,29 @@ export class RemoteError extends PyroError {
   override toString(): string {
     return `${this.remoteName}: ${this.message}`;
   }
+}
+
+/**
+ * Gives an error that arrived from a peer its remote traceback: as `remoteTraceback` (lines, not
+ * shown again by `console.log`) and as text in `stack`, in place of the local frames, which are
+ * only pyrots' own decoding code. The line that made the call is added to `stack` later, on the
+ * caller's side (see the proxy's caller stacks).
+ */
+export function withRemoteTraceback<E extends PyroError>(error: E, lines: readonly string[]): E {
+  Object.defineProperty(error, "remoteTraceback", { value: [...lines], enumerable: false, writable: true, configurable: true });
+  const head = `${error.name}: ${error.message}`;
+  if (lines.length === 0) {
+    error.stack = head;
+    return error;
+  }
+  const text = lines
+    .join("")
+    .trimEnd()
+    .split("\n")
+    .map((line) => `    | ${line}`)
+    .join("\n");
+  error.stack = `${head}\n    Remote traceback (${error.pyroName}):\n${text}`;
+  return error;
 }
 
 /**
@@ -170,11 +196,40 @@ export class PythonError extends Error {
   }
 }
 
-/** Python's `str(exc)`: the single arg, or the tuple of args, or the empty string. */
+/**
+ * Python's `str(exc)`: the single arg, or the tuple of args, or the empty string. Args may come
+ * from a peer, so they are made text with {@link untrustedText} only.
+ */
 export function messageFromArgs(args: readonly unknown[]): string {
   if (args.length === 0) return "";
-  if (args.length === 1) return String(args[0]);
-  return `(${args.map((a) => (typeof a === "string" ? `'${a}'` : String(a))).join(", ")})`;
+  if (args.length === 1) return untrustedText(args[0]);
+  return `(${args.map((arg) => itemText(arg)).join(", ")})`;
+}
+
+/** Array items shown by {@link untrustedText} before it writes `...`. */
+const TEXT_ITEMS = 32;
+/** Nested arrays shown by {@link untrustedText} before it writes `[...]`. */
+const TEXT_DEPTH = 4;
+
+/**
+ * Text for a value that may have come from a peer, made without calling anything on it (a
+ * decoded value may be a proxy whose every property is a remote call): strings as they are, other
+ * primitives as `String` gives them, arrays item by item (strings quoted, bounded), and any other
+ * object as `<object>`.
+ */
+export function untrustedText(value: unknown, depth = 0): string {
+  if (typeof value === "string") return value;
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return String(value);
+  if (!Array.isArray(value)) return `<${typeof value}>`;
+  if (depth >= TEXT_DEPTH) return "[...]";
+  const items: string[] = [];
+  for (let i = 0; i < value.length && i < TEXT_ITEMS; i++) items.push(itemText(value[i], depth + 1));
+  if (value.length > TEXT_ITEMS) items.push("...");
+  return `[${items.join(", ")}]`;
+}
+
+function itemText(value: unknown, depth = 0): string {
+  return typeof value === "string" ? `'${value}'` : untrustedText(value, depth);
 }
 
 /** The Python builtin each JS built-in error travels as, so Python clients can catch it. */

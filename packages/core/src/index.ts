@@ -20,8 +20,8 @@ export type { ProxyOptions, CallOptions, HandshakeInfo } from "./proxy/options.j
 export type { Remote, RemoteResult, UntypedMember } from "./proxy/remote.js";
 export { expose, oneway, callback, behavior, type InstanceMode } from "./decorators.js";
 export { URI } from "./uri.js";
-export { locateNS, resolve, type LocateOptions } from "./naming/index.js";
-export type { NameServerApi, NameServerProxy } from "./naming/index.js";
+export { locateNS, resolve, type LocateAttempt, type LocateOptions } from "./naming/index.js";
+export type { NameServerApi, NameServerHealth, NameServerProxy } from "./naming/index.js";
 export { loadConfig, explainConfig, defaultConfig, ConfigError, configTable, type PyroConfig, type ConfigRow } from "./config.js";
 export { ProxyRef, ExceptionWrapper } from "./serializers/classes.js";
 export type { DictToClass } from "./serializers/types.js";

@@ -420,3 +420,20 @@ class UnexposedThing {
     return 1;
   }
 }
+
+describe("TC39 standard decorators (a tsconfig without experimentalDecorators)", () => {
+  const classContext = { kind: "class", name: "Worker", addInitializer: () => undefined, metadata: {} };
+  const methodContext = { kind: "method", name: "run", static: false, private: false, addInitializer: () => undefined, metadata: {} };
+
+  it("each decorator says to set experimentalDecorators, instead of a puzzling error", () => {
+    class Worker {
+      run(): void {}
+    }
+    const expected = /TC39 standard decorator: pyrots' decorators need TypeScript's legacy decorators\. Set "experimentalDecorators": true/;
+    expect(() => (expose as unknown as (v: unknown, c: unknown) => void)(Worker, classContext)).to.throw(TypeError, expected);
+    expect(() => (expose as unknown as (v: unknown, c: unknown) => void)(Worker.prototype.run, methodContext)).to.throw(TypeError, expected);
+    expect(() => (oneway as unknown as (v: unknown, c: unknown) => void)(Worker.prototype.run, methodContext)).to.throw(TypeError, expected);
+    expect(() => (callback as unknown as (v: unknown, c: unknown) => void)(Worker.prototype.run, methodContext)).to.throw(TypeError, expected);
+    expect(() => (behavior({ instanceMode: "single" }) as unknown as (v: unknown, c: unknown) => void)(Worker, classContext)).to.throw(TypeError, expected);
+  });
+});

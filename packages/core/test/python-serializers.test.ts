@@ -114,6 +114,28 @@ describe("serializers against real Python Pyro4", function () {
       expect(described).to.deep.equal(expected);
     });
 
+    it(`a __proto__ key travels exactly, both ways, between pyrots ${name} and Python's`, () => {
+      const value = JSON.parse('{"__proto__": {"inner": 1}, "__proto_": 2, "x": [3]}') as Record<string, unknown>;
+      const code = `
+ser = Pyro4.util.get_serializer(${JSON.stringify(name)})
+got = ser.loads(bytes.fromhex(json.load(sys.stdin)))
+back = ser.dumps({"__proto__": {"polluted": True}, "__proto_": 5, "a": [1]})
+print(json.dumps({"got": got, "back": back.hex()}))
+`;
+      // Python's dict comes back through json.dumps and JSON.parse, which keeps "__proto__" an own key.
+      const result = python(code, serializer.encode(value).toString("hex")) as { got: Record<string, unknown>; back: string };
+      expect(Object.keys(result.got).sort()).to.deep.equal(["__proto_", "__proto__", "x"]);
+      expect(Object.getOwnPropertyDescriptor(result.got, "__proto__")?.value).to.deep.equal({ inner: 1 });
+      expect([result.got.__proto_, result.got.x]).to.deep.equal([2, [3]]);
+      const back = serializer.decode(Buffer.from(result.back, "hex")) as Record<string, unknown>;
+      expect(Object.getPrototypeOf(back)).to.equal(Object.prototype);
+      expect(Object.keys(back).sort()).to.deep.equal(["__proto_", "__proto__", "a"]);
+      expect(Object.getOwnPropertyDescriptor(back, "__proto__")?.value).to.deep.equal({ polluted: true });
+      expect(back.__proto_).to.equal(5);
+      expect(back.polluted).to.equal(undefined);
+      expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+    });
+
     it(`pyrots ${name} reads what Python's ${name} serializer writes`, () => {
       const code = `
 ser = Pyro4.util.get_serializer(${JSON.stringify(name)})

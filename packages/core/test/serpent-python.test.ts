@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { Complex, ExceptionWrapper, ProxyRef, PyDate, RemoteError, URI, refFor, serpentSerializer as serpent } from "@pyrots/core/internal";
+import { Complex, ExceptionWrapper, ProxyRef, PyDate, RemoteError, URI, serpentSerializer as serpent } from "@pyrots/core/internal";
 
 const PYTHON = "/usr/bin/python3";
 const PRELUDE = `
@@ -123,7 +123,7 @@ print(json.dumps([f.hex() for f in forms]))
     const rest = decoded.slice(expected.length);
     expect(String(rest[0])).to.equal("PYRO:obj@localhost:9090");
     expect(String(rest[1])).to.equal("PYRO:x@./u:/tmp/s");
-    const proxy = refFor(rest[2] as object);
+    const proxy = rest[2] as ProxyRef;
     expect([String(proxy.uri), proxy.methods, proxy.oneway, proxy.attrs]).to.deep.equal(["PYRO:calc@127.0.0.1:4000", ["inc"], ["fire"], ["value"]]);
     expect(rest[3])
       .to.be.instanceOf(RemoteError)

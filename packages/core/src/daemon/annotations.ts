@@ -33,6 +33,15 @@ export function handshakeAnnotations(message: Message, hook: ResponseAnnotations
   return annotations;
 }
 
+/** Annotations of a CONNECTFAIL reply to `message`; a failing daemon-wide hook is left out (the refusal matters more). */
+export function refusalAnnotations(message: Message, hook: ResponseAnnotationsHook | undefined): Annotations {
+  try {
+    return handshakeAnnotations(message, hook);
+  } catch {
+    return handshakeAnnotations(message, undefined);
+  }
+}
+
 /** Annotations of a RESULT reply to `message`; throws when the daemon-wide hook fails. */
 export function resultAnnotations(message: Message, context: CallContext | undefined, hook: ResponseAnnotationsHook | undefined): Annotations | undefined {
   const corr = replyCorrelationId(message, context);

@@ -1,106 +1,71 @@
 /**
- * One client connection on the daemon side: the handshake, then INVOKE and PING messages.
+ * One client connection on the daemon side: the handshake first (`handshake.ts`), then INVOKE
+ * and PING messages. A call goes through the steps in `dispatch.ts`, runs with the connection's
+ * state (`session.ts`), and is answered by `replies.ts`.
  *
  * Requests on one connection are handled independently: an async method that takes a while does
  * not hold up the next request, and each reply carries its request's sequence number. Pyro4
  * clients send one request at a time anyway; pyrots clients use this to multiplex.
  */
+import { performance } from "node:perf_hooks";
 import type { TLSSocket } from "node:tls";
-import { DaemonError, PyroError, ProtocolError, SecurityError, SerializeError } from "../errors.js";
-import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
-import type { Annotations, Message } from "../protocol/message.js";
-import { encodeMarshalString } from "../serializers/marshal.js";
-import { exceptionToDict } from "../serializers/classes.js";
-import { type DecodeContext, HANDSHAKE_DECODE_LIMITS, type Serializer } from "../serializers/types.js";
-import type { Connection, ConnectionHandler } from "../transport/connection.js";
-import { type Frame, type FrameFields, checkFrameSize, payloadOf, rawFrame, valueFrame } from "../transport/outgoing.js";
-import { resolveMember } from "../decorators.js";
-import { callWithArguments } from "./arguments.js";
-import { runBatch } from "./batch.js";
-import { correlationOnly, failureAnnotations, handshakeAnnotations, resultAnnotations } from "./annotations.js";
-import { type CallContext, type Closable, enterCall, leaveCall } from "./context.js";
-import { reportCallbackError, reportOnewayError } from "./report.js";
-import type { ClientInfo } from "./options.js";
-import type { RegisteredObject } from "./registry.js";
-import { isStreamable, type StreamRegistry } from "./streams.js";
-import type { DaemonSettings } from "./settings.js";
 import { debugLog } from "../debug.js";
+import { MessageTooLargeError, PyroError, ProtocolError, SecurityError, SerializeError } from "../errors.js";
+import { Flags, MessageType } from "../protocol/constants.js";
+import type { Message } from "../protocol/message.js";
+import type { DecodeContext, Serializer } from "../serializers/types.js";
+import type { Connection, ConnectionHandler } from "../transport/connection.js";
+import type { Slot } from "./admission.js";
+import { type CallContext, enterCall, leaveCall } from "./context.js";
+import { decodeRequest, findObject, perform, reachedMethod } from "./dispatch.js";
+import { answerHandshake } from "./handshake.js";
+import type { ObjectRegistry, RegisteredObject } from "./registry.js";
+import { Replier } from "./replies.js";
+import { reportOnewayError } from "./report.js";
+import { ClientSession, type StampSource } from "./session.js";
+import type { DaemonSettings } from "./settings.js";
+import { isStreamable, type StreamRegistry } from "./streams.js";
+import type { WorkCounter } from "./work.js";
 
 const log = debugLog("pyrots:daemon");
 
-/** What a client connection needs from its daemon. */
-export interface DaemonCore {
+/** What a client connection uses of its daemon: each part does one thing. */
+export interface ClientServices {
   readonly settings: DaemonSettings;
-  readonly objects: ReadonlyMap<string, RegisteredObject>;
+  /** The objects served, by id. */
+  readonly objects: ObjectRegistry;
+  /** Open remote iterators. */
   readonly streams: StreamRegistry;
-  validateHandshake(client: ClientInfo, data: unknown): unknown;
-  /** Metadata of an object for the handshake; throws DaemonError for an unknown one. */
-  metadataOf(objectId: unknown): { methods: string[]; oneway: string[]; attrs: string[] };
-  /** Counts requests in flight so that shutdown can wait for them. */
-  requestStarted(): void;
-  requestFinished(): void;
-  clientClosed(client: ClientConnection): void;
-  /** A client that completed its handshake is gone; its tracked resources are not closed yet. */
-  clientDisconnecting(client: ClientConnection): void;
+  /** Calls running in the daemon (for shutdown). */
+  readonly work: WorkCounter;
+  /** Stamps for idle marks (eviction order). */
+  readonly stamps: StampSource;
 }
-
-const PONG = Buffer.from("pong");
-
-/** Decoding before the handshake: small limits, and proxy references stay data. */
-const HANDSHAKE_CONTEXT: DecodeContext = Object.freeze({ limits: HANDSHAKE_DECODE_LIMITS });
 
 /** Daemon side of one connection. */
 export class ClientConnection implements ConnectionHandler {
-  /** Instances of `session` mode objects that belong to this connection. */
-  readonly sessions = new Map<RegisteredObject, object>();
-  /** Resources tracked with `currentContext().trackResource`, closed with the connection. */
-  readonly resources = new Set<Closable>();
-  /** The call context's `client`: one object per connection, its address fixed at connect time. */
-  readonly caller: { readonly address: string };
-  private handshakeDone = false;
-  private inFlight = 0;
-  private handshakeTimer: NodeJS.Timeout | undefined;
-  /** Reused for every RESULT frame (framing is synchronous), saving an object per reply. */
-  private readonly resultFields: FrameFields;
+  /** The connection's state: session instances, resources, calls running. */
+  readonly session: ClientSession;
+  private readonly replies: Replier;
   private readonly settings: DaemonSettings;
+  private handshakeDone = false;
   /** How requests are decoded once the handshake is done (set by it). */
-  private decodeContext: DecodeContext = HANDSHAKE_CONTEXT;
+  private decodeContext: DecodeContext | undefined;
 
   /**
+   * @param slot the accepted socket's slot: its handshake clock runs from the TCP accept.
    * @param deniedReason when set, the client is refused at its handshake with this reason
-   *   (e.g. the daemon is at its connection limit).
-   * @param handshakeTimeout seconds the client has to complete its handshake; 0 = no limit.
+   *   (e.g. no connection slot was free).
    */
   constructor(
     readonly connection: Connection,
-    private readonly daemon: DaemonCore,
+    private readonly services: ClientServices,
+    private readonly slot: Slot,
     private readonly deniedReason?: string,
-    handshakeTimeout = 0,
   ) {
-    this.caller = Object.freeze({ address: connection.remoteAddress });
-    this.settings = daemon.settings;
-    this.resultFields = {
-      type: MessageType.RESULT,
-      flags: 0,
-      seq: 0,
-      annotations: undefined,
-      compress: this.settings.compress,
-      hmacKey: this.settings.hmacKey,
-    };
-    if (handshakeTimeout > 0) {
-      this.handshakeTimer = setTimeout(() => {
-        if (log.enabled) log(`${this.address}: no handshake within ${handshakeTimeout} s, closing`);
-        this.connection.destroy();
-      }, handshakeTimeout * 1000);
-      this.handshakeTimer.unref();
-    }
-  }
-
-  /** The connection has been idle for the idle timeout: close it unless calls are running. */
-  idle(): void {
-    if (this.inFlight > 0) return;
-    if (log.enabled) log(`${this.address}: idle, closing`);
-    this.connection.close();
+    this.settings = services.settings;
+    this.session = new ClientSession(connection, this.settings.maxInflight, services.work, services.stamps);
+    this.replies = new Replier(connection, this.settings);
   }
 
   /** The peer's address. */
@@ -108,84 +73,54 @@ export class ClientConnection implements ConnectionHandler {
     return this.connection.remoteAddress;
   }
 
+  /** The connection has been idle for the idle timeout: close it unless calls are running. */
+  idle(): void {
+    if (this.session.inFlight > 0) return;
+    if (log.enabled) log(`${this.address}: idle, closing`);
+    this.connection.close();
+  }
+
   onMessage(message: Message): void {
-    if (!this.handshakeDone) {
-      this.handshake(message);
-      return;
-    }
-    if (message.type === MessageType.INVOKE) this.invoke(message);
-    else if (message.type === MessageType.PING) this.pong(message);
+    if (!this.handshakeDone) this.handshake(message);
+    else if (message.type === MessageType.INVOKE) this.invoke(message);
+    else if (message.type === MessageType.PING) this.replies.pong(message);
     else this.connection.close();
   }
 
   onProtocolError(error: PyroError): void {
     if (log.enabled) log(`${this.address}: protocol error: ${error.message}`);
+    if (this.handshakeDone) return;
     // Before the handshake Pyro4 explains itself with a CONNECTFAIL; later it just hangs up.
-    if (!this.handshakeDone) this.connectFail(undefined, error.message);
+    const text = error instanceof MessageTooLargeError ? `${error.message} (the limit before the handshake)` : error.message;
+    this.replies.connectFail(0, text);
   }
 
   onClose(): void {
     if (log.enabled) log(`${this.address}: disconnected`);
-    clearTimeout(this.handshakeTimer);
-    if (this.handshakeDone) this.daemon.clientDisconnecting(this);
-    this.sessions.clear();
-    this.daemon.streams.ownerGone(this);
-    for (const resource of this.resources) {
-      try {
-        const closing = resource.close();
-        if (closing instanceof Promise) closing.catch(() => undefined);
-      } catch {
-        // one failing resource must not keep the others open
-      }
-    }
-    this.resources.clear();
-    this.daemon.clientClosed(this);
+    this.session.end(this.handshakeDone ? this.settings.onClientDisconnect : undefined);
+    this.services.streams.ownerGone(this.session);
   }
 
   private handshake(message: Message): void {
-    if (message.type !== MessageType.CONNECT) {
-      // Pyro4 rejects the type while still reading the message, before it knows the seq.
-      this.connectFail(undefined, `invalid msg type ${message.type} received`);
+    const stream = this.connection.stream as Partial<TLSSocket>;
+    const certificate = stream.encrypted && stream.getPeerCertificate ? stream.getPeerCertificate() : undefined;
+    const answer = answerHandshake(message, { address: this.address, certificate }, this.settings, this.services.objects, this.deniedReason);
+    if (!answer.ok) {
+      if (log.enabled) log(`${this.address}: handshake refused: ${answer.text}`);
+      this.replies.connectFail(answer.seq, answer.text, answer.serializer, answer.annotations);
       return;
     }
-    if (this.deniedReason !== undefined) {
-      this.connectFail(message, this.deniedReason);
-      return;
+    this.replies.connectOk(message, answer.serializer, answer.flags, answer.annotations, answer.payload);
+    this.handshakeDone = true;
+    this.decodeContext = this.requestContext(answer.serializer);
+    this.connection.messageLimit = this.settings.maxMessageSize;
+    if (answer.sealing) {
+      this.connection.signWith(answer.sealing);
+      this.replies.signWith(answer.sealing);
     }
-    const serializer = this.settings.accepted.get(message.serializerId);
-    if (!serializer) {
-      this.connectFail(message, `message used serializer that is not accepted: ${message.serializerId}`);
-      return;
-    }
-    try {
-      const data = serializer.decode(payloadOf(message, HANDSHAKE_DECODE_LIMITS.maxBytes), HANDSHAKE_CONTEXT);
-      const request = isRecord(data) ? data : {};
-      const objectId = typeof request.object === "string" ? request.object : undefined;
-      const stream = this.connection.stream as Partial<TLSSocket>;
-      const certificate = stream.encrypted && stream.getPeerCertificate ? stream.getPeerCertificate() : undefined;
-      const response = this.daemon.validateHandshake({ address: this.address, objectId, certificate }, request.handshake);
-      let flags = 0;
-      let payload: unknown = response;
-      if (message.flags & Flags.META_ON_CONNECT) {
-        flags = Flags.META_ON_CONNECT;
-        payload = { handshake: response, meta: this.daemon.metadataOf(request.object) };
-      }
-      // Announce that requests may overlap, and how many at once (the client queues the rest).
-      const annotations = handshakeAnnotations(message, this.settings.responseAnnotations, Buffer.from(String(this.settings.maxInflight)));
-      this.connection.send(
-        valueFrame(
-          { type: MessageType.CONNECTOK, flags, seq: message.seq, annotations, compress: this.settings.compress, hmacKey: this.settings.hmacKey },
-          serializer,
-          payload,
-        ),
-      );
-      this.handshakeDone = true;
-      this.decodeContext = this.requestContext(serializer);
-      clearTimeout(this.handshakeTimer);
-      if (log.enabled) log(`${this.address}: handshake ok for ${JSON.stringify(objectId)} (${serializer.name})`);
-    } catch (error) {
-      this.connectFail(message, errorText(error), serializer);
-    }
+    this.slot.handshakeDone();
+    this.session.touched();
+    if (log.enabled) log(`${this.address}: handshake ok for ${JSON.stringify(answer.objectId)} (${answer.serializer.name}${answer.sealing ? ", sealed" : ""})`);
   }
 
   /** The decode context for this client's requests: the daemon's limits, and its callback proxies. */
@@ -197,207 +132,111 @@ export class ClientConnection implements ConnectionHandler {
     return { limits, classes, reviveProxy: (ref) => revive(ref, peer) };
   }
 
-  private connectFail(message: Message | undefined, text: string, serializer?: Serializer): void {
-    if (log.enabled) log(`${this.address}: handshake refused: ${text}`);
-    let annotations: Annotations | undefined;
-    try {
-      annotations = message ? handshakeAnnotations(message, this.settings.responseAnnotations) : undefined;
-    } catch {
-      // the refusal itself matters more than the daemon's extras
-    }
-    const fields = { type: MessageType.CONNECTFAIL, flags: 0, seq: message?.seq ?? 0, annotations, hmacKey: this.settings.hmacKey };
-    const frame = serializer ? valueFrame(fields, serializer, text) : rawFrame(fields, SerializerId.MARSHAL, encodeMarshalString(text));
-    this.connection.send(frame);
-    this.connection.close();
-  }
-
-  private pong(message: Message): void {
-    this.connection.send(
-      rawFrame(
-        { type: MessageType.PING, flags: 0, seq: message.seq, annotations: correlationOnly(message), hmacKey: this.settings.hmacKey },
-        message.serializerId,
-        PONG,
-      ),
-    );
-  }
-
   private invoke(message: Message): void {
-    const serializer = this.settings.accepted.get(message.serializerId);
+    const settings = this.settings;
+    const serializer = settings.accepted.get(message.serializerId);
     if (!serializer) {
       // Answer in a serializer the client can read, then hang up as Pyro4 does.
-      const fallback = this.settings.accepted.values().next().value!;
-      this.fail(message, fallback, new SerializeError(`message used serializer that is not accepted: ${message.serializerId}`), true, undefined);
+      const fallback = settings.accepted.values().next().value!;
+      this.replies.failure(message, fallback, new SerializeError(`message used serializer that is not accepted: ${message.serializerId}`), true, undefined);
       return;
     }
     const oneway = (message.flags & Flags.ONEWAY) !== 0;
+    const session = this.session;
     // Over the window (a client that ignored it, or the rest of a chunk read before reading
     // paused): refuse calls with a clear error. Oneway calls cannot be told, so they still run.
-    if (!oneway && this.settings.maxInflight > 0 && this.inFlight >= this.settings.maxInflight) {
-      this.fail(
-        message,
-        serializer,
-        new PyroError(`too many requests in flight on this connection (the limit is ${this.settings.maxInflight})`),
-        false,
-        undefined,
-      );
+    if (!oneway && session.full) {
+      const error = new PyroError(`too many requests in flight on this connection (the limit is ${settings.maxInflight})`);
+      this.replies.failure(message, serializer, error, false, undefined);
       return;
     }
     let result: unknown;
     let entry: RegisteredObject | undefined;
     let name = "";
-    let running = false;
-    this.started();
-    enterCall(this, message);
+    const started = log.enabled ? performance.now() : 0;
+    session.started();
+    enterCall(session, message);
     try {
-      const call = serializer.decodeCall(payloadOf(message, this.settings.decodeLimits.maxBytes), this.decodeContext);
-      entry = this.daemon.objects.get(call.object);
-      if (entry === undefined) throw new DaemonError("unknown object");
-      const instance = entry.instanceFor(this.sessions);
+      const call = decodeRequest(message, serializer, this.decodeContext!);
+      entry = findObject(this.services.objects.byId, call.object);
       name = call.method;
       if (log.enabled) log(`${this.address}: call ${call.object}.${name} seq=${message.seq}${oneway ? " (oneway)" : ""}`);
-      if (message.flags & Flags.BATCH) {
-        result = runBatch(entry, instance, call.args);
-      } else if (name === "__getattr__") {
-        const attr = String(call.args[0]);
-        resolveMember(entry.members, attr, "get", instance);
-        result = (instance as Record<string, unknown>)[attr];
-      } else if (name === "__setattr__") {
-        const attr = String(call.args[0]);
-        resolveMember(entry.members, attr, "set", instance);
-        (instance as Record<string, unknown>)[attr] = call.args[1];
-        result = null;
-      } else {
-        resolveMember(entry.members, name, "call", instance);
-        running = true;
-        result = callWithArguments(instance, name, (instance as Record<string, Function>)[name], call.args, call.kwargs);
-      }
+      result = perform(entry, entry.instanceFor(session.instances), call, message.flags, settings);
+      if (log.enabled) this.traceOutcome(`${call.object}.${name} seq=${message.seq}`, result, started);
     } catch (error) {
+      if (log.enabled) this.traceOutcome(`${entry?.id ?? "?"}.${name} seq=${message.seq}`, Promise.reject(error), started);
       const context = leaveCall();
-      this.finished();
+      session.finished();
       const fatal = error instanceof SerializeError || error instanceof SecurityError || error instanceof ProtocolError;
       const isCallback = entry?.members.callbacks.has(name) ?? false;
-      if (isCallback) reportCallbackError(name, error);
+      if (isCallback) this.settings.reportCallbackError(name, error);
       if (!oneway) {
-        this.fail(message, serializer, error, fatal, context);
-      } else {
-        if (running && !isCallback) reportOnewayError(name, error);
-        if (fatal) this.connection.close();
+        this.replies.failure(message, serializer, error, fatal, context);
+        return;
       }
+      // No caller hears of a oneway method's error: the daemon reports it (a @callback's already is).
+      if (!isCallback && reachedMethod(entry, name, message.flags)) reportOnewayError(name, error);
+      if (fatal) this.connection.close();
       return;
     }
     const context = leaveCall();
     if (oneway) {
-      if (result instanceof Promise) {
-        result.then(this.finishedFn, (error: unknown) => {
-          this.finished();
-          reportOnewayError(name, error);
-        });
-      } else this.finished();
+      if (result instanceof Promise) result.then(session.finishedFn, (error: unknown) => this.onewayRejected(entry, name, error));
+      else session.finished();
       return;
     }
     if (result instanceof Promise) {
       const isCallback = entry.members.callbacks.has(name);
       result.then(
         (value) => {
-          this.finished();
-          this.reply(message, serializer, value, context);
+          session.finished();
+          this.respond(message, serializer, value, context);
         },
         (error) => {
-          this.finished();
-          if (isCallback) reportCallbackError(name, error);
-          this.fail(message, serializer, error, false, context);
+          session.finished();
+          if (isCallback) this.settings.reportCallbackError(name, error);
+          this.replies.failure(message, serializer, error, false, context);
         },
       );
       return;
     }
-    this.finished();
-    this.reply(message, serializer, result, context);
+    session.finished();
+    this.respond(message, serializer, result, context);
   }
 
-  private started(): void {
-    // At the window, stop reading: the peer waits (TCP backpressure) instead of being refused.
-    // Requests already read in the same chunk still get the error reply below.
-    if (++this.inFlight === this.settings.maxInflight) this.connection.pauseReading();
-    this.daemon.requestStarted();
+  /** A oneway method's promise rejected: nobody waits for it, so the daemon reports the error. */
+  private onewayRejected(entry: RegisteredObject, name: string, error: unknown): void {
+    this.session.finished();
+    if (entry.members.callbacks.has(name)) this.settings.reportCallbackError(name, error);
+    else reportOnewayError(name, error);
   }
 
-  private finished(): void {
-    if (this.inFlight-- === this.settings.maxInflight) this.connection.resumeReading();
-    this.daemon.requestFinished();
-  }
-
-  private readonly finishedFn = (): void => this.finished();
-
-  private reply(message: Message, serializer: Serializer, value: unknown, context: CallContext | undefined): void {
-    if (this.connection.closed) return;
-    if (isStreamable(value)) {
-      this.replyStream(message, serializer, value, context);
-      return;
-    }
-    let frame: Frame;
-    const fields = this.resultFields;
-    fields.flags = message.flags & Flags.BATCH;
-    fields.seq = message.seq;
-    try {
-      fields.annotations = resultAnnotations(message, context, this.settings.responseAnnotations);
-      frame = valueFrame(fields, serializer, value);
-    } catch (error) {
-      this.fail(message, serializer, new SerializeError(`cannot serialize the result: ${errorText(error)}`, { cause: error }), false, context);
-      return;
-    }
-    try {
-      checkFrameSize(frame, this.settings.maxMessageSize, "the result of the call");
-    } catch (error) {
-      this.fail(message, serializer, error, false, context);
-      return;
-    }
-    this.connection.send(frame);
-  }
-
-  /** Announces a remote iterator: Pyro4's ITEMSTREAMRESULT reply with a decoy exception. */
-  private replyStream(message: Message, serializer: Serializer, iterator: Iterator<unknown> | AsyncIterator<unknown>, context: CallContext | undefined): void {
-    const stream: Annotations = new Map();
-    if (this.settings.iterStreaming) stream.set(Annotation.STRM, Buffer.from(this.daemon.streams.open(iterator, this), "latin1"));
-    const annotations = failureAnnotations(context, this.settings.responseAnnotations, stream);
-    const decoy = exceptionToDict(new ProtocolError("result of call is an iterator"), false);
-    const flags = Flags.EXCEPTION | Flags.ITEMSTREAMRESULT;
-    this.connection.send(
-      valueFrame(
-        { type: MessageType.RESULT, flags, seq: message.seq, annotations, compress: this.settings.compress, hmacKey: this.settings.hmacKey },
-        serializer,
-        decoy,
-      ),
+  /** DEBUG=pyrots:daemon: how a call ended (ok, or the error) and how long it ran. */
+  private traceOutcome(what: string, result: unknown, started: number): void {
+    const took = () => `${(performance.now() - started).toFixed(1)} ms`;
+    Promise.resolve(result).then(
+      () => log(`${this.address}: call ${what} ok in ${took()}`),
+      (error: unknown) =>
+        log(`${this.address}: call ${what} failed in ${took()}: ${error instanceof Error ? `${error.name}: ${error.message}` : typeof error}`),
     );
   }
 
-  private fail(message: Message, serializer: Serializer, error: unknown, thenClose: boolean, context: CallContext | undefined): void {
-    if (this.connection.closed) return;
-    let frame: Frame;
-    // Like Pyro4, exception replies carry no correlation id; user response annotations do go.
-    const annotations = failureAnnotations(context, this.settings.responseAnnotations);
-    const fields = {
-      type: MessageType.RESULT,
-      flags: Flags.EXCEPTION,
-      seq: message.seq,
-      annotations,
-      compress: this.settings.compress,
-      hmacKey: this.settings.hmacKey,
-    };
-    try {
-      frame = valueFrame(fields, serializer, exceptionToDict(error, this.settings.sendTracebacks));
-    } catch (serializeError) {
-      const fallback = new PyroError(`Error serializing exception: ${errorText(serializeError)}`);
-      frame = valueFrame(fields, serializer, exceptionToDict(fallback, false));
+  /** Answers with a value, or announces a remote iterator for an iterator. */
+  private respond(message: Message, serializer: Serializer, value: unknown, context: CallContext | undefined): void {
+    if (!isStreamable(value)) {
+      this.replies.result(message, serializer, value, context);
+      return;
     }
-    this.connection.send(frame);
-    if (thenClose) this.connection.close();
+    if (this.connection.closed) return;
+    let streamId: string | undefined;
+    if (this.settings.iterStreaming) {
+      try {
+        streamId = this.services.streams.open(value, this.session);
+      } catch (error) {
+        this.replies.failure(message, serializer, error, false, context);
+        return;
+      }
+    }
+    this.replies.stream(message, serializer, streamId, context);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

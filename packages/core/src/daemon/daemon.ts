@@ -8,14 +8,15 @@ import { DAEMON_OBJECT_ID } from "../protocol/constants.js";
 import { ProxyRef } from "../serializers/values.js";
 import { Connection } from "../transport/connection.js";
 import { reachableHost } from "../transport/addresses.js";
-import { type ListenAddress, type Listener, listen } from "../transport/socket.js";
+import { type Acceptor, type ListenAddress, type Listener, listen } from "../transport/socket.js";
 import { URI } from "../uri.js";
-import { ClientConnection, type DaemonCore } from "./client.js";
+import { ConnectionTable, Slot } from "./admission.js";
+import { ClientConnection, type ClientServices } from "./client.js";
 import { DaemonObject } from "./daemon-object.js";
-import type { ClientInfo } from "./options.js";
-import { ObjectRegistry, type RegisteredObject } from "./registry.js";
+import { ObjectRegistry, type ObjectMetadata, type RegisteredObject } from "./registry.js";
 import type { DaemonSettings } from "./settings.js";
 import { StreamRegistry } from "./streams.js";
+import { WorkCounter } from "./work.js";
 import { debugLog } from "../debug.js";
 
 const log = debugLog("pyrots:daemon");
@@ -42,25 +43,42 @@ export interface DaemonStats {
 export type DaemonAddress = { port: number } | { unixSocket: string };
 
 /**
+ * Clients refused for want of a slot get a short while to send their CONNECT and read why (as
+ * Pyro4 tells them); this many at most, beyond which they are dropped at once.
+ */
+const MAX_REFUSING = 64;
+/** Seconds a refused client has for that. */
+const REFUSE_GRACE = 2;
+
+/**
  * The daemon engine: listens, accepts client connections and serves registered objects. The
  * public `Daemon` (endpoints/daemon.ts) wraps it with what only the layers above know (making
  * proxies from callbacks, the name server).
  */
-export class DaemonServer implements DaemonCore {
+export class DaemonServer implements Acceptor {
   /** The effective configuration. */
   readonly config: PyroConfig;
   /** Open remote iterators. */
   readonly streams: StreamRegistry;
   private readonly registry: ObjectRegistry;
+  /** Connection slots, counted from the TCP accept. */
+  private readonly table: ConnectionTable;
+  private readonly work = new WorkCounter();
+  private readonly services: ClientServices;
+  /** Client connections past their TLS handshake (or plain ones), admitted or being refused. */
   private readonly clients = new Set<ClientConnection>();
+  /** The slot of each accepted socket not yet ready for Pyro (its TLS handshake is running). */
+  private readonly pending = new Map<net.Socket, Slot>();
+  private refusing = 0;
   private listener: Listener | undefined;
-  private inFlight = 0;
-  private idleWaiters: (() => void)[] = [];
   private closing: Promise<void> | undefined;
   /** False until requestLoop() when the daemon serves from its request loop (`serveFrom: "requestLoop"`). */
   private serving: boolean;
-  /** Connections accepted before the request loop started, waiting unanswered (as in a listen backlog). */
-  private readonly waiting = new Set<net.Socket>();
+  /**
+   * Sockets accepted before the request loop started, waiting unanswered as in a listen backlog
+   * (no slot, no handshake clock yet), each with its stream once ready (for TLS: after the TLS handshake).
+   */
+  private readonly waiting = new Map<net.Socket, net.Socket | undefined>();
   private stopped!: Promise<void>;
   private markStopped!: () => void;
 
@@ -68,7 +86,15 @@ export class DaemonServer implements DaemonCore {
     this.config = settings.config;
     this.serving = settings.serveFrom === "create";
     this.registry = new ObjectRegistry(this.config.autoProxy ? (id) => this.proxyFor(id) : undefined);
-    this.streams = new StreamRegistry({ lifetime: this.config.iterStreamLifetime, linger: this.config.iterStreamLinger });
+    const { maxConnections, maxConnectionsPerHost, maxIterStreams } = this.config;
+    this.table = new ConnectionTable({ maxConnections, maxPerHost: maxConnectionsPerHost });
+    this.streams = new StreamRegistry({
+      lifetime: this.config.iterStreamLifetime,
+      linger: this.config.iterStreamLinger,
+      perOwner: maxIterStreams,
+      total: maxIterStreams > 0 && maxConnections > 0 ? maxIterStreams * maxConnections : 0,
+    });
+    this.services = { settings, objects: this.registry, streams: this.streams, work: this.work, stamps: this.table };
     this.stopped = new Promise((resolve) => (this.markStopped = resolve));
     this.registry.register(new DaemonObject(this.introspection()), DAEMON_OBJECT_ID, false);
   }
@@ -77,12 +103,7 @@ export class DaemonServer implements DaemonCore {
   static async start(settings: DaemonSettings, where: DaemonAddress): Promise<DaemonServer> {
     const daemon = new DaemonServer(settings);
     const address: ListenAddress = "unixSocket" in where ? { path: where.unixSocket } : { host: daemon.config.host, port: where.port };
-    daemon.listener = await listen(
-      address,
-      (socket) => daemon.accept(socket),
-      settings.tls,
-      (error, socket) => log.enabled && log(`${socket.remoteAddress ?? "unix"}: TLS handshake failed: ${error.message}`),
-    );
+    daemon.listener = await listen(address, daemon, settings.tls);
     return daemon;
   }
 
@@ -147,8 +168,13 @@ export class DaemonServer implements DaemonCore {
    */
   proxyFor(targetOrId: object | string): ProxyRef {
     const uri = this.uriFor(targetOrId);
-    const meta = this.metadataOf(uri.object);
+    const meta = this.registry.metadataOf(uri.object);
     return new ProxyRef({ uri, oneway: meta.oneway, methods: meta.methods, attrs: meta.attrs });
+  }
+
+  /** Exposed methods, oneway methods and attributes of a registered object. */
+  metadataOf(objectId: unknown): ObjectMetadata {
+    return this.registry.metadataOf(objectId);
   }
 
   /**
@@ -160,7 +186,11 @@ export class DaemonServer implements DaemonCore {
       this.serving = true;
       const waiting = [...this.waiting];
       this.waiting.clear();
-      for (const socket of waiting) if (!socket.destroyed) this.accept(socket);
+      for (const [raw, stream] of waiting) {
+        if (raw.destroyed) continue;
+        this.accepted(raw);
+        if (stream !== undefined && !raw.destroyed) this.ready(stream, raw);
+      }
     }
     return this.stopped;
   }
@@ -177,94 +207,97 @@ export class DaemonServer implements DaemonCore {
   /** What the daemon is doing right now: open connections, remote iterators, calls running. */
   get stats(): DaemonStats {
     let sessions = 0;
-    for (const client of this.clients) sessions += client.sessions.size;
-    return { connections: this.clients.size, streams: this.streams.size, sessions, callsInFlight: this.inFlight };
+    for (const client of this.clients) sessions += client.session.instances.size;
+    return { connections: this.table.size, streams: this.streams.size, sessions, callsInFlight: this.work.size };
   }
 
-  // ---- DaemonCore, used by client connections ----
+  // ---- Acceptor: the listener's connections ----
 
-  /** @internal */
-  validateHandshake(client: ClientInfo, data: unknown): unknown {
-    const validate = this.settings.validateHandshake;
-    return validate ? validate(client, data) : "hello";
-  }
-
-  /** @internal */
-  metadataOf(objectId: unknown): { methods: string[]; oneway: string[]; attrs: string[] } {
-    const entry = typeof objectId === "string" ? this.registry.byId.get(objectId) : undefined;
-    if (!entry) throw new DaemonError("unknown object");
-    const { methods, oneway, attrs } = entry.members;
-    return { methods: [...methods], oneway: [...oneway], attrs: [...attrs] };
-  }
-
-  /** @internal */
-  requestStarted(): void {
-    this.inFlight++;
-  }
-
-  /** @internal */
-  requestFinished(): void {
-    if (--this.inFlight === 0 && this.idleWaiters.length > 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const wake of waiters) wake();
-    }
-  }
-
-  /** @internal */
-  clientDisconnecting(client: ClientConnection): void {
-    const hook = this.settings.onClientDisconnect;
-    if (!hook) return;
-    try {
-      hook({ address: client.address, trackedResources: [...client.resources] });
-    } catch (error) {
-      // As Pyro4 ("Error in clientDisconnect"): reported, and the daemon goes on.
-      process.stderr.write(`pyrots: error in onClientDisconnect: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    }
-  }
-
-  /** @internal */
-  clientClosed(client: ClientConnection): void {
-    this.clients.delete(client);
-  }
-
-  private accept(socket: net.Socket): void {
-    if (log.enabled) log(`${socket.remoteAddress ?? "unix"}:${socket.remotePort ?? ""} connected to ${this.locationStr}`);
+  /** @internal A socket was accepted: it takes a slot (or is refused) and its handshake clock starts. */
+  accepted(raw: net.Socket): void {
+    if (log.enabled) log(`${raw.remoteAddress ?? "unix"}:${raw.remotePort ?? ""} connected to ${this.locationStr}`);
     if (this.closing) {
-      socket.destroy();
+      raw.destroy();
       return;
     }
     if (!this.serving) {
-      this.hold(socket);
+      this.hold(raw);
       return;
     }
-    const connection = new Connection(socket, this.settings.maxMessageSize, this.settings.hmacKey);
-    const { maxConnections, handshakeTimeout, idleTimeout } = this.config;
-    // Like Pyro4's "no free workers", the client learns why at its handshake, then is dropped.
-    const denied =
-      maxConnections > 0 && this.clients.size >= maxConnections
-        ? `too many connections: this daemon serves at most ${maxConnections} (MAX_CONNECTIONS)`
-        : undefined;
-    const client = new ClientConnection(connection, this, denied, handshakeTimeout);
+    const admitted = this.table.admit(raw);
+    let slot: Slot;
+    if (typeof admitted === "string") {
+      if (this.refusing >= MAX_REFUSING) {
+        if (log.enabled) log(`${raw.remoteAddress ?? "unix"}: dropped at once: ${admitted}`);
+        raw.destroy();
+        return;
+      }
+      this.refusing++;
+      raw.once("close", () => this.refusing--);
+      slot = Slot.refused(raw, admitted);
+      slot.startHandshakeClock(REFUSE_GRACE, () => undefined);
+    } else {
+      slot = admitted;
+      raw.once("close", () => this.table.release(slot));
+      const timeout = this.config.handshakeTimeout;
+      slot.startHandshakeClock(timeout, () => log.enabled && log(`${raw.remoteAddress ?? "unix"}: no handshake within ${timeout} s, closing`));
+    }
+    this.pending.set(raw, slot);
+    raw.once("close", () => this.pending.delete(raw));
+  }
+
+  /** @internal The socket is ready for Pyro (for TLS: its TLS handshake succeeded). */
+  ready(stream: net.Socket, raw: net.Socket | undefined): void {
+    if (!this.serving && raw !== undefined && this.waiting.has(raw)) {
+      this.waiting.set(raw, stream);
+      if (stream !== raw) stream.on("error", () => undefined);
+      return;
+    }
+    const slot = raw === undefined ? undefined : this.pending.get(raw);
+    if (raw !== undefined) this.pending.delete(raw);
+    if (slot === undefined) {
+      if (raw === undefined) process.stderr.write("pyrots: cannot tell which TCP connection a TLS connection belongs to; dropping it\n");
+      stream.destroy();
+      return;
+    }
+    // Evicted, or the daemon began shutting down, while its TLS handshake ran.
+    if ((slot.released && slot.refusal === undefined) || this.closing) {
+      stream.destroy();
+      return;
+    }
+    const connection = new Connection(
+      stream,
+      { maxMessageSize: this.settings.handshakeMessageLimit, messageTimeout: this.config.messageTimeout },
+      this.settings.signing,
+    );
+    const client = new ClientConnection(connection, this.services, slot, slot.refusal);
+    if (slot.refusal === undefined) slot.holder = client.session;
     this.clients.add(client);
+    stream.once("close", () => this.clients.delete(client));
     connection.start(client);
+    const idleTimeout = this.config.idleTimeout;
     if (idleTimeout > 0) {
-      socket.setTimeout(idleTimeout * 1000);
-      socket.on("timeout", () => client.idle());
+      stream.setTimeout(idleTimeout * 1000);
+      stream.on("timeout", () => client.idle());
     }
   }
 
-  /** Keeps a connection unanswered until the request loop starts (at most MAX_CONNECTIONS of them). */
-  private hold(socket: net.Socket): void {
+  /** @internal */
+  tlsFailed(error: Error, raw: net.Socket | undefined): void {
+    if (log.enabled) log(`${raw?.remoteAddress ?? "unix"}: TLS handshake failed: ${error.message}`);
+  }
+
+  /** Keeps a socket unanswered until the request loop starts (at most MAX_CONNECTIONS of them). */
+  private hold(raw: net.Socket): void {
     const { maxConnections } = this.config;
     if (maxConnections > 0 && this.waiting.size >= maxConnections) {
-      socket.destroy();
+      raw.destroy();
       return;
     }
-    this.waiting.add(socket);
-    socket.once("close", () => this.waiting.delete(socket));
+    this.waiting.set(raw, undefined);
+    raw.once("close", () => this.waiting.delete(raw));
     // Errors (a client giving up) must not go unhandled while nobody reads the socket.
-    socket.on("error", () => undefined);
+    raw.on("error", () => undefined);
   }
 
   private async doShutdown(): Promise<void> {
@@ -272,10 +305,11 @@ export class DaemonServer implements DaemonCore {
     const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     // Read no more requests: under steady load, calls accepted after the wait below would be cut
     // off by the close (their replies dropped, oneways abandoned). Unread ones were never accepted.
-    for (const socket of this.waiting) socket.destroy();
-    this.waiting.clear();
     for (const client of this.clients) client.connection.pauseReading();
-    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    for (const raw of this.pending.keys()) raw.destroy();
+    for (const raw of this.waiting.keys()) raw.destroy();
+    this.waiting.clear();
+    await this.work.idle();
     // Replies of the last calls are queued for the next tick; let them leave first.
     await new Promise((resolve) => setImmediate(resolve));
     for (const client of this.clients) {
@@ -297,7 +331,7 @@ export class DaemonServer implements DaemonCore {
     return {
       registeredIds: () => this.objectIds,
       locationText: () => this.locationStr,
-      metadataOf: (objectId: unknown) => this.metadataOf(objectId),
+      metadataOf: (objectId: unknown) => this.registry.metadataOf(objectId),
       streams: this.streams,
     };
   }

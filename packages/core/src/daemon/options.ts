@@ -85,4 +85,10 @@ export interface DaemonOptions extends Partial<PyroConfig> {
    * throws is reported on stderr.
    */
   onClientDisconnect?: (client: DisconnectedClient) => void;
+  /**
+   * Called when a `@callback` method fails (besides the error going back to the caller, as for
+   * any method). The default prints `pyrots: error in callback NAME:` and the error's stack to
+   * stderr, as Pyro does; pass your own to log it your way or to expect it quietly.
+   */
+  onCallbackError?: (method: string, error: unknown) => void;
 }

@@ -10,6 +10,13 @@ import { AUTOPROXY, type ProxyRef } from "../serializers/classes.js";
 /** Gives the reference a registered object is sent as (Pyro's autoproxy); undefined = off. */
 export type RefFactory = ((objectId: string) => ProxyRef) | undefined;
 
+/** What a handshake with metadata and `get_metadata` tell about an object, as Pyro4 sends it. */
+export interface ObjectMetadata {
+  methods: string[];
+  oneway: string[];
+  attrs: string[];
+}
+
 /** A class whose instances the daemon creates itself. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ServedClass = new (...args: any[]) => object;
@@ -128,6 +135,14 @@ export class ObjectRegistry {
     this.idsByTarget.delete(entry.target);
     entry.unmark();
     return true;
+  }
+
+  /** Exposed methods, oneway methods and attributes of a registered object; DaemonError("unknown object") otherwise. */
+  metadataOf(objectId: unknown): ObjectMetadata {
+    const entry = typeof objectId === "string" ? this.byId.get(objectId) : undefined;
+    if (!entry) throw new DaemonError("unknown object");
+    const { methods, oneway, attrs } = entry.members;
+    return { methods: [...methods], oneway: [...oneway], attrs: [...attrs] };
   }
 
   /** The id a class or instance is registered under, if any. */

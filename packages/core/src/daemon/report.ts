@@ -1,11 +1,12 @@
 /**
- * Errors a daemon reports on its own stderr, because no caller will see them (oneway methods) or
- * because the method asked for it (`@callback`). One line per error: what failed, then the stack.
+ * Errors a daemon reports on its own stderr, because no caller will see them (oneway methods,
+ * the daemon's own hooks) or because the method asked for it (`@callback`, unless the daemon
+ * option `onCallbackError` takes them). One line per error: what failed, then the stack.
  */
 
-/** `@callback` methods report their errors on this side too, not only to the caller. */
-export function reportCallbackError(name: string, error: unknown): void {
-  process.stderr.write(`pyrots: error in callback ${name}: ${describe(error)}\n`);
+/** The default `onCallbackError`: `@callback` methods report their errors on this side too, not only to the caller (as Pyro does). */
+export function printCallbackError(method: string, error: unknown): void {
+  process.stderr.write(`pyrots: error in callback ${method}: ${describe(error)}\n`);
 }
 
 /**
@@ -14,6 +15,11 @@ export function reportCallbackError(name: string, error: unknown): void {
  */
 export function reportOnewayError(name: string, error: unknown): void {
   process.stderr.write(`pyrots: error in oneway method ${name}: ${describe(error)}\n`);
+}
+
+/** A daemon hook (e.g. `onClientDisconnect`) threw: reported, and the daemon goes on. */
+export function reportHookError(hook: string, error: unknown): void {
+  process.stderr.write(`pyrots: error in ${hook}: ${describe(error)}\n`);
 }
 
 function describe(error: unknown): string {

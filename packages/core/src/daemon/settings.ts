@@ -9,9 +9,11 @@ import { classConverters } from "../serializers/classes.js";
 import type { DictToClass, Serializer } from "../serializers/types.js";
 import type { ProxyRef } from "../serializers/values.js";
 import { type WireSettings, wireSettings } from "../transport/settings.js";
-import { serverTlsFromConfig } from "../transport/tls-config.js";
+import { checkServerTls, serverTlsFromConfig } from "../transport/tls-config.js";
+import { HANDSHAKE_DECODE_LIMITS } from "../serializers/types.js";
 import type { ResponseAnnotationsHook } from "./annotations.js";
 import type { DaemonOptions, DisconnectedClient, HandshakeValidator } from "./options.js";
+import { printCallbackError } from "./report.js";
 
 /** The client a payload came from, as far as reviving the proxies in it needs to know. */
 export interface PeerInfo {
@@ -38,6 +40,10 @@ export interface DaemonSettings extends WireSettings {
   readonly iterStreaming: boolean;
   /** Most requests one connection may have in flight; 0 = no limit. */
   readonly maxInflight: number;
+  /** Most calls in one batch; 0 = no limit. */
+  readonly maxBatchCalls: number;
+  /** Largest message a client may send before its handshake is done (the CONNECT). */
+  readonly handshakeMessageLimit: number;
   /** Serve TLS with these options; undefined = plain TCP. */
   readonly tls: tls.TlsOptions | undefined;
   readonly validateHandshake: HandshakeValidator | undefined;
@@ -50,6 +56,8 @@ export interface DaemonSettings extends WireSettings {
   readonly onClientDisconnect: ((client: DisconnectedClient) => void) | undefined;
   /** Annotations for every reply (the `responseAnnotations` option). */
   readonly responseAnnotations: ResponseAnnotationsHook | undefined;
+  /** Reports an error thrown by a `@callback` method (`onCallbackError`, or stderr). */
+  readonly reportCallbackError: (method: string, error: unknown) => void;
 }
 
 /** Keys of {@link DaemonOptions} that are the daemon's own, not configuration items. */
@@ -65,6 +73,7 @@ const DAEMON_OWN_OPTIONS: ReadonlySet<string> = new Set([
   "serveFrom",
   "dictToClass",
   "onClientDisconnect",
+  "onCallbackError",
 ]);
 
 /** The configuration `options` select (defaults < environment < options). */
@@ -76,18 +85,24 @@ export function daemonConfig(options: DaemonOptions): PyroConfig {
 
 /** Builds a daemon's settings. */
 export function daemonSettings(config: PyroConfig, options: DaemonOptions, reviveProxy: ProxyReviver | undefined): DaemonSettings {
+  const tls = options.tls ?? serverTlsFromConfig(config);
+  checkServerTls(tls);
+  const handshakeLimit = HANDSHAKE_DECODE_LIMITS.maxBytes;
   return Object.freeze({
     ...wireSettings(config),
     accepted: new Map(config.serializersAccepted.map((name) => serializerByName(name)).map((s) => [s.id, s] as const)),
     sendTracebacks: options.sendTracebacks ?? true,
     iterStreaming: config.iterStreaming,
     maxInflight: config.maxInflight,
-    tls: options.tls ?? serverTlsFromConfig(config),
+    maxBatchCalls: config.maxBatchCalls,
+    handshakeMessageLimit: config.maxMessageSize > 0 ? Math.min(config.maxMessageSize, handshakeLimit) : handshakeLimit,
+    tls,
     validateHandshake: options.validateHandshake,
     reviveProxy,
     responseAnnotations: options.responseAnnotations,
     serveFrom: options.serveFrom ?? "create",
     classes: classConverters(options.dictToClass),
     onClientDisconnect: options.onClientDisconnect,
+    reportCallbackError: options.onCallbackError ?? printCallbackError,
   });
 }

@@ -5,6 +5,10 @@
  *
  * Streams of a client that disconnects linger for `ITER_STREAM_LINGER` seconds (the client may
  * reconnect and go on), and no stream lives longer than `ITER_STREAM_LIFETIME` seconds when set.
+ *
+ * Each open stream holds its iterator (and whatever the generator keeps alive), so their number is
+ * bounded: per connection by `MAX_ITER_STREAMS`, and in all, lingering ones included, by that
+ * times `MAX_CONNECTIONS`. At the overall bound the oldest lingering stream gives way first.
  */
 import { randomUUID } from "node:crypto";
 import { PyroError, PythonError } from "../errors.js";
@@ -20,10 +24,16 @@ interface StreamEntry {
   lingerSince: number;
 }
 
-/** Timing settings, in seconds; 0 = unlimited. */
+/** Limits on streams; 0 = unlimited. */
 export interface StreamLimits {
+  /** Seconds a stream may live. */
   lifetime: number;
+  /** Seconds a stream outlives its connection. */
   linger: number;
+  /** Streams one connection may have open at once (`MAX_ITER_STREAMS`). */
+  perOwner: number;
+  /** Streams open at once in all, lingering ones included. */
+  total: number;
 }
 
 /** True for iterators and generators, which Pyro streams; arrays, strings, maps and sets are values. */
@@ -37,6 +47,8 @@ export function isStreamable(value: unknown): value is AnyIterator {
 /** The open streams of one daemon. */
 export class StreamRegistry {
   private readonly streams = new Map<string, StreamEntry>();
+  /** Streams each connection owns. */
+  private readonly owned = new Map<object, number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly limits: StreamLimits) {}
@@ -46,10 +58,28 @@ export class StreamRegistry {
     return this.streams.size;
   }
 
-  /** Stores an iterator; returns its new stream id. */
+  /**
+   * Stores an iterator; returns its new stream id. At a limit the iterator is closed and a
+   * PyroError says which limit and what to do.
+   */
   open(iterator: AnyIterator, owner: object): string {
+    const { perOwner, total } = this.limits;
+    const count = this.owned.get(owner) ?? 0;
+    if (perOwner > 0 && count >= perOwner) {
+      finish(iterator);
+      throw new PyroError(
+        `too many remote iterators open on this connection (MAX_ITER_STREAMS is ${perOwner}): finish or close some first (leaving a for-await loop early closes its iterator), or raise MAX_ITER_STREAMS on the daemon`,
+      );
+    }
+    if (total > 0 && this.streams.size >= total && !this.dropOldestLingering()) {
+      finish(iterator);
+      throw new PyroError(
+        `too many remote iterators open in this daemon (at most ${total}, MAX_ITER_STREAMS × MAX_CONNECTIONS): try again later, or raise those limits on the daemon`,
+      );
+    }
     const id = randomUUID();
     this.streams.set(id, { iterator, owner, createdAt: Date.now(), lingerSince: 0 });
+    this.owned.set(owner, count + 1);
     this.startHousekeeping();
     return id;
   }
@@ -62,21 +92,23 @@ export class StreamRegistry {
     const entry = this.streams.get(id);
     if (!entry) throw new PyroError("item stream terminated");
     if (entry.owner === undefined) {
+      // A client that reconnected picks its stream up again.
       entry.owner = caller;
       entry.lingerSince = 0;
+      this.owned.set(caller, (this.owned.get(caller) ?? 0) + 1);
     }
     let step: IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
     try {
       step = entry.iterator.next();
     } catch (error) {
-      this.streams.delete(id);
+      this.remove(id);
       throw error;
     }
     if (step instanceof Promise) {
       return step.then(
         (result) => this.item(id, result),
         (error) => {
-          this.streams.delete(id);
+          this.remove(id);
           throw error;
         },
       );
@@ -86,10 +118,8 @@ export class StreamRegistry {
 
   /** Closes a stream (the client left its loop early). Unknown ids are ignored. */
   close(id: string): void {
-    const entry = this.streams.get(id);
-    if (!entry) return;
-    this.streams.delete(id);
-    finish(entry.iterator);
+    const entry = this.remove(id);
+    if (entry) finish(entry.iterator);
   }
 
   /** A connection ended: its streams linger, or close at once when lingering is off. */
@@ -104,6 +134,7 @@ export class StreamRegistry {
         this.close(id);
       }
     }
+    this.owned.delete(owner);
   }
 
   /** Closes every stream and stops housekeeping. */
@@ -124,10 +155,39 @@ export class StreamRegistry {
 
   private item(id: string, result: IteratorResult<unknown>): unknown {
     if (result.done) {
-      this.streams.delete(id);
+      this.remove(id);
       throw new PythonError("builtins.StopIteration");
     }
     return result.value;
+  }
+
+  /** Forgets a stream (without closing its iterator); returns its entry if it was open. */
+  private remove(id: string): StreamEntry | undefined {
+    const entry = this.streams.get(id);
+    if (!entry) return undefined;
+    this.streams.delete(id);
+    const owner = entry.owner;
+    if (owner !== undefined) {
+      const count = this.owned.get(owner) ?? 0;
+      if (count <= 1) this.owned.delete(owner);
+      else this.owned.set(owner, count - 1);
+    }
+    return entry;
+  }
+
+  /** Closes the stream that has lingered longest, if any stream lingers. */
+  private dropOldestLingering(): boolean {
+    let oldest: string | undefined;
+    let since = Infinity;
+    for (const [id, entry] of this.streams) {
+      if (entry.owner === undefined && entry.lingerSince < since) {
+        oldest = id;
+        since = entry.lingerSince;
+      }
+    }
+    if (oldest === undefined) return false;
+    this.close(oldest);
+    return true;
   }
 
   private startHousekeeping(): void {

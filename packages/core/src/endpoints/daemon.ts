@@ -120,7 +120,13 @@ function callbackReviver(config: PyroConfig, options: DaemonOptions): ProxyReviv
   const hosts = options.callbackHosts ?? "client";
   return (ref: ProxyRef, peer: PeerInfo) => {
     const serializer = ref.serializer ? knownSerializer(ref.serializer) : undefined;
-    const settings: ProxySettings = Object.freeze({ ...base, serializer: serializer ?? peer.serializer, connectRule: callbackRule(hosts, peer) });
+    // The client's serializer is a guess at what its callback daemon accepts: not a choice.
+    const settings: ProxySettings = Object.freeze({
+      ...base,
+      serializer: serializer ?? peer.serializer,
+      serializerChosen: false,
+      connectRule: callbackRule(hosts, peer),
+    });
     return createProxy(ref, settings);
   };
 }

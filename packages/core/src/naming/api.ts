@@ -13,6 +13,8 @@
  * | `set_metadata(name, metadata)`                                     | nothing                                    |
  * | `remove(name?, prefix?, regex?)`                                   | number removed                             |
  * | `yplookup(meta_all?, meta_any?, return_metadata = true)`          | name → `[URI text, tags]` / name → URI text |
+ * | `lease_grant(ttl_seconds)` / `lease_keepalive(id)` / `lease_revoke(id)` | lease id / TTL seconds / whether it was live (pyrots only) |
+ * | `health()`                                                         | `{state, storage, detail, age, stale_limit}` (pyrots only) |
  */
 import type { Remote } from "../proxy/remote.js";
 import type { URI } from "../uri.js";
@@ -42,7 +44,7 @@ export interface NameServerApi {
    * Registers `name` for `uri`. With `safe`, an existing name is a NamingError
    * (`name already registered: x`); otherwise it is overwritten.
    */
-  register(name: string, uri: string | URI, safe?: boolean, metadata?: MetadataTags | null): Awaitable<void>;
+  register(name: string, uri: string | URI, safe?: boolean, metadata?: MetadataTags | null, lease?: string | null): Awaitable<void>;
   /** The URI and the metadata tags registered for `name`; NamingError `unknown name: x` if none. */
   lookup(name: string, return_metadata: true): Awaitable<[URI, string[]]>;
   /** The URI registered for `name`; NamingError `unknown name: x` if none. */
@@ -74,6 +76,31 @@ export interface NameServerApi {
   yplookup(meta_all: MetadataTags | null | undefined, meta_any: MetadataTags | null | undefined, return_metadata: false): Awaitable<Record<string, string>>;
   /** Pyro5's yellow-pages search by tags: name → `[uri text, tags]` (metadata is returned by default). */
   yplookup(meta_all?: MetadataTags | null, meta_any?: MetadataTags | null, return_metadata?: true): Awaitable<NameEntriesWithMetadata>;
+  /**
+   * pyrots only: grants a lease of `ttl_seconds` and returns its id. A name registered with
+   * `lease=id` disappears when the lease ends: not kept alive for its TTL, or revoked.
+   */
+  lease_grant(ttl_seconds: number): Awaitable<string>;
+  /** pyrots only: renews a lease for its full TTL and returns that TTL; NamingError `unknown lease: x` once it has ended. */
+  lease_keepalive(lease_id: string): Awaitable<number>;
+  /** pyrots only: ends a lease and removes its names at once; false when it had already ended. */
+  lease_revoke(lease_id: string): Awaitable<boolean>;
+  /** pyrots only: how the name server's storage is doing (`state` is `ok`, `degraded` or `stale`). */
+  health(): Awaitable<NameServerHealth>;
+}
+
+/** What `health()` answers. */
+export interface NameServerHealth {
+  /** `ok`; `degraded`: answering from a copy not confirmed current lately; `stale`: refusing reads. */
+  state: string;
+  /** `memory`, `sql` or `etcd`. */
+  storage: string;
+  /** What is wrong and what to do; empty when ok. */
+  detail: string;
+  /** Seconds since the name server's copy was last confirmed current. */
+  age: number;
+  /** Age in seconds past which reads are refused (0: never). */
+  stale_limit: number;
 }
 
 /**

@@ -45,6 +45,21 @@ export interface LocateOptions extends Partial<PyroConfig> {
   mdnsTimeout?: number;
   /** Environment to read `PYRO_*` items from (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /** Told about each place tried, as soon as it has been tried (how `pyro-nsc -v` explains itself). */
+  onAttempt?: (attempt: LocateAttempt) => void;
+}
+
+/** One step of {@link locateNS}, as reported to `onAttempt`. */
+export interface LocateAttempt {
+  /**
+   * Where the address came from: `host` (given), `nsHost` (a configured `NS_HOST` entry, or its
+   * 127.0.1.1 alias), `broadcast` (a reply to `GET_NSURI`), `mdns` (an mDNS answer).
+   */
+  readonly via: "host" | "nsHost" | "broadcast" | "mdns";
+  /** What was tried and, when it failed, why: `localhost:9090: connection refused`. May quote what a peer sent. */
+  readonly description: string;
+  /** The name server's URI, when this step found it. */
+  readonly found?: URI;
 }
 
 /** Where to look, once the configuration is known. */
@@ -59,6 +74,8 @@ export interface LocateRequest {
   mdns?: boolean;
   /** As {@link LocateOptions.mdnsTimeout}. */
   mdnsTimeout?: number;
+  /** As {@link LocateOptions.onAttempt}. */
+  onAttempt?: (attempt: LocateAttempt) => void;
 }
 
 /**
@@ -66,9 +83,10 @@ export interface LocateRequest {
  * `await ns[Symbol.asyncDispose]()` (or `await using`). Throws NamingError when none is found.
  */
 export async function locateNS(options: LocateOptions = {}): Promise<NameServerProxy> {
-  const { host, port, broadcast, mdns, mdnsTimeout, env, ...configOptions } = options;
+  const { host, port, broadcast, mdns, mdnsTimeout, env, onAttempt, ...configOptions } = options;
   const config = loadConfig(configOptions, env ?? process.env);
-  return locateWithSettings(settingsFromConfig(config), { host, port, broadcast, mdns, mdnsTimeout });
+  const serializerChosen = configOptions.serializer !== undefined || (env ?? process.env).PYRO_SERIALIZER !== undefined;
+  return locateWithSettings(settingsFromConfig(config, { serializerChosen }), { host, port, broadcast, mdns, mdnsTimeout, onAttempt });
 }
 
 /**
@@ -79,11 +97,16 @@ export async function locateWithSettings(given: ProxySettings, request: LocateRe
   const settings = given.timeout > 0 ? given : { ...given, timeout: LOCATE_CONNECT_SECONDS };
   const config = settings.config;
   const { host, port } = request;
+  const report = request.onAttempt ?? (() => undefined);
   if (host !== undefined && host !== "") {
     const uri = nameServerUri(host, port ?? config.nsPort);
+    const label = uri.location ?? String(uri);
     try {
-      return await connectNameServer(uri, settings);
+      const found = await connectNameServer(uri, settings);
+      report({ via: "host", description: label, found: uri });
+      return found;
     } catch (error) {
+      report({ via: "host", description: `${label}: ${reasonOf(error)}` });
       const hint = uri.sockname !== undefined ? `pyro-ns -u ${uri.sockname}` : `pyro-ns -n ${uri.host}${uri.port === 9090 ? "" : ` -p ${uri.port}`}`;
       throw new NamingError(`Failed to locate the nameserver at ${uri.location}: ${reasonOf(error)} — is one running there? (start one with \`${hint}\`)`, {
         cause: error,
@@ -92,15 +115,17 @@ export async function locateWithSettings(given: ProxySettings, request: LocateRe
   }
   const tried: string[] = [];
   let lastError: unknown;
-  const attempt = async (uri: URI, label: string = uri.location ?? String(uri)): Promise<NameServerProxy | undefined> => {
+  const attempt = async (via: LocateAttempt["via"], uri: URI, label: string = uri.location ?? String(uri)): Promise<NameServerProxy | undefined> => {
     if (log.enabled) log(`trying ${label}`);
     try {
       const found = await connectNameServer(uri, settings);
       if (log.enabled) log(`found the name server at ${uri}`);
+      report({ via, description: label, found: uri });
       return found;
     } catch (error) {
       lastError = error;
       tried.push(`${label} (${reasonOf(error)})`);
+      report({ via, description: `${label}: ${reasonOf(error)}` });
       if (log.enabled) log(`${label}: ${reasonOf(error)}`);
       return undefined;
     }
@@ -108,24 +133,25 @@ export async function locateWithSettings(given: ProxySettings, request: LocateRe
 
   for (const configured of configuredNameServers(config.nsHost, port ?? config.nsPort)) {
     for (const candidate of await loopbackAliases(configured)) {
-      const found = await attempt(candidate);
+      const found = await attempt("nsHost", candidate);
       if (found) return found;
     }
   }
   const discovery = new Set(config.nsDiscovery);
-  const discoveries: (() => Promise<Discovered>)[] = [];
+  const discoveries: [LocateAttempt["via"], () => Promise<Discovered>][] = [];
   const broadcastOff = request.broadcast === false || (request.broadcast === undefined && !discovery.has("broadcast"));
   const mdnsOff = request.mdns === false || (request.mdns === undefined && !discovery.has("mdns"));
-  discoveries.push(broadcastOff ? async () => "no broadcast (turned off)" : () => broadcastStep(config, port));
-  discoveries.push(mdnsOff ? async () => "no mDNS (turned off)" : () => mdnsStep(request.mdnsTimeout ?? MDNS_BROWSE_SECONDS));
-  for (const discover of discoveries) {
+  discoveries.push(["broadcast", broadcastOff ? async () => "no broadcast (turned off)" : () => broadcastStep(config, port)]);
+  discoveries.push(["mdns", mdnsOff ? async () => "no mDNS (turned off)" : () => mdnsStep(request.mdnsTimeout ?? MDNS_BROWSE_SECONDS)]);
+  for (const [via, discover] of discoveries) {
     const discovered = await discover();
     if (typeof discovered === "string") {
       if (log.enabled) log(`nothing found: ${discovered}`);
       tried.push(discovered);
+      report({ via, description: discovered });
       continue;
     }
-    const found = await attempt(discovered.uri, discovered.label);
+    const found = await attempt(via, discovered.uri, discovered.label);
     if (found) return found;
   }
   throw new NamingError(`no name server found: tried ${tried.join(", ")} — start one with \`pyro-ns\` (\`pyro-ns -n 0.0.0.0\` to serve other machines)`, {

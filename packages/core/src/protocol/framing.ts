@@ -1,10 +1,13 @@
 /**
  * Turns a byte stream into Pyro4 messages.
  *
- * The size limit is checked from the header alone, before any buffer is allocated for the body,
- * so a peer announcing a 2 GiB message costs us 24 bytes. A message that arrives inside one chunk
- * is handed out as views into that chunk (no copy); a message split across chunks is assembled
- * into one buffer of exactly its size.
+ * The size limit is checked from the header alone, and the header's announced length reserves
+ * nothing: a message that arrives inside one chunk is handed out as views into that chunk (no
+ * copy); a message split across chunks keeps the pieces that arrived and is joined into one buffer
+ * only when its last byte is in. Memory held for a partial message is therefore what the peer
+ * really sent (at most twice that, for small views of larger chunks), never what it announced.
+ *
+ * The limit can be changed between messages: a daemon keeps it small until the handshake is done.
  */
 import { MessageTooLargeError } from "../errors.js";
 import { HEADER_SIZE } from "./constants.js";
@@ -19,22 +22,37 @@ export class FrameReader {
   private readonly headerScratch = Buffer.allocUnsafe(HEADER_SIZE);
   private headerFill = 0;
   private header: Header | undefined;
-  /** Body (annotations + payload) being assembled across chunks. */
-  private body: Buffer | undefined;
+  /** The body (annotations + payload) being assembled: its pieces so far, and their total length. */
+  private pieces: Buffer[] = [];
   private bodyFill = 0;
+  private bodyLength = 0;
 
   /**
    * @param maxMessageSize largest annotations + payload accepted; 0 means no limit of our own.
    * @param sink called for every complete message.
    */
   constructor(
-    private readonly maxMessageSize: number,
+    private maxMessageSize: number,
     private readonly sink: MessageSink,
   ) {}
 
   /** True when no partial message is buffered. */
   get idle(): boolean {
     return this.header === undefined && this.headerFill === 0;
+  }
+
+  /** Bytes of the current partial message received so far (header included). */
+  get partialBytes(): number {
+    return this.header === undefined ? this.headerFill : HEADER_SIZE + this.bodyFill;
+  }
+
+  /** The largest message accepted from now on (0 = no limit); applies to the next header read. */
+  get limit(): number {
+    return this.maxMessageSize;
+  }
+
+  set limit(maxMessageSize: number) {
+    this.maxMessageSize = maxMessageSize;
   }
 
   /**
@@ -47,16 +65,15 @@ export class FrameReader {
     while (offset < length) {
       if (this.header === undefined) {
         if (this.headerFill === 0 && length - offset >= HEADER_SIZE) {
-          this.header = this.accept(readHeader(chunk, offset));
+          const header = this.accept(readHeader(chunk, offset));
           offset += HEADER_SIZE;
-          const bodyLength = this.header.annotationsLength + this.header.dataLength;
+          const bodyLength = header.annotationsLength + header.dataLength;
           if (length - offset >= bodyLength) {
-            const header = this.header;
-            this.header = undefined;
             this.sink(messageFromParts(header, chunk, offset));
             offset += bodyLength;
             continue;
           }
+          this.header = header;
         } else {
           const take = Math.min(HEADER_SIZE - this.headerFill, length - offset);
           chunk.copy(this.headerScratch, this.headerFill, offset, offset + take);
@@ -66,28 +83,27 @@ export class FrameReader {
           this.headerFill = 0;
           this.header = this.accept(readHeader(this.headerScratch));
         }
-        const bodyLength = this.header.annotationsLength + this.header.dataLength;
-        this.body = Buffer.allocUnsafe(bodyLength);
+        this.bodyLength = this.header.annotationsLength + this.header.dataLength;
         this.bodyFill = 0;
-        if (bodyLength === 0) {
+        if (this.bodyLength === 0) {
           this.finishBody();
           continue;
         }
       }
-      const body = this.body!;
-      const take = Math.min(body.length - this.bodyFill, length - offset);
-      chunk.copy(body, this.bodyFill, offset, offset + take);
+      const take = Math.min(this.bodyLength - this.bodyFill, length - offset);
+      this.pieces.push(retained(chunk, offset, offset + take));
       this.bodyFill += take;
       offset += take;
-      if (this.bodyFill === body.length) this.finishBody();
+      if (this.bodyFill === this.bodyLength) this.finishBody();
     }
   }
 
   private accept(header: Header): Header {
     const size = header.annotationsLength + header.dataLength;
     if (this.maxMessageSize > 0 && size > this.maxMessageSize) {
+      // Pyro4's words first; who receives it adds which limit this is.
       throw new MessageTooLargeError(
-        `max message size exceeded (${size} where max=${this.maxMessageSize}): the peer sent a message larger than MAX_MESSAGE_SIZE allows (raise it with the option maxMessageSize if such messages are expected)`,
+        `max message size exceeded (${size} where max=${this.maxMessageSize}): the peer sent a message larger than this side accepts`,
       );
     }
     return header;
@@ -95,10 +111,21 @@ export class FrameReader {
 
   private finishBody(): void {
     const header = this.header!;
-    const body = this.body!;
+    const pieces = this.pieces;
+    const body = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces, this.bodyLength);
     this.header = undefined;
-    this.body = undefined;
+    this.pieces = [];
     this.bodyFill = 0;
+    this.bodyLength = 0;
     this.sink(messageFromParts(header, body, 0));
   }
+}
+
+/**
+ * A piece of `chunk` to keep until its message is complete: a view when it is most of the chunk's
+ * memory, else a copy, so that a peer sending a byte at a time cannot pin large read buffers.
+ */
+function retained(chunk: Buffer, start: number, end: number): Buffer {
+  const view = chunk.subarray(start, end);
+  return view.length * 2 >= chunk.buffer.byteLength ? view : Buffer.from(view);
 }

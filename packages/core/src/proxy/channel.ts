@@ -16,10 +16,12 @@ import {
   TimeoutError,
 } from "../errors.js";
 import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
+import { type MessageSigning, signFrame } from "../protocol/hmac.js";
 import { type Message, rewriteSeq } from "../protocol/message.js";
+import { SEAL_KEY, newSealNonce, sealKeyFor, sealNonceIn } from "../protocol/seal.js";
 import { decodeMarshalString } from "../serializers/marshal.js";
 import { serializerById } from "../serializers/registry.js";
-import type { DecodeContext } from "../serializers/types.js";
+import type { DecodeContext, Serializer } from "../serializers/types.js";
 import { Connection, type ConnectionHandler, connectionLost } from "../transport/connection.js";
 import { payloadOf, valueFrame } from "../transport/outgoing.js";
 import { type ListenAddress, connect } from "../transport/socket.js";
@@ -47,8 +49,21 @@ export interface ChannelOptions {
   servername?: string | undefined;
   objectId: string;
   settings: ProxySettings;
+  /** The serializer of this connection (the settings' one, or what a fallback settled on). */
+  serializer: Serializer;
   /** How replies are decoded (limits, and what proxies in them become). */
   decodeContext: DecodeContext;
+}
+
+/** A daemon refused the serializer of a connection's handshake; a proxy may try another one. */
+export class SerializerRefusedError extends CommunicationError {
+  constructor(
+    message: string,
+    /** The wire id the daemon refused. */
+    readonly serializerId: number,
+  ) {
+    super(message);
+  }
 }
 
 /** An open, handshaken connection to a daemon. */
@@ -65,6 +80,10 @@ export class Channel implements ConnectionHandler {
   private handshakeAnnotations: ReadonlyMap<string, Uint8Array> | undefined;
   /** Calls sent and waiting for their reply, by sequence number. */
   readonly inFlight = new Map<number, PendingCall>();
+  /** How calls are signed as they leave: the settings' HMAC, or the sealed signing agreed in the handshake. */
+  private signing: MessageSigning | undefined;
+  /** The nonce this side offered for sealed signing (with an HMAC key). */
+  private sealNonce: string | undefined;
   /** Calls waiting to be sent (the daemon's window is full; Pyro4 daemons take one at a time). */
   private readonly waiting: PendingCall[] = [];
   private closedError: Error | undefined;
@@ -93,18 +112,22 @@ export class Channel implements ConnectionHandler {
     private readonly what: string,
     private readonly settings: ProxySettings,
     private readonly decodeContext: DecodeContext,
-  ) {}
+  ) {
+    this.signing = settings.signing;
+  }
 
   /** Connects, sends CONNECT and waits for CONNECTOK. */
   static async open(options: ChannelOptions): Promise<Channel> {
     const { settings, what } = options;
     const tls = settings.tls && options.servername ? { ...settings.tls, servername: options.servername } : settings.tls;
     const socket = await connect(options.address, what, settings.timeout, tls);
-    const channel = new Channel(new Connection(socket, settings.maxMessageSize, settings.hmacKey), what, settings, options.decodeContext);
+    const channel = new Channel(new Connection(socket, settings.receiveLimits, settings.signing), what, settings, options.decodeContext);
     channel.connection.start(channel);
     const metadata = settings.config.metadata;
     const flags = metadata ? Flags.META_ON_CONNECT : 0;
-    const payload = metadata ? { handshake: settings.handshake, object: options.objectId } : { handshake: settings.handshake };
+    const payload: Record<string, unknown> = metadata ? { handshake: settings.handshake, object: options.objectId } : { handshake: settings.handshake };
+    // With a key, offer a pyrots daemon to seal the messages (see protocol/seal.ts); Pyro4 ignores the offer.
+    if (settings.signing) payload[SEAL_KEY] = channel.sealNonce = newSealNonce();
     const done = new Promise<void>((resolve, reject) => (channel.handshakeWaiter = { resolve, reject }));
     let timer: NodeJS.Timeout | undefined;
     if (settings.timeout > 0) {
@@ -116,7 +139,7 @@ export class Channel implements ConnectionHandler {
         channel.close();
       }, settings.timeout * 1000);
     }
-    channel.connection.send(valueFrame({ type: MessageType.CONNECT, flags, seq: 0, hmacKey: settings.hmacKey }, settings.serializer, payload));
+    channel.connection.send(valueFrame({ type: MessageType.CONNECT, flags, seq: 0, signing: settings.signing }, options.serializer, payload));
     try {
       await done;
       if (settings.validateHandshake) await settings.validateHandshake(channel.handshakeResponse, channel.handshakeInfo());
@@ -244,14 +267,13 @@ export class Channel implements ConnectionHandler {
     const refused = error instanceof SecurityError ? new SecurityError(`connection to ${this.what} refused: ${error.message}`, { cause: error }) : undefined;
     this.handshakeWaiter?.reject(refused ?? new ConnectionClosedError(`connection to ${this.what} closed during the handshake`, { cause: error }));
     this.handshakeWaiter = undefined;
-    // An over-limit reply is what the calls get, as with Pyro4 (not a closed connection caused by it).
-    const lost = error instanceof MessageTooLargeError ? error : connectionLost(error, this.what);
     const inFlight = [...this.inFlight.values()];
     const unsent = this.waiting.splice(0);
     this.inFlight.clear();
-    for (const call of inFlight) call.fail(lost);
+    // One error per call: each gets its own caller's frames added (see proxy.ts).
+    for (const call of inFlight) call.fail(lostError(error, this.what));
     if (this.onUnsent && unsent.length > 0) this.onUnsent(unsent);
-    else for (const call of unsent) call.fail(lost);
+    else for (const call of unsent) call.fail(lostError(error, this.what));
     this.onClosed?.(this);
   }
 
@@ -271,10 +293,12 @@ export class Channel implements ConnectionHandler {
     return seq;
   }
 
+  /** Gives a frame its sequence number and, with a key, its signature (sealed signing covers the number). */
   private stampSeq(call: PendingCall, seq: number): void {
     call.seq = seq;
     const frame = call.frame!;
     rewriteSeq(Array.isArray(frame) ? frame[0] : frame, seq);
+    if (this.signing) signFrame(frame, this.signing);
   }
 
   private sendNext(): void {
@@ -304,7 +328,13 @@ export class Channel implements ConnectionHandler {
       if (message.flags & Flags.META_ON_CONNECT) {
         const reply = (isRecord(data) ? data : {}) as { handshake?: unknown; meta?: unknown };
         this.handshakeResponse = reply.handshake;
-        this.metadata = metadataFrom(isRecord(reply.meta) ? reply.meta : undefined);
+        // A daemon that answers a sealing offer sends the map even when no metadata was asked for.
+        if (this.settings.config.metadata || isRecord(reply.meta)) this.metadata = metadataFrom(isRecord(reply.meta) ? reply.meta : undefined);
+        const daemonNonce = this.sealNonce !== undefined ? sealNonceIn(reply) : undefined;
+        if (daemonNonce !== undefined) {
+          this.signing = Object.freeze({ key: sealKeyFor(this.settings.hmacKey!, this.sealNonce!, daemonNonce), sealed: true });
+          this.connection.signWith(this.signing);
+        }
       } else {
         this.handshakeResponse = data;
       }
@@ -321,7 +351,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Decodes a reply payload with the serializer the reply names. */
 function decodePayload(message: Message, context: DecodeContext): unknown {
-  const payload = payloadOf(message, context.limits.maxBytes);
+  const payload = payloadOf(message, context.limits);
   if (message.serializerId === SerializerId.MARSHAL) return decodeMarshalString(payload);
   return serializerById(message.serializerId).decode(payload, context);
 }
@@ -341,12 +371,27 @@ function rejected(what: string, message: Message, context: DecodeContext): Commu
   } catch (error) {
     reason = error instanceof SerializeError ? "(unreadable reason)" : error instanceof Error ? error.message : "(unreadable reason)";
   }
-  const hint = /serializer that is not accepted: 6\b/.test(reason)
-    ? ' — the daemon does not accept msgpack; a Python Pyro4 daemon needs PYRO_SERIALIZERS_ACCEPTED=serpent,json,marshal,msgpack, or use the proxy option serializer: "json"'
-    : "";
+  const refused = /serializer that is not accepted: (\d+)\b/.exec(reason);
+  if (refused) {
+    const hint =
+      " — leave the proxy's serializer unset and pyrots picks one the daemon accepts, or choose one it accepts (Python Pyro4 daemons accept serpent and json by default)";
+    return new SerializerRefusedError(`connection to ${what} rejected: ${reason}${hint}`, Number(refused[1]));
+  }
   const unknown =
     reason === "unknown object"
       ? " — the daemon is running but serves no object with this id: check the object id in the URI (servers print their URIs; `pyro-nsc list` shows registered ones)"
       : "";
-  return new CommunicationError(`connection to ${what} rejected: ${reason}${hint}${unknown}`);
+  return new CommunicationError(`connection to ${what} rejected: ${reason}${unknown}`);
+}
+
+/**
+ * What a call gets when its connection is gone: a new error for each call (each gets its own
+ * caller's frames added). An over-limit reply stays a MessageTooLargeError, as with Pyro4, rather
+ * than a closed connection caused by it.
+ */
+function lostError(error: Error | undefined, what: string): PyroError {
+  if (!(error instanceof MessageTooLargeError)) return connectionLost(error, what);
+  return new MessageTooLargeError(`${error.message} (MAX_MESSAGE_SIZE: raise it with the proxy option maxMessageSize if such replies are expected)`, {
+    cause: error,
+  });
 }

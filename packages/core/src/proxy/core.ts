@@ -2,16 +2,17 @@
  * The engine behind a proxy: resolves its URI, keeps its connection(s), numbers and sends calls,
  * retries and reconnects. The `Proxy` object users hold is a thin typed face over this.
  */
-import { CommunicationError, ConnectionClosedError, PyroError, SecurityError, TimeoutError } from "../errors.js";
+import { CommunicationError, ConnectionClosedError, PyroError, SecurityError, TimeoutError, pyroErrorClasses } from "../errors.js";
 import { Annotation, Flags, MessageType } from "../protocol/constants.js";
 import type { Annotations } from "../protocol/message.js";
 import type { ProxyRef } from "../serializers/values.js";
-import type { DecodeContext } from "../serializers/types.js";
+import type { DecodeContext, Serializer } from "../serializers/types.js";
 import { type FrameFields, callFrame, checkFrameSize } from "../transport/outgoing.js";
 import type { ListenAddress } from "../transport/socket.js";
 import { NamingError } from "../errors.js";
 import { URI } from "../uri.js";
-import { Channel, type RemoteMetadata } from "./channel.js";
+import { Channel, type RemoteMetadata, SerializerRefusedError } from "./channel.js";
+import { serializerByName } from "../serializers/registry.js";
 import type { CallOptions } from "./options.js";
 import { PendingCall } from "./pending.js";
 import type { ProxySettings } from "./settings.js";
@@ -20,6 +21,9 @@ import { performance } from "node:perf_hooks";
 import { debugLog } from "../debug.js";
 
 const log = debugLog("pyrots:proxy");
+
+/** Serializers tried, in this order, when a daemon refuses the one a proxy did not choose. */
+const FALLBACK_ORDER = ["serpent", "json", "msgpack"] as const;
 
 /** Times a call may be handed back unsent by closing connections before it fails. */
 const MAX_REQUEUES = 3;
@@ -36,6 +40,10 @@ export class ProxyCore implements StreamChannel {
   sourceRef: ProxyRef | undefined;
   /** How replies are decoded: the settings' limits, and proxies in them made with these settings. */
   private readonly decodeContext: DecodeContext;
+  /** The serializer calls go out with: the settings' one, unless a daemon refused it and another was accepted. */
+  private serializer: Serializer;
+  /** The settings proxies arriving in replies get: these, with the serializer in use. */
+  private replySettings: ProxySettings;
   /** Reused for every INVOKE frame (framing is synchronous), saving an object per call. */
   private readonly invokeFields: FrameFields;
   private channels: Channel[] = [];
@@ -79,7 +87,18 @@ export class ProxyCore implements StreamChannel {
     this.uri = uri;
     this.metadata = metadata;
     this.decodeContext = { limits: settings.decodeLimits, reviveProxy, classes: settings.classes };
-    this.invokeFields = { type: MessageType.INVOKE, flags: 0, seq: 0, annotations: undefined, compress: settings.compress, hmacKey: settings.hmacKey };
+    this.serializer = settings.serializer;
+    this.replySettings = settings;
+    // With a key, frames are signed by their channel as they leave (after their sequence number).
+    this.invokeFields = {
+      type: MessageType.INVOKE,
+      flags: 0,
+      seq: 0,
+      annotations: undefined,
+      compress: settings.compress,
+      signing: settings.signing,
+      signLater: settings.signing !== undefined,
+    };
   }
 
   /** Calls a remote method. */
@@ -237,7 +256,7 @@ export class ProxyCore implements StreamChannel {
     fields.flags = flags;
     fields.annotations = annotations;
     // The connection stamps the sequence number when the frame leaves (see Channel.transmit).
-    const frame = callFrame(fields, this.settings.serializer, objectId, method, args, kwargs);
+    const frame = callFrame(fields, this.serializer, objectId, method, args, kwargs);
     checkFrameSize(frame, this.settings.maxMessageSize, `the call ${method}`);
     const call = new PendingCall(frame, (flags & Flags.ONEWAY) !== 0, method);
     call.streams = this;
@@ -298,15 +317,9 @@ export class ProxyCore implements StreamChannel {
     const rule = this.settings.connectRule;
     const address = rule ? await rule(named, this.uri) : named;
     if (log.enabled) log(`connecting to ${this.uri}${this.uri === this.originalUri ? "" : ` (resolved from ${this.originalUri})`}`);
-    const channel = await Channel.open({
-      address,
-      // TLS still checks the certificate against the name in the URI when the rule resolved it.
-      servername: address !== named && "host" in named && "host" in address && named.host !== address.host ? named.host : undefined,
-      what: this.uri.toString(),
-      objectId: this.uri.object,
-      settings: this.settings,
-      decodeContext: this.decodeContext,
-    }).catch((error: unknown) => {
+    // TLS still checks the certificate against the name in the URI when the rule resolved it.
+    const servername = address !== named && "host" in named && "host" in address && named.host !== address.host ? named.host : undefined;
+    const channel = await this.openWithSerializerFallback(address, servername).catch((error: unknown) => {
       throw this.explainConnectFailure(error);
     });
     if (channel.metadata) {
@@ -324,11 +337,51 @@ export class ProxyCore implements StreamChannel {
     return channel;
   }
 
+  /**
+   * Opens a channel with the current serializer; when the daemon refuses it and the user chose
+   * none, tries the other serializers pyrots speaks (serpent first: every Python Pyro daemon
+   * accepts it by default) and keeps the first accepted one for later connections.
+   */
+  private async openWithSerializerFallback(address: ListenAddress, servername: string | undefined): Promise<Channel> {
+    const refused: string[] = [];
+    const candidates = [this.serializer, ...FALLBACK_ORDER.map((name) => serializerByName(name)).filter((s) => s !== this.serializer)];
+    for (const serializer of candidates) {
+      try {
+        const channel = await Channel.open({
+          address,
+          servername,
+          what: this.uri.toString(),
+          objectId: this.uri.object,
+          settings: this.settings,
+          serializer,
+          decodeContext: this.decodeContext,
+        });
+        if (serializer !== this.serializer) this.adoptSerializer(serializer, refused);
+        return channel;
+      } catch (error) {
+        if (!(error instanceof SerializerRefusedError) || this.settings.serializerChosen) throw error;
+        refused.push(serializer.name);
+      }
+    }
+    throw new CommunicationError(`${this.uri} accepts none of the serializers pyrots speaks (tried ${refused.join(", ")})`);
+  }
+
+  private adoptSerializer(serializer: Serializer, refused: readonly string[]): void {
+    if (log.enabled) log(`${this.uri} refused ${refused.join(", ")}: using ${serializer.name}`);
+    this.serializer = serializer;
+    this.replySettings = Object.freeze({ ...this.settings, serializer });
+  }
+
+  /** The settings for proxies that arrive in this proxy's replies: its own, with the serializer in use. */
+  settingsForReplies(): ProxySettings {
+    return this.replySettings;
+  }
+
   /** A failed connect to an address that came from a name server says so: the daemon may well be running elsewhere. */
   private explainConnectFailure(error: unknown): unknown {
     if (!(error instanceof CommunicationError) || error instanceof SecurityError || this.uri === this.originalUri) return error;
-    // Same class (a TimeoutError stays one), with the explanation added.
-    const Same = error.constructor as typeof CommunicationError;
+    // The same Pyro class (a TimeoutError stays one), with the explanation added.
+    const Same = (pyroErrorClasses.get(error.pyroName) ?? CommunicationError) as typeof CommunicationError;
     return new Same(
       `${error.message} — this address is what the name server gave for ${this.originalUri}: the registration may be stale ` +
         `(its daemon stopped or moved), or the daemon is not reachable from this machine (a daemon bound to 127.0.0.1 serves only its own)`,

@@ -14,6 +14,7 @@
  */
 import { inspect } from "node:util";
 
+import { PyroError } from "../errors.js";
 import { ProxyRef } from "../serializers/values.js";
 import { URI } from "../uri.js";
 import { type RemoteMetadata, metadataFrom } from "./channel.js";
@@ -87,7 +88,7 @@ export function createProxy(target: URI | ProxyRef, settings: ProxySettings): ob
   } else {
     uri = target;
   }
-  const core = new ProxyCore(uri, effective, metadata, (ref) => createProxy(ref, effective));
+  const core: ProxyCore = new ProxyCore(uri, effective, metadata, (ref) => createProxy(ref, core.settingsForReplies()));
   if (target instanceof ProxyRef) core.sourceRef = target;
   return face(new ProxyView(core, undefined));
 }
@@ -143,12 +144,9 @@ function localMember(view: ProxyView, key: string): unknown {
 
 function makeMember(view: ProxyView, name: string): unknown {
   const { core, callOptions } = view;
-  const member = (...args: unknown[]) => {
-    const result = core.call(name, args, EMPTY_KWARGS, callOptions) as Promise<unknown> & { [Symbol.asyncIterator]?: unknown };
-    // Lets `for await (const x of proxy.generator())` iterate a remote iterator directly.
-    result[Symbol.asyncIterator] = iterateCallResult;
-    return result;
-  };
+  const member = core.settings.callerStacks
+    ? (...args: unknown[]) => iterable(withCallerStack(core.call(name, args, EMPTY_KWARGS, callOptions)))
+    : (...args: unknown[]) => iterable(core.call(name, args, EMPTY_KWARGS, callOptions));
   // Awaiting a member reads the remote property of that name.
   return Object.assign(member, {
     then: (onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) =>
@@ -156,6 +154,42 @@ function makeMember(view: ProxyView, name: string): unknown {
     catch: (onRejected?: (reason: unknown) => unknown) => core.getAttr(name, callOptions).catch(onRejected),
     finally: (onFinally?: () => void) => core.getAttr(name, callOptions).finally(onFinally),
   });
+}
+
+/** Lets `for await (const x of proxy.generator())` iterate a remote iterator directly. */
+function iterable(result: Promise<unknown>): Promise<unknown> {
+  (result as Promise<unknown> & { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] = iterateCallResult;
+  return result;
+}
+
+/** Errors that already carry their caller's frames (an error may reach several awaits). */
+const withCaller = new WeakSet<object>();
+
+/**
+ * The call's promise, with the caller's own frames added to the stack of its error. The error is
+ * made where the reply is decoded, far from the code that made the call; but inside this async
+ * function, V8's async stack traces lead from here to whoever awaits it, so a new Error made in
+ * the `catch` names the caller's line (`at async main (app.js:12:3)`). Costs one more promise per
+ * call, which `CALLER_STACKS=false` saves.
+ */
+async function withCallerStack(call: Promise<unknown>): Promise<unknown> {
+  try {
+    return await call;
+  } catch (error) {
+    throw addCallerFrames(error, new Error());
+  }
+}
+
+function addCallerFrames(error: unknown, here: Error): unknown {
+  if (!(error instanceof PyroError) || withCaller.has(error) || typeof error.stack !== "string") return error;
+  const frames = (here.stack ?? "")
+    .split("\n")
+    .slice(2)
+    .filter((line) => !line.includes("(node:internal/"));
+  if (frames.length === 0) return error;
+  withCaller.add(error);
+  error.stack = `${error.stack}\n    --- where the call was made ---\n${frames.join("\n")}`;
+  return error;
 }
 
 function symbolMember(view: ProxyView, key: symbol): unknown {

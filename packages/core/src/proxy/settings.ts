@@ -4,7 +4,7 @@
  * settings of the proxy that received them: serializer, timeouts, TLS, HMAC, handshake).
  */
 import type tls from "node:tls";
-import { type PyroConfig, loadConfig } from "../config.js";
+import { type PyroConfig, defaultConfig, loadConfig } from "../config.js";
 import { serializerByName } from "../serializers/registry.js";
 import { classConverters } from "../serializers/classes.js";
 import type { DictToClass, Serializer } from "../serializers/types.js";
@@ -30,6 +30,12 @@ export type ConnectRule = (address: ListenAddress, uri: URI) => Promise<ListenAd
 export interface ProxySettings extends WireSettings {
   /** The serializer calls are sent with. */
   readonly serializer: Serializer;
+  /**
+   * Whether the serializer was chosen (by option or `PYRO_SERIALIZER`). When it was not, a proxy
+   * that a daemon refuses for its serializer (a Python daemon at its defaults refuses msgpack)
+   * tries the others pyrots speaks, and keeps the first one accepted.
+   */
+  readonly serializerChosen: boolean;
   /** Seconds to wait for connects and replies; 0 = forever. */
   readonly timeout: number;
   /** Data sent in the handshake. */
@@ -46,6 +52,8 @@ export interface ProxySettings extends WireSettings {
   readonly connectRule: ConnectRule | undefined;
   /** The application's class dict converters (the `dictToClass` option). */
   readonly classes: ReadonlyMap<string, DictToClass> | undefined;
+  /** Add the caller's own frames to the errors of calls (`CALLER_STACKS`). */
+  readonly callerStacks: boolean;
 }
 
 /** Keys of {@link ProxyOptions} that are the proxy's own, not configuration items. */
@@ -55,8 +63,10 @@ const PROXY_OWN_OPTIONS: ReadonlySet<string> = new Set(["timeout", "handshake", 
 export function proxySettings(options: ProxyOptions, resolveName: NameResolver | undefined): ProxySettings {
   const configOptions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) if (!PROXY_OWN_OPTIONS.has(key) && value !== undefined) configOptions[key] = value;
-  const config = loadConfig(configOptions as Partial<PyroConfig>, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const config = loadConfig(configOptions as Partial<PyroConfig>, env);
   return settingsFromConfig(config, {
+    serializerChosen: options.serializer !== undefined || env.PYRO_SERIALIZER !== undefined,
     timeout: options.timeout,
     handshake: options.handshake,
     validateHandshake: options.validateHandshake,
@@ -75,6 +85,7 @@ export interface ProxyExtras {
   poolSize?: number;
   tls?: tls.ConnectionOptions;
   serializer?: Serializer;
+  serializerChosen?: boolean;
   resolveName?: NameResolver;
   connectRule?: ConnectRule;
   classes?: ReadonlyMap<string, DictToClass>;
@@ -85,6 +96,8 @@ export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {})
   return Object.freeze({
     ...wireSettings(config),
     serializer: extras.serializer ?? serializerByName(config.serializer),
+    // Without word of who chose it, a serializer other than the default counts as chosen.
+    serializerChosen: extras.serializerChosen ?? (extras.serializer !== undefined || config.serializer !== defaultConfig.serializer),
     timeout: extras.timeout ?? config.commTimeout,
     handshake: extras.handshake === undefined ? "hello" : extras.handshake,
     validateHandshake: extras.validateHandshake,
@@ -93,6 +106,7 @@ export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {})
     resolveName: extras.resolveName,
     connectRule: extras.connectRule,
     classes: extras.classes,
+    callerStacks: config.callerStacks,
   });
 }
 
@@ -102,5 +116,5 @@ export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {})
  */
 export function settingsForRef(settings: ProxySettings, ref: ProxyRef): ProxySettings {
   if (!ref.hmacKey || (settings.hmacKey && settings.hmacKey.equals(ref.hmacKey))) return settings;
-  return Object.freeze({ ...settings, hmacKey: ref.hmacKey });
+  return Object.freeze({ ...settings, hmacKey: ref.hmacKey, signing: Object.freeze({ key: ref.hmacKey, sealed: false }) });
 }

@@ -26,10 +26,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype;
 }
 
-/** A short description of a value's type for error messages. */
+/**
+ * A short description of a decoded value's type for error messages, made from `typeof` and
+ * `Array.isArray` alone: the value may be a proxy, whose every property is a remote call.
+ */
 export function describeValue(value: unknown): string {
   if (value === null) return "nil";
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === "object") return value.constructor?.name ?? "object";
+  if (typeof value === "object") return "an object";
   return typeof value;
 }

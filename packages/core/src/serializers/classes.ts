@@ -13,13 +13,27 @@
  * | a name containing `__`                | refused: SecurityError (as Pyro4)       |
  * | anything else                         | refused: SerializeError (as Pyro4)      |
  *
- * Decoding walks the tree bottom-up (like msgpack's object_hook), so an exception wrapper or an
- * exception's args already hold decoded values when their own dict is converted.
+ * Decoders convert each map as soon as it is complete, bottom-up (like Python msgpack's
+ * `object_hook`), so an exception wrapper or an exception's args already hold decoded values when
+ * their own dict is converted. A proxy becomes what the receiver's `DecodeContext.reviveProxy`
+ * makes of it. Nothing here converts a decoded value to text implicitly: a value may be a proxy.
  */
 import { isAbsolute, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PyroError, PythonError, RemoteError, SecurityError, SerializeError, messageFromArgs, pyroErrorClasses, pythonNameOf } from "../errors.js";
+import {
+  PyroError,
+  PythonError,
+  RemoteError,
+  SecurityError,
+  SerializeError,
+  messageFromArgs,
+  pyroErrorClasses,
+  pythonNameOf,
+  untrustedText,
+  withRemoteTraceback,
+} from "../errors.js";
 import { URI } from "../uri.js";
+import { describeValue } from "./call.js";
 import { DEFAULT_DECODE_CONTEXT, type DecodeContext, type DictToClass } from "./types.js";
 import { DaemonPlaceholder, ExceptionWrapper, ProxyRef, type ClassDict } from "./values.js";
 
@@ -46,31 +60,25 @@ export interface ExceptionDict {
   attributes: Record<string, unknown>;
 }
 
-const CLASS_KEY_BYTES = Buffer.from(CLASS_KEY, "latin1");
-/** Below this size a JS loop beats the ~40 ns fixed cost of a native `Buffer.indexOf` call. */
-const NATIVE_SCAN_FROM = 128;
-
-/** True when the raw bytes contain `__class__`, i.e. the decode walk has anything to find. */
-export function mayContainClassDict(data: Buffer): boolean {
-  if (data.length >= NATIVE_SCAN_FROM) return data.indexOf(CLASS_KEY_BYTES) >= 0;
-  const last = data.length - CLASS_KEY_BYTES.length;
-  for (let i = 0; i <= last; i++) {
-    if (data[i] !== 0x5f || data[i + 1] !== 0x5f) continue;
-    let j = 2;
-    while (j < CLASS_KEY_BYTES.length && data[i + j] === CLASS_KEY_BYTES[j]) j++;
-    if (j === CLASS_KEY_BYTES.length) return true;
-  }
-  return false;
+/**
+ * Sets `record[key] = value` as an own data property. A plain assignment of `"__proto__"` would
+ * replace the record's prototype instead; this keeps it an ordinary key, as Python has it.
+ */
+export function setOwn(record: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
 }
 
 /**
  * Converts one class dict into its JS value; throws SecurityError/SerializeError as Pyro4 does.
- * A proxy reference becomes what `context.reviveProxy` makes of it (the reference itself without).
+ * A proxy becomes `context.reviveProxy(ref)` (without one: the inert reference itself).
  */
 export function dictToClass(data: Record<string, unknown>, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
   const name = data[CLASS_KEY];
-  // Never String() a decoded value: it may be a proxy, or anything else a peer built.
-  if (typeof name !== "string") throw new SerializeError(`unsupported serialized class: ${primitiveText(name)}`);
+  if (typeof name !== "string") {
+    const shown = typeof name === "object" || typeof name === "function" ? describeValue(name) : untrustedText(name);
+    throw new SerializeError(`unsupported serialized class: ${shown}`);
+  }
   const converter = context.classes?.get(name);
   if (converter) return converter(data, name);
   if (name.includes("__")) throw new SecurityError("refused to deserialize types with double underscores in their name: " + name);
@@ -107,16 +115,10 @@ export function classConverters(record: Readonly<Record<string, DictToClass>> | 
   return entries.length > 0 ? new Map(entries) : undefined;
 }
 
-/** Text for a value only if converting it cannot run code (a primitive); a description otherwise. */
-function primitiveText(value: unknown): string {
-  if (value === null || (typeof value !== "object" && typeof value !== "function" && typeof value !== "symbol")) return String(value);
-  return Array.isArray(value) ? "(an array)" : `(a ${typeof value})`;
-}
-
 function makePyroError(cls: typeof PyroError, data: Record<string, unknown>): PyroError {
   const { args, traceback } = exceptionParts(data);
   const error = new cls(messageFromArgs(args));
-  if (traceback.length > 0) error.remoteTraceback = traceback;
+  if (traceback.length > 0) withRemoteTraceback(error, traceback);
   return error;
 }
 
@@ -131,37 +133,12 @@ function exceptionParts(data: Record<string, unknown>): { args: unknown[]; attri
       if (key === "_pyroTraceback") {
         if (Array.isArray(value)) traceback = value.filter((line): line is string => typeof line === "string");
         else if (typeof value === "string") traceback = [value];
-      } else if (key === "__proto__") {
-        // serpent keeps a "__proto__" key as own data; assigning it would set the prototype instead.
-        Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true });
       } else {
-        attributes[key] = value;
+        setOwn(attributes, key, value);
       }
     }
   }
   return { args, attributes, traceback };
-}
-
-/**
- * Replaces every class dict inside a freshly decoded value, in place (arrays and plain objects
- * only: decoders produce nothing else that can contain maps). Returns the possibly replaced root.
- */
-export function reviveClasses(value: unknown, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i];
-      if (item !== null && typeof item === "object") value[i] = reviveClasses(item, context);
-    }
-    return value;
-  }
-  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
-  const record = value as Record<string, unknown>;
-  for (const key in record) {
-    const item = record[key];
-    if (item !== null && typeof item === "object") record[key] = reviveClasses(item, context);
-  }
-  return Object.hasOwn(record, CLASS_KEY) ? dictToClass(record, context) : record;
 }
 
 /** Own properties of errors that are the error's own machinery, never custom attributes. */
@@ -197,10 +174,9 @@ export function exceptionToDict(error: unknown, includeTraceback: boolean): Exce
 
 function copyAttributes(from: Record<string, unknown>, to: Record<string, unknown>, skip: ReadonlySet<string> | undefined): void {
   for (const key of Object.keys(from)) {
-    // "__proto__" would replace the target's prototype instead of adding a key.
-    if (key === "__proto__" || skip?.has(key)) continue;
+    if (skip?.has(key)) continue;
     const value = from[key];
-    if (typeof value !== "function" && typeof value !== "symbol") to[key] = value;
+    if (typeof value !== "function" && typeof value !== "symbol") setOwn(to, key, value);
   }
 }
 
@@ -244,7 +220,7 @@ const PYROTS_ROOT = fileURLToPath(new URL("../", import.meta.url));
 /** `error` as is when it is a PyroError, else a SerializeError that says what failed and keeps the cause. */
 export function asSerializeError(error: unknown, what: string): PyroError {
   if (error instanceof PyroError) return error;
-  return new SerializeError(`${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  return new SerializeError(`${what}: ${error instanceof Error ? error.message : untrustedText(error)}`, { cause: error });
 }
 
 /** True when a value is one of Pyro4's class dicts. */

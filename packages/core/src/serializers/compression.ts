@@ -15,11 +15,17 @@ export function compressPayload(data: Uint8Array): Buffer | undefined {
   return compressed.length < data.length ? compressed : undefined;
 }
 
-/** Inflates a COMPRESSED payload; ProtocolError when it is not valid zlib data. */
-export function decompressPayload(data: Uint8Array, maxLength?: number): Buffer {
+/**
+ * Inflates a COMPRESSED payload to at most `maxBytes` (0 = no limit): inflating stops there, so
+ * a small zlib bomb costs no more. ProtocolError beyond the limit or for data that is not zlib.
+ */
+export function decompressPayload(data: Uint8Array, maxBytes = 0): Buffer {
   try {
-    return inflateSync(data, maxLength ? { maxOutputLength: maxLength } : undefined);
+    return inflateSync(data, maxBytes > 0 ? { maxOutputLength: maxBytes } : undefined);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+      throw new ProtocolError(`compressed payload inflates to more than ${maxBytes} bytes (the receiver's decode limit)`, { cause: error });
+    }
     throw new ProtocolError(`cannot decompress payload: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -1,17 +1,24 @@
 /**
  * The walk that runs before msgpackr packs a value: it swaps in what msgpackr would otherwise
  * write in a way Python cannot use (large integers as float64, Dates as msgpack timestamps,
- * Errors as msgpackr's private shape). Plain data comes back as the very same object, with
- * nothing allocated; only containers on the path to a replaced value are copied.
+ * Errors as msgpackr's private shape) and writes Pyro4's ext types itself, as {@link RawBytes}.
+ * Plain data comes back as the very same object, with nothing allocated; only containers on the
+ * path to a replaced value are copied. What the walk notices travels in its {@link PrepareState}.
  */
 import { SerializeError } from "../errors.js";
 import { URI } from "../uri.js";
-import { exceptionToDict } from "./classes.js";
+import { exceptionToDict, setOwn } from "./classes.js";
 import { AUTOPROXY, type AutoproxyTarget, Complex, DaemonPlaceholder, ExceptionWrapper, ProxyRef, PyDate } from "./values.js";
 
 /** Bytes written to the output verbatim (an extension of ours does it; see msgpack.ts). */
 export class RawBytes {
   constructor(readonly bytes: Uint8Array) {}
+}
+
+/** What one prepare walk noticed on its way. */
+export interface PrepareState {
+  /** The value holds a binary of at least {@link LARGE_BINARY} bytes (worth sending uncopied). */
+  largeBinary: boolean;
 }
 
 const MAX_U32 = 0xffffffff;
@@ -23,20 +30,13 @@ const MAX_U64 = 2n ** 64n - 1n;
 /** Binary values from this size on can be sent without copying them (see msgpack-parts.ts). */
 export const LARGE_BINARY = 64 * 1024;
 
-/** Set by the walk when it passes a binary value of at least {@link LARGE_BINARY} bytes. */
-let largeBinarySeen = false;
-
-/** Whether the walks since the last call passed a large binary value; resets the flag. */
-export function takeLargeBinarySeen(): boolean {
-  const seen = largeBinarySeen;
-  largeBinarySeen = false;
-  return seen;
-}
-
-/** The value with every part msgpackr must not write itself replaced; `value` itself if none. */
-export function prepareForMsgpack(value: unknown): unknown {
+/**
+ * The value with every part msgpackr must not write itself replaced; `value` itself if none.
+ * `state` collects what the walk noticed (pass a fresh one per encode).
+ */
+export function prepareForMsgpack(value: unknown, state: PrepareState): unknown {
   // Ordered by how often each type occurs; strings fall through untouched.
-  if (typeof value === "object") return value === null ? value : prepareObject(value);
+  if (typeof value === "object") return value === null ? value : prepareObject(value, state);
   if (typeof value === "number") return value > MAX_U32 || value < MIN_I32 ? largeNumber(value) : value;
   if (typeof value === "bigint") return bigInteger(value);
   return value;
@@ -97,77 +97,88 @@ function dateValue(date: Date): RawBytes {
   return new RawBytes(bytes);
 }
 
-function prepareObject(value: object): unknown {
+function complexValue(value: Complex): RawBytes {
+  const bytes = Buffer.allocUnsafe(18);
+  bytes[0] = 0xd8;
+  bytes[1] = 0x30;
+  bytes.writeDoubleLE(value.real, 2);
+  bytes.writeDoubleLE(value.imag, 10);
+  return new RawBytes(bytes);
+}
+
+function pyDateValue(value: PyDate): RawBytes {
+  const bytes = Buffer.allocUnsafe(10);
+  bytes[0] = 0xd7;
+  bytes[1] = 0x33;
+  bytes.writeBigInt64LE(BigInt(value.toOrdinal()), 2);
+  return new RawBytes(bytes);
+}
+
+function prepareObject(value: object, state: PrepareState): unknown {
   // The constructor test is the cheap common case; an own "constructor" key falls to the checks below.
   const constructor = value.constructor;
-  if (constructor === Array) return prepareArray(value as unknown[]);
-  if (constructor === Object) return prepareRecord(value as Record<string, unknown>, false);
-  if (Array.isArray(value)) return prepareArray(value);
+  if (constructor === Array) return prepareArray(value as unknown[], state);
+  if (constructor === Object) return prepareRecord(value as Record<string, unknown>, false, state);
+  if (Array.isArray(value)) return prepareArray(value, state);
   const proto = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) return prepareRecord(value as Record<string, unknown>, false);
+  if (proto === Object.prototype || proto === null) return prepareRecord(value as Record<string, unknown>, false, state);
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-    if (value.byteLength >= LARGE_BINARY) largeBinarySeen = true;
+    if (value.byteLength >= LARGE_BINARY) state.largeBinary = true;
     return value;
   }
   const autoproxy = (value as AutoproxyTarget)[AUTOPROXY];
   if (autoproxy !== undefined) return autoproxy();
   if (value instanceof Date) return dateValue(value);
-  if (value instanceof Error) return prepareForMsgpack(exceptionToDict(value, false));
-  if (
-    value instanceof URI ||
-    value instanceof ProxyRef ||
-    value instanceof DaemonPlaceholder ||
-    value instanceof Complex ||
-    value instanceof PyDate ||
-    value instanceof RawBytes
-  )
-    return value;
+  if (value instanceof Error) return prepareForMsgpack(exceptionToDict(value, false), state);
+  if (value instanceof URI || value instanceof ProxyRef || value instanceof DaemonPlaceholder || value instanceof RawBytes) return value;
+  if (value instanceof Complex) return complexValue(value);
+  if (value instanceof PyDate) return pyDateValue(value);
   if (value instanceof ExceptionWrapper) {
-    return { __class__: "Pyro4.futures._ExceptionWrapper", exception: prepareForMsgpack(exceptionToDict(value.error, value.includeTraceback)) };
+    return { __class__: "Pyro4.futures._ExceptionWrapper", exception: prepareForMsgpack(exceptionToDict(value.error, value.includeTraceback), state) };
   }
-  if (value instanceof Map) return prepareMap(value);
+  if (value instanceof Map) return prepareMap(value, state);
   if (value instanceof Set) {
     const items = [...value];
-    return prepareArray(items);
+    return prepareArray(items, state);
   }
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === "function") {
     const json: unknown = toJSON.call(value);
-    const prepared = prepareForMsgpack(json);
+    const prepared = prepareForMsgpack(json, state);
     // Unchanged: let msgpackr call toJSON itself rather than keep the result alive here.
     return prepared === json ? value : prepared;
   }
   // Other class instances are written by msgpackr as maps of their own enumerable fields.
-  return prepareRecord(value as Record<string, unknown>, true);
+  return prepareRecord(value as Record<string, unknown>, true, state);
 }
 
-function prepareArray(array: unknown[]): unknown[] {
+function prepareArray(array: unknown[], state: PrepareState): unknown[] {
   for (let i = 0; i < array.length; i++) {
     const item = array[i];
     if (typeof item === "string") continue;
-    const prepared = prepareForMsgpack(item);
+    const prepared = prepareForMsgpack(item, state);
     if (prepared !== item) {
       const copy = array.slice(0, i);
       copy.push(prepared);
-      for (let j = i + 1; j < array.length; j++) copy.push(prepareForMsgpack(array[j]));
+      for (let j = i + 1; j < array.length; j++) copy.push(prepareForMsgpack(array[j], state));
       return copy;
     }
   }
   return array;
 }
 
-function prepareRecord(record: Record<string, unknown>, ownOnly: boolean): unknown {
+function prepareRecord(record: Record<string, unknown>, ownOnly: boolean, state: PrepareState): unknown {
   for (const key in record) {
     if (ownOnly && !Object.hasOwn(record, key)) continue;
     const item = record[key];
     if (typeof item === "string") continue;
-    const prepared = prepareForMsgpack(item);
-    if (prepared !== item) return copyRecord(record, key, prepared);
+    const prepared = prepareForMsgpack(item, state);
+    if (prepared !== item) return copyRecord(record, key, prepared, state);
   }
   return record;
 }
 
-function copyRecord(record: Record<string, unknown>, changedKey: string, changed: unknown): Record<string, unknown> {
+function copyRecord(record: Record<string, unknown>, changedKey: string, changed: unknown, state: PrepareState): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   let after = false;
   for (const key of Object.keys(record)) {
@@ -176,20 +187,18 @@ function copyRecord(record: Record<string, unknown>, changedKey: string, changed
       value = changed;
       after = true;
     } else {
-      value = after ? prepareForMsgpack(record[key]) : record[key];
+      value = after ? prepareForMsgpack(record[key], state) : record[key];
     }
-    // A plain assignment of "__proto__" would replace the copy's prototype.
-    if (key === "__proto__") Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
-    else copy[key] = value;
+    setOwn(copy, key, value);
   }
   return copy;
 }
 
-function prepareMap(map: Map<unknown, unknown>): Map<unknown, unknown> {
+function prepareMap(map: Map<unknown, unknown>, state: PrepareState): Map<unknown, unknown> {
   let copy: Map<unknown, unknown> | undefined;
   for (const [key, item] of map) {
-    const preparedKey = prepareForMsgpack(key);
-    const prepared = prepareForMsgpack(item);
+    const preparedKey = prepareForMsgpack(key, state);
+    const prepared = prepareForMsgpack(item, state);
     if (!copy && (prepared !== item || preparedKey !== key)) {
       copy = new Map();
       for (const [k, v] of map) {

@@ -23,16 +23,42 @@ export interface DecodeLimits {
   readonly expansion: number;
   /** The cost budget is never below this, so that small payloads are never refused. */
   readonly minBudget: number;
+  /**
+   * Nor above this, however long the payload: the most heap one payload's values may take.
+   * Without it a payload that inflates to 64 MiB could cost `expansion` × 64 MiB. 0 = no cap.
+   */
+  readonly maxCost: number;
 }
 
 /**
- * Limits for payloads from peers that completed the handshake. The numbers are starting points
- * (see docs/security.md); endpoints derive theirs from the configuration.
+ * Limits for payloads from peers that completed the handshake (see docs/security.md); endpoints
+ * derive theirs from the configuration. Measured with `bench/dist/decode-heap.js` (heap bytes
+ * per payload byte): lists of 1-tuples of small ints (a one-column query result) take 32, pairs
+ * 24, small dicts 15-22, typical records 5-6, strings, floats and binaries about 1. An expansion
+ * of 40 admits all of those with a margin, and refuses payloads of empty maps (64), empty arrays
+ * (56) and empty binaries (52) once they exceed `minBudget`. JSON.parse's values never take more
+ * than 24 per byte. `maxCost` caps one payload's values at 256 MiB of heap: room for 250 MiB of
+ * binaries or strings, 30 million floats or some 45 MiB of small records.
  */
-export const DEFAULT_DECODE_LIMITS: DecodeLimits = Object.freeze({ maxBytes: 1024 * 1024 * 1024, maxDepth: 128, expansion: 24, minBudget: 1024 * 1024 });
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = Object.freeze({
+  maxBytes: 1024 * 1024 * 1024,
+  maxDepth: 128,
+  expansion: 40,
+  minBudget: 1024 * 1024,
+  maxCost: 256 * 1024 * 1024,
+});
 
-/** Limits for the one message a peer may send before its handshake is done (CONNECT). */
-export const HANDSHAKE_DECODE_LIMITS: DecodeLimits = Object.freeze({ maxBytes: 64 * 1024, maxDepth: 32, expansion: 24, minBudget: 256 * 1024 });
+/**
+ * Limits for the one message a peer may send before its handshake is done (CONNECT: the object
+ * id and the handshake data): 64 KiB at most, after decompression.
+ */
+export const HANDSHAKE_DECODE_LIMITS: DecodeLimits = Object.freeze({
+  maxBytes: 64 * 1024,
+  maxDepth: 32,
+  expansion: 16,
+  minBudget: 256 * 1024,
+  maxCost: 1024 * 1024,
+});
 
 /** What a decode needs to know about the endpoint that receives the payload. */
 export interface DecodeContext {
@@ -65,6 +91,21 @@ export interface CallRequest {
 
 /** The context of a decode that has no endpoint: default limits, proxy references stay inert. */
 export const DEFAULT_DECODE_CONTEXT: DecodeContext = Object.freeze({ limits: DEFAULT_DECODE_LIMITS });
+
+/**
+ * The context of a decode by an endpoint whose messages may be at most `maxMessageSize` bytes
+ * (0 = no limit of its own): `base` limits with `maxBytes` no larger than that, proxies as the
+ * `reviveProxy` given. Returns {@link DEFAULT_DECODE_CONTEXT} itself when nothing differs from it.
+ */
+export function decodeContextWithin(
+  maxMessageSize: number,
+  base: DecodeLimits = DEFAULT_DECODE_LIMITS,
+  reviveProxy?: (ref: ProxyRef) => unknown,
+): DecodeContext {
+  const limits = maxMessageSize > 0 && (base.maxBytes === 0 || maxMessageSize < base.maxBytes) ? { ...base, maxBytes: maxMessageSize } : base;
+  if (limits === DEFAULT_DECODE_LIMITS && reviveProxy === undefined) return DEFAULT_DECODE_CONTEXT;
+  return reviveProxy === undefined ? { limits } : { limits, reviveProxy };
+}
 
 /** Encodes and decodes payloads in one wire format. */
 export interface Serializer {

@@ -6,10 +6,10 @@
  * segment where they fit), which is what makes many small concurrent calls cheap.
  */
 import type { Duplex } from "node:stream";
-import { ConnectionClosedError, type PyroError } from "../errors.js";
+import { ConnectionClosedError, ProtocolError, type PyroError } from "../errors.js";
 import { FrameReader } from "../protocol/framing.js";
 import type { Message } from "../protocol/message.js";
-import { verifyHmac } from "../protocol/hmac.js";
+import { type MessageSigning, verifyHmac } from "../protocol/hmac.js";
 
 /** Receives a connection's events. */
 export interface ConnectionHandler {
@@ -24,6 +24,14 @@ export interface ConnectionHandler {
 /** Frames at most this large are merged into one buffer when coalescing; larger ones go as is. */
 const COALESCE_LIMIT = 64 * 1024;
 
+/** How a connection reads what its peer sends. */
+export interface ReceiveLimits {
+  /** Largest incoming message (annotations + payload); 0 = unlimited. Can be changed later ({@link Connection.messageLimit}). */
+  readonly maxMessageSize: number;
+  /** Seconds the peer has to finish a message once its first byte arrived; 0 = no limit. */
+  readonly messageTimeout: number;
+}
+
 /** A connection carrying Pyro4 messages in both directions. */
 export class Connection {
   private readonly reader: FrameReader;
@@ -34,20 +42,33 @@ export class Connection {
   private closedFlag = false;
   private pauses = 0;
   private readonly flush = (): void => this.flushQueued();
+  private signing: MessageSigning | undefined;
+  /** Messages received so far (tells a new partial message from an old one). */
+  private received = 0;
+  /** When the partial message being read started (ms), 0 when none; and the `received` count then. */
+  private partialSince = 0;
+  private partialAfter = 0;
+  private partialTimer: NodeJS.Timeout | undefined;
+  private readonly messageTimeoutMs: number;
 
   /**
    * @param stream the byte stream (a socket, a TLS socket, or an in-memory duplex in tests).
-   * @param maxMessageSize largest incoming message (annotations + payload); 0 = unlimited.
-   * @param hmacKey when set, every incoming message must carry Pyro4's HMAC under this key; when
-   *   not, no message may carry one.
+   * @param limits message size and time limits for what the peer sends.
+   * @param signing when set, every incoming message must carry a valid `HMAC` annotation; when
+   *   not, no message may carry one. Changed with {@link signWith}.
    */
   constructor(
     readonly stream: Duplex,
-    maxMessageSize: number,
-    hmacKey?: Uint8Array,
+    limits: ReceiveLimits,
+    signing?: MessageSigning,
   ) {
-    this.reader = new FrameReader(maxMessageSize, (message) => {
-      if (hmacKey !== undefined || message.annotations !== undefined) verifyHmac(message, hmacKey);
+    this.signing = signing;
+    this.messageTimeoutMs = limits.messageTimeout * 1000;
+    this.reader = new FrameReader(limits.maxMessageSize, (message) => {
+      // Bytes already read after a close (the rest of a chunk) are never acted upon.
+      if (this.closedFlag) return;
+      this.received++;
+      if (this.signing !== undefined || message.annotations !== undefined) verifyHmac(message, this.signing);
       this.handler?.onMessage(message);
     });
   }
@@ -60,13 +81,28 @@ export class Connection {
       try {
         this.reader.push(chunk);
       } catch (error) {
-        handler.onProtocolError(error as PyroError);
-        this.close();
+        this.protocolFailure(error as PyroError);
+        return;
       }
+      if (this.messageTimeoutMs > 0) this.watchPartial();
     });
     this.stream.on("error", (error) => this.finish(error));
     this.stream.on("close", () => this.finish(undefined));
     this.stream.on("end", () => this.close());
+  }
+
+  /** The largest message accepted from the next message on (0 = unlimited). */
+  get messageLimit(): number {
+    return this.reader.limit;
+  }
+
+  set messageLimit(maxMessageSize: number) {
+    this.reader.limit = maxMessageSize;
+  }
+
+  /** Checks incoming messages with `signing` from the next message on (a sealed session begins). */
+  signWith(signing: MessageSigning | undefined): void {
+    this.signing = signing;
   }
 
   /** True once the connection is closing or closed; sends are then dropped. */
@@ -160,7 +196,47 @@ export class Connection {
     this.queuedBytes = 0;
   }
 
+  private protocolFailure(error: PyroError): void {
+    this.handler?.onProtocolError(error);
+    this.close();
+  }
+
+  /**
+   * After a chunk: notes when a partial message started and makes sure a timer will look at it
+   * once its time is up. One timer per connection at most, never re-armed per chunk.
+   */
+  private watchPartial(): void {
+    if (this.reader.idle) {
+      this.partialSince = 0;
+      return;
+    }
+    if (this.partialSince === 0 || this.partialAfter !== this.received) {
+      this.partialSince = Date.now();
+      this.partialAfter = this.received;
+    }
+    if (this.partialTimer === undefined) this.armPartialTimer(this.messageTimeoutMs);
+  }
+
+  private armPartialTimer(ms: number): void {
+    this.partialTimer = setTimeout(() => this.checkPartial(), ms);
+    this.partialTimer.unref();
+  }
+
+  private checkPartial(): void {
+    this.partialTimer = undefined;
+    if (this.closedFlag || this.partialSince === 0) return;
+    const left = this.partialSince + this.messageTimeoutMs - Date.now();
+    if (left > 0) {
+      this.armPartialTimer(left);
+      return;
+    }
+    const seconds = this.messageTimeoutMs / 1000;
+    this.protocolFailure(new ProtocolError(`message not completed within ${seconds} s (MESSAGE_TIMEOUT); ${this.reader.partialBytes} bytes of it arrived`));
+  }
+
   private finish(error: Error | undefined): void {
+    clearTimeout(this.partialTimer);
+    this.partialTimer = undefined;
     const handler = this.handler;
     if (!handler) return;
     this.handler = undefined;

@@ -7,10 +7,10 @@
  */
 import { MessageTooLargeError } from "../errors.js";
 import { Annotation, Flags, HEADER_SIZE } from "../protocol/constants.js";
-import { HMAC_SIZE, computeHmac } from "../protocol/hmac.js";
+import { HMAC_SIZE, type MessageSigning, computeHmac, sealedMac } from "../protocol/hmac.js";
 import { type Annotations, type Message, annotationsSize, encodeMessage, writeAnnotations, writeHeader } from "../protocol/message.js";
 import { compressPayload, decompressPayload } from "../serializers/compression.js";
-import type { Serializer } from "../serializers/types.js";
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits, type Serializer } from "../serializers/types.js";
 
 /** Serializers can reserve at most 255 bytes in front of their output. */
 const MAX_RESERVE = 255;
@@ -25,8 +25,13 @@ export interface FrameFields {
   annotations?: Annotations | undefined;
   /** zlib-compress the payload when that makes it smaller (Pyro's `COMPRESSION`). */
   compress?: boolean;
-  /** Sign the message with Pyro4's HMAC annotation under this key. */
-  hmacKey?: Uint8Array | undefined;
+  /** Sign the message (the `HMAC` annotation) this way. */
+  signing?: MessageSigning | undefined;
+  /**
+   * With {@link signing}: leave the `HMAC` annotation empty (zeros) for the sender to fill with
+   * `signFrame` once the frame's sequence number is final.
+   */
+  signLater?: boolean;
 }
 
 /** A complete frame: one buffer, or several to be written in order. */
@@ -34,7 +39,7 @@ export type Frame = Buffer | Buffer[];
 
 /** Encodes `value` with `serializer` into a complete frame. */
 export function valueFrame(fields: FrameFields, serializer: Serializer, value: unknown): Frame {
-  const annLength = annotationsSize(fields.annotations) + (fields.hmacKey ? HMAC_CHUNK : 0);
+  const annLength = annotationsSize(fields.annotations) + (fields.signing ? HMAC_CHUNK : 0);
   const reserve = HEADER_SIZE + annLength;
   if (reserve > MAX_RESERVE) return copyFrame(fields, serializer.id, serializer.encode(value));
   const encoded = serializer.encodeParts ? serializer.encodeParts(value, reserve) : serializer.encode(value, reserve);
@@ -50,7 +55,7 @@ export function callFrame(
   args: readonly unknown[],
   kwargs: Record<string, unknown> | null,
 ): Frame {
-  const annLength = annotationsSize(fields.annotations) + (fields.hmacKey ? HMAC_CHUNK : 0);
+  const annLength = annotationsSize(fields.annotations) + (fields.signing ? HMAC_CHUNK : 0);
   const reserve = HEADER_SIZE + annLength;
   if (reserve > MAX_RESERVE) return copyFrame(fields, serializer.id, serializer.encodeCall(object, method, args, kwargs));
   const encoded = serializer.encodeCallParts
@@ -78,7 +83,7 @@ export function checkFrameSize(frame: Frame, maxMessageSize: number, what: strin
 
 /** A frame around an already encoded payload (handshake failures, pings). */
 export function rawFrame(fields: FrameFields, serializerId: number, data: Uint8Array): Buffer {
-  return encodeMessage({ type: fields.type, flags: fields.flags, seq: fields.seq, serializerId, annotations: signed(fields, data), data });
+  return encodeMessage({ type: fields.type, flags: fields.flags, seq: fields.seq, serializerId, annotations: signed(fields, serializerId, data), data });
 }
 
 /** A frame around a payload in parts: a new header buffer, then the parts as they are. */
@@ -86,7 +91,7 @@ function partsFrame(fields: FrameFields, serializerId: number, parts: Buffer[]):
   if (fields.compress) return copyFrame(fields, serializerId, Buffer.concat(parts));
   let dataLength = 0;
   for (const part of parts) dataLength += part.length;
-  const annotations = signed(fields, parts);
+  const annotations = signed(fields, serializerId, parts);
   const annLength = annotationsSize(annotations);
   const head = Buffer.allocUnsafe(HEADER_SIZE + annLength);
   writeHeader(head, 0, fields.type, fields.flags, fields.seq, dataLength, serializerId, annLength);
@@ -94,21 +99,26 @@ function partsFrame(fields: FrameFields, serializerId: number, parts: Buffer[]):
   return [head, ...parts];
 }
 
-/** The annotations to send: the given ones, plus the HMAC when a key is set. */
-function signed(fields: FrameFields, data: Uint8Array | readonly Uint8Array[]): Annotations | undefined {
-  if (!fields.hmacKey) return fields.annotations;
+/** The annotations to send: the given ones, plus the `HMAC` one when signing (last, as Pyro4 puts it). */
+function signed(fields: FrameFields, serializerId: number, data: Uint8Array | readonly Uint8Array[]): Annotations | undefined {
+  const signing = fields.signing;
+  if (!signing) return fields.annotations;
   const annotations: Annotations = new Map(fields.annotations);
-  annotations.set(Annotation.HMAC, computeHmac(fields.hmacKey, data, fields.annotations));
+  let mac: Uint8Array;
+  if (fields.signLater) mac = Buffer.alloc(HMAC_SIZE);
+  else if (signing.sealed) mac = sealedMac(signing.key, fields.type, fields.flags, fields.seq, serializerId, data, fields.annotations);
+  else mac = computeHmac(signing.key, data, fields.annotations);
+  annotations.set(Annotation.HMAC, mac);
   return annotations;
 }
 
 /**
- * The payload of a received message, inflated when it was sent compressed. `maxLength` caps what
- * inflating may produce (a small compressed payload can expand enormously).
+ * The payload of a received message, inflated when it was sent compressed. `limits.maxBytes`
+ * caps what inflating may produce (a small compressed payload can expand a thousandfold).
  */
-export function payloadOf(message: Message, maxLength = 0): Uint8Array {
+export function payloadOf(message: Message, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Uint8Array {
   if ((message.flags & Flags.COMPRESSED) === 0) return message.data;
-  return decompressPayload(message.data, maxLength > 0 ? maxLength : undefined);
+  return decompressPayload(message.data, limits.maxBytes);
 }
 
 function finishFrame(fields: FrameFields, serializerId: number, buffer: Buffer, reserve: number, annLength: number): Buffer {
@@ -117,7 +127,7 @@ function finishFrame(fields: FrameFields, serializerId: number, buffer: Buffer, 
     if (compressed) return rawFrame({ ...fields, flags: fields.flags | Flags.COMPRESSED }, serializerId, compressed);
   }
   writeHeader(buffer, 0, fields.type, fields.flags, fields.seq, buffer.length - reserve, serializerId, annLength);
-  const annotations = fields.hmacKey ? signed(fields, buffer.subarray(reserve)) : fields.annotations;
+  const annotations = fields.signing ? signed(fields, serializerId, buffer.subarray(reserve)) : fields.annotations;
   if (annotations) writeAnnotations(buffer, HEADER_SIZE, annotations);
   return buffer;
 }

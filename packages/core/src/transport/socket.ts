@@ -16,31 +16,49 @@ export interface Listener {
   readonly address: ListenAddress;
 }
 
+/** Receives a listening server's connections. */
+export interface Acceptor {
+  /**
+   * A socket was accepted (Nagle already off): for TLS, at the TCP accept, before the TLS
+   * handshake. Destroying it here refuses the client.
+   */
+  accepted(socket: net.Socket): void;
+  /**
+   * The stream to speak Pyro over is ready: `raw` itself, or for TLS the TLS socket over `raw`
+   * once the TLS handshake succeeded (`raw` undefined if node:tls no longer tells which it is).
+   */
+  ready(stream: net.Socket, raw: net.Socket | undefined): void;
+  /** A client failed the TLS handshake (plain TCP, untrusted or missing certificate); it is dropped. */
+  tlsFailed(error: Error, raw: net.Socket | undefined): void;
+}
+
 /**
- * Binds a server; `onSocket` gets every accepted socket (Nagle already off). With `tlsOptions`
- * the server speaks TLS and hands over only sockets whose TLS handshake succeeded; a client that
- * fails it (plain TCP, untrusted or missing certificate) is dropped, and `onTlsError` hears why.
+ * Binds a server whose connections go to `acceptor`. With `tlsOptions` the server speaks TLS: the
+ * acceptor hears of each socket at its TCP accept, and again once its TLS handshake succeeded.
  */
-export async function listen(
-  address: ListenAddress,
-  onSocket: (socket: net.Socket) => void,
-  tlsOptions?: tls.TlsOptions,
-  onTlsError?: (error: Error, socket: net.Socket) => void,
-): Promise<Listener> {
-  const accept = (socket: net.Socket) => {
-    socket.setNoDelay(true);
-    onSocket(socket);
-  };
+export async function listen(address: ListenAddress, acceptor: Acceptor, tlsOptions?: tls.TlsOptions): Promise<Listener> {
   let server: net.Server;
   if (tlsOptions) {
-    const tlsServer = tls.createServer({ ...tlsOptions, noDelay: true } as tls.TlsOptions, accept);
-    tlsServer.on("tlsClientError", (error, socket) => {
-      onTlsError?.(error, socket);
-      socket.destroy();
+    const tlsServer = tls.createServer({ ...tlsOptions, noDelay: true } as tls.TlsOptions, (secure) => {
+      secure.setNoDelay(true);
+      acceptor.ready(secure, rawSocketOf(secure));
+    });
+    // Listeners run in order: node's own, which wraps the socket in TLS, then this one.
+    tlsServer.on("connection", (raw: net.Socket) => {
+      raw.setNoDelay(true);
+      acceptor.accepted(raw);
+    });
+    tlsServer.on("tlsClientError", (error, secure) => {
+      acceptor.tlsFailed(error, rawSocketOf(secure));
+      secure.destroy();
     });
     server = tlsServer;
   } else {
-    server = net.createServer({ noDelay: true }, accept);
+    server = net.createServer({ noDelay: true }, (socket) => {
+      socket.setNoDelay(true);
+      acceptor.accepted(socket);
+      if (!socket.destroyed) acceptor.ready(socket, socket);
+    });
   }
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -58,6 +76,15 @@ export async function listen(
   const actual: ListenAddress =
     typeof bound === "object" && bound !== null ? { host: "host" in address ? address.host : bound.address, port: bound.port } : address;
   return { server, address: actual };
+}
+
+/**
+ * The TCP socket under a server-side TLS socket. Node keeps it as `_parent` (since its first TLS
+ * server); every TLS test would fail if that changed.
+ */
+function rawSocketOf(secure: tls.TLSSocket): net.Socket | undefined {
+  const parent = (secure as unknown as { _parent?: unknown })._parent;
+  return parent instanceof net.Socket ? parent : undefined;
 }
 
 /**

@@ -1,0 +1,127 @@
+/**
+ * Everything a daemon sends on one connection: handshake answers, results, exceptions, stream
+ * announcements and pongs, with the annotations `annotations.ts` gives each. Results and
+ * exceptions reuse one frame-fields object each (framing is synchronous), so a reply costs no
+ * object of its own. A result over `MAX_MESSAGE_SIZE` is not sent: the caller gets a
+ * MessageTooLargeError instead (as from Pyro4).
+ */
+import { PyroError, ProtocolError, SerializeError } from "../errors.js";
+import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
+import type { MessageSigning } from "../protocol/hmac.js";
+import type { Annotations, Message } from "../protocol/message.js";
+import { exceptionToDict } from "../serializers/classes.js";
+import { encodeMarshalString } from "../serializers/marshal.js";
+import type { Serializer } from "../serializers/types.js";
+import type { Connection } from "../transport/connection.js";
+import { type Frame, type FrameFields, checkFrameSize, rawFrame, valueFrame } from "../transport/outgoing.js";
+import { correlationOnly, failureAnnotations, resultAnnotations } from "./annotations.js";
+import type { CallContext } from "./context.js";
+import type { DaemonSettings } from "./settings.js";
+
+const PONG = Buffer.from("pong");
+
+/** The sending side of a client connection. */
+export class Replier {
+  private readonly resultFields: FrameFields;
+  private readonly failureFields: FrameFields;
+  private signing: MessageSigning | undefined;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly settings: DaemonSettings,
+  ) {
+    this.signing = settings.signing;
+    const common = { seq: 0, annotations: undefined, compress: settings.compress, signing: this.signing };
+    this.resultFields = { type: MessageType.RESULT, flags: 0, ...common };
+    this.failureFields = { type: MessageType.RESULT, flags: Flags.EXCEPTION, ...common };
+  }
+
+  /** Signs every message from now on this way (a sealed session begins). */
+  signWith(signing: MessageSigning | undefined): void {
+    this.signing = signing;
+    this.resultFields.signing = signing;
+    this.failureFields.signing = signing;
+  }
+
+  /** Accepts a handshake. */
+  connectOk(message: Message, serializer: Serializer, flags: number, annotations: Annotations, payload: unknown): void {
+    const fields = { type: MessageType.CONNECTOK, flags, seq: message.seq, annotations, compress: this.settings.compress, signing: this.signing };
+    this.connection.send(valueFrame(fields, serializer, payload));
+  }
+
+  /** Refuses a handshake with `text` (marshal-encoded until a serializer is agreed, as Pyro4 does) and hangs up. */
+  connectFail(seq: number, text: string, serializer?: Serializer, annotations?: Annotations): void {
+    const fields = { type: MessageType.CONNECTFAIL, flags: 0, seq, annotations, signing: this.signing };
+    const frame = serializer ? valueFrame(fields, serializer, text) : rawFrame(fields, SerializerId.MARSHAL, encodeMarshalString(text));
+    this.connection.send(frame);
+    this.connection.close();
+  }
+
+  /** Answers a PING. */
+  pong(message: Message): void {
+    const fields = { type: MessageType.PING, flags: 0, seq: message.seq, annotations: correlationOnly(message), signing: this.signing };
+    this.connection.send(rawFrame(fields, message.serializerId, PONG));
+  }
+
+  /** The value a call returned. */
+  result(message: Message, serializer: Serializer, value: unknown, context: CallContext | undefined): void {
+    if (this.connection.closed) return;
+    let frame: Frame;
+    const fields = this.resultFields;
+    fields.flags = message.flags & Flags.BATCH;
+    fields.seq = message.seq;
+    try {
+      fields.annotations = resultAnnotations(message, context, this.settings.responseAnnotations);
+      frame = valueFrame(fields, serializer, value);
+    } catch (error) {
+      this.failure(message, serializer, new SerializeError(`cannot serialize the result: ${errorText(error)}`, { cause: error }), false, context);
+      return;
+    }
+    try {
+      checkFrameSize(frame, this.settings.maxMessageSize, "the result of the call");
+    } catch (error) {
+      this.failure(message, serializer, error, false, context);
+      return;
+    }
+    this.connection.send(frame);
+  }
+
+  /**
+   * Announces a remote iterator: Pyro4's ITEMSTREAMRESULT reply with a decoy exception, and the
+   * stream id (none when streaming is off, which tells the client so).
+   */
+  stream(message: Message, serializer: Serializer, streamId: string | undefined, context: CallContext | undefined): void {
+    if (this.connection.closed) return;
+    const stream: Annotations = new Map();
+    if (streamId !== undefined) stream.set(Annotation.STRM, Buffer.from(streamId, "latin1"));
+    const annotations = failureAnnotations(context, this.settings.responseAnnotations, stream);
+    const decoy = exceptionToDict(new ProtocolError("result of call is an iterator"), false);
+    const flags = Flags.EXCEPTION | Flags.ITEMSTREAMRESULT;
+    const fields = { type: MessageType.RESULT, flags, seq: message.seq, annotations, compress: this.settings.compress, signing: this.signing };
+    this.connection.send(valueFrame(fields, serializer, decoy));
+  }
+
+  /** An exception reply (with a traceback only when `sendTracebacks` is on); `thenClose` hangs up after it. */
+  failure(message: Message, serializer: Serializer, error: unknown, thenClose: boolean, context: CallContext | undefined): void {
+    if (this.connection.closed) return;
+    let frame: Frame;
+    const fields = this.failureFields;
+    fields.seq = message.seq;
+    // Like Pyro4, exception replies carry no correlation id; response annotations do go.
+    fields.annotations = failureAnnotations(context, this.settings.responseAnnotations);
+    try {
+      frame = valueFrame(fields, serializer, exceptionToDict(error, this.settings.sendTracebacks));
+    } catch (serializeError) {
+      const fallback = new PyroError(`Error serializing exception: ${errorText(serializeError)}`);
+      fields.annotations = undefined;
+      frame = valueFrame(fields, serializer, exceptionToDict(fallback, false));
+    }
+    this.connection.send(frame);
+    if (thenClose) this.connection.close();
+  }
+}
+
+/** The message of an error, or the value as text. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
