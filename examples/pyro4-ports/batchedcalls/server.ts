@@ -1,6 +1,8 @@
 /**
- * Port of Pyro4's `examples/batchedcalls`, the server: nothing special, batches are the client's
- * business (the daemon runs a batch's calls in order and answers once).
+ * Port of Pyro4's `examples/batchedcalls`, the server: batches are the client's business (the
+ * daemon runs a batch's calls in order and answers once). Only the size differs: a pyrots daemon
+ * runs at most `MAX_BATCH_CALLS` calls per batch (10,000 by default; Pyro4 has no limit), and the
+ * example's client sends 40,002, so this daemon allows more.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { PythonError, expose } from "@pyrots/core";
@@ -37,4 +39,4 @@ class Thingy {
   }
 }
 
-await serveSimple([[Thingy, "example.batched"]], { ns: false });
+await serveSimple([[Thingy, "example.batched"]], { ns: false, maxBatchCalls: 50_000 });
