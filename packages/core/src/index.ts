@@ -12,7 +12,20 @@ export { Daemon, type DaemonStats, type RegisterOptions } from "./endpoints/daem
 export type { CallbackHosts } from "./endpoints/callbacks.js";
 export type { DaemonOptions, ClientInfo, DisconnectedClient, HandshakeValidator } from "./daemon/options.js";
 export { Proxy, type ProxyConstructor } from "./endpoints/proxy.js";
-export { type ProxyTarget, bind, release, uriOf, setAttr, withOptions, callWithKwargs, metadataOf, refFor, isProxy, batch } from "./proxy/proxy.js";
+export {
+  type ProxyTarget,
+  bind,
+  release,
+  uriOf,
+  setAttr,
+  withOptions,
+  callWithKwargs,
+  metadataOf,
+  serializerOf,
+  refFor,
+  isProxy,
+  batch,
+} from "./proxy/proxy.js";
 export { runBatch, BatchError, type Batch } from "./proxy/batch.js";
 export { RemoteStream } from "./proxy/stream.js";
 export { currentContext, type CallContext, type Closable } from "./daemon/context.js";

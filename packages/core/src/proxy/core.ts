@@ -372,6 +372,11 @@ export class ProxyCore implements StreamChannel {
     this.replySettings = Object.freeze({ ...this.settings, serializer });
   }
 
+  /** The name of the serializer calls go out with (after any fallback). */
+  get serializerName(): string {
+    return this.serializer.name;
+  }
+
   /** The settings for proxies that arrive in this proxy's replies: its own, with the serializer in use. */
   settingsForReplies(): ProxySettings {
     return this.replySettings;
