@@ -2,7 +2,7 @@
  * Port of Pyro4's `examples/hugetransfer`, the client: 5 MB strings and bytes, ten times each, then
  * a 50 MB download through a remote iterator.
  */
-import { Proxy, bind, loadConfig } from "@pyrots/core";
+import { Proxy, bind, serializerOf } from "@pyrots/core";
 import { input, print } from "../common/python.js";
 
 interface Testclass {
@@ -13,13 +13,14 @@ interface Testclass {
 print("Enter the server's uri that was printed:");
 const uri = (await input()).trim();
 const datasize = 5 * 1024 * 1024; // 5 mb
-const serializer = loadConfig().serializer;
 
 async function doTest(data: string | Uint8Array): Promise<void> {
   if (data.length !== datasize) throw new Error("wrong size");
   let totalsize = 0;
   await using obj = new Proxy<Testclass>(uri);
   await bind(obj);
+  // Python prints its configured serializer; a pyrots proxy may have fallen back to another.
+  const serializer = serializerOf(obj);
   const begin = performance.now();
   for (let i = 0; i < 10; i++) {
     print(`transferring ${datasize} bytes`);
@@ -42,6 +43,7 @@ async function doTestChunks(): Promise<void> {
   }
   if (totalsize !== datasize * 10) throw new Error(`got ${totalsize} bytes`);
   const duration = (performance.now() - begin) / 1000;
+  const serializer = serializerOf(p);
   print(`It took ${duration.toFixed(2)} seconds to transfer ${Math.floor(totalsize / 1024 / 1024)} mb.`);
   print(`That is ${(totalsize / 1024 / duration).toFixed(0)} kb/sec. = ${(totalsize / 1024 / 1024 / duration).toFixed(1)} mb/sec. (serializer: ${serializer})`);
 }

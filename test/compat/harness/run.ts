@@ -53,16 +53,6 @@ function baseEnv(): NodeJS.ProcessEnv {
   return pythonDefaultEnv();
 }
 
-/**
- * Environment of pyrots programs: the same, plus what pyrots needs to reach Python daemons.
- * TODO(serializer-fallback): pyrots proxies speak msgpack by default, which Python daemons do not
- * accept at their defaults; until proxies fall back to serpent by themselves, the ports use serpent
- * (pyrots daemons accept it too, so every direction works). Remove this once the fallback lands.
- */
-function pyrotsEnv(): NodeJS.ProcessEnv {
-  return { ...baseEnv(), PYRO_SERIALIZER: "serpent" };
-}
-
 /** Runs `scenario` in `variant`; never throws (failures are in the result). */
 export async function runScenario(scenario: Scenario, variant: Variant, options: { keep?: boolean } = {}): Promise<RunResult> {
   const began = Date.now();
@@ -129,7 +119,7 @@ function playContext(scenario: Scenario, variant: Variant, dir: string, namespac
       if (!role.pyrots) throw new Error(`${scenario.name}: role ${roleName} has no pyrots port`);
       const program = role.pyrots;
       const script = "port" in program ? join(PORTS_DIST, program.port) : join(BINS, `${program.bin}.js`);
-      proc = spawnIn(process.execPath, [script, ...(program.args ?? []), ...(options.args ?? [])], pyrotsEnv(), cwd);
+      proc = spawnIn(process.execPath, [script, ...(program.args ?? []), ...(options.args ?? [])], baseEnv(), cwd);
     }
     // A restarted role keeps one output: the earlier process's lines come first.
     const previous = started.findIndex((s) => s.key === key);
@@ -152,7 +142,7 @@ function playContext(scenario: Scenario, variant: Variant, dir: string, namespac
       const proc =
         implementation === "python"
           ? spawnIn(PYTHON, ["-m", "Pyro4.naming", "-n", "127.0.0.1", "-x"], baseEnv(), dir)
-          : spawnIn(process.execPath, [join(BINS, "ns.js"), "-n", "127.0.0.1", "-x", "--no-mdns"], pyrotsEnv(), dir);
+          : spawnIn(process.execPath, [join(BINS, "ns.js"), "-n", "127.0.0.1", "-x", "--no-mdns"], baseEnv(), dir);
       started.push({ key: "nameserver", role: "nameserver", implementation, process: proc, stoppedByUs: false });
       await proc.waitForLine(/^NS running on /, 20_000);
     },
