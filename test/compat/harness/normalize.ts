@@ -61,6 +61,22 @@ export function wordCounts(text: string): string {
     .join("\n");
 }
 
+/**
+ * The non-blank characters of `text` with their counts (`c ×N`, sorted): for output of Python
+ * threads that print into each other's words too. `print(a, b)` writes a, the separator, b and the
+ * newline one by one, so another thread's value can land right after a value, with no blank
+ * between (`example.contextb'Hello`), and no split into words recovers them. Local values should
+ * be made placeholders first, by their values rather than by the labels printed before them.
+ */
+export function characterCounts(text: string): string {
+  const counts = new Map<string, number>();
+  for (const char of text) if (!/\s/.test(char)) counts.set(char, (counts.get(char) ?? 0) + 1);
+  return [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([char, count]) => `${char} ×${count}`)
+    .join("\n");
+}
+
 /** Lines of `text` sorted (for output whose order depends on timing or on Python's hash seed). */
 export function sortLines(text: string): string {
   return text.split("\n").sort().join("\n");
