@@ -81,6 +81,21 @@ for (const variant of VARIANTS.slice(0, 3)) {
       expect(stderr).to.not.match(/fine/);
     });
 
+    it("gives the errors of oneway methods to onOnewayError instead, when set", async () => {
+      const failures: string[] = [];
+      await using daemon = await startDaemon(variant, { onOnewayError: (method, error) => failures.push(`${method}: ${(error as Error).message}`) });
+      const uri = daemon.register(Semantics, "semantics").toString();
+      await using proxy = new Proxy<SemanticsApi>(uri, proxyOptions);
+      const { stderr } = await capturingStderr(async () => {
+        await proxy.failNow();
+        await proxy.failLater();
+        await proxy.ping();
+        await sleep(50);
+      });
+      expect(failures).to.have.members(["failNow: oneway failed at once", "failLater: oneway failed after an await"]);
+      expect(stderr).to.not.match(/oneway failed/);
+    });
+
     it("makes a correlation id for a call that came without one, and sends it back", async () => {
       await using daemon = await startDaemon(variant);
       const uri = daemon.register(Semantics, "semantics").toString();

@@ -21,7 +21,6 @@ import { decodeRequest, findObject, perform, reachedMethod } from "./dispatch.js
 import { answerHandshake } from "./handshake.js";
 import type { ObjectRegistry, RegisteredObject } from "./registry.js";
 import { Replier } from "./replies.js";
-import { reportOnewayError } from "./report.js";
 import { ClientSession, type StampSource } from "./session.js";
 import type { DaemonSettings } from "./settings.js";
 import { isStreamable, type StreamRegistry } from "./streams.js";
@@ -175,7 +174,7 @@ export class ClientConnection implements ConnectionHandler {
         return;
       }
       // No caller hears of a oneway method's error: the daemon reports it (a @callback's already is).
-      if (!isCallback && reachedMethod(entry, name, message.flags)) reportOnewayError(name, error);
+      if (!isCallback && reachedMethod(entry, name, message.flags)) this.settings.reportOnewayError(name, error);
       if (fatal) this.connection.close();
       return;
     }
@@ -208,7 +207,7 @@ export class ClientConnection implements ConnectionHandler {
   private onewayRejected(entry: RegisteredObject, name: string, error: unknown): void {
     this.session.finished();
     if (entry.members.callbacks.has(name)) this.settings.reportCallbackError(name, error);
-    else reportOnewayError(name, error);
+    else this.settings.reportOnewayError(name, error);
   }
 
   /** DEBUG=pyrots:daemon: how a call ended (ok, or the error) and how long it ran. */

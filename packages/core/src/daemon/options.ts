@@ -91,4 +91,11 @@ export interface DaemonOptions extends Partial<PyroConfig> {
    * stderr, as Pyro does; pass your own to log it your way or to expect it quietly.
    */
   onCallbackError?: (method: string, error: unknown) => void;
+  /**
+   * Called when a oneway method fails (it throws, or its promise rejects): no caller waits for
+   * it, so the default prints `pyrots: error in oneway method NAME:` and the error's stack to
+   * stderr, as Pyro4's oneway call threads do; pass your own to log it your way or to expect it
+   * quietly. Errors before the method runs (an unknown object or method) are not reported.
+   */
+  onOnewayError?: (method: string, error: unknown) => void;
 }

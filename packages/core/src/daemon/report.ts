@@ -1,7 +1,8 @@
 /**
  * Errors a daemon reports on its own stderr, because no caller will see them (oneway methods,
- * the daemon's own hooks) or because the method asked for it (`@callback`, unless the daemon
- * option `onCallbackError` takes them). One line per error: what failed, then the stack.
+ * the daemon's own hooks) or because the method asked for it (`@callback`), unless the daemon
+ * options `onOnewayError` and `onCallbackError` take them. One line per error: what failed, then
+ * the stack.
  */
 
 /** The default `onCallbackError`: `@callback` methods report their errors on this side too, not only to the caller (as Pyro does). */
@@ -10,10 +11,10 @@ export function printCallbackError(method: string, error: unknown): void {
 }
 
 /**
- * A oneway method that throws (or whose promise rejects) has no caller to tell: the error is
- * reported here, as Pyro4 reports exceptions of its oneway call threads.
+ * The default `onOnewayError`: a oneway method that throws (or whose promise rejects) has no
+ * caller to tell, so its error is printed, as Pyro4 reports exceptions of its oneway call threads.
  */
-export function reportOnewayError(name: string, error: unknown): void {
+export function printOnewayError(name: string, error: unknown): void {
   process.stderr.write(`pyrots: error in oneway method ${name}: ${describe(error)}\n`);
 }
 

@@ -13,7 +13,7 @@ import { checkServerTls, serverTlsFromConfig } from "../transport/tls-config.js"
 import { HANDSHAKE_DECODE_LIMITS } from "../serializers/types.js";
 import type { ResponseAnnotationsHook } from "./annotations.js";
 import type { DaemonOptions, DisconnectedClient, HandshakeValidator } from "./options.js";
-import { printCallbackError } from "./report.js";
+import { printCallbackError, printOnewayError } from "./report.js";
 
 /** The client a payload came from, as far as reviving the proxies in it needs to know. */
 export interface PeerInfo {
@@ -58,6 +58,8 @@ export interface DaemonSettings extends WireSettings {
   readonly responseAnnotations: ResponseAnnotationsHook | undefined;
   /** Reports an error thrown by a `@callback` method (`onCallbackError`, or stderr). */
   readonly reportCallbackError: (method: string, error: unknown) => void;
+  /** Reports an error of a oneway method (`onOnewayError`, or stderr). */
+  readonly reportOnewayError: (method: string, error: unknown) => void;
 }
 
 /** Keys of {@link DaemonOptions} that are the daemon's own, not configuration items. */
@@ -74,6 +76,7 @@ const DAEMON_OWN_OPTIONS: ReadonlySet<string> = new Set([
   "dictToClass",
   "onClientDisconnect",
   "onCallbackError",
+  "onOnewayError",
 ]);
 
 /** The configuration `options` select (defaults < environment < options). */
@@ -104,5 +107,6 @@ export function daemonSettings(config: PyroConfig, options: DaemonOptions, reviv
     classes: classConverters(options.dictToClass),
     onClientDisconnect: options.onClientDisconnect,
     reportCallbackError: options.onCallbackError ?? printCallbackError,
+    reportOnewayError: options.onOnewayError ?? printOnewayError,
   });
 }
