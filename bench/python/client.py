@@ -11,7 +11,16 @@ import sys
 import threading
 import time
 
-import Pyro4
+if os.environ.get("BENCH_PYRO") == "5":
+    # Pyro5 through its own Pyro4 API (the calls this program makes exist in both), at its
+    # defaults; BENCH_SERIALIZER picks a client's serializer in code (Pyro5 daemons accept all).
+    import Pyro5.api
+    from Pyro5.compatibility import Pyro4
+
+    if os.environ.get("BENCH_SERIALIZER"):
+        Pyro5.api.config.SERIALIZER = os.environ["BENCH_SERIALIZER"]
+else:
+    import Pyro4
 
 IN_FLIGHT = 64
 CONNECTIONS = 50
@@ -133,13 +142,17 @@ def oneway(proxy):
     return 1, step, finish, [proxy]
 
 
-def measure(workers, step, timing, latency):
+def measure(workers, step, timing, latency, proxies):
     done = [0] * workers
     state = {"stop": False, "recording": False, "failure": None}
     samples = []
 
     def loop(w):
         k = 0
+        if hasattr(Pyro4.Proxy, "_pyroClaimOwnership"):
+            # A Pyro5 proxy belongs to the thread that made it: this worker's ones move here.
+            for proxy in proxies[w:w + 1] if len(proxies) == workers else proxies:
+                proxy._pyroClaimOwnership()
         try:
             while not state["stop"]:
                 started = time.perf_counter()
@@ -157,6 +170,7 @@ def measure(workers, step, timing, latency):
     rates = []
     time.sleep(timing["warmup"] / 1000)
     state["recording"] = True
+    print("MEASURING %.6f" % time.process_time(), flush=True)  # the bench samples CPU times from here ...
     start, at_start = time.perf_counter(), sum(done)
     for _ in range(timing["windows"]):
         if state["failure"]:
@@ -165,6 +179,7 @@ def measure(workers, step, timing, latency):
         now, total = time.perf_counter(), sum(done)
         rates.append((total - at_start) / (now - start))
         start, at_start = now, total
+    print("MEASURED %.6f" % time.process_time(), flush=True)  # ... to here
     state["stop"] = True
     for t in threads:
         t.join()
@@ -192,10 +207,12 @@ def main():
     threading.Timer(limit, lambda: (sys.stderr.write("client: out of time\n"), os._exit(3))).start()
     try:
         workers, step, finish, proxies = prepare(args.workload, args.port)
-        result = measure(workers, step, timing, latency=args.workload in ("a", "b", "i"))
+        result = measure(workers, step, timing, latency=args.workload in ("a", "b", "i"), proxies=proxies)
         if finish:
             finish()
         for p in proxies:
+            if hasattr(p, "_pyroClaimOwnership"):
+                p._pyroClaimOwnership()
             p._pyroRelease()
     except Failure as failure:
         sys.stderr.write("check failed: %s\n" % failure)

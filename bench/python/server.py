@@ -1,9 +1,19 @@
 """Python Pyro4 bench server: `server.py`. Hosts the bench object as `bench` on 127.0.0.1, prints
 `READY <port>`, and serves until signalled (Pyro4's default thread server; see ../README.md)."""
+import os
 import sys
 import threading
 
-import Pyro4
+if os.environ.get("BENCH_PYRO") == "5":
+    # Pyro5 through its own Pyro4 API (the calls this program makes exist in both), at its
+    # defaults; BENCH_SERIALIZER picks a client's serializer in code (Pyro5 daemons accept all).
+    import Pyro5.api
+    from Pyro5.compatibility import Pyro4
+
+    if os.environ.get("BENCH_SERIALIZER"):
+        Pyro5.api.config.SERIALIZER = os.environ["BENCH_SERIALIZER"]
+else:
+    import Pyro4
 
 
 @Pyro4.expose

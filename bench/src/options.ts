@@ -13,8 +13,9 @@ server and client processes on 127.0.0.1, and prints figures and ratios to the b
 
 options:
   --quick              short windows (a smoke test: the whole run takes about a minute)
-  --only a,c           workloads to run (a..i, and s: the name server on memory, SQLite and
-                       etcd storage; default all)
+  --only a,c           workloads to run (a..i; s: the name server on memory, SQLite and
+                       etcd storage; p: Python Pyro4 and Pyro5 clients with msgpack and
+                       serpent against a pyrots daemon; default all)
   --impl pyrots,baseline  implementations to run (default baseline,pyrots,python)
   --repeat N           run every cell N times, alternating implementations, and keep the
                        median run of each (steadier figures on a busy machine)
@@ -30,6 +31,8 @@ export interface RunOptions {
   workloads: WorkloadId[];
   /** Run section (s): the name server on each storage. */
   storages: boolean;
+  /** Run section (p): Python Pyro4 and Pyro5 clients against a pyrots daemon. */
+  pythonClients: boolean;
   impls: ImplId[];
   sameCpu: boolean;
   repeat: number;
@@ -77,10 +80,11 @@ export function parseOptions(argv: string[]): RunOptions {
     return n;
   };
   const quick = values.quick!;
-  const picked = list(values.only, [...WORKLOAD_IDS, "s"] as const, "workload");
+  const picked = list(values.only, [...WORKLOAD_IDS, "s", "p"] as const, "workload");
   return {
-    workloads: picked.filter((id): id is WorkloadId => id !== "s"),
+    workloads: picked.filter((id): id is WorkloadId => id !== "s" && id !== "p"),
     storages: picked.includes("s"),
+    pythonClients: picked.includes("p"),
     impls: list(values.impl, IMPL_IDS, "implementation"),
     sameCpu: values["same-cpu"]!,
     repeat: int(values.repeat, 1, "repeat"),

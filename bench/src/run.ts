@@ -11,6 +11,7 @@ import type { ImplId } from "./contract.js";
 import { machineInfo } from "./machine.js";
 import { type StorageRow, formatStorageTable, runStorageSection } from "./ns-storages.js";
 import { USAGE, UsageError, parseOptions } from "./options.js";
+import { type PythonCell, formatPythonTable, runPythonSection } from "./python-section.js";
 import { buildRows, formatTable } from "./table.js";
 import { WORKLOADS } from "./workloads.js";
 
@@ -57,6 +58,12 @@ async function main(argv: string[]): Promise<number> {
     storageRows = await runStorageSection({ timing: options.timing, profileDir: options.profileDir, cpus }, options.repeat, (line) => console.error(line));
   }
 
+  let pythonCells: PythonCell[] = [];
+  if (options.pythonClients) {
+    const cpus = pinned ? { server: "0", client: clientCpu } : undefined;
+    pythonCells = await runPythonSection(options.timing, cpus, options.repeat, (line) => console.error(line));
+  }
+
   const rows = buildRows(cells, options.workloads);
   const table = formatTable(rows);
   console.log(`\npyrots bench, ${machine.date}`);
@@ -69,12 +76,18 @@ async function main(argv: string[]): Promise<number> {
   if (options.storages)
     console.log(`\n(s) the pyrots name server on each storage (workloads h and i; etcd: 3 members on loopback)\n${formatStorageTable(storageRows)}`);
 
+  if (options.pythonClients) {
+    console.log(
+      `\n(p) unmodified Python clients calling add(i, 1) sequentially (workload a), Pyro4 (protocol 48) and Pyro5 (502); CPU = user+system time over the measured windows, per call and as a share of one core (client: the one calling pyrots)\n${formatPythonTable(pythonCells)}`,
+    );
+  }
+
   const jsonPath = options.json ?? DEFAULT_JSON;
   mkdirSync(dirname(jsonPath), { recursive: true });
-  writeFileSync(jsonPath, JSON.stringify({ machine, pinning, options, cells, rows, storages: storageRows }, null, 2) + "\n");
+  writeFileSync(jsonPath, JSON.stringify({ machine, pinning, options, cells, rows, storages: storageRows, pythonClients: pythonCells }, null, 2) + "\n");
   console.log(`\nJSON: ${jsonPath}`);
   const storageFailed = storageRows.some((row) => [row.lookup, row.register].some((cell) => "error" in cell && cell.error));
-  return cells.some((c) => c.error) || storageFailed ? 1 : 0;
+  return cells.some((c) => c.error) || storageFailed || pythonCells.some((c) => c.error) ? 1 : 0;
 }
 
 function describe(cell: CellResult, metric: string): string {

@@ -146,6 +146,8 @@ export class NameServer implements NameServerApi {
     return_metadata: boolean | null = false,
   ): Promise<Plain | WithMetadata> {
     const caller = currentCaller(this.#unixSocket);
+    // Pyro5's list is `list(prefix, regex, return_metadata)`: a boolean third argument (never tags) is that.
+    if (typeof metadata_all === "boolean" && metadata_any === null) [metadata_all, return_metadata] = [null, metadata_all];
     const given = [prefix, regex, metadata_all, metadata_any].filter((f) => f != null).length;
     if (given > 1) throw new PythonError("builtins.ValueError", "you can only filter on one thing at a time");
     const selection = this.#selection(prefix, regex, metadata_all, metadata_any);

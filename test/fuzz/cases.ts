@@ -21,8 +21,8 @@ import type { WireCase } from "./harness.js";
 import { type Hostile, MpMap, costlyBytes, deepBytes, hostileValue, jsonText, mp } from "./hostile.js";
 import { PLAIN_STYLE, type SerpentStyle, serpentCall, serpentStyle, serpentText } from "./serpent-text.js";
 
-const T = { CONNECT: 1, INVOKE: 4, PING: 6 } as const;
-const F = { EXCEPTION: 0x01, COMPRESSED: 0x02, ONEWAY: 0x04, BATCH: 0x08, META: 0x10, STREAM: 0x20, KEEPSERIALIZED: 0x40 } as const;
+export const T = { CONNECT: 1, INVOKE: 4, PING: 6 } as const;
+export const F = { EXCEPTION: 0x01, COMPRESSED: 0x02, ONEWAY: 0x04, BATCH: 0x08, META: 0x10, STREAM: 0x20, KEEPSERIALIZED: 0x40 } as const;
 const SERPENT_ID = 1;
 const JSON_ID = 2;
 const MSGPACK_ID = 6;
@@ -46,18 +46,18 @@ const annotation = fc.tuple(annotationId, bytes(64)).map(([id, value]) => [id, v
 /** Data lengths that cost a careless reader dearly: near the 1 GiB limit and the int32 maximum. */
 const hugeLength = fc.constantFrom(2 ** 31 - 1, 2 ** 30, 2 ** 30 + 1, 2 ** 30 - 24, 999_999_999, 2 ** 29, -1, -(2 ** 31), 65_536);
 
-function frame(type: number, flags: number, seq: number, serializerId: number, payload: Buffer, annotations: FrameSpec["annotations"] = []): FrameSpec {
+export function frame(type: number, flags: number, seq: number, serializerId: number, payload: Buffer, annotations: FrameSpec["annotations"] = []): FrameSpec {
   return { type, flags, seq, serializerId, annotations, payload };
 }
 
 /** Encodes a value for a serializer id (json when 2, serpent when 1 in `style`, msgpack otherwise). */
-function encode(serializerId: number, value: Hostile, style: SerpentStyle = PLAIN_STYLE): Buffer {
+export function encode(serializerId: number, value: Hostile, style: SerpentStyle = PLAIN_STYLE): Buffer {
   if (serializerId === SERPENT_ID) return serpentText(value, style);
   return serializerId === JSON_ID ? Buffer.from(jsonText(value), "utf8") : mp(value);
 }
 
 /** A call payload as Pyro4 lays it out for msgpack (array), json (object) or serpent (tuple). */
-function callPayload(
+export function callPayload(
   serializerId: number,
   objectId: Hostile,
   method: Hostile,
@@ -100,9 +100,9 @@ export function connectFrame(serializerId: number, objectId: string, seq = 0): F
 }
 
 /** Random cut points: the case's bytes in 1 to 4 writes. */
-const cuts = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 3 });
+export const cuts = fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 3 });
 
-function toCase(label: string, data: Buffer, cutAt: readonly number[]): WireCase {
+export function toCase(label: string, data: Buffer, cutAt: readonly number[]): WireCase {
   const points = [...new Set(cutAt.map((c) => Math.floor(c * data.length)))].sort((a, b) => a - b);
   const chunks: Buffer[] = [];
   let last = 0;

@@ -29,6 +29,7 @@ import {
   trickledCase,
 } from "./cases.js";
 import { serpentAbuseCase } from "./serpent-cases.js";
+import { mixedProtocolCase, pyro5HandshakeCase, pyro5HeaderCase, pyro5PayloadCase } from "./pyro5-cases.js";
 
 const TOTAL = Math.ceil(fuzzCases(3000) * SHARES.daemon);
 /** The daemon may grow this much above its starting RSS, no more (generous: GC is lazy). */
@@ -104,7 +105,9 @@ describe("fuzzing a live daemon (child process)", function () {
     expect(await checker.add(i, 1)).to.equal(i + 1);
     expect(await checker.prototypesClean(), "the daemon's built-in prototypes").to.deep.equal([]);
     if (i % 10 === 0) {
-      await using fresh = new Proxy<TargetApi>(daemon.uri, { serializer: i % 20 === 0 ? "json" : "serpent" });
+      // Every third fresh proxy speaks Pyro5's protocol 502 on the same port.
+      const protocol = i % 30 === 0 ? "pyro5" : "auto";
+      await using fresh = new Proxy<TargetApi>(daemon.uri, { serializer: i % 20 === 0 ? "json" : "serpent", protocol });
       expect(await fresh.echo(sample(i + 0.5))).to.deep.equal(sample(i + 0.5));
       const items: number[] = [];
       for await (const item of fresh.count(3)) items.push(item);
@@ -148,6 +151,26 @@ describe("fuzzing a live daemon (child process)", function () {
   it("survives serpent abuse: escape floods, huge ints, budget floods, deep parentheses, bogus class dicts, broken literals", async function () {
     this.timeout(0);
     await fuzz(serpentAbuseCase(SHAPE), 0.05);
+  });
+
+  it("survives random Pyro5 (502) headers: lying u32 lengths up to 4 GiB, wrong magic numbers, overrunning chunks", async function () {
+    this.timeout(0);
+    await fuzz(pyro5HeaderCase, 0.05);
+  });
+
+  it("survives hostile Pyro5 handshakes: hostile payloads and Pyro5 class dicts, CORR chunks, odd flags and serializer ids", async function () {
+    this.timeout(0);
+    await fuzz(pyro5HandshakeCase(SHAPE), 0.05);
+  });
+
+  it("survives hostile calls after a valid Pyro5 handshake", async function () {
+    this.timeout(0);
+    await fuzz(pyro5PayloadCase(SHAPE), 0.06);
+  });
+
+  it("survives protocol 48 and 502 mixed on one connection", async function () {
+    this.timeout(0);
+    await fuzz(mixedProtocolCase(SHAPE), 0.04);
   });
 
   it("survives nesting deeper than the stack", async function () {

@@ -2,9 +2,13 @@
  * Frames as a fuzzer sees them: built from fields that may lie (lengths, checksum, version), split
  * out of a captured byte stream, and checked strictly when they come back from a daemon.
  *
- * Header (24 bytes, big-endian): "PYRO", version u16, type u16, flags u16, seq u16, data length
- * i32, serializer id u16, annotations length u16, reserved u16, checksum u16; then annotation
- * chunks (4-byte id, u16 length, value) and the payload.
+ * Pyro4 header (24 bytes, big-endian): "PYRO", version u16, type u16, flags u16, seq u16, data
+ * length i32, serializer id u16, annotations length u16, reserved u16, checksum u16; then
+ * annotation chunks (4-byte id, u16 length, value) and the payload.
+ *
+ * Pyro5 header (40 bytes): "PYRO", version u16 (502), type u8, serializer id u8, flags u16, seq
+ * u16, data length u32, annotations length u32, correlation id (16 bytes), reserved u16, magic
+ * 0x4dc5; then annotation chunks (4-byte id, u32 length, value) and the payload.
  */
 
 /** One frame to build. Lengths and checksum default to the true ones. */
@@ -58,6 +62,42 @@ export function buildFrame(spec: FrameSpec): Buffer {
   return Buffer.concat([header, annotations, spec.payload]);
 }
 
+/** What a Pyro5 frame may carry or lie about besides a {@link FrameSpec}'s fields (written as given: Pyro5's ids and flags). */
+export interface Pyro5Extras {
+  /** The 16-byte correlation id field (zeros when absent). */
+  correlationId?: Buffer;
+  /** The trailing magic number (default 0x4dc5). */
+  trailingMagic?: number;
+  /** The reserved field (default 0). */
+  reserved?: number;
+  /** Announced length of each annotation chunk, by index (default: the value's). */
+  chunkLengths?: readonly number[];
+}
+
+/** Encodes a Pyro5 (protocol 502) frame; lengths may lie as in {@link FrameSpec}, and chunk lengths and the magic as in `extras`. */
+export function buildPyro5Frame(spec: FrameSpec, extras: Pyro5Extras = {}): Buffer {
+  const chunks = spec.annotations.map(([id, value], i) => {
+    const head = Buffer.alloc(8);
+    id.copy(head, 0, 0, 4);
+    head.writeUInt32BE((extras.chunkLengths?.[i] ?? value.length) >>> 0, 4);
+    return Buffer.concat([head, value]);
+  });
+  const annotations = Buffer.concat(chunks);
+  const header = Buffer.alloc(40);
+  (spec.magic ?? MAGIC).copy(header, 0, 0, 4);
+  header.writeUInt16BE((spec.version ?? 502) & 0xffff, 4);
+  header[6] = spec.type & 0xff;
+  header[7] = spec.serializerId & 0xff;
+  header.writeUInt16BE(spec.flags & 0xffff, 8);
+  header.writeUInt16BE(spec.seq & 0xffff, 10);
+  header.writeUInt32BE((spec.dataLength ?? spec.payload.length) >>> 0, 12);
+  header.writeUInt32BE((spec.annotationsLength ?? annotations.length) >>> 0, 16);
+  if (extras.correlationId) extras.correlationId.copy(header, 20, 0, 16);
+  header.writeUInt16BE((extras.reserved ?? 0) & 0xffff, 36);
+  header.writeUInt16BE((extras.trailingMagic ?? 0x4dc5) & 0xffff, 38);
+  return Buffer.concat([header, annotations, spec.payload]);
+}
+
 /** Splits a well-formed byte stream (a captured one) into frame specs. */
 export function splitFrames(stream: Buffer): FrameSpec[] {
   const frames: FrameSpec[] = [];
@@ -89,6 +129,8 @@ const REPLY_TYPES = new Set([2, 3, 5, 6]);
 
 /** Why `bytes` (everything a daemon sent on one connection) is not a sequence of valid frames, or undefined. */
 export function replyStreamProblem(bytes: Buffer): string | undefined {
+  // A daemon answers in the protocol of the client's first message: all replies in one of them.
+  if (bytes.length >= 6 && bytes.subarray(0, 4).equals(MAGIC) && bytes.readUInt16BE(4) === 502) return pyro5ReplyProblem(bytes);
   let at = 0;
   while (at < bytes.length) {
     if (bytes.length - at < 24) return `${bytes.length - at} trailing bytes, less than a header`;
@@ -112,4 +154,34 @@ export function replyStreamProblem(bytes: Buffer): string | undefined {
     at = end;
   }
   return undefined;
+}
+
+/** {@link replyStreamProblem} for a stream of Pyro5 frames. */
+function pyro5ReplyProblem(bytes: Buffer): string | undefined {
+  let at = 0;
+  while (at < bytes.length) {
+    if (bytes.length - at < 40) return `${bytes.length - at} trailing bytes, less than a Pyro5 header`;
+    if (!bytes.subarray(at, at + 4).equals(MAGIC) || bytes.readUInt16BE(at + 4) !== 502) return `bad magic/version at ${at} (a Pyro4 frame after Pyro5 ones?)`;
+    if (bytes.readUInt16BE(at + 38) !== 0x4dc5) return `bad Pyro5 magic number at ${at}`;
+    const type = bytes[at + 6]!;
+    if (!REPLY_TYPES.has(type)) return `unexpected message type ${type} at ${at}`;
+    const dataLength = bytes.readUInt32BE(at + 12);
+    const annLength = bytes.readUInt32BE(at + 16);
+    const end = at + 40 + annLength + dataLength;
+    if (end > bytes.length) return `frame at ${at} is cut short (${bytes.length - at} of ${end - at} bytes)`;
+    for (let a = at + 40; a < at + 40 + annLength; ) {
+      if (at + 40 + annLength - a < 8) return `truncated annotation chunk at ${a}`;
+      if (bytes.toString("latin1", a, a + 4) === "CORR") return `a CORR annotation in a Pyro5 frame at ${a} (the id belongs in the header)`;
+      a += 8 + bytes.readUInt32BE(a + 4);
+      if (a > at + 40 + annLength) return `annotation overruns its block at ${at}`;
+    }
+    at = end;
+  }
+  return undefined;
+}
+
+/** The length of the frame starting at `at` of a valid reply stream, Pyro4's or Pyro5's. */
+export function replyFrameLength(bytes: Buffer, at: number): number {
+  if (bytes.readUInt16BE(at + 4) === 502) return 40 + bytes.readUInt32BE(at + 16) + bytes.readUInt32BE(at + 12);
+  return 24 + bytes.readUInt16BE(at + 18) + bytes.readInt32BE(at + 12);
 }

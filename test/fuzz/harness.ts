@@ -5,7 +5,7 @@
  */
 import net from "node:net";
 import fc from "fast-check";
-import { replyStreamProblem } from "./frames.js";
+import { replyFrameLength, replyStreamProblem } from "./frames.js";
 
 /** One fuzz case: bytes to send, split into writes. */
 export interface WireCase {
@@ -82,9 +82,11 @@ const KIND_NAMES: Record<number, string> = { 2: "CONNECTOK", 3: "CONNECTFAIL", 5
 /** Names of the frames in a valid reply stream; exception results count as `RESULT(exception)`. */
 function replyKinds(reply: Buffer): string[] {
   const kinds: string[] = [];
-  for (let at = 0; at < reply.length; at += 24 + reply.readUInt16BE(at + 18) + reply.readInt32BE(at + 12)) {
-    const type = reply.readUInt16BE(at + 6);
-    kinds.push(type === 5 && reply.readUInt16BE(at + 8) & 1 ? "RESULT(exception)" : KIND_NAMES[type]!);
+  for (let at = 0; at < reply.length; at += replyFrameLength(reply, at)) {
+    const pyro5 = reply.readUInt16BE(at + 4) === 502;
+    const type = pyro5 ? reply[at + 6]! : reply.readUInt16BE(at + 6);
+    const name = type === 5 && reply.readUInt16BE(at + 8) & 1 ? "RESULT(exception)" : KIND_NAMES[type]!;
+    kinds.push(pyro5 ? `${name}/502` : name);
   }
   return kinds.length > 0 ? kinds : ["no reply"];
 }

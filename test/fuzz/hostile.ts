@@ -159,6 +159,13 @@ export const CLASS_NAMES = [
   "os.system",
   "sqlite3.OperationalError",
   "Pyro5.core.URI",
+  "Pyro5.client.Proxy",
+  "Pyro5.server.Daemon",
+  "Pyro5.core._ExceptionWrapper",
+  "Pyro5.errors.PyroError",
+  "Pyro5.errors.SerializeError",
+  "Pyro5.errors.NoSuchError",
+  "Pyro5.errors.__proto__",
   "constructor",
   "__proto__",
   "",
@@ -192,6 +199,12 @@ const proxyDict: Hostile = new MpMap([
   ["state", ["PYRO:obj@127.0.0.1:1", [], [], [], null, null, "hello", 0]],
 ]);
 
+/** Pyro5's proxy class dict (6-element state), to put where a string is expected. */
+const pyro5ProxyDict: Hostile = new MpMap([
+  ["__class__", "Pyro5.client.Proxy"],
+  ["state", ["PYRO:obj@127.0.0.1:1", [], ["m"], [], "hello", null]],
+]);
+
 const leaf: fc.Arbitrary<Hostile> = fc.oneof(
   fc.constant(null),
   fc.boolean(),
@@ -205,6 +218,7 @@ const leaf: fc.Arbitrary<Hostile> = fc.oneof(
   fc.float().map((f) => new MpF32(f)),
   extValue,
   fc.constant(proxyDict),
+  fc.constant(pyro5ProxyDict),
 );
 
 /** Arbitrary hostile values, nested a few levels, with class dicts and dangerous keys. */

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { Daemon, Proxy, type Remote, RemoteError, behavior, callback, expose, isProxy, oneway, release, uriOf } from "@pyrots/core";
-import { SERIALIZERS, type PythonDaemon, type SerializerName, describeInterop, serializerLabel } from "../support/python.js";
+import { PYRO4, PYTHON_PYROS, SERIALIZERS, type PythonDaemon, type PythonPyro, type SerializerName, describeInterop, pythonLabel } from "../support/python.js";
 import { waitFor } from "../support/variants.js";
 import { type ErrorInfo, type Results, capturingStderr, runFeatureClient, startFeatureDaemon, valueOf } from "./feature-support.js";
 
@@ -105,90 +105,101 @@ interface PyFactoryApi {
  * serpent at its defaults.
  */
 const CALLBACK_DAEMONS_ACCEPT_MSGPACK = { PYRO_SERIALIZERS_ACCEPTED: "serpent,json,marshal,msgpack" };
-const label = (serializer: SerializerName): string =>
-  serializer === "serpent" ? "serpent: Python at its defaults, its daemons also accepting msgpack" : serializerLabel(serializer);
-const extraFor = (serializer: SerializerName): Record<string, string> => (serializer === "serpent" ? CALLBACK_DAEMONS_ACCEPT_MSGPACK : {});
+const label = (pyro: PythonPyro, serializer: SerializerName): string =>
+  pyro === PYRO4 && serializer === "serpent" ? "Pyro4, serpent: Python at its defaults, its daemons also accepting msgpack" : pythonLabel(pyro, serializer);
+/** Pyro5 daemons accept every serializer at their defaults. */
+const extraFor = (pyro: PythonPyro, serializer: SerializerName): Record<string, string> =>
+  pyro === PYRO4 && serializer === "serpent" ? CALLBACK_DAEMONS_ACCEPT_MSGPACK : {};
 
-for (const serializer of SERIALIZERS) {
-  describeInterop(`Python Pyro4 client with autoproxy and callbacks against a pyrots daemon (${label(serializer)})`, function () {
-    let daemon: Daemon | undefined;
-    let results: Results;
+for (const pyro of PYTHON_PYROS)
+  for (const serializer of SERIALIZERS) {
+    describeInterop(
+      `Python ${pyro.name} client with autoproxy and callbacks against a pyrots daemon (${label(pyro, serializer)})`,
+      function () {
+        let daemon: Daemon | undefined;
+        let results: Results;
 
-    before(async function () {
-      this.timeout(60_000);
-      daemon = await Daemon.create({ host: "127.0.0.1" });
-      daemon.register(new Factory(daemon), "interop.factory");
-      results = await runFeatureClient(daemon.locationStr, serializer, ["autoproxy", "callbacks"], extraFor(serializer));
-    });
-    after(async () => {
-      await daemon?.shutdown();
-    });
+        before(async function () {
+          this.timeout(60_000);
+          daemon = await Daemon.create({ host: "127.0.0.1" });
+          daemon.register(new Factory(daemon), "interop.factory");
+          results = await runFeatureClient(daemon.locationStr, serializer, ["autoproxy", "callbacks"], extraFor(pyro, serializer), pyro);
+        });
+        after(async () => {
+          await daemon?.shutdown();
+        });
 
-    it("a registered object returned by a TS method arrives as a Pyro4.core.Proxy that Python can call", () => {
-      const [type, objectId, location, label] = valueOf<string[]>(results, "autoproxy.returned");
-      expect(type).to.equal("Pyro4.core.Proxy");
-      expect(objectId).to.match(/^obj_[0-9a-f]{32}$/);
-      expect(location).to.equal(daemon!.locationStr);
-      expect(label).to.equal("item one");
-    });
+        it(`a registered object returned by a TS method arrives as a ${pyro.proxyClass} that Python can call`, () => {
+          const [type, objectId, location, label] = valueOf<string[]>(results, "autoproxy.returned");
+          expect(type).to.equal(pyro.proxyClass);
+          expect(objectId).to.match(/^obj_[0-9a-f]{32}$/);
+          expect(location).to.equal(daemon!.locationStr);
+          expect(label).to.equal("item one");
+        });
 
-    it("that Pyro4 proxy passed back as an argument arrives as a live pyrots proxy", () => {
-      expect(valueOf(results, "autoproxy.passed_back")).to.deep.equal([true, "item one"]);
-    });
+        it(`that ${pyro.name} proxy passed back as an argument arrives as a live pyrots proxy`, () => {
+          expect(valueOf(results, "autoproxy.passed_back")).to.deep.equal([true, "item one"]);
+        });
 
-    it("a TS server calls back a Python client's listener (normal and oneway)", () => {
-      expect(valueOf(results, "callback.notify")).to.deep.equal(["notified", ["hello from python", "hello from python (oneway)"]]);
-    });
+        it("a TS server calls back a Python client's listener (normal and oneway)", () => {
+          expect(valueOf(results, "callback.notify")).to.deep.equal(["notified", ["hello from python", "hello from python (oneway)"]]);
+        });
 
-    it("an error in a Python @Pyro4.callback method reaches the TS caller as builtins.TypeError and is raised on the Python side too", () => {
-      const { result, raised_here } = valueOf<{ result: string; raised_here: ErrorInfo[] }>(results, "callback.provoke");
-      expect(result).to.equal("caught builtins.TypeError: listener refused");
-      expect(raised_here).to.deep.equal([{ type: "builtins.TypeError", str: "listener refused" }]);
-    });
-  });
+        it(`an error in a Python @${pyro.name}.callback method reaches the TS caller as builtins.TypeError and is raised on the Python side too`, () => {
+          const { result, raised_here } = valueOf<{ result: string; raised_here: ErrorInfo[] }>(results, "callback.provoke");
+          expect(result).to.equal("caught builtins.TypeError: listener refused");
+          expect(raised_here).to.deep.equal([{ type: "builtins.TypeError", str: "listener refused" }]);
+        });
+      },
+      pyro,
+    );
 
-  describeInterop(`pyrots client with autoproxy and callbacks against a Python Pyro4 daemon (${label(serializer)})`, function () {
-    let python: PythonDaemon | undefined;
-    let clientDaemon: Daemon | undefined;
-    let factory: Remote<PyFactoryApi>;
+    describeInterop(
+      `pyrots client with autoproxy and callbacks against a Python ${pyro.name} daemon (${label(pyro, serializer)})`,
+      function () {
+        let python: PythonDaemon | undefined;
+        let clientDaemon: Daemon | undefined;
+        let factory: Remote<PyFactoryApi>;
 
-    before(async function () {
-      this.timeout(30_000);
-      python = await startFeatureDaemon(serializer, extraFor(serializer));
-      clientDaemon = await Daemon.create({ host: "127.0.0.1", serializer });
-      factory = new Proxy<PyFactoryApi>(python.uris.factory!, { serializer });
-    });
-    after(async () => {
-      await factory?.[Symbol.asyncDispose]();
-      await clientDaemon?.shutdown();
-      await python?.stop();
-    });
+        before(async function () {
+          this.timeout(30_000);
+          python = await startFeatureDaemon(serializer, extraFor(pyro, serializer), pyro);
+          clientDaemon = await Daemon.create({ host: "127.0.0.1", serializer });
+          factory = new Proxy<PyFactoryApi>(python.uris.factory!, { serializer });
+        });
+        after(async () => {
+          await factory?.[Symbol.asyncDispose]();
+          await clientDaemon?.shutdown();
+          await python?.stop();
+        });
 
-    it("a registered object returned by Pyro4 (AUTOPROXY) arrives as a live pyrots proxy", async () => {
-      const item = (await factory.create("two")) as unknown as Remote<ItemApi>;
-      expect(isProxy(item)).to.equal(true);
-      expect(uriOf(item).object).to.match(/^obj_[0-9a-f]{32}$/);
-      expect(await item.label()).to.equal("item two");
-      await item[Symbol.asyncDispose]();
-    });
+        it(`a registered object returned by ${pyro.name} (AUTOPROXY) arrives as a live pyrots proxy`, async () => {
+          const item = (await factory.create("two")) as unknown as Remote<ItemApi>;
+          expect(isProxy(item)).to.equal(true);
+          expect(uriOf(item).object).to.match(/^obj_[0-9a-f]{32}$/);
+          expect(await item.label()).to.equal("item two");
+          await item[Symbol.asyncDispose]();
+        });
 
-    it("the Python server calls back a listener served by the pyrots client's own daemon (normal and oneway)", async () => {
-      const listener = new Listener();
-      clientDaemon!.register(listener);
-      const text = `hello from TS (${serializer})`;
-      expect(await factory.notify_me(listener, text)).to.deep.equal(["notified", "Pyro4.core.Proxy"]);
-      expect(heard).to.include(text);
-      await waitFor(() => heard.includes(`${text} (oneway)`), 5_000, "the oneway callback");
-      clientDaemon!.unregister(listener);
-    });
+        it("the Python server calls back a listener served by the pyrots client's own daemon (normal and oneway)", async () => {
+          const listener = new Listener();
+          clientDaemon!.register(listener);
+          const text = `hello from TS (${serializer})`;
+          expect(await factory.notify_me(listener, text)).to.deep.equal(["notified", pyro.proxyClass]);
+          expect(heard).to.include(text);
+          await waitFor(() => heard.includes(`${text} (oneway)`), 5_000, "the oneway callback");
+          clientDaemon!.unregister(listener);
+        });
 
-    it("an error in a TS @callback method reaches the Python caller as TypeError and is reported on the TS side", async () => {
-      const listener = new Listener();
-      clientDaemon!.register(listener);
-      const { result, stderr } = await capturingStderr(() => factory.provoke(listener));
-      expect(result).to.equal("caught builtins.TypeError: listener refused");
-      expect(stderr).to.match(/error in callback fail: .*listener refused/);
-      clientDaemon!.unregister(listener);
-    });
-  });
-}
+        it("an error in a TS @callback method reaches the Python caller as TypeError and is reported on the TS side", async () => {
+          const listener = new Listener();
+          clientDaemon!.register(listener);
+          const { result, stderr } = await capturingStderr(() => factory.provoke(listener));
+          expect(result).to.equal("caught builtins.TypeError: listener refused");
+          expect(stderr).to.match(/error in callback fail: .*listener refused/);
+          clientDaemon!.unregister(listener);
+        });
+      },
+      pyro,
+    );
+  }

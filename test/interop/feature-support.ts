@@ -4,7 +4,7 @@
  * per-check observations.
  */
 import { expect } from "chai";
-import { type PythonDaemon, type SerializerName, runPythonJson, startPythonDaemon } from "../support/python.js";
+import { PYRO4, type PythonDaemon, type PythonPyro, type SerializerName, runPythonJson, startPythonDaemon } from "../support/python.js";
 
 /** A Python exception as `features_client.py` reports it. */
 export interface ErrorInfo {
@@ -27,13 +27,14 @@ export function runFeatureClient(
   serializer: SerializerName,
   sections: readonly Section[],
   extra: Record<string, string> = {},
+  pyro: PythonPyro = PYRO4,
 ): Promise<Results> {
-  return runPythonJson<Results>("features_client.py", [location, ...sections], serializer, extra);
+  return runPythonJson<Results>("features_client.py", [location, ...sections], serializer, extra, 60_000, pyro);
 }
 
 /** Starts `features_server.py` and waits until it has printed its URIs and `ready`; `extra` PYRO_* settings on top. */
-export function startFeatureDaemon(serializer: SerializerName, extra: Record<string, string> = {}): Promise<PythonDaemon> {
-  return startPythonDaemon(serializer, "features_server.py", extra);
+export function startFeatureDaemon(serializer: SerializerName, extra: Record<string, string> = {}, pyro: PythonPyro = PYRO4): Promise<PythonDaemon> {
+  return startPythonDaemon(serializer, "features_server.py", extra, pyro);
 }
 
 /** The value a check returned; fails the test if it raised or did not run. */

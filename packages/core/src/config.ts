@@ -69,6 +69,11 @@ export interface PyroConfig {
   readonly metadata: boolean;
   /** `CALLER_STACKS`: errors of remote calls show the line of the caller's code that made the call. */
   readonly callerStacks: boolean;
+  /**
+   * `PROTOCOL`: the wire protocol proxies speak: `pyro4` (48), `pyro5` (502), or `auto`: Pyro4's
+   * first, and Pyro5's when the daemon answers in it (a Pyro5 daemon refuses protocol 48).
+   */
+  readonly protocol: "auto" | "pyro4" | "pyro5";
   /** `MAX_RETRIES`: times a proxy retries a call after a closed connection or timeout. */
   readonly maxRetries: number;
   /** `ITER_STREAMING`: stream iterators and generators returned by remote methods. */
@@ -227,6 +232,13 @@ const specs: { readonly [K in keyof PyroConfig]: ItemSpec<K> } = {
     type: "bool",
     default: true,
     description: "Errors of remote calls show the line of your code that made the call (costs about 0.2 µs per call; pyrots).",
+  },
+  protocol: {
+    name: "PROTOCOL",
+    type: "string",
+    default: "auto",
+    choices: ["auto", "pyro4", "pyro5"],
+    description: "Wire protocol proxies speak: pyro4 (48), pyro5 (502), or auto (Pyro4's, then Pyro5's when the daemon answers in it). Daemons speak both.",
   },
   maxRetries: { name: "MAX_RETRIES", type: "int", default: 0, min: 0, description: "Times a proxy retries a call after a closed connection or a timeout." },
   iterStreaming: { name: "ITER_STREAMING", type: "bool", default: true, description: "Stream iterators and generators returned by remote methods." },

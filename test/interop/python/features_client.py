@@ -226,7 +226,7 @@ def context_annotated(inspector):
     response = current_context.response_annotations
     return {
         "seen": seen,
-        "hook": HOOK_SEEN[-1],
+        "hook": HOOK_SEEN[-1] if HOOK_SEEN else None,  # Pyro5 has no such hook
         "context_response": {k: bytes(v).decode("latin-1") for k, v in response.items() if k != "CORR"},
         "response_corr": bytes(response["CORR"]).hex() if "CORR" in response else None,
         "annotations_after": {k: bytes(v).decode("latin-1") for k, v in current_context.annotations.items()},

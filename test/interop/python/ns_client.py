@@ -45,6 +45,10 @@ def main():
         check("list_meta_all", lambda: sorted(ns.list(metadata_all={"alpha", "beta"})))
         check("list_meta_any", lambda: sorted(ns.list(metadata_any={"beta", "nothing"})))
         check("list_return_metadata", lambda: {k: [v[0], sorted(v[1])] for k, v in ns.list(prefix="py.", return_metadata=True).items()})
+        check("yplookup", lambda: sorted(ns.yplookup(meta_all={"alpha"}, return_metadata=False)))
+        if getattr(Pyro4, "PYRO5", False):
+            # Pyro5's list(prefix, regex, return_metadata), positionally.
+            check("list_positional_pyro5", lambda: {k: [v[0], sorted(v[1])] for k, v in ns.list("py.", None, True).items()})
         check("set_metadata", lambda: (ns.set_metadata("py.thing", {"gamma"}), sorted(ns.lookup("py.thing", return_metadata=True)[1]))[1])
         check("register_unsafe_twice", lambda: ns.register("py.thing", "PYRO:other@127.0.0.1:1", safe=True))
         check("remove", lambda: [ns.remove("py.thing"), ns.remove("py.thing")])

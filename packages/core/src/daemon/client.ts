@@ -13,12 +13,13 @@ import { debugLog } from "../debug.js";
 import { MessageTooLargeError, PyroError, ProtocolError, SecurityError, SerializeError } from "../errors.js";
 import { Flags, MessageType } from "../protocol/constants.js";
 import type { Message } from "../protocol/message.js";
+import { PYRO4, type PyroProtocol, protocolOfWire } from "../serializers/protocols.js";
 import type { DecodeContext, Serializer } from "../serializers/types.js";
 import type { Connection, ConnectionHandler } from "../transport/connection.js";
 import type { Slot } from "./admission.js";
 import { type CallContext, enterCall, leaveCall } from "./context.js";
 import { decodeRequest, findObject, perform, reachedMethod } from "./dispatch.js";
-import { answerHandshake } from "./handshake.js";
+import { answerHandshake, wireSerializerId } from "./handshake.js";
 import type { ObjectRegistry, RegisteredObject } from "./registry.js";
 import { Replier } from "./replies.js";
 import { ClientSession, type StampSource } from "./session.js";
@@ -50,6 +51,10 @@ export class ClientConnection implements ConnectionHandler {
   private handshakeDone = false;
   /** How requests are decoded once the handshake is done (set by it). */
   private decodeContext: DecodeContext | undefined;
+  /** The serializers this client may use: Pyro4's or Pyro5's class names, as its handshake spoke (set by it). */
+  private accepted: ReadonlyMap<number, Serializer>;
+  /** The protocol the client speaks (set by the handshake). */
+  private protocol: PyroProtocol = PYRO4;
 
   /**
    * @param slot the accepted socket's slot: its handshake clock runs from the TCP accept.
@@ -65,6 +70,7 @@ export class ClientConnection implements ConnectionHandler {
     this.settings = services.settings;
     this.session = new ClientSession(connection, this.settings.maxInflight, services.work, services.stamps);
     this.replies = new Replier(connection, this.settings);
+    this.accepted = this.settings.accepted;
   }
 
   /** The peer's address. */
@@ -103,11 +109,18 @@ export class ClientConnection implements ConnectionHandler {
   private handshake(message: Message): void {
     const stream = this.connection.stream as Partial<TLSSocket>;
     const certificate = stream.encrypted && stream.getPeerCertificate ? stream.getPeerCertificate() : undefined;
-    const answer = answerHandshake(message, { address: this.address, certificate }, this.settings, this.services.objects, this.deniedReason);
+    // The reader told the wire format from this first message's header; it holds for the connection.
+    const protocol: PyroProtocol = protocolOfWire(this.connection.wire!);
+    const answer = answerHandshake(message, { address: this.address, certificate }, this.settings, this.services.objects, this.deniedReason, protocol);
     if (!answer.ok) {
       if (log.enabled) log(`${this.address}: handshake refused: ${answer.text}`);
       this.replies.connectFail(answer.seq, answer.text, answer.serializer, answer.annotations);
       return;
+    }
+    if (protocol !== PYRO4) {
+      this.protocol = protocol;
+      this.accepted = this.settings.acceptedPyro5;
+      this.replies.useProtocol(protocol);
     }
     this.replies.connectOk(message, answer.serializer, answer.flags, answer.annotations, answer.payload);
     this.handshakeDone = true;
@@ -119,7 +132,10 @@ export class ClientConnection implements ConnectionHandler {
     }
     this.slot.handshakeDone();
     this.session.touched();
-    if (log.enabled) log(`${this.address}: handshake ok for ${JSON.stringify(answer.objectId)} (${answer.serializer.name}${answer.sealing ? ", sealed" : ""})`);
+    if (log.enabled) {
+      const details = `${answer.serializer.name}${answer.sealing ? ", sealed" : ""}${protocol !== PYRO4 ? `, ${protocol.name} protocol ${protocol.wire.version}` : ""}`;
+      log(`${this.address}: handshake ok for ${JSON.stringify(answer.objectId)} (${details})`);
+    }
   }
 
   /** The decode context for this client's requests: the daemon's limits, and its callback proxies. */
@@ -133,11 +149,17 @@ export class ClientConnection implements ConnectionHandler {
 
   private invoke(message: Message): void {
     const settings = this.settings;
-    const serializer = settings.accepted.get(message.serializerId);
+    const serializer = this.accepted.get(message.serializerId);
     if (!serializer) {
       // Answer in a serializer the client can read, then hang up as Pyro4 does.
-      const fallback = settings.accepted.values().next().value!;
-      this.replies.failure(message, fallback, new SerializeError(`message used serializer that is not accepted: ${message.serializerId}`), true, undefined);
+      const fallback = this.accepted.values().next().value!;
+      this.replies.failure(
+        message,
+        fallback,
+        new SerializeError(`message used serializer that is not accepted: ${wireSerializerId(message.serializerId, this.protocol)}`),
+        true,
+        undefined,
+      );
       return;
     }
     const oneway = (message.flags & Flags.ONEWAY) !== 0;

@@ -269,6 +269,8 @@ export class DaemonServer implements Acceptor {
       stream,
       { maxMessageSize: this.settings.handshakeMessageLimit, messageTimeout: this.config.messageTimeout },
       this.settings.signing,
+      // Pyro4 and Pyro5 clients share the port: the first message's version decides.
+      "detect",
     );
     const client = new ClientConnection(connection, this.services, slot, slot.refusal);
     if (slot.refusal === undefined) slot.holder = client.session;

@@ -4,12 +4,18 @@
  * a CONNECTFAIL with Pyro4's reasons; both carry a correlation id and the daemon-wide
  * annotations (see `annotations.ts`). Decoding here runs under the small handshake limits, and
  * proxy references in the handshake stay data.
+ *
+ * A Pyro5 client (protocol 502) sends the same `{handshake, object}` map and always gets
+ * `{handshake, meta}` back: Pyro5 has no `META_ON_CONNECT` flag (metadata always comes), and no
+ * HMAC, so no sealing either.
  */
 import type tls from "node:tls";
 import { Flags, MessageType } from "../protocol/constants.js";
+import { serializerIdToPyro5 } from "../protocol/pyro5.js";
 import type { MessageSigning } from "../protocol/hmac.js";
 import type { Annotations, Message } from "../protocol/message.js";
 import { SEAL_KEY, newSealNonce, sealKeyFor, sealNonceIn } from "../protocol/seal.js";
+import { PYRO4, type PyroProtocol } from "../serializers/protocols.js";
 import type { Serializer } from "../serializers/types.js";
 import { payloadOf } from "../transport/outgoing.js";
 import { handshakeAnnotations, refusalAnnotations } from "./annotations.js";
@@ -59,13 +65,19 @@ export function answerHandshake(
   settings: DaemonSettings,
   objects: ObjectRegistry,
   deniedReason: string | undefined,
+  protocol: PyroProtocol = PYRO4,
 ): HandshakeAccepted | HandshakeRefused {
   // Pyro4 rejects the type while still reading the message, before it knows the seq.
   if (message.type !== MessageType.CONNECT) return { ok: false, seq: 0, text: `invalid msg type ${message.type} received` };
   if (deniedReason !== undefined) return refused(message, settings, deniedReason);
-  const serializer = settings.accepted.get(message.serializerId);
+  const pyro5 = protocol !== PYRO4;
+  if (pyro5 && settings.signing) {
+    const text = `this daemon requires messages signed with its HMAC key, which ${protocol.name} cannot do (only Pyro4's protocol has HMAC): connect with a Pyro4 or pyrots client, or serve without HMAC_KEY (use TLS with client certificates instead)`;
+    return refused(message, settings, text);
+  }
+  const serializer = (pyro5 ? settings.acceptedPyro5 : settings.accepted).get(message.serializerId);
   // Pyro4's words exactly: clients match on them (a pyrots proxy then tries another serializer).
-  if (!serializer) return refused(message, settings, `message used serializer that is not accepted: ${message.serializerId}`);
+  if (!serializer) return refused(message, settings, `message used serializer that is not accepted: ${wireSerializerId(message.serializerId, protocol)}`);
   try {
     // Before the handshake: small limits, and proxy references stay data.
     const context = { limits: settings.handshakeDecodeLimits };
@@ -74,6 +86,12 @@ export function answerHandshake(
     const objectId = typeof request.object === "string" ? request.object : undefined;
     const validate = settings.validateHandshake;
     const response = validate ? validate({ address: client.address, objectId, certificate: client.certificate }, request.handshake) : "hello";
+    // Announce that requests may overlap, and how many at once (the client queues the rest).
+    const annotations = handshakeAnnotations(message, settings.responseAnnotations, Buffer.from(String(settings.maxInflight)));
+    if (pyro5) {
+      const payload = { handshake: response, meta: objects.metadataOf(request.object) };
+      return { ok: true, serializer, flags: 0, annotations, payload, objectId, sealing: undefined };
+    }
     const wantsMeta = (message.flags & Flags.META_ON_CONNECT) !== 0;
     const proxyNonce = settings.hmacKey ? sealNonceIn(request) : undefined;
     let flags = 0;
@@ -90,8 +108,6 @@ export function answerHandshake(
       }
       payload = map;
     }
-    // Announce that requests may overlap, and how many at once (the client queues the rest).
-    const annotations = handshakeAnnotations(message, settings.responseAnnotations, Buffer.from(String(settings.maxInflight)));
     return { ok: true, serializer, flags, annotations, payload, objectId, sealing };
   } catch (error) {
     return refused(message, settings, errorText(error), serializer);
@@ -101,6 +117,11 @@ export function answerHandshake(
 function refused(message: Message, settings: DaemonSettings, text: string, serializer?: Serializer): HandshakeRefused {
   const annotations = refusalAnnotations(message, settings.responseAnnotations);
   return serializer ? { ok: false, seq: message.seq, text, serializer, annotations } : { ok: false, seq: message.seq, text, annotations };
+}
+
+/** A serializer id as the client wrote it (Pyro5's numbers differ from the ones pyrots uses inside). */
+export function wireSerializerId(id: number, protocol: PyroProtocol): number {
+  return protocol === PYRO4 ? id : serializerIdToPyro5(id);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -9,8 +9,10 @@ import { PyroError, ProtocolError, SerializeError } from "../errors.js";
 import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
 import type { MessageSigning } from "../protocol/hmac.js";
 import type { Annotations, Message } from "../protocol/message.js";
-import { exceptionToDict } from "../serializers/classes.js";
+import type { WireFormat } from "../protocol/wire.js";
+import type { PyroDialect } from "../serializers/dialect.js";
 import { encodeMarshalString } from "../serializers/marshal.js";
+import { PYRO4, type PyroProtocol } from "../serializers/protocols.js";
 import type { Serializer } from "../serializers/types.js";
 import type { Connection } from "../transport/connection.js";
 import { type Frame, type FrameFields, checkFrameSize, rawFrame, valueFrame } from "../transport/outgoing.js";
@@ -25,6 +27,8 @@ export class Replier {
   private readonly resultFields: FrameFields;
   private readonly failureFields: FrameFields;
   private signing: MessageSigning | undefined;
+  /** Class names of exceptions sent: the client's Pyro version's. */
+  private dialect: PyroDialect = PYRO4.dialect;
 
   constructor(
     private readonly connection: Connection,
@@ -43,23 +47,48 @@ export class Replier {
     this.failureFields.signing = signing;
   }
 
+  /** Speaks `protocol` (wire format and class names) from now on: the one the client's handshake used. */
+  useProtocol(protocol: PyroProtocol): void {
+    this.dialect = protocol.dialect;
+    this.resultFields.wire = protocol.wire;
+    this.failureFields.wire = protocol.wire;
+  }
+
   /** Accepts a handshake. */
   connectOk(message: Message, serializer: Serializer, flags: number, annotations: Annotations, payload: unknown): void {
-    const fields = { type: MessageType.CONNECTOK, flags, seq: message.seq, annotations, compress: this.settings.compress, signing: this.signing };
+    const fields = {
+      type: MessageType.CONNECTOK,
+      flags,
+      seq: message.seq,
+      annotations,
+      compress: this.settings.compress,
+      signing: this.signing,
+      wire: this.wire,
+    };
     this.connection.send(valueFrame(fields, serializer, payload));
   }
 
-  /** Refuses a handshake with `text` (marshal-encoded until a serializer is agreed, as Pyro4 does) and hangs up. */
+  /**
+   * Refuses a handshake with `text` (marshal-encoded until a serializer is agreed, as Pyro4 does)
+   * and hangs up. It goes in the client's wire format once its first header told which (Pyro4's
+   * before that), unsigned to a Pyro5 client (Pyro5 has no HMAC).
+   */
   connectFail(seq: number, text: string, serializer?: Serializer, annotations?: Annotations): void {
-    const fields = { type: MessageType.CONNECTFAIL, flags: 0, seq, annotations, signing: this.signing };
+    const wire = this.wire;
+    const fields = { type: MessageType.CONNECTFAIL, flags: 0, seq, annotations, signing: wire === PYRO4.wire ? this.signing : undefined, wire };
     const frame = serializer ? valueFrame(fields, serializer, text) : rawFrame(fields, SerializerId.MARSHAL, encodeMarshalString(text));
     this.connection.send(frame);
     this.connection.close();
   }
 
+  /** The wire format of the connection (Pyro4's until the client's first header told). */
+  private get wire(): WireFormat {
+    return this.connection.wire ?? PYRO4.wire;
+  }
+
   /** Answers a PING. */
   pong(message: Message): void {
-    const fields = { type: MessageType.PING, flags: 0, seq: message.seq, annotations: correlationOnly(message), signing: this.signing };
+    const fields = { type: MessageType.PING, flags: 0, seq: message.seq, annotations: correlationOnly(message), signing: this.signing, wire: this.wire };
     this.connection.send(rawFrame(fields, message.serializerId, PONG));
   }
 
@@ -78,7 +107,7 @@ export class Replier {
       return;
     }
     try {
-      checkFrameSize(frame, this.settings.maxMessageSize, "the result of the call");
+      checkFrameSize(frame, this.settings.maxMessageSize, "the result of the call", fields.wire);
     } catch (error) {
       this.failure(message, serializer, error, false, context);
       return;
@@ -95,9 +124,9 @@ export class Replier {
     const stream: Annotations = new Map();
     if (streamId !== undefined) stream.set(Annotation.STRM, Buffer.from(streamId, "latin1"));
     const annotations = failureAnnotations(context, this.settings.responseAnnotations, stream);
-    const decoy = exceptionToDict(new ProtocolError("result of call is an iterator"), false);
+    const decoy = this.dialect.exceptionDict(new ProtocolError("result of call is an iterator"), false);
     const flags = Flags.EXCEPTION | Flags.ITEMSTREAMRESULT;
-    const fields = { type: MessageType.RESULT, flags, seq: message.seq, annotations, compress: this.settings.compress, signing: this.signing };
+    const fields = { type: MessageType.RESULT, flags, seq: message.seq, annotations, compress: this.settings.compress, signing: this.signing, wire: this.wire };
     this.connection.send(valueFrame(fields, serializer, decoy));
   }
 
@@ -110,11 +139,11 @@ export class Replier {
     // Like Pyro4, exception replies carry no correlation id; response annotations do go.
     fields.annotations = failureAnnotations(context, this.settings.responseAnnotations);
     try {
-      frame = valueFrame(fields, serializer, exceptionToDict(error, this.settings.sendTracebacks));
+      frame = valueFrame(fields, serializer, this.dialect.exceptionDict(error, this.settings.sendTracebacks));
     } catch (serializeError) {
       const fallback = new PyroError(`Error serializing exception: ${errorText(serializeError)}`);
       fields.annotations = undefined;
-      frame = valueFrame(fields, serializer, exceptionToDict(fallback, false));
+      frame = valueFrame(fields, serializer, this.dialect.exceptionDict(fallback, false));
     }
     this.connection.send(frame);
     if (thenClose) this.connection.close();

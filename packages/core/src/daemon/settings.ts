@@ -4,6 +4,7 @@
  */
 import type tls from "node:tls";
 import { type PyroConfig, loadConfig } from "../config.js";
+import { PYRO5 } from "../serializers/protocols.js";
 import { serializerByName } from "../serializers/registry.js";
 import { classConverters } from "../serializers/classes.js";
 import type { DictToClass, Serializer } from "../serializers/types.js";
@@ -34,8 +35,10 @@ export type ProxyReviver = (ref: ProxyRef, peer: PeerInfo) => unknown;
 
 /** Everything a daemon and its connections need. */
 export interface DaemonSettings extends WireSettings {
-  /** Accepted serializers by wire id. */
+  /** Accepted serializers by wire id (Pyro4's ids and class names). */
   readonly accepted: ReadonlyMap<number, Serializer>;
+  /** The same serializers with Pyro5's class names, for Pyro5 clients (by Pyro4's ids: see `protocol/pyro5.ts`). */
+  readonly acceptedPyro5: ReadonlyMap<number, Serializer>;
   readonly sendTracebacks: boolean;
   readonly iterStreaming: boolean;
   /** Most requests one connection may have in flight; 0 = no limit. */
@@ -91,9 +94,11 @@ export function daemonSettings(config: PyroConfig, options: DaemonOptions, reviv
   const tls = options.tls ?? serverTlsFromConfig(config);
   checkServerTls(tls);
   const handshakeLimit = HANDSHAKE_DECODE_LIMITS.maxBytes;
+  const accepted = config.serializersAccepted.map((name) => serializerByName(name));
   return Object.freeze({
     ...wireSettings(config),
-    accepted: new Map(config.serializersAccepted.map((name) => serializerByName(name)).map((s) => [s.id, s] as const)),
+    accepted: new Map(accepted.map((s) => [s.id, s] as const)),
+    acceptedPyro5: new Map(accepted.map((s) => [s.id, PYRO5.twin(s)] as const)),
     sendTracebacks: options.sendTracebacks ?? true,
     iterStreaming: config.iterStreaming,
     maxInflight: config.maxInflight,

@@ -5,7 +5,7 @@
  */
 import { type PyroConfig, loadConfig } from "../config.js";
 import { NamingError } from "../errors.js";
-import { uriOf } from "../proxy/proxy.js";
+import { bind, coreOf, uriOf } from "../proxy/proxy.js";
 import { type ProxySettings, settingsFromConfig } from "../proxy/settings.js";
 import { URI } from "../uri.js";
 import type { NameServerProxy } from "./api.js";
@@ -56,7 +56,11 @@ async function lookupName(ns: NameServerProxy, name: string): Promise<URI> {
 }
 
 async function pickByMetadata(ns: NameServerProxy, tags: readonly string[]): Promise<URI> {
-  const candidates: unknown = await ns.list(null, null, tags);
+  // Pyro5's name server searches tags only with yplookup (its list has no metadata arguments);
+  // Pyro4's has no yplookup; pyrots' has both.
+  await bind(ns);
+  const hasYplookup = coreOf(ns).metadata?.methods.has("yplookup") ?? false;
+  const candidates: unknown = hasYplookup ? await ns.yplookup(tags, null, false) : await ns.list(null, null, tags);
   const uris = candidates !== null && typeof candidates === "object" ? Object.values(candidates as Record<string, unknown>) : [];
   if (uris.length === 0) throw new NamingError(`no registrations available with desired metadata properties ${JSON.stringify(tags)}`);
   const pick = uris[Math.floor(Math.random() * uris.length)];

@@ -1,5 +1,7 @@
 /**
- * Turns a byte stream into Pyro4 messages.
+ * Turns a byte stream into Pyro messages: Pyro4's protocol 48, Pyro5's 502, or (for a daemon, or
+ * a proxy that lets the daemon decide) whichever the first message of the connection uses. Once
+ * a connection's wire format is known every later message must have it too.
  *
  * The size limit is checked from the header alone, and the header's announced length reserves
  * nothing: a message that arrives inside one chunk is handed out as views into that chunk (no
@@ -10,16 +12,21 @@
  * The limit can be changed between messages: a daemon keeps it small until the handshake is done.
  */
 import { MessageTooLargeError } from "../errors.js";
-import { HEADER_SIZE } from "./constants.js";
-import { type Header, type Message, messageFromParts, readHeader } from "./message.js";
+import type { Header, Message } from "./message.js";
+import { PYRO5_HEADER_SIZE } from "./pyro5.js";
+import { PYRO4_WIRE, WIRE_PROBE_SIZE, type WireFormat, wireOf } from "./wire.js";
 
 /** Receives each complete message, in order. */
 export type MessageSink = (message: Message) => void;
 
 /** Incremental message reader for one connection. */
 export class FrameReader {
-  /** Bytes of a header split across chunks. */
-  private readonly headerScratch = Buffer.allocUnsafe(HEADER_SIZE);
+  /** Bytes of a header split across chunks (room for the larger, Pyro5's). */
+  private readonly headerScratch = Buffer.allocUnsafe(PYRO5_HEADER_SIZE);
+  /** The connection's wire format; undefined until the first message tells it (detecting reader). */
+  private format: WireFormat | undefined;
+  /** Header size of {@link format}; until it is known, the bytes needed to tell it. */
+  private headerSize: number;
   private headerFill = 0;
   private header: Header | undefined;
   /** The body (annotations + payload) being assembled: its pieces so far, and their total length. */
@@ -30,11 +37,22 @@ export class FrameReader {
   /**
    * @param maxMessageSize largest annotations + payload accepted; 0 means no limit of our own.
    * @param sink called for every complete message.
+   * @param wire the wire format to expect, or `"detect"`: the first message's version decides
+   *   (48 or 502) and every later one must match it.
    */
   constructor(
     private maxMessageSize: number,
     private readonly sink: MessageSink,
-  ) {}
+    wire: WireFormat | "detect" = PYRO4_WIRE,
+  ) {
+    this.format = wire === "detect" ? undefined : wire;
+    this.headerSize = this.format?.headerSize ?? WIRE_PROBE_SIZE;
+  }
+
+  /** The wire format of this connection: given, or detected from the first message (undefined before). */
+  get wire(): WireFormat | undefined {
+    return this.format;
+  }
 
   /** True when no partial message is buffered. */
   get idle(): boolean {
@@ -43,7 +61,7 @@ export class FrameReader {
 
   /** Bytes of the current partial message received so far (header included). */
   get partialBytes(): number {
-    return this.header === undefined ? this.headerFill : HEADER_SIZE + this.bodyFill;
+    return this.header === undefined ? this.headerFill : this.headerSize + this.bodyFill;
   }
 
   /** The largest message accepted from now on (0 = no limit); applies to the next header read. */
@@ -64,24 +82,31 @@ export class FrameReader {
     const length = chunk.length;
     while (offset < length) {
       if (this.header === undefined) {
-        if (this.headerFill === 0 && length - offset >= HEADER_SIZE) {
-          const header = this.accept(readHeader(chunk, offset));
-          offset += HEADER_SIZE;
+        const headerSize = this.headerSize;
+        if (this.headerFill === 0 && length - offset >= headerSize && this.format !== undefined) {
+          const header = this.accept(this.format.readHeader(chunk, offset));
+          offset += headerSize;
           const bodyLength = header.annotationsLength + header.dataLength;
           if (length - offset >= bodyLength) {
-            this.sink(messageFromParts(header, chunk, offset));
+            this.sink(this.format.messageFromParts(header, chunk, offset));
             offset += bodyLength;
             continue;
           }
           this.header = header;
         } else {
-          const take = Math.min(HEADER_SIZE - this.headerFill, length - offset);
+          const take = Math.min(headerSize - this.headerFill, length - offset);
           chunk.copy(this.headerScratch, this.headerFill, offset, offset + take);
           this.headerFill += take;
           offset += take;
-          if (this.headerFill < HEADER_SIZE) return;
+          if (this.headerFill < headerSize) return;
+          if (this.format === undefined) {
+            // The probe (magic and version) is in: the rest of the header follows in the scratch.
+            this.format = wireOf(this.headerScratch);
+            this.headerSize = this.format.headerSize;
+            continue;
+          }
           this.headerFill = 0;
-          this.header = this.accept(readHeader(this.headerScratch));
+          this.header = this.accept(this.format.readHeader(this.headerScratch, 0));
         }
         this.bodyLength = this.header.annotationsLength + this.header.dataLength;
         this.bodyFill = 0;
@@ -117,7 +142,7 @@ export class FrameReader {
     this.pieces = [];
     this.bodyFill = 0;
     this.bodyLength = 0;
-    this.sink(messageFromParts(header, body, 0));
+    this.sink(this.format!.messageFromParts(header, body, 0));
   }
 }
 

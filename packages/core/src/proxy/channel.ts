@@ -4,6 +4,11 @@
  * A pyrots daemon announces during the handshake that it answers out of order; calls are then
  * all written at once and matched to replies by sequence number. A Pyro4 daemon answers one
  * request at a time, in order, so calls wait in a queue and leave one by one.
+ *
+ * A channel speaks one protocol, Pyro4's 48 or Pyro5's 502, chosen before it opens. It reads the
+ * daemon's first answer in either: a daemon that answers in the other one (a Pyro5 daemon refuses
+ * protocol 48 in 502) fails the handshake with {@link ProtocolMismatchError}, and the proxy may
+ * open a new channel in that protocol.
  */
 import {
   CommunicationError,
@@ -17,10 +22,11 @@ import {
 } from "../errors.js";
 import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
 import { type MessageSigning, signFrame } from "../protocol/hmac.js";
-import { type Message, rewriteSeq } from "../protocol/message.js";
+import type { Message } from "../protocol/message.js";
+import type { WireFormat } from "../protocol/wire.js";
+import { PYRO4, type PyroProtocol } from "../serializers/protocols.js";
 import { SEAL_KEY, newSealNonce, sealKeyFor, sealNonceIn } from "../protocol/seal.js";
 import { decodeMarshalString } from "../serializers/marshal.js";
-import { serializerById } from "../serializers/registry.js";
 import type { DecodeContext, Serializer } from "../serializers/types.js";
 import { Connection, type ConnectionHandler, connectionLost } from "../transport/connection.js";
 import { payloadOf, valueFrame } from "../transport/outgoing.js";
@@ -49,8 +55,10 @@ export interface ChannelOptions {
   servername?: string | undefined;
   objectId: string;
   settings: ProxySettings;
-  /** The serializer of this connection (the settings' one, or what a fallback settled on). */
+  /** The serializer of this connection (the settings' one, or what a fallback settled on), of `protocol`. */
   serializer: Serializer;
+  /** The protocol to speak. */
+  protocol: PyroProtocol;
   /** How replies are decoded (limits, and what proxies in them become). */
   decodeContext: DecodeContext;
 }
@@ -61,6 +69,17 @@ export class SerializerRefusedError extends CommunicationError {
     message: string,
     /** The wire id the daemon refused. */
     readonly serializerId: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A daemon answered the handshake in another protocol than the one spoken to it. */
+export class ProtocolMismatchError extends CommunicationError {
+  constructor(
+    message: string,
+    /** The wire format the daemon answered in. */
+    readonly answeredIn: WireFormat,
   ) {
     super(message);
   }
@@ -112,6 +131,8 @@ export class Channel implements ConnectionHandler {
     private readonly what: string,
     private readonly settings: ProxySettings,
     private readonly decodeContext: DecodeContext,
+    /** The protocol this channel speaks. */
+    readonly protocol: PyroProtocol,
   ) {
     this.signing = settings.signing;
   }
@@ -120,11 +141,21 @@ export class Channel implements ConnectionHandler {
   static async open(options: ChannelOptions): Promise<Channel> {
     const { settings, what } = options;
     const tls = settings.tls && options.servername ? { ...settings.tls, servername: options.servername } : settings.tls;
+    const protocol = options.protocol;
+    const pyro4 = protocol === PYRO4;
+    if (!pyro4 && settings.signing) {
+      throw new CommunicationError(
+        `cannot speak ${protocol.name} to ${what} with an HMAC key: only Pyro4's protocol has HMAC (unset HMAC_KEY and use TLS, or PROTOCOL=pyro4)`,
+      );
+    }
     const socket = await connect(options.address, what, settings.timeout, tls);
-    const channel = new Channel(new Connection(socket, settings.receiveLimits, settings.signing), what, settings, options.decodeContext);
+    // The first answer may come in the other protocol (a refusal of this one): read either.
+    const connection = new Connection(socket, settings.receiveLimits, settings.signing, "detect");
+    const channel = new Channel(connection, what, settings, options.decodeContext, protocol);
     channel.connection.start(channel);
-    const metadata = settings.config.metadata;
-    const flags = metadata ? Flags.META_ON_CONNECT : 0;
+    // Pyro5 always sends the object id and always gets the metadata.
+    const metadata = settings.config.metadata || !pyro4;
+    const flags = metadata && pyro4 ? Flags.META_ON_CONNECT : 0;
     const payload: Record<string, unknown> = metadata ? { handshake: settings.handshake, object: options.objectId } : { handshake: settings.handshake };
     // With a key, offer a pyrots daemon to seal the messages (see protocol/seal.ts); Pyro4 ignores the offer.
     if (settings.signing) payload[SEAL_KEY] = channel.sealNonce = newSealNonce();
@@ -139,7 +170,9 @@ export class Channel implements ConnectionHandler {
         channel.close();
       }, settings.timeout * 1000);
     }
-    channel.connection.send(valueFrame({ type: MessageType.CONNECT, flags, seq: 0, signing: settings.signing }, options.serializer, payload));
+    channel.connection.send(
+      valueFrame({ type: MessageType.CONNECT, flags, seq: 0, signing: settings.signing, wire: protocol.wire }, options.serializer, payload),
+    );
     try {
       await done;
       if (settings.validateHandshake) await settings.validateHandshake(channel.handshakeResponse, channel.handshakeInfo());
@@ -237,7 +270,7 @@ export class Channel implements ConnectionHandler {
       this.abandonedInFlight--;
     } else {
       try {
-        call.settle(message, decodePayload(message, this.decodeContext));
+        call.settle(message, decodePayload(message, this.decodeContext, this.protocol));
       } catch (error) {
         call.fail(error as Error);
       }
@@ -297,7 +330,7 @@ export class Channel implements ConnectionHandler {
   private stampSeq(call: PendingCall, seq: number): void {
     call.seq = seq;
     const frame = call.frame!;
-    rewriteSeq(Array.isArray(frame) ? frame[0] : frame, seq);
+    this.protocol.wire.rewriteSeq(Array.isArray(frame) ? frame[0] : frame, seq);
     if (this.signing) signFrame(frame, this.signing);
   }
 
@@ -311,13 +344,31 @@ export class Channel implements ConnectionHandler {
     this.onClose(error);
   }
 
+  /** The error for a handshake answered in `answeredIn`, with the daemon's reason when it is text. */
+  private mismatch(answeredIn: WireFormat, message: Message): ProtocolMismatchError {
+    let reason = "";
+    if (message.type === MessageType.CONNECTFAIL && message.serializerId === SerializerId.MARSHAL) {
+      try {
+        reason = `: "${decodeMarshalString(payloadOf(message, this.decodeContext.limits)).slice(0, 200)}"`;
+      } catch {
+        // an unreadable reason is left out
+      }
+    }
+    return new ProtocolMismatchError(
+      `${this.what} answered in ${answeredIn.name}'s protocol (${answeredIn.version}) to ${this.protocol.name}'s (${this.protocol.wire.version})${reason}`,
+      answeredIn,
+    );
+  }
+
   private handshakeReply(message: Message): void {
     const waiter = this.handshakeWaiter!;
     this.handshakeWaiter = undefined;
     try {
-      if (message.type === MessageType.CONNECTFAIL) throw rejected(this.what, message, this.decodeContext);
+      const answeredIn = this.connection.wire!;
+      if (answeredIn !== this.protocol.wire) throw this.mismatch(answeredIn, message);
+      if (message.type === MessageType.CONNECTFAIL) throw rejected(this.what, message, this.decodeContext, this.protocol);
       if (message.type !== MessageType.CONNECTOK) throw new ProtocolError(`expected a handshake reply from ${this.what}, got message type ${message.type}`);
-      const data = decodePayload(message, this.decodeContext);
+      const data = decodePayload(message, this.decodeContext, this.protocol);
       this.handshakeAnnotations = message.annotations;
       const multiplex = message.annotations?.get(Annotation.MULTIPLEX);
       if (multiplex !== undefined) {
@@ -325,7 +376,13 @@ export class Channel implements ConnectionHandler {
         const window = Number(Buffer.from(multiplex).toString("latin1"));
         this.window = Number.isInteger(window) && window > 0 ? Math.min(window, MAX_IN_FLIGHT) : window === 0 ? MAX_IN_FLIGHT : 1;
       }
-      if (message.flags & Flags.META_ON_CONNECT) {
+      if (this.protocol !== PYRO4) {
+        // Pyro5's CONNECTOK is always {handshake, meta}.
+        const reply = (isRecord(data) ? data : {}) as { handshake?: unknown; meta?: unknown };
+        this.handshakeResponse = reply.handshake;
+        // With METADATA off the proxy does without, as with Pyro4 (the daemon sends it anyway).
+        if (this.settings.config.metadata) this.metadata = metadataFrom(isRecord(reply.meta) ? reply.meta : undefined);
+      } else if (message.flags & Flags.META_ON_CONNECT) {
         const reply = (isRecord(data) ? data : {}) as { handshake?: unknown; meta?: unknown };
         this.handshakeResponse = reply.handshake;
         // A daemon that answers a sealing offer sends the map even when no metadata was asked for.
@@ -349,23 +406,27 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Decodes a reply payload with the serializer the reply names. */
-function decodePayload(message: Message, context: DecodeContext): unknown {
+/** Decodes a reply payload with the serializer the reply names (of `protocol`). */
+function decodePayload(message: Message, context: DecodeContext, protocol: PyroProtocol): unknown {
   const payload = payloadOf(message, context.limits);
   if (message.serializerId === SerializerId.MARSHAL) return decodeMarshalString(payload);
-  return serializerById(message.serializerId).decode(payload, context);
+  return protocol.serializerById(message.serializerId).decode(payload, context);
 }
 
 /** Builds the metadata sets from a handshake's `meta` map. */
 export function metadataFrom(meta: { methods?: unknown; oneway?: unknown; attrs?: unknown } | undefined): RemoteMetadata {
-  const names = (value: unknown) => new Set(Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+  // Pyro5 daemons send Python sets, which serpent keeps as sets.
+  const names = (value: unknown) => {
+    const items = Array.isArray(value) ? value : value instanceof Set ? [...(value as Set<unknown>)] : [];
+    return new Set(items.filter((v): v is string => typeof v === "string"));
+  };
   return { methods: names(meta?.methods), oneway: names(meta?.oneway), attrs: names(meta?.attrs) };
 }
 
-function rejected(what: string, message: Message, context: DecodeContext): CommunicationError {
+function rejected(what: string, message: Message, context: DecodeContext, protocol: PyroProtocol): CommunicationError {
   let reason: string;
   try {
-    const decoded = decodePayload(message, context);
+    const decoded = decodePayload(message, context, protocol);
     // Only text is shown: anything else from the peer is not ours to convert.
     reason = typeof decoded === "string" ? decoded : "(a reason that is not text)";
   } catch (error) {

@@ -11,8 +11,8 @@ import { type FrameFields, callFrame, checkFrameSize } from "../transport/outgoi
 import type { ListenAddress } from "../transport/socket.js";
 import { NamingError } from "../errors.js";
 import { URI } from "../uri.js";
-import { Channel, type RemoteMetadata, SerializerRefusedError } from "./channel.js";
-import { serializerByName } from "../serializers/registry.js";
+import { Channel, ProtocolMismatchError, type RemoteMetadata, SerializerRefusedError } from "./channel.js";
+import { PYRO4, PYRO5, type PyroProtocol } from "../serializers/protocols.js";
 import type { CallOptions } from "./options.js";
 import { PendingCall } from "./pending.js";
 import type { ProxySettings } from "./settings.js";
@@ -42,6 +42,11 @@ export class ProxyCore implements StreamChannel {
   private readonly decodeContext: DecodeContext;
   /** The serializer calls go out with: the settings' one, unless a daemon refused it and another was accepted. */
   private serializer: Serializer;
+  /**
+   * The protocol spoken: the settings' one, or once a first connection told (with `PROTOCOL`
+   * auto), the one the daemon answered in. Undefined until then.
+   */
+  private protocol: PyroProtocol | undefined;
   /** The settings proxies arriving in replies get: these, with the serializer in use. */
   private replySettings: ProxySettings;
   /** Reused for every INVOKE frame (framing is synchronous), saving an object per call. */
@@ -87,7 +92,8 @@ export class ProxyCore implements StreamChannel {
     this.uri = uri;
     this.metadata = metadata;
     this.decodeContext = { limits: settings.decodeLimits, reviveProxy, classes: settings.classes };
-    this.serializer = settings.serializer;
+    this.protocol = settings.protocol;
+    this.serializer = (settings.protocol ?? PYRO4).twin(settings.serializer);
     this.replySettings = settings;
     // With a key, frames are signed by their channel as they leave (after their sequence number).
     this.invokeFields = {
@@ -98,6 +104,7 @@ export class ProxyCore implements StreamChannel {
       compress: settings.compress,
       signing: settings.signing,
       signLater: settings.signing !== undefined,
+      wire: settings.protocol?.wire,
     };
   }
 
@@ -257,7 +264,7 @@ export class ProxyCore implements StreamChannel {
     fields.annotations = annotations;
     // The connection stamps the sequence number when the frame leaves (see Channel.transmit).
     const frame = callFrame(fields, this.serializer, objectId, method, args, kwargs);
-    checkFrameSize(frame, this.settings.maxMessageSize, `the call ${method}`);
+    checkFrameSize(frame, this.settings.maxMessageSize, `the call ${method}`, fields.wire);
     const call = new PendingCall(frame, (flags & Flags.ONEWAY) !== 0, method);
     call.streams = this;
     if (options?.onAnnotations) call.onAnnotations = options.onAnnotations;
@@ -319,7 +326,7 @@ export class ProxyCore implements StreamChannel {
     if (log.enabled) log(`connecting to ${this.uri}${this.uri === this.originalUri ? "" : ` (resolved from ${this.originalUri})`}`);
     // TLS still checks the certificate against the name in the URI when the rule resolved it.
     const servername = address !== named && "host" in named && "host" in address && named.host !== address.host ? named.host : undefined;
-    const channel = await this.openWithSerializerFallback(address, servername).catch((error: unknown) => {
+    const channel = await this.openWithProtocol(address, servername).catch((error: unknown) => {
       throw this.explainConnectFailure(error);
     });
     if (channel.metadata) {
@@ -338,13 +345,41 @@ export class ProxyCore implements StreamChannel {
   }
 
   /**
+   * Opens a channel in the protocol the proxy speaks. Until a connection told which one the
+   * daemon speaks (`PROTOCOL` auto), tries Pyro4's, then Pyro5's when the daemon answered in it
+   * (a Pyro5 daemon refuses protocol 48 in 502), and keeps the one that worked.
+   */
+  private async openWithProtocol(address: ListenAddress, servername: string | undefined): Promise<Channel> {
+    if (this.protocol !== undefined) return this.openWithSerializerFallback(address, servername, this.protocol);
+    let channel: Channel;
+    try {
+      channel = await this.openWithSerializerFallback(address, servername, PYRO4);
+    } catch (error) {
+      if (!(error instanceof ProtocolMismatchError) || error.answeredIn !== PYRO5.wire) throw error;
+      if (log.enabled) log(`${this.uri} speaks Pyro5: reconnecting with protocol 502`);
+      channel = await this.openWithSerializerFallback(address, servername, PYRO5);
+    }
+    this.adoptProtocol(channel.protocol);
+    return channel;
+  }
+
+  /** Speaks `protocol` from now on: calls are framed in its wire format, with its serializers. */
+  private adoptProtocol(protocol: PyroProtocol): void {
+    this.protocol = protocol;
+    this.serializer = protocol.twin(this.serializer);
+    this.invokeFields.wire = protocol.wire;
+    if (this.replySettings.serializer !== this.serializer) this.replySettings = Object.freeze({ ...this.replySettings, serializer: this.serializer });
+  }
+
+  /**
    * Opens a channel with the current serializer; when the daemon refuses it and the user chose
    * none, tries the other serializers pyrots speaks (serpent first: every Python Pyro daemon
    * accepts it by default) and keeps the first accepted one for later connections.
    */
-  private async openWithSerializerFallback(address: ListenAddress, servername: string | undefined): Promise<Channel> {
+  private async openWithSerializerFallback(address: ListenAddress, servername: string | undefined, protocol: PyroProtocol): Promise<Channel> {
     const refused: string[] = [];
-    const candidates = [this.serializer, ...FALLBACK_ORDER.map((name) => serializerByName(name)).filter((s) => s !== this.serializer)];
+    const first = protocol.twin(this.serializer);
+    const candidates = [first, ...FALLBACK_ORDER.map((name) => protocol.serializerByName(name)).filter((s) => s !== first)];
     for (const serializer of candidates) {
       try {
         const channel = await Channel.open({
@@ -354,9 +389,10 @@ export class ProxyCore implements StreamChannel {
           objectId: this.uri.object,
           settings: this.settings,
           serializer,
+          protocol,
           decodeContext: this.decodeContext,
         });
-        if (serializer !== this.serializer) this.adoptSerializer(serializer, refused);
+        if (serializer !== first) this.adoptSerializer(serializer, refused);
         return channel;
       } catch (error) {
         if (!(error instanceof SerializerRefusedError) || this.settings.serializerChosen) throw error;
@@ -375,6 +411,11 @@ export class ProxyCore implements StreamChannel {
   /** The name of the serializer calls go out with (after any fallback). */
   get serializerName(): string {
     return this.serializer.name;
+  }
+
+  /** The protocol this proxy speaks: `"Pyro4"` or `"Pyro5"`, undefined until a first connection told (`PROTOCOL` auto). */
+  get protocolName(): string | undefined {
+    return this.protocol?.name;
   }
 
   /** The settings for proxies that arrive in this proxy's replies: its own, with the serializer in use. */

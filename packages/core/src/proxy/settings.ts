@@ -5,6 +5,7 @@
  */
 import type tls from "node:tls";
 import { type PyroConfig, defaultConfig, loadConfig } from "../config.js";
+import { PYRO4, PYRO5, type PyroProtocol } from "../serializers/protocols.js";
 import { serializerByName } from "../serializers/registry.js";
 import { classConverters } from "../serializers/classes.js";
 import type { DictToClass, Serializer } from "../serializers/types.js";
@@ -54,6 +55,11 @@ export interface ProxySettings extends WireSettings {
   readonly classes: ReadonlyMap<string, DictToClass> | undefined;
   /** Add the caller's own frames to the errors of calls (`CALLER_STACKS`). */
   readonly callerStacks: boolean;
+  /**
+   * The protocol to speak (`PROTOCOL`, or a proxy that arrived in a Pyro5 payload); undefined:
+   * Pyro4's first, and Pyro5's when the daemon answers in it.
+   */
+  readonly protocol: PyroProtocol | undefined;
 }
 
 /** Keys of {@link ProxyOptions} that are the proxy's own, not configuration items. */
@@ -89,6 +95,7 @@ export interface ProxyExtras {
   resolveName?: NameResolver;
   connectRule?: ConnectRule;
   classes?: ReadonlyMap<string, DictToClass>;
+  protocol?: PyroProtocol;
 }
 
 /** Builds proxy settings from a configuration already loaded (daemons' callback proxies, name server lookups). */
@@ -107,14 +114,24 @@ export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {})
     connectRule: extras.connectRule,
     classes: extras.classes,
     callerStacks: config.callerStacks,
+    protocol: extras.protocol ?? protocolNamed(config.protocol),
   });
+}
+
+/** The protocol a `PROTOCOL` config value asks for; undefined for `auto`. */
+function protocolNamed(name: PyroConfig["protocol"]): PyroProtocol | undefined {
+  return name === "pyro4" ? PYRO4 : name === "pyro5" ? PYRO5 : undefined;
 }
 
 /**
  * The settings of a proxy that arrived by value (`ref`) at an endpoint whose proxies use
- * `settings`: the receiver's, except that a proxy carrying Pyro4's HMAC key keeps it.
+ * `settings`: the receiver's, except that a proxy carrying Pyro4's HMAC key keeps it, and one
+ * that arrived as a Pyro5 proxy speaks Pyro5.
  */
 export function settingsForRef(settings: ProxySettings, ref: ProxyRef): ProxySettings {
+  if (ref.protocol === 502) {
+    return settings.protocol === PYRO5 ? settings : Object.freeze({ ...settings, protocol: PYRO5 });
+  }
   if (!ref.hmacKey || (settings.hmacKey && settings.hmacKey.equals(ref.hmacKey))) return settings;
   return Object.freeze({ ...settings, hmacKey: ref.hmacKey, signing: Object.freeze({ key: ref.hmacKey, sealed: false }) });
 }

@@ -13,7 +13,8 @@
  * payload, or a small `expansion`), the slow parser builds the value, counting as it goes.
  */
 import { costBudget, tooDeep } from "./budget.js";
-import { CLASS_KEY, asSerializeError, dictToClass } from "./classes.js";
+import { CLASS_KEY, asSerializeError } from "./classes.js";
+import { PYRO4_DIALECT, type PyroDialect } from "./dialect.js";
 import { parsePython } from "./json-text.js";
 import type { DecodeContext } from "./types.js";
 
@@ -21,10 +22,10 @@ import type { DecodeContext } from "./types.js";
 export const JSON_WORST_EXPANSION = 24;
 
 /** Decodes json `text` (a payload of `length` bytes) within `context.limits`. */
-export function decodeJsonText(text: string, length: number, context: DecodeContext): unknown {
+export function decodeJsonText(text: string, length: number, context: DecodeContext, dialect: PyroDialect = PYRO4_DIALECT): unknown {
   const limits = context.limits;
   const budget = costBudget(length, limits);
-  const walk = new JsonWalk(context, limits.maxDepth);
+  const walk = new JsonWalk(context, limits.maxDepth, dialect);
   try {
     // JSON.parse cannot be stopped half-way: when its worst case would overspend the budget, the
     // slow parser builds the value instead, counting as it goes.
@@ -38,16 +39,16 @@ export function decodeJsonText(text: string, length: number, context: DecodeCont
     const revived = walk.value(value);
     if (!walk.inexact) return revived;
     // JSON.parse may have rounded an integer: parse again, keeping such integers as bigint.
-    return new JsonWalk(context, limits.maxDepth).value(parsePython(text, limits.maxDepth));
+    return new JsonWalk(context, limits.maxDepth, dialect).value(parsePython(text, limits.maxDepth));
   } catch (error) {
     throw asSerializeError(error, "invalid json data");
   }
 }
 
 /** A parsed object as the application gets it: a bytes dict as Buffer, a class dict as its value. */
-function finishRecord(record: Record<string, unknown>, count: number, classDict: boolean, context: DecodeContext): unknown {
+function finishRecord(record: Record<string, unknown>, count: number, classDict: boolean, context: DecodeContext, dialect: PyroDialect): unknown {
   if (count === 2 && record.encoding === "base64" && typeof record.data === "string") return Buffer.from(record.data, "base64");
-  return classDict ? dictToClass(record, context) : record;
+  return classDict ? dialect.reviveClassDict(record, context) : record;
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -60,6 +61,7 @@ class JsonWalk {
   constructor(
     private readonly context: DecodeContext,
     private readonly maxDepth: number,
+    private readonly dialect: PyroDialect,
   ) {}
 
   value(value: unknown): unknown {
@@ -92,7 +94,7 @@ class JsonWalk {
         if (item !== null) record[key] = this.container(item, depth + 1);
       } else this.scalar(item);
     }
-    return finishRecord(record, count, classDict, this.context);
+    return finishRecord(record, count, classDict, this.context, this.dialect);
   }
 
   private scalar(value: unknown): void {

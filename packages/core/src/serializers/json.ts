@@ -20,7 +20,8 @@
 import { SerializeError } from "../errors.js";
 import { URI } from "../uri.js";
 import { checkCallFields, describeValue } from "./call.js";
-import { asSerializeError, exceptionToDict, setOwn } from "./classes.js";
+import { asSerializeError, setOwn } from "./classes.js";
+import { PYRO4_DIALECT, type PyroDialect } from "./dialect.js";
 import { checkPayloadSize } from "./budget.js";
 import { decodeJsonText } from "./json-decode.js";
 import { stringifyPython } from "./json-text.js";
@@ -31,6 +32,8 @@ import { AUTOPROXY, type AutoproxyTarget, DaemonPlaceholder, ExceptionWrapper, P
 interface PrepareState {
   /** The value holds NaN, ±Infinity or a bigint, which only the slow stringifier writes as Python does. */
   pythonText: boolean;
+  /** The Pyro version whose class dicts stand for URIs, proxies and errors. */
+  readonly dialect: PyroDialect;
 }
 
 function prepare(value: unknown, state: PrepareState): unknown {
@@ -57,12 +60,11 @@ function prepareObject(value: object, state: PrepareState): unknown {
   if (proto === Object.prototype || proto === null) return prepareRecord(value as Record<string, unknown>, state);
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return bytesDict(value as Uint8Array);
   const autoproxy = (value as AutoproxyTarget)[AUTOPROXY];
-  if (autoproxy !== undefined) return autoproxy();
-  if (value instanceof Error) return prepare(exceptionToDict(value, false), state);
-  if (value instanceof Date || value instanceof URI || value instanceof ProxyRef || value instanceof DaemonPlaceholder) return value;
-  if (value instanceof ExceptionWrapper) {
-    return { __class__: "Pyro4.futures._ExceptionWrapper", exception: prepare(exceptionToDict(value.error, value.includeTraceback), state) };
-  }
+  if (autoproxy !== undefined) return pyroObject(autoproxy(), state);
+  if (value instanceof Error) return prepare(state.dialect.exceptionDict(value, false), state);
+  if (value instanceof Date) return value;
+  if (value instanceof URI || value instanceof ProxyRef || value instanceof DaemonPlaceholder) return pyroObject(value, state);
+  if (value instanceof ExceptionWrapper) return prepare(state.dialect.exceptionWrapperDict(value), state);
   if (value instanceof Map) {
     const record: Record<string, unknown> = {};
     for (const [k, v] of value) setOwn(record, typeof k === "string" ? k : String(k), prepare(v, state));
@@ -76,6 +78,11 @@ function prepareObject(value: object, state: PrepareState): unknown {
     return prepared === json ? value : prepared;
   }
   return prepareRecord(value as Record<string, unknown>, state);
+}
+
+/** Pyro4's objects go as they are (their `toJSON()`); other dialects' as their class dicts. */
+function pyroObject(value: URI | ProxyRef | DaemonPlaceholder, state: PrepareState): unknown {
+  return state.dialect === PYRO4_DIALECT ? value : prepare(state.dialect.objectDict(value), state);
 }
 
 function prepareArray(array: unknown[], state: PrepareState): unknown[] {
@@ -113,8 +120,8 @@ function prepareRecord(record: Record<string, unknown>, state: PrepareState): un
   return record;
 }
 
-function toText(value: unknown): string {
-  const state: PrepareState = { pythonText: false };
+function toText(value: unknown, dialect: PyroDialect): string {
+  const state: PrepareState = { pythonText: false, dialect };
   let text: string | undefined;
   try {
     const prepared = prepare(value, state);
@@ -133,31 +140,36 @@ function toBuffer(text: string, reserve: number): Buffer {
   return buffer;
 }
 
-function fromText(data: Uint8Array, context: DecodeContext): unknown {
+function fromText(data: Uint8Array, context: DecodeContext, dialect: PyroDialect): unknown {
   const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   checkPayloadSize(bytes.length, context.limits, "json");
-  return decodeJsonText(bytes.toString("utf8"), bytes.length, context);
+  return decodeJsonText(bytes.toString("utf8"), bytes.length, context, dialect);
+}
+
+/** A json serializer for one Pyro dialect (class names); its `id` is Pyro4's, 2, in both (Pyro5's 3 is translated in `protocol/pyro5.ts`). */
+export function createJsonSerializer(dialect: PyroDialect): Serializer {
+  return {
+    id: 2,
+    name: "json",
+    encode(value: unknown, reserve = 0): Buffer {
+      return toBuffer(toText(value, dialect), reserve);
+    },
+    decode(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
+      return fromText(data, context, dialect);
+    },
+    encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer {
+      return toBuffer(toText({ object, method, params: args, kwargs }, dialect), reserve);
+    },
+    decodeCall(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): CallRequest {
+      const value = fromText(data, context, dialect);
+      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        throw new SerializeError(`invalid call payload: expected a JSON object {object, method, params, kwargs}, got ${describeValue(value)}`);
+      }
+      const call = value as Record<string, unknown>;
+      return checkCallFields(call.object, call.method, call.params, call.kwargs ?? null);
+    },
+  };
 }
 
 /** Pyro4's json serializer (id 2). */
-export const jsonSerializer: Serializer = {
-  id: 2,
-  name: "json",
-  encode(value: unknown, reserve = 0): Buffer {
-    return toBuffer(toText(value), reserve);
-  },
-  decode(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
-    return fromText(data, context);
-  },
-  encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer {
-    return toBuffer(toText({ object, method, params: args, kwargs }), reserve);
-  },
-  decodeCall(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): CallRequest {
-    const value = fromText(data, context);
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      throw new SerializeError(`invalid call payload: expected a JSON object {object, method, params, kwargs}, got ${describeValue(value)}`);
-    }
-    const call = value as Record<string, unknown>;
-    return checkCallFields(call.object, call.method, call.params, call.kwargs ?? null);
-  },
-};
+export const jsonSerializer: Serializer = createJsonSerializer(PYRO4_DIALECT);

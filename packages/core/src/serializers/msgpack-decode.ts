@@ -34,7 +34,8 @@ import {
   overBudget,
   tooDeep,
 } from "./budget.js";
-import { CLASS_KEY, asSerializeError, dictToClass, setOwn } from "./classes.js";
+import { CLASS_KEY, asSerializeError, setOwn } from "./classes.js";
+import { PYRO4_DIALECT, type PyroDialect } from "./dialect.js";
 import { SHORT_STRING, cachedKey, float32At, float64At, rememberKey, shortAscii, text } from "./msgpack-bytes.js";
 import { decodeExtension } from "./msgpack-ext.js";
 import type { DecodeContext } from "./types.js";
@@ -46,12 +47,12 @@ const TWO_32 = 0x100000000;
 const HIGH_SAFE = 0x200000;
 
 /** Decodes one msgpack payload within `context.limits`; throws SerializeError on anything malformed. */
-export function decodeMsgpack(data: Uint8Array, context: DecodeContext): unknown {
+export function decodeMsgpack(data: Uint8Array, context: DecodeContext, dialect: PyroDialect = PYRO4_DIALECT): unknown {
   const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const limits = context.limits;
   checkPayloadSize(bytes.length, limits, "msgpack");
   if (bytes.length === 0) throw new SerializeError("invalid msgpack data: the payload is empty");
-  const reader = new MsgpackReader(bytes, costBudget(bytes.length, limits), limits.maxDepth, context);
+  const reader = new MsgpackReader(bytes, costBudget(bytes.length, limits), limits.maxDepth, context, dialect);
   let value: unknown;
   try {
     value = reader.value(0);
@@ -76,6 +77,7 @@ class MsgpackReader {
     private readonly budget: number,
     private readonly maxDepth: number,
     private readonly context: DecodeContext,
+    private readonly dialect: PyroDialect,
   ) {}
 
   value(depth: number): unknown {
@@ -198,7 +200,7 @@ class MsgpackReader {
         if (key.length === 9 && key === CLASS_KEY) classDict = true;
       }
     }
-    return classDict ? dictToClass(record, this.context) : record;
+    return classDict ? this.dialect.reviveClassDict(record, this.context) : record;
   }
 
   private key(): string {

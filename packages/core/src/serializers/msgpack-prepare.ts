@@ -7,7 +7,8 @@
  */
 import { SerializeError } from "../errors.js";
 import { URI } from "../uri.js";
-import { exceptionToDict, setOwn } from "./classes.js";
+import { setOwn } from "./classes.js";
+import { PYRO4_DIALECT, type PyroDialect } from "./dialect.js";
 import { AUTOPROXY, type AutoproxyTarget, Complex, DaemonPlaceholder, ExceptionWrapper, ProxyRef, PyDate } from "./values.js";
 
 /** Bytes written to the output verbatim (an extension of ours does it; see msgpack.ts). */
@@ -19,6 +20,8 @@ export class RawBytes {
 export interface PrepareState {
   /** The value holds a binary of at least {@link LARGE_BINARY} bytes (worth sending uncopied). */
   largeBinary: boolean;
+  /** The Pyro version whose class dicts stand for URIs, proxies and errors. */
+  readonly dialect: PyroDialect;
 }
 
 const MAX_U32 = 0xffffffff;
@@ -127,15 +130,14 @@ function prepareObject(value: object, state: PrepareState): unknown {
     return value;
   }
   const autoproxy = (value as AutoproxyTarget)[AUTOPROXY];
-  if (autoproxy !== undefined) return autoproxy();
+  if (autoproxy !== undefined) return pyroObject(autoproxy(), state);
   if (value instanceof Date) return dateValue(value);
-  if (value instanceof Error) return prepareForMsgpack(exceptionToDict(value, false), state);
-  if (value instanceof URI || value instanceof ProxyRef || value instanceof DaemonPlaceholder || value instanceof RawBytes) return value;
+  if (value instanceof Error) return prepareForMsgpack(state.dialect.exceptionDict(value, false), state);
+  if (value instanceof URI || value instanceof ProxyRef || value instanceof DaemonPlaceholder) return pyroObject(value, state);
+  if (value instanceof RawBytes) return value;
   if (value instanceof Complex) return complexValue(value);
   if (value instanceof PyDate) return pyDateValue(value);
-  if (value instanceof ExceptionWrapper) {
-    return { __class__: "Pyro4.futures._ExceptionWrapper", exception: prepareForMsgpack(exceptionToDict(value.error, value.includeTraceback), state) };
-  }
+  if (value instanceof ExceptionWrapper) return prepareForMsgpack(state.dialect.exceptionWrapperDict(value), state);
   if (value instanceof Map) return prepareMap(value, state);
   if (value instanceof Set) {
     const items = [...value];
@@ -150,6 +152,11 @@ function prepareObject(value: object, state: PrepareState): unknown {
   }
   // Other class instances are written by msgpackr as maps of their own enumerable fields.
   return prepareRecord(value as Record<string, unknown>, true, state);
+}
+
+/** Pyro4's objects go as they are (msgpackr writes their `toJSON()`); other dialects' as their class dicts. */
+function pyroObject(value: URI | ProxyRef | DaemonPlaceholder, state: PrepareState): unknown {
+  return state.dialect === PYRO4_DIALECT ? value : prepareForMsgpack(state.dialect.objectDict(value), state);
 }
 
 function prepareArray(array: unknown[], state: PrepareState): unknown[] {

@@ -27,6 +27,7 @@ import { type PrepareState, prepareForMsgpack, RawBytes } from "./msgpack-prepar
 import { encodeParts } from "./msgpack-parts.js";
 import { checkCall } from "./call.js";
 import { type CallRequest, DEFAULT_DECODE_CONTEXT, type DecodeContext, type Serializer } from "./types.js";
+import { PYRO4_DIALECT, type PyroDialect } from "./dialect.js";
 
 // The prepare walk writes Pyro4's ext values (and int64 forms) as RawBytes; this one extension
 // copies them into msgpackr's output. msgpackr keeps extensions in module-wide tables, decode side
@@ -62,10 +63,6 @@ function encodeOptions(reserve: number): number {
   return reserve === 0 ? 0 : RESERVE_START_SPACE | reserve;
 }
 
-function newState(): PrepareState {
-  return { largeBinary: false };
-}
-
 /** The INVOKE tuple; object id and method name are strings, only the arguments need preparing. */
 function prepareCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, state: PrepareState): unknown[] {
   return [object, method, prepareForMsgpack(args, state), kwargs === null ? null : prepareForMsgpack(kwargs, state)];
@@ -76,10 +73,10 @@ function packPrepared(prepared: unknown, state: PrepareState, options: number, p
   return parts && state.largeBinary ? encodeParts(packr, prepared) : packr.pack(prepared, options);
 }
 
-function encodeValue(value: unknown, reserve: number, parts: boolean): Buffer | Buffer[] {
+function encodeValue(value: unknown, reserve: number, parts: boolean, dialect: PyroDialect): Buffer | Buffer[] {
   const options = encodeOptions(reserve);
   try {
-    const state = newState();
+    const state: PrepareState = { largeBinary: false, dialect };
     return packPrepared(prepareForMsgpack(value, state), state, options, parts);
   } catch (error) {
     throw asSerializeError(error, "cannot serialize with msgpack");
@@ -93,36 +90,42 @@ function encodeCallValue(
   kwargs: Record<string, unknown> | null,
   reserve: number,
   parts: boolean,
+  dialect: PyroDialect,
 ): Buffer | Buffer[] {
   const options = encodeOptions(reserve);
   try {
-    const state = newState();
+    const state: PrepareState = { largeBinary: false, dialect };
     return packPrepared(prepareCall(object, method, args, kwargs, state), state, options, parts);
   } catch (error) {
     throw asSerializeError(error, "cannot serialize with msgpack");
   }
 }
 
+/** A msgpack serializer for one Pyro dialect (class names); its `id` is Pyro4's, 6, in both (see `protocol/pyro5.ts`). */
+export function createMsgpackSerializer(dialect: PyroDialect): Serializer {
+  return {
+    id: 6,
+    name: "msgpack",
+    encode(value: unknown, reserve = 0): Buffer {
+      return encodeValue(value, reserve, false, dialect) as Buffer;
+    },
+    decode(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
+      return decodeMsgpack(data, context, dialect);
+    },
+    encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer {
+      return encodeCallValue(object, method, args, kwargs, reserve, false, dialect) as Buffer;
+    },
+    encodeParts(value: unknown, reserve = 0): Buffer | Buffer[] {
+      return encodeValue(value, reserve, true, dialect);
+    },
+    encodeCallParts(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer | Buffer[] {
+      return encodeCallValue(object, method, args, kwargs, reserve, true, dialect);
+    },
+    decodeCall(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): CallRequest {
+      return checkCall(decodeMsgpack(data, context, dialect));
+    },
+  };
+}
+
 /** Pyro4's msgpack serializer (id 6). */
-export const msgpackSerializer: Serializer = {
-  id: 6,
-  name: "msgpack",
-  encode(value: unknown, reserve = 0): Buffer {
-    return encodeValue(value, reserve, false) as Buffer;
-  },
-  decode(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): unknown {
-    return decodeMsgpack(data, context);
-  },
-  encodeCall(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer {
-    return encodeCallValue(object, method, args, kwargs, reserve, false) as Buffer;
-  },
-  encodeParts(value: unknown, reserve = 0): Buffer | Buffer[] {
-    return encodeValue(value, reserve, true);
-  },
-  encodeCallParts(object: string, method: string, args: readonly unknown[], kwargs: Record<string, unknown> | null, reserve = 0): Buffer | Buffer[] {
-    return encodeCallValue(object, method, args, kwargs, reserve, true);
-  },
-  decodeCall(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): CallRequest {
-    return checkCall(decodeMsgpack(data, context));
-  },
-};
+export const msgpackSerializer: Serializer = createMsgpackSerializer(PYRO4_DIALECT);

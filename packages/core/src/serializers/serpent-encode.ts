@@ -25,7 +25,7 @@
  */
 import { SerializeError } from "../errors.js";
 import { URI } from "../uri.js";
-import type { SerpentDialect } from "./serpent-dialect.js";
+import type { PyroDialect } from "./dialect.js";
 import { MAX_INT_DIGITS } from "./serpent-numbers.js";
 import { AUTOPROXY, type AutoproxyTarget, Complex, DaemonPlaceholder, ExceptionWrapper, ProxyRef, PyDate } from "./values.js";
 
@@ -91,7 +91,7 @@ function isHashable(value: unknown): boolean {
 
 /** Writes JS values as serpent text for one dialect. */
 export class SerpentWriter {
-  constructor(private readonly dialect: SerpentDialect) {}
+  constructor(private readonly dialect: PyroDialect) {}
 
   /** The serpent text of a value, header included. */
   document(value: unknown): string {

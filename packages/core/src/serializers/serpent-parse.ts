@@ -18,7 +18,8 @@
 import { isUtf8 } from "node:buffer";
 import { PyroError, SerializeError } from "../errors.js";
 import { asSerializeError } from "./classes.js";
-import type { SerpentDialect } from "./serpent-dialect.js";
+import type { PyroDialect } from "./dialect.js";
+import { reviveSerpentDict } from "./serpent-dialect.js";
 import { STRING_PREFIX, SerpentCursor } from "./serpent-cursor.js";
 import { MAX_INT_DIGITS, readNumber } from "./serpent-numbers.js";
 import { readStrings } from "./serpent-strings.js";
@@ -65,7 +66,7 @@ function closerOf(kind: Kind): number {
  * text nested deeper than `limits.maxDepth`, or values costing more than the budget; class dicts
  * fail as the dialect says (SerializeError, or SecurityError as in Pyro).
  */
-export function parseSerpent(data: Uint8Array, context: DecodeContext, dialect: SerpentDialect): unknown {
+export function parseSerpent(data: Uint8Array, context: DecodeContext, dialect: PyroDialect): unknown {
   const { limits } = context;
   const buffer = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (limits.maxBytes > 0 && buffer.length > limits.maxBytes) {
@@ -97,7 +98,7 @@ class SerpentParser extends SerpentCursor {
     private readonly budget: number,
     private readonly maxDepth: number,
     private readonly context: DecodeContext,
-    private readonly dialect: SerpentDialect,
+    private readonly dialect: PyroDialect,
   ) {
     super(text);
   }
@@ -232,7 +233,7 @@ class SerpentParser extends SerpentCursor {
     }
     if (!Object.hasOwn(record, "__class__")) return record;
     try {
-      return this.dialect.reviveClassDict(record, this.context);
+      return reviveSerpentDict(this.dialect, record, this.context);
     } catch (error) {
       if (error instanceof PyroError) throw error;
       throw asSerializeError(error, `invalid serpent class dict at byte ${Buffer.byteLength(this.text.slice(0, start), "utf8")}`);

@@ -27,7 +27,7 @@
  */
 import { checkCall } from "./call.js";
 import { asSerializeError } from "./classes.js";
-import { PYRO4_DIALECT, type SerpentDialect } from "./serpent-dialect.js";
+import { PYRO4_DIALECT, type PyroDialect } from "./dialect.js";
 import { SerpentWriter } from "./serpent-encode.js";
 import { parseSerpent } from "./serpent-parse.js";
 import { type CallRequest, DEFAULT_DECODE_CONTEXT, type DecodeContext, type Serializer } from "./types.js";
@@ -44,7 +44,7 @@ function toBuffer(text: string, reserve: number): Buffer {
 }
 
 /** A serpent serializer for one Pyro dialect (class names); pyrots speaks Pyro4's. */
-export function createSerpentSerializer(dialect: SerpentDialect): Serializer {
+export function createSerpentSerializer(dialect: PyroDialect): Serializer {
   const writer = new SerpentWriter(dialect);
   const encodeText = (make: () => string, reserve: number): Buffer => {
     let text: string;

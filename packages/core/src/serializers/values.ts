@@ -24,6 +24,11 @@ export interface ProxyRefFields {
   handshake?: unknown;
   maxRetries?: number;
   serializer?: string | null;
+  /**
+   * The protocol the proxy's daemon speaks, when the payload told: 502 for a proxy that arrived
+   * as a Pyro5 `Pyro5.client.Proxy`. Absent: the proxy finds out when it connects.
+   */
+  protocol?: 48 | 502;
 }
 
 /**
@@ -51,6 +56,8 @@ export class ProxyRef {
   readonly handshake: unknown;
   readonly maxRetries: number;
   readonly serializer: string | null;
+  /** See {@link ProxyRefFields.protocol}. */
+  readonly protocol: 48 | 502 | undefined;
 
   /** Describes a proxy for `fields.uri`; missing lists are empty. */
   constructor(fields: ProxyRefFields) {
@@ -63,6 +70,7 @@ export class ProxyRef {
     this.handshake = fields.handshake === undefined ? "hello" : fields.handshake;
     this.maxRetries = fields.maxRetries ?? 0;
     this.serializer = fields.serializer ?? null;
+    this.protocol = fields.protocol;
   }
 
   /** Rebuilds a proxy reference from Pyro4's state list; throws on a malformed one. */
@@ -87,6 +95,30 @@ export class ProxyRef {
       maxRetries: typeof maxRetries === "number" ? maxRetries : 0,
       serializer: typeof serializer === "string" ? serializer : null,
     });
+  }
+
+  /**
+   * Rebuilds a proxy reference from Pyro5's 6-element state `(uri, oneway, methods, attrs,
+   * handshake, serializer)`; throws on a malformed one. The reference speaks protocol 502.
+   */
+  static fromPyro5State(state: unknown): ProxyRef {
+    if (!Array.isArray(state) || state.length !== 6) throw new PyroError("invalid Pyro5 Proxy state: expected 6 elements");
+    const [uri, oneway, methods, attrs, handshake, serializer] = state as unknown[];
+    if (typeof uri !== "string" && !(uri instanceof URI)) throw new PyroError("invalid Proxy state: uri is not a string");
+    return new ProxyRef({
+      uri: URI.from(uri),
+      oneway: names(oneway, "oneway"),
+      methods: names(methods, "methods"),
+      attrs: names(attrs, "attrs"),
+      handshake,
+      serializer: typeof serializer === "string" ? serializer : null,
+      protocol: 502,
+    });
+  }
+
+  /** Pyro5's state of this proxy: `(uri text, oneway, methods, attrs, handshake, serializer)`. */
+  pyro5State(): unknown[] {
+    return [this.uri.toString(), [...this.oneway], [...this.methods], [...this.attrs], this.handshake, this.serializer];
   }
 
   /** Pyro4's class dict for a proxy. */

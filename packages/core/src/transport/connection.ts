@@ -10,6 +10,7 @@ import { ConnectionClosedError, ProtocolError, type PyroError } from "../errors.
 import { FrameReader } from "../protocol/framing.js";
 import type { Message } from "../protocol/message.js";
 import { type MessageSigning, verifyHmac } from "../protocol/hmac.js";
+import { PYRO4_WIRE, type WireFormat } from "../protocol/wire.js";
 
 /** Receives a connection's events. */
 export interface ConnectionHandler {
@@ -32,7 +33,7 @@ export interface ReceiveLimits {
   readonly messageTimeout: number;
 }
 
-/** A connection carrying Pyro4 messages in both directions. */
+/** A connection carrying Pyro messages (protocol 48 or 502) in both directions. */
 export class Connection {
   private readonly reader: FrameReader;
   private handler: ConnectionHandler | undefined;
@@ -56,21 +57,35 @@ export class Connection {
    * @param limits message size and time limits for what the peer sends.
    * @param signing when set, every incoming message must carry a valid `HMAC` annotation; when
    *   not, no message may carry one. Changed with {@link signWith}.
+   * @param wire the wire format the peer must use, or `"detect"`: its first message decides
+   *   (see {@link wire}). Pyro4's by default.
    */
   constructor(
     readonly stream: Duplex,
     limits: ReceiveLimits,
     signing?: MessageSigning,
+    wire?: WireFormat | "detect",
   ) {
     this.signing = signing;
     this.messageTimeoutMs = limits.messageTimeout * 1000;
-    this.reader = new FrameReader(limits.maxMessageSize, (message) => {
-      // Bytes already read after a close (the rest of a chunk) are never acted upon.
-      if (this.closedFlag) return;
-      this.received++;
-      if (this.signing !== undefined || message.annotations !== undefined) verifyHmac(message, this.signing);
-      this.handler?.onMessage(message);
-    });
+    this.reader = new FrameReader(
+      limits.maxMessageSize,
+      (message) => {
+        // Bytes already read after a close (the rest of a chunk) are never acted upon.
+        if (this.closedFlag) return;
+        this.received++;
+        // Pyro5 has no HMAC: its messages are not checked here (a daemon with a key refuses Pyro5
+        // clients in the handshake, a proxy with one refuses to speak Pyro5).
+        if ((this.signing !== undefined || message.annotations !== undefined) && this.reader.wire === PYRO4_WIRE) verifyHmac(message, this.signing);
+        this.handler?.onMessage(message);
+      },
+      wire,
+    );
+  }
+
+  /** The wire format the peer speaks: given, or told by its first message (undefined until then). */
+  get wire(): WireFormat | undefined {
+    return this.reader.wire;
   }
 
   /** Starts delivering events to `handler`. */

@@ -5,10 +5,11 @@
  * large binary values may come as parts instead; the frame is then a list of buffers (header
  * first) that the connection writes with one vectored write, the binaries never copied.
  */
-import { MessageTooLargeError } from "../errors.js";
-import { Annotation, Flags, HEADER_SIZE } from "../protocol/constants.js";
+import { MessageTooLargeError, ProtocolError } from "../errors.js";
+import { Annotation, Flags } from "../protocol/constants.js";
 import { HMAC_SIZE, type MessageSigning, computeHmac, sealedMac } from "../protocol/hmac.js";
-import { type Annotations, type Message, annotationsSize, encodeMessage, writeAnnotations, writeHeader } from "../protocol/message.js";
+import type { Annotations, Message } from "../protocol/message.js";
+import { PYRO4_WIRE, type WireFormat, encodeWireMessage } from "../protocol/wire.js";
 import { compressPayload, decompressPayload } from "../serializers/compression.js";
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits, type Serializer } from "../serializers/types.js";
 
@@ -32,6 +33,8 @@ export interface FrameFields {
    * `signFrame` once the frame's sequence number is final.
    */
   signLater?: boolean;
+  /** The wire format (Pyro4's when absent). Pyro5 has no HMAC: `signing` must then be unset. */
+  wire?: WireFormat | undefined;
 }
 
 /** A complete frame: one buffer, or several to be written in order. */
@@ -39,8 +42,9 @@ export type Frame = Buffer | Buffer[];
 
 /** Encodes `value` with `serializer` into a complete frame. */
 export function valueFrame(fields: FrameFields, serializer: Serializer, value: unknown): Frame {
-  const annLength = annotationsSize(fields.annotations) + (fields.signing ? HMAC_CHUNK : 0);
-  const reserve = HEADER_SIZE + annLength;
+  const wire = wireOf(fields);
+  const annLength = wire.annotationsSize(fields.annotations) + (fields.signing ? HMAC_CHUNK : 0);
+  const reserve = wire.headerSize + annLength;
   if (reserve > MAX_RESERVE) return copyFrame(fields, serializer.id, serializer.encode(value));
   const encoded = serializer.encodeParts ? serializer.encodeParts(value, reserve) : serializer.encode(value, reserve);
   return Array.isArray(encoded) ? partsFrame(fields, serializer.id, encoded) : finishFrame(fields, serializer.id, encoded, reserve, annLength);
@@ -55,8 +59,9 @@ export function callFrame(
   args: readonly unknown[],
   kwargs: Record<string, unknown> | null,
 ): Frame {
-  const annLength = annotationsSize(fields.annotations) + (fields.signing ? HMAC_CHUNK : 0);
-  const reserve = HEADER_SIZE + annLength;
+  const wire = wireOf(fields);
+  const annLength = wire.annotationsSize(fields.annotations) + (fields.signing ? HMAC_CHUNK : 0);
+  const reserve = wire.headerSize + annLength;
   if (reserve > MAX_RESERVE) return copyFrame(fields, serializer.id, serializer.encodeCall(object, method, args, kwargs));
   const encoded = serializer.encodeCallParts
     ? serializer.encodeCallParts(object, method, args, kwargs, reserve)
@@ -67,11 +72,12 @@ export function callFrame(
 /**
  * Throws MessageTooLargeError when `frame` is over `maxMessageSize` (annotations plus payload, as
  * the receiver counts; 0 = no limit): like Pyro4, an over-limit message is refused by its sender
- * instead of being sent to a peer that would drop the connection. `what` names it for the message.
+ * instead of being sent to a peer that would drop the connection. `what` names it for the message;
+ * `wire` is the frame's wire format (Pyro4's when absent).
  */
-export function checkFrameSize(frame: Frame, maxMessageSize: number, what: string): void {
+export function checkFrameSize(frame: Frame, maxMessageSize: number, what: string, wire: WireFormat = PYRO4_WIRE): void {
   if (maxMessageSize <= 0) return;
-  let size = -HEADER_SIZE;
+  let size = -wire.headerSize;
   if (Buffer.isBuffer(frame)) size += frame.length;
   else for (const part of frame) size += part.length;
   if (size > maxMessageSize) {
@@ -83,7 +89,17 @@ export function checkFrameSize(frame: Frame, maxMessageSize: number, what: strin
 
 /** A frame around an already encoded payload (handshake failures, pings). */
 export function rawFrame(fields: FrameFields, serializerId: number, data: Uint8Array): Buffer {
-  return encodeMessage({ type: fields.type, flags: fields.flags, seq: fields.seq, serializerId, annotations: signed(fields, serializerId, data), data });
+  const message = { type: fields.type, flags: fields.flags, seq: fields.seq, serializerId, annotations: signed(fields, serializerId, data), data };
+  return encodeWireMessage(wireOf(fields), message);
+}
+
+/** The frame's wire format; refuses signing on Pyro5, which has no HMAC annotation. */
+function wireOf(fields: FrameFields): WireFormat {
+  const wire = fields.wire;
+  if (wire === undefined) return PYRO4_WIRE;
+  if (fields.signing && wire !== PYRO4_WIRE)
+    throw new ProtocolError(`${wire.name} messages cannot be signed with an HMAC key (only Pyro4's protocol has HMAC)`);
+  return wire;
 }
 
 /** A frame around a payload in parts: a new header buffer, then the parts as they are. */
@@ -92,10 +108,10 @@ function partsFrame(fields: FrameFields, serializerId: number, parts: Buffer[]):
   let dataLength = 0;
   for (const part of parts) dataLength += part.length;
   const annotations = signed(fields, serializerId, parts);
-  const annLength = annotationsSize(annotations);
-  const head = Buffer.allocUnsafe(HEADER_SIZE + annLength);
-  writeHeader(head, 0, fields.type, fields.flags, fields.seq, dataLength, serializerId, annLength);
-  if (annotations) writeAnnotations(head, HEADER_SIZE, annotations);
+  const wire = wireOf(fields);
+  const annLength = wire.annotationsSize(annotations);
+  const head = Buffer.allocUnsafe(wire.headerSize + annLength);
+  wire.writeHead(head, fields.type, fields.flags, fields.seq, dataLength, serializerId, annotations, annLength);
   return [head, ...parts];
 }
 
@@ -126,9 +142,8 @@ function finishFrame(fields: FrameFields, serializerId: number, buffer: Buffer, 
     const compressed = compressPayload(buffer.subarray(reserve));
     if (compressed) return rawFrame({ ...fields, flags: fields.flags | Flags.COMPRESSED }, serializerId, compressed);
   }
-  writeHeader(buffer, 0, fields.type, fields.flags, fields.seq, buffer.length - reserve, serializerId, annLength);
   const annotations = fields.signing ? signed(fields, serializerId, buffer.subarray(reserve)) : fields.annotations;
-  if (annotations) writeAnnotations(buffer, HEADER_SIZE, annotations);
+  (fields.wire ?? PYRO4_WIRE).writeHead(buffer, fields.type, fields.flags, fields.seq, buffer.length - reserve, serializerId, annotations, annLength);
   return buffer;
 }
 
