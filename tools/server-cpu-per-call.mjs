@@ -5,6 +5,9 @@
  * second do not. Run after `npm run build`:
  *
  *   node tools/server-cpu-per-call.mjs        prints µs of daemon CPU per call for three workloads
+ *   node tools/server-cpu-per-call.mjs --observe    the same with the daemon's metrics and tracing on
+ *                                                   (Prometheus and OpenTelemetry instruments, SDK registered);
+ *                                                   --observe=metrics or --observe=tracing for one of them
  *
  * (a) sequential calls, (c) 64 calls in flight on one proxy, (g) batches of 100 — as in the bench.
  * The clock ticks in 10 ms steps, so each workload runs long enough to make that negligible.
@@ -21,7 +24,9 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
-const daemon = await startTargetDaemon({}, { exposeGc: false });
+const flag = process.argv.find((arg) => arg === "--observe" || arg.startsWith("--observe="));
+const observe = flag === undefined ? undefined : flag === "--observe" ? true : flag.slice("--observe=".length);
+const daemon = await startTargetDaemon(observe === undefined ? {} : { observe }, { exposeGc: false });
 const proxy = new Proxy(daemon.uri);
 try {
   await proxy.add(1, 2);

@@ -7,8 +7,10 @@
  * console.log(`${ns.uri}`);   // PYRO:Pyro.NameServer@192.168.1.5:9090
  * ```
  */
-import { Daemon, type DaemonOptions, type PyroConfig, URI, loadConfig } from "@pyrots/core";
+import { Daemon, type DaemonOptions, type Instrument, type PyroConfig, URI, loadConfig } from "@pyrots/core";
+import type { PrometheusMetrics } from "@pyrots/observability/prometheus";
 import { AutoCleaner } from "./autoclean.js";
+import { nameServerMetrics } from "./metrics.js";
 import { LOCAL_ORIGIN } from "./caller.js";
 import { type BroadcastResponder, startBroadcastResponder } from "./discovery/broadcast.js";
 import { type MdnsAdvertisement, advertiseMdns } from "./discovery/mdns.js";
@@ -65,6 +67,13 @@ export interface NameServerOptions extends Partial<PyroConfig> {
   limits?: Partial<NameServerLimits>;
   /** Validates each client's handshake (see `DaemonOptions.validateHandshake`). */
   validateHandshake?: DaemonOptions["validateHandshake"];
+  /** Instruments for the name server's daemon: tracing, for example (see `DaemonOptions.instruments`). */
+  instruments?: Instrument | readonly Instrument[];
+  /**
+   * Prometheus metrics (from `prometheusMetrics()` in `@pyrots/observability`): the daemon's, and
+   * the name server's own (names, lookups, registrations, leases, storage health; see `metrics.ts`).
+   */
+  metrics?: PrometheusMetrics;
 }
 
 /** A running name server. */
@@ -114,6 +123,8 @@ const OWN_OPTIONS = new Set([
   "sendTracebacks",
   "limits",
   "validateHandshake",
+  "instruments",
+  "metrics",
 ]);
 
 /** Starts a name server and registers it under its own name. */
@@ -133,6 +144,12 @@ export async function startNameServer(options: NameServerOptions = {}): Promise<
   };
   try {
     await storage.start?.();
+    const instruments = [options.instruments ?? []].flat();
+    if (options.metrics !== undefined) {
+      const nsMetrics = nameServerMetrics(options.metrics, storage);
+      cleanups.push(() => nsMetrics.stop());
+      instruments.push(options.metrics, nsMetrics.instrument);
+    }
     const daemon = await Daemon.create({
       ...(configOptions as Partial<PyroConfig>),
       env,
@@ -143,6 +160,7 @@ export async function startNameServer(options: NameServerOptions = {}): Promise<
       tls: options.tls,
       sendTracebacks: options.sendTracebacks,
       validateHandshake: options.validateHandshake,
+      instruments,
     });
     cleanups.push(() => daemon.shutdown());
     const nameserver = new NameServer(storage, { limits: options.limits, unixSocket: options.unixSocket !== undefined });

@@ -5,6 +5,8 @@
  * Usage: `node target-daemon.js '{"port":0,"iterStreamLinger":0.3}'` — the JSON is passed to
  * `Daemon.create` (host defaults to 127.0.0.1). Run it with `--expose-gc` so that `gc()` and the
  * live-instance count are exact. On SIGTERM it shuts down gracefully and prints `COUNTS <json>`.
+ * With `"observe": true` in the JSON it has metrics and tracing (`"metrics"`, `"tracing"`: one of
+ * them; see observed-target.ts).
  */
 import { Daemon, type DaemonOptions, expose, oneway } from "@pyrots/core";
 import { diagnostics, prototypesClean, snapshotPrototypes } from "./diagnostics.js";
@@ -109,7 +111,8 @@ class Target {
   }
 }
 
-const options = JSON.parse(process.argv[2] ?? "{}") as DaemonOptions;
+const { observe, ...options } = JSON.parse(process.argv[2] ?? "{}") as DaemonOptions & { observe?: true | "metrics" | "tracing" };
+const instruments = observe ? await (await import("./observed-target.js")).observedInstruments(observe) : undefined;
 daemon = await Daemon.create({
   host: "127.0.0.1",
   // An application class (hostile data reaches its converter, which must refuse what it cannot
@@ -117,6 +120,7 @@ daemon = await Daemon.create({
   dictToClass: { "fuzz.Point": pointFromDict },
   responseAnnotations: () => ({ FUZZ: "daemon-wide" }),
   ...options,
+  instruments,
 });
 const uri = daemon.register(Target, "target");
 process.once("SIGTERM", () => void daemon.shutdown());

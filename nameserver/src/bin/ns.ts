@@ -8,6 +8,8 @@ import { DEFAULT_LIMITS } from "../limits.js";
 import { type RunningNameServer, startNameServer } from "../server.js";
 import { STORAGE_SPECS, StorageSpecError, parseEtcdSpec } from "../storage/index.js";
 import { reportHealthChanges } from "./health-report.js";
+import { observation, parseMetricsAddress, serveNameServerMetrics } from "./observe.js";
+import type { MetricsEndpoint } from "@pyrots/observability";
 
 const USAGE = `usage: pyro-ns [options]
 
@@ -34,6 +36,11 @@ options:
                           on the host that registered them are checked
       --no-tracebacks     don't send remote tracebacks (server file paths and code) with errors
       --max-names N       most names the name server holds (default ${DEFAULT_LIMITS.maxNames})
+      --metrics [HOST:]PORT
+                          serve Prometheus metrics at http://HOST:PORT/metrics (HOST defaults
+                          to the name server's host; see docs/observability.md)
+      --tracing           trace calls with OpenTelemetry: spans go to the tracer provider that
+                          a module loaded with NODE_OPTIONS=--import=... registers
   -h, --help              show this help and exit
   -V, --version           show the version and exit
 `;
@@ -58,12 +65,16 @@ async function main(): Promise<void> {
       autoclean: { type: "string" },
       "no-tracebacks": { type: "boolean", default: false },
       "max-names": { type: "string" },
+      metrics: { type: "string" },
+      tracing: { type: "boolean", default: false },
     },
   });
   if (parsed === undefined) return;
   const { values } = parsed;
   if (values.mdns && values["no-mdns"]) throw new UsageError("--mdns and --no-mdns contradict each other");
   checkStorageSpec(values.storage);
+  const metricsAddress = values.metrics === undefined ? undefined : parseMetricsAddress(values.metrics);
+  const { metrics, instruments } = await observation(metricsAddress !== undefined, values.tracing);
   // Signals are handled from here on: a test (or a user) may signal as soon as the URI is printed.
   let ns: RunningNameServer | undefined;
   let stopRequested = false;
@@ -87,7 +98,18 @@ async function main(): Promise<void> {
     autoclean: parseAutoclean(values.autoclean),
     sendTracebacks: !values["no-tracebacks"],
     limits: { maxNames: parseMaxNames(values["max-names"]) },
+    metrics,
+    instruments,
   });
+  let metricsEndpoint: MetricsEndpoint | undefined;
+  if (metrics !== undefined && metricsAddress !== undefined) {
+    try {
+      metricsEndpoint = await serveNameServerMetrics(metrics, { host: metricsAddress.host ?? ns.daemon.config.host, port: metricsAddress.port });
+    } catch (error) {
+      await ns.close();
+      throw error;
+    }
+  }
   if (stopRequested) void ns.close();
   const say = (line: string) => process.stdout.write(`${line}\n`);
   say(
@@ -106,9 +128,12 @@ async function main(): Promise<void> {
   const accepted = ns.daemon.config.serializersAccepted;
   say(`Serializers: ${accepted.join(", ")}${accepted.includes("serpent") ? "" : ` (Python Pyro4 clients: set PYRO_SERIALIZER=${accepted.join(" or ")})`}`);
   if (!ns.internalUri.equals(ns.uri)) say(`internal URI = ${ns.internalUri}`);
+  if (metricsEndpoint) say(`Metrics: ${metricsEndpoint.url}`);
+  if (instruments.length > 0) say("Tracing: OpenTelemetry (spans go to the global tracer provider)");
   say(`URI = ${ns.uri}`);
 
   await ns.stopped;
+  await metricsEndpoint?.close();
   stopReporting();
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);

@@ -30,6 +30,17 @@ export { runBatch, BatchError, type Batch } from "./proxy/batch.js";
 export { RemoteStream } from "./proxy/stream.js";
 export { currentContext, type CallContext, type Closable } from "./daemon/context.js";
 export type { ProxyOptions, CallOptions, HandshakeInfo } from "./proxy/options.js";
+export {
+  type Instrument,
+  type CallWatch,
+  type ServedCall,
+  type SentCall,
+  type DaemonActivity,
+  type InstrumentedDaemon,
+  combineInstruments,
+  UNKNOWN_NAME,
+  BATCH_METHOD,
+} from "./instruments.js";
 export type { Remote, RemoteResult, UntypedMember } from "./proxy/remote.js";
 export { expose, oneway, callback, behavior, type InstanceMode } from "./decorators.js";
 export { URI } from "./uri.js";

@@ -1,6 +1,7 @@
 export * from "./config.js";
 export * from "./decorators.js";
 export * from "./errors.js";
+export * from "./instruments.js";
 export * from "./protocol/constants.js";
 export * from "./protocol/message.js";
 export * from "./protocol/framing.js";

@@ -13,6 +13,8 @@ export { startGateway, type Gateway } from "./gateway/server.js";
 export { GatewayApp } from "./gateway/app.js";
 export { type GatewayOptions, type GatewaySettings, type NameServerLocation, GatewayOptionError, DEFAULT_EXPOSE, gatewaySettings } from "./gateway/options.js";
 export type { CallEvent, CallKind, CallObserver, CallStart, GatewayTracer, TraceSpan } from "./gateway/hooks.js";
+export { openTelemetryGatewayTracer, type GatewayTracingOptions } from "./gateway/tracing.js";
+export { GatewayMetrics } from "./gateway/metrics.js";
 export { CallStats, type ObjectStats, type StatsSnapshot } from "./gateway/stats.js";
 export type { NameEntry, NameListing } from "./gateway/directory.js";
 export { type ErrorBody, type ErrorKind } from "./gateway/errors.js";

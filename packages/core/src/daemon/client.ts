@@ -10,15 +10,17 @@
 import { performance } from "node:perf_hooks";
 import type { TLSSocket } from "node:tls";
 import { debugLog } from "../debug.js";
+import { type CallWatch, watchFailed, watchSucceeded } from "../instruments.js";
 import { MessageTooLargeError, PyroError, ProtocolError, SecurityError, SerializeError } from "../errors.js";
 import { Flags, MessageType } from "../protocol/constants.js";
 import type { Message } from "../protocol/message.js";
 import { PYRO4, type PyroProtocol, protocolOfWire } from "../serializers/protocols.js";
-import type { DecodeContext, Serializer } from "../serializers/types.js";
+import type { CallRequest, DecodeContext, Serializer } from "../serializers/types.js";
 import type { Connection, ConnectionHandler } from "../transport/connection.js";
 import type { Slot } from "./admission.js";
 import { type CallContext, enterCall, leaveCall } from "./context.js";
 import { decodeRequest, findObject, perform, reachedMethod } from "./dispatch.js";
+import { failServed, watchServed } from "./observed.js";
 import { answerHandshake, wireSerializerId } from "./handshake.js";
 import type { ObjectRegistry, RegisteredObject } from "./registry.js";
 import { Replier } from "./replies.js";
@@ -175,6 +177,8 @@ export class ClientConnection implements ConnectionHandler {
     let entry: RegisteredObject | undefined;
     let name = "";
     const started = log.enabled ? performance.now() : 0;
+    const instrument = settings.instrument;
+    let watch: CallWatch | undefined;
     session.started();
     enterCall(session, message);
     try {
@@ -182,12 +186,15 @@ export class ClientConnection implements ConnectionHandler {
       entry = findObject(this.services.objects.byId, call.object);
       name = call.method;
       if (log.enabled) log(`${this.address}: call ${call.object}.${name} seq=${message.seq}${oneway ? " (oneway)" : ""}`);
-      result = perform(entry, entry.instanceFor(session.instances), call, message.flags, settings);
+      const instance = entry.instanceFor(session.instances);
+      if (instrument !== undefined) watch = watchServed(instrument, entry, name, message);
+      result = watch?.run === undefined ? perform(entry, instance, call, message.flags, settings) : this.performWatched(watch, entry, instance, call, message);
       if (log.enabled) this.traceOutcome(`${call.object}.${name} seq=${message.seq}`, result, started);
     } catch (error) {
       if (log.enabled) this.traceOutcome(`${entry?.id ?? "?"}.${name} seq=${message.seq}`, Promise.reject(error), started);
       const context = leaveCall();
       session.finished();
+      if (instrument !== undefined) failServed(instrument, watch, entry, name, message, error);
       const fatal = error instanceof SerializeError || error instanceof SecurityError || error instanceof ProtocolError;
       const isCallback = entry?.members.callbacks.has(name) ?? false;
       if (isCallback) this.settings.reportCallbackError(name, error);
@@ -196,14 +203,17 @@ export class ClientConnection implements ConnectionHandler {
         return;
       }
       // No caller hears of a oneway method's error: the daemon reports it (a @callback's already is).
-      if (!isCallback && reachedMethod(entry, name, message.flags)) this.settings.reportOnewayError(name, error);
+      if (!isCallback && reachedMethod(entry, name, message.flags)) settings.reportOnewayError(name, error);
       if (fatal) this.connection.close();
       return;
     }
     const context = leaveCall();
     if (oneway) {
-      if (result instanceof Promise) result.then(session.finishedFn, (error: unknown) => this.onewayRejected(entry, name, error));
-      else session.finished();
+      if (result instanceof Promise) this.settleOneway(result, entry, name, watch);
+      else {
+        session.finished();
+        if (watch !== undefined) watchSucceeded(watch);
+      }
       return;
     }
     if (result instanceof Promise) {
@@ -212,9 +222,11 @@ export class ClientConnection implements ConnectionHandler {
         (value) => {
           session.finished();
           this.respond(message, serializer, value, context);
+          if (watch !== undefined) watchSucceeded(watch);
         },
         (error) => {
           session.finished();
+          if (watch !== undefined) watchFailed(watch, error);
           if (isCallback) this.settings.reportCallbackError(name, error);
           this.replies.failure(message, serializer, error, false, context);
         },
@@ -223,13 +235,34 @@ export class ClientConnection implements ConnectionHandler {
     }
     session.finished();
     this.respond(message, serializer, result, context);
+    if (watch !== undefined) watchSucceeded(watch);
   }
 
-  /** A oneway method's promise rejected: nobody waits for it, so the daemon reports the error. */
-  private onewayRejected(entry: RegisteredObject, name: string, error: unknown): void {
-    this.session.finished();
-    if (entry.members.callbacks.has(name)) this.settings.reportCallbackError(name, error);
-    else this.settings.reportOnewayError(name, error);
+  /** Runs the method inside its watch (a tracer's span is then the active one). */
+  private performWatched(watch: CallWatch, entry: RegisteredObject, instance: object, call: CallRequest, message: Message): unknown {
+    return watch.run!(() => perform(entry, instance, call, message.flags, this.settings));
+  }
+
+  /**
+   * A oneway method's promise settled: nobody waits for it, so its failure is reported here (a
+   * `@callback`'s as a callback error, like its synchronous failures).
+   */
+  private settleOneway(result: Promise<unknown>, entry: RegisteredObject, name: string, watch: CallWatch | undefined): void {
+    const session = this.session;
+    result.then(
+      watch === undefined
+        ? session.finishedFn
+        : () => {
+            session.finished();
+            watchSucceeded(watch);
+          },
+      (error: unknown) => {
+        session.finished();
+        if (watch !== undefined) watchFailed(watch, error);
+        if (entry.members.callbacks.has(name)) this.settings.reportCallbackError(name, error);
+        else this.settings.reportOnewayError(name, error);
+      },
+    );
   }
 
   /** DEBUG=pyrots:daemon: how a call ended (ok, or the error) and how long it ran. */

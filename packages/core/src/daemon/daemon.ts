@@ -10,6 +10,7 @@ import { Connection } from "../transport/connection.js";
 import { reachableHost } from "../transport/addresses.js";
 import { type Acceptor, type ListenAddress, type Listener, listen } from "../transport/socket.js";
 import { URI } from "../uri.js";
+import type { DaemonActivity } from "../instruments.js";
 import { ConnectionTable, Slot } from "./admission.js";
 import { ClientConnection, type ClientServices } from "./client.js";
 import { DaemonObject } from "./daemon-object.js";
@@ -27,17 +28,8 @@ export interface RegisterOptions {
   force?: boolean;
 }
 
-/** Counts of what a daemon is doing, for diagnostics and metrics. */
-export interface DaemonStats {
-  /** Client connections open. */
-  readonly connections: number;
-  /** Remote iterators open. */
-  readonly streams: number;
-  /** Instances of `session` mode objects alive (one per connection and object used). */
-  readonly sessions: number;
-  /** Calls running. */
-  readonly callsInFlight: number;
-}
+/** Counts of what a daemon is doing and has moved, for diagnostics and metrics. */
+export type DaemonStats = DaemonActivity;
 
 /** Where a daemon listens: a TCP port on the configured host, or a Unix socket path. */
 export type DaemonAddress = { port: number } | { unixSocket: string };
@@ -70,6 +62,11 @@ export class DaemonServer implements Acceptor {
   /** The slot of each accepted socket not yet ready for Pyro (its TLS handshake is running). */
   private readonly pending = new Map<net.Socket, Slot>();
   private refusing = 0;
+  /** Every accepted socket still open (their byte counts are the daemon's traffic). */
+  private readonly sockets = new Set<net.Socket>();
+  /** Bytes moved by sockets already closed. */
+  private closedBytesReceived = 0;
+  private closedBytesSent = 0;
   private listener: Listener | undefined;
   private closing: Promise<void> | undefined;
   /** False until requestLoop() when the daemon serves from its request loop (`serveFrom: "requestLoop"`). */
@@ -104,6 +101,7 @@ export class DaemonServer implements Acceptor {
     const daemon = new DaemonServer(settings);
     const address: ListenAddress = "unixSocket" in where ? { path: where.unixSocket } : { host: daemon.config.host, port: where.port };
     daemon.listener = await listen(address, daemon, settings.tls);
+    settings.instrument?.daemonStarted?.(daemon);
     return daemon;
   }
 
@@ -208,7 +206,13 @@ export class DaemonServer implements Acceptor {
   get stats(): DaemonStats {
     let sessions = 0;
     for (const client of this.clients) sessions += client.session.instances.size;
-    return { connections: this.table.size, streams: this.streams.size, sessions, callsInFlight: this.work.size };
+    let bytesReceived = this.closedBytesReceived;
+    let bytesSent = this.closedBytesSent;
+    for (const socket of this.sockets) {
+      bytesReceived += socket.bytesRead;
+      bytesSent += socket.bytesWritten;
+    }
+    return { connections: this.table.size, streams: this.streams.size, sessions, callsInFlight: this.work.size, bytesReceived, bytesSent };
   }
 
   // ---- Acceptor: the listener's connections ----
@@ -224,6 +228,7 @@ export class DaemonServer implements Acceptor {
       this.hold(raw);
       return;
     }
+    this.countBytes(raw);
     const admitted = this.table.admit(raw);
     let slot: Slot;
     if (typeof admitted === "string") {
@@ -284,6 +289,16 @@ export class DaemonServer implements Acceptor {
     }
   }
 
+  /** Keeps `raw`'s byte counts in the daemon's totals, during its life and after. */
+  private countBytes(raw: net.Socket): void {
+    this.sockets.add(raw);
+    raw.once("close", () => {
+      this.sockets.delete(raw);
+      this.closedBytesReceived += raw.bytesRead;
+      this.closedBytesSent += raw.bytesWritten;
+    });
+  }
+
   /** @internal */
   tlsFailed(error: Error, raw: net.Socket | undefined): void {
     if (log.enabled) log(`${raw?.remoteAddress ?? "unix"}: TLS handshake failed: ${error.message}`);
@@ -321,6 +336,11 @@ export class DaemonServer implements Acceptor {
     }
     this.streams.closeAll();
     await serverClosed;
+    try {
+      this.settings.instrument?.daemonStopped?.(this);
+    } catch {
+      // a failing instrument must not keep the daemon from stopping
+    }
     this.markStopped();
   }
 

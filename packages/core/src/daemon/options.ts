@@ -3,6 +3,7 @@
  */
 import type tls from "node:tls";
 import type { PyroConfig } from "../config.js";
+import type { Instrument } from "../instruments.js";
 import type { DictToClass } from "../serializers/types.js";
 import type { Closable } from "./context.js";
 
@@ -98,4 +99,9 @@ export interface DaemonOptions extends Partial<PyroConfig> {
    * quietly. Errors before the method runs (an unknown object or method) are not reported.
    */
   onOnewayError?: (method: string, error: unknown) => void;
+  /**
+   * Metrics and tracing: instruments that see every call this daemon serves, and every call its
+   * callback proxies make (`@pyrots/observability` has a Prometheus and an OpenTelemetry one).
+   */
+  instruments?: Instrument | readonly Instrument[];
 }

@@ -12,6 +12,7 @@ import type { ProxyRef } from "../serializers/values.js";
 import { type WireSettings, wireSettings } from "../transport/settings.js";
 import { checkServerTls, serverTlsFromConfig } from "../transport/tls-config.js";
 import { HANDSHAKE_DECODE_LIMITS } from "../serializers/types.js";
+import { type Instrument, combineInstruments } from "../instruments.js";
 import type { ResponseAnnotationsHook } from "./annotations.js";
 import type { DaemonOptions, DisconnectedClient, HandshakeValidator } from "./options.js";
 import { printCallbackError, printOnewayError } from "./report.js";
@@ -61,8 +62,10 @@ export interface DaemonSettings extends WireSettings {
   readonly responseAnnotations: ResponseAnnotationsHook | undefined;
   /** Reports an error thrown by a `@callback` method (`onCallbackError`, or stderr). */
   readonly reportCallbackError: (method: string, error: unknown) => void;
-  /** Reports an error of a oneway method (`onOnewayError`, or stderr). */
+  /** Reports an error thrown by a oneway method, which no caller hears of (`onOnewayError`, or stderr). */
   readonly reportOnewayError: (method: string, error: unknown) => void;
+  /** Sees every call (metrics, tracing); undefined: none (see `instruments.ts`). */
+  readonly instrument: Instrument | undefined;
 }
 
 /** Keys of {@link DaemonOptions} that are the daemon's own, not configuration items. */
@@ -80,6 +83,7 @@ const DAEMON_OWN_OPTIONS: ReadonlySet<string> = new Set([
   "onClientDisconnect",
   "onCallbackError",
   "onOnewayError",
+  "instruments",
 ]);
 
 /** The configuration `options` select (defaults < environment < options). */
@@ -113,5 +117,6 @@ export function daemonSettings(config: PyroConfig, options: DaemonOptions, reviv
     onClientDisconnect: options.onClientDisconnect,
     reportCallbackError: options.onCallbackError ?? printCallbackError,
     reportOnewayError: options.onOnewayError ?? printOnewayError,
+    instrument: combineInstruments(options.instruments),
   });
 }

@@ -21,6 +21,7 @@ import { serializerByName } from "../serializers/registry.js";
 import type { ProxyRef } from "../serializers/values.js";
 import type { URI } from "../uri.js";
 import { callbackRule } from "./callbacks.js";
+import { combineInstruments } from "../instruments.js";
 
 export type { DaemonStats, RegisterOptions } from "../daemon/daemon.js";
 
@@ -116,7 +117,7 @@ export class Daemon implements AsyncDisposable {
  * accepts), and confined to the hosts `callbackHosts` allows.
  */
 function callbackReviver(config: PyroConfig, options: DaemonOptions): ProxyReviver {
-  const base = settingsFromConfig(config, { resolveName, classes: classConverters(options.dictToClass) });
+  const base = settingsFromConfig(config, { resolveName, classes: classConverters(options.dictToClass), instrument: combineInstruments(options.instruments) });
   const hosts = options.callbackHosts ?? "client";
   return (ref: ProxyRef, peer: PeerInfo) => {
     const serializer = ref.serializer ? knownSerializer(ref.serializer) : undefined;

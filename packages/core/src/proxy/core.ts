@@ -7,7 +7,8 @@ import { Annotation, Flags, MessageType } from "../protocol/constants.js";
 import type { Annotations } from "../protocol/message.js";
 import type { ProxyRef } from "../serializers/values.js";
 import type { DecodeContext, Serializer } from "../serializers/types.js";
-import { type FrameFields, callFrame, checkFrameSize } from "../transport/outgoing.js";
+import { type Frame, type FrameFields, callFrame, checkFrameSize } from "../transport/outgoing.js";
+import { type CallWatch, startCalling, watchFailed, watchSucceeded } from "../instruments.js";
 import type { ListenAddress } from "../transport/socket.js";
 import { NamingError } from "../errors.js";
 import { URI } from "../uri.js";
@@ -258,13 +259,25 @@ export class ProxyCore implements StreamChannel {
     flags: number,
     options: CallOptions | undefined,
   ): Promise<unknown> {
-    const annotations = options?.annotations === undefined && options?.correlationId === undefined ? undefined : requestAnnotations(options);
+    let annotations = options?.annotations === undefined && options?.correlationId === undefined ? undefined : requestAnnotations(options);
+    const instrument = this.settings.instrument;
+    let watch: CallWatch | undefined;
+    if (instrument !== undefined && instrument.calling !== undefined) {
+      watch = startCalling(instrument, { uri: this.uri, objectId, method, oneway: (flags & Flags.ONEWAY) !== 0 });
+      if (watch?.annotations !== undefined) annotations = withAnnotations(annotations, watch.annotations);
+    }
     const fields = this.invokeFields;
     fields.flags = flags;
     fields.annotations = annotations;
     // The connection stamps the sequence number when the frame leaves (see Channel.transmit).
-    const frame = callFrame(fields, this.serializer, objectId, method, args, kwargs);
-    checkFrameSize(frame, this.settings.maxMessageSize, `the call ${method}`, fields.wire);
+    let frame: Frame;
+    try {
+      frame = callFrame(fields, this.serializer, objectId, method, args, kwargs);
+      checkFrameSize(frame, this.settings.maxMessageSize, `the call ${method}`, fields.wire);
+    } catch (error) {
+      if (watch !== undefined) watchFailed(watch, error);
+      throw error;
+    }
     const call = new PendingCall(frame, (flags & Flags.ONEWAY) !== 0, method);
     call.streams = this;
     if (options?.onAnnotations) call.onAnnotations = options.onAnnotations;
@@ -272,6 +285,7 @@ export class ProxyCore implements StreamChannel {
       call.resolve = resolve;
       call.reject = reject;
     });
+    if (watch !== undefined) followCall(promise, watch);
     const timeout = options?.timeout ?? this.settings.timeout;
     if (timeout > 0 && !call.oneway) {
       call.timer = setTimeout(() => {
@@ -463,6 +477,21 @@ export function addressOf(uri: URI): ListenAddress {
   if (uri.sockname !== undefined) return { path: uri.sockname };
   if (uri.host === undefined || uri.port === undefined) throw new PyroError(`URI ${uri} has no location to connect to`);
   return { host: uri.host, port: uri.port };
+}
+
+/** Tells `watch` how the call ends. */
+function followCall(promise: Promise<unknown>, watch: CallWatch): void {
+  promise.then(
+    () => watchSucceeded(watch),
+    (error: unknown) => watchFailed(watch, error),
+  );
+}
+
+/** `annotations` plus an instrument's, where the caller did not set the same id. */
+function withAnnotations(annotations: Annotations | undefined, extra: ReadonlyMap<string, Uint8Array>): Annotations {
+  const merged: Annotations = new Map(annotations);
+  for (const [id, value] of extra) if (!merged.has(id)) merged.set(id, value);
+  return merged;
 }
 
 /** The annotations a call's options ask for (custom ones and a correlation id). */

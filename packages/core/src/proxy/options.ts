@@ -3,6 +3,7 @@
  */
 import type tls from "node:tls";
 import type { PyroConfig } from "../config.js";
+import type { Instrument } from "../instruments.js";
 import type { DictToClass } from "../serializers/types.js";
 
 /** What a proxy's `validateHandshake` learns about the daemon it connected to. */
@@ -46,6 +47,11 @@ export interface ProxyOptions extends Partial<PyroConfig> {
    * `toJSON()` that returns the dict, `__class__` included.)
    */
   dictToClass?: Readonly<Record<string, DictToClass>>;
+  /**
+   * Tracing: instruments that see every call this proxy (and every proxy arriving in its replies)
+   * makes; `@pyrots/observability` has an OpenTelemetry one.
+   */
+  instruments?: Instrument | readonly Instrument[];
 }
 
 /** Options for individual calls, set with `withOptions(proxy, ...)`. */

@@ -15,6 +15,7 @@ import type { ListenAddress } from "../transport/socket.js";
 import { clientTlsFromConfig } from "../transport/tls-config.js";
 import type { URI } from "../uri.js";
 import type { HandshakeInfo, ProxyOptions } from "./options.js";
+import { type Instrument, combineInstruments } from "../instruments.js";
 
 /** Turns a `PYRONAME:`/`PYROMETA:` URI into a `PYRO:` one, connecting to name servers with `settings`. */
 export type NameResolver = (uri: URI, settings: ProxySettings) => Promise<URI>;
@@ -60,10 +61,12 @@ export interface ProxySettings extends WireSettings {
    * Pyro4's first, and Pyro5's when the daemon answers in it.
    */
   readonly protocol: PyroProtocol | undefined;
+  /** Sees every call (tracing); undefined: none (see `instruments.ts`). */
+  readonly instrument: Instrument | undefined;
 }
 
 /** Keys of {@link ProxyOptions} that are the proxy's own, not configuration items. */
-const PROXY_OWN_OPTIONS: ReadonlySet<string> = new Set(["timeout", "handshake", "poolSize", "env", "tls", "dictToClass", "validateHandshake"]);
+const PROXY_OWN_OPTIONS: ReadonlySet<string> = new Set(["timeout", "handshake", "poolSize", "env", "tls", "dictToClass", "validateHandshake", "instruments"]);
 
 /** Builds the settings for a proxy made by the application with `options`. */
 export function proxySettings(options: ProxyOptions, resolveName: NameResolver | undefined): ProxySettings {
@@ -80,6 +83,7 @@ export function proxySettings(options: ProxyOptions, resolveName: NameResolver |
     tls: options.tls,
     resolveName,
     classes: classConverters(options.dictToClass),
+    instrument: combineInstruments(options.instruments),
   });
 }
 
@@ -96,6 +100,7 @@ export interface ProxyExtras {
   connectRule?: ConnectRule;
   classes?: ReadonlyMap<string, DictToClass>;
   protocol?: PyroProtocol;
+  instrument?: Instrument;
 }
 
 /** Builds proxy settings from a configuration already loaded (daemons' callback proxies, name server lookups). */
@@ -115,6 +120,7 @@ export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {})
     classes: extras.classes,
     callerStacks: config.callerStacks,
     protocol: extras.protocol ?? protocolNamed(config.protocol),
+    instrument: extras.instrument,
   });
 }
 

@@ -28,6 +28,10 @@ options:
       --cors ORIGINS       origins allowed to call from other sites: comma-separated, or *
       --max-body BYTES     largest request body (default: 1048576)
       --tracebacks         send remote tracebacks and error details to HTTP clients
+      --metrics            serve Prometheus metrics at <prefix>/metrics (the gateway key, if
+                           any, is needed there too; see docs/observability.md)
+      --tracing            trace calls with OpenTelemetry: spans go to the tracer provider that
+                           a module loaded with NODE_OPTIONS=--import=... registers
   -h, --help               show this help and exit
   -V, --version            show the version and exit
 `;
@@ -51,10 +55,14 @@ async function main(): Promise<void> {
       cors: { type: "string" },
       "max-body": { type: "string" },
       tracebacks: { type: "boolean", default: false },
+      metrics: { type: "boolean", default: false },
+      tracing: { type: "boolean", default: false },
     },
   });
   if (parsed === undefined) return;
   const options = gatewayOptions(parsed.values);
+  // prom-client is loaded only when metrics are asked for.
+  if (parsed.values.metrics === true) options.metrics = await (await import("@pyrots/observability")).prometheusMetrics({ processMetrics: true });
   let gateway: Gateway | undefined;
   let stopRequested = false;
   const stop = () => {
@@ -79,6 +87,8 @@ async function main(): Promise<void> {
     say("Not yet connected to a name server.");
   }
   if (gateway.app.settings.gatewayKey !== undefined) say("Gateway key required.");
+  if (gateway.app.settings.metrics !== undefined) say(`Metrics: ${gateway.url}metrics`);
+  if (gateway.app.settings.tracer !== undefined) say("Tracing: OpenTelemetry (spans go to the global tracer provider)");
   say(`Pyro HTTP gateway running on ${gateway.url}pyro/`);
   say(`Console: ${gateway.url}console/`);
   await stopped;
@@ -114,6 +124,7 @@ function gatewayOptions(values: Values): GatewayOptions {
     cors: cors === undefined ? undefined : cors.trim() === "*" ? "*" : cors.split(",").map((origin) => origin.trim()),
     maxBody: number(text("max-body"), "--max-body"),
     tracebacks: values.tracebacks === true,
+    tracing: values.tracing === true,
   };
 }
 

@@ -13,7 +13,7 @@ import { GatewayError } from "./errors.js";
 import { headerText } from "./params.js";
 
 /** Headers a browser may send cross-origin, and those it may read from answers. */
-const ALLOWED_HEADERS = "Content-Type, Accept, X-Pyro-Gateway-Key, X-Pyro-Options, X-Pyro-Correlation-Id, X-Pyro-Timeout";
+const ALLOWED_HEADERS = "Content-Type, Accept, X-Pyro-Gateway-Key, X-Pyro-Options, X-Pyro-Correlation-Id, X-Pyro-Timeout, traceparent, tracestate";
 const EXPOSED_HEADERS = "X-Pyro-Correlation-Id";
 
 /** Compares gateway keys in constant time (over digests, so lengths do not show either). */

@@ -34,6 +34,7 @@ import { ProxyPool } from "./pool.js";
 import { sendFailure, sendJson, sendRedirect } from "./respond.js";
 import { type Route, routeOf } from "./routes.js";
 import { CallStats } from "./stats.js";
+import { GatewayMetrics } from "./metrics.js";
 
 /** The HTTP gateway's request handling and the resources behind it. */
 export class GatewayApp implements AsyncDisposable {
@@ -48,12 +49,16 @@ export class GatewayApp implements AsyncDisposable {
   private readonly assets: Assets;
   private readonly keys: KeyCheck;
   private readonly origins: OriginPolicy;
+  /** Counts HTTP answers when the gateway has metrics. */
+  private readonly httpMetrics: GatewayMetrics | undefined;
 
   /** Checks the options (GatewayOptionError) and loads the static files. */
   constructor(options: GatewayOptions = {}) {
     const base = gatewaySettings(options);
     this.stats = new CallStats(base.statsWindow);
-    this.settings = Object.freeze({ ...base, observers: Object.freeze([this.stats, ...base.observers]) });
+    this.httpMetrics = base.metrics === undefined ? undefined : new GatewayMetrics(base.metrics);
+    const observers = this.httpMetrics === undefined ? [this.stats, ...base.observers] : [this.stats, this.httpMetrics, ...base.observers];
+    this.settings = Object.freeze({ ...base, observers: Object.freeze(observers) });
     this.directory = new NameDirectory(this.settings);
     this.pool = new ProxyPool(this.directory, this.settings);
     this.calls = new CallService(this.pool, this.settings);
@@ -66,6 +71,7 @@ export class GatewayApp implements AsyncDisposable {
   readonly handler = (request: IncomingMessage, response: ServerResponse): void => {
     request.on("error", () => undefined);
     response.on("error", () => undefined);
+    if (this.httpMetrics !== undefined) this.httpMetrics.track(response);
     this.serve(request, response).catch((error: unknown) => {
       try {
         sendFailure(response, failureOf(error, this.settings.tracebacks));
@@ -127,6 +133,8 @@ export class GatewayApp implements AsyncDisposable {
         return sendJson(response, 200, await this.directory.list());
       case "stats":
         return sendJson(response, 200, this.stats.snapshot());
+      case "metrics":
+        return this.sendMetrics(response);
       case "batch":
         if (body?.kind !== "json") throw new GatewayError("bad-request", 'POST the batch as JSON: {"calls": [...]}');
         return this.calls.batch(response, body.value, controls, request.headers);
@@ -139,6 +147,15 @@ export class GatewayApp implements AsyncDisposable {
         return this.calls.member(response, scope(route.name, route.member, "call"), input, clientGone(response));
       }
     }
+  }
+
+  /** `P/metrics`: the Prometheus text, for a gateway that has metrics (else the path does not exist). */
+  private async sendMetrics(response: ServerResponse): Promise<void> {
+    const metrics = this.settings.metrics;
+    if (metrics === undefined) throw new GatewayError("not-found", "this gateway serves no metrics (start it with --metrics)");
+    const text = await metrics.metrics();
+    response.writeHead(200, { "Content-Type": metrics.contentType, "Cache-Control": "no-store" });
+    response.end(text);
   }
 
   /** Reads a POST body: JSON (checked for depth) or a form. */

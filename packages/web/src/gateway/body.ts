@@ -43,19 +43,26 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Bu
 }
 
 /**
- * Reads on and drops what still comes, briefly, before the connection closes: closing a socket
- * with unread bytes makes the kernel reset it, which can destroy the 413 answer before the client
- * reads it. Bounded in time and bytes, so an endless body still ends soon.
+ * Closes the connection of an oversized body gently. Node's server destroys a socket as soon as
+ * its last answer is written; with the client's bytes still unread, the kernel then resets the
+ * connection, and a client that is still sending fails its write and drops the 413 unread. So
+ * here the answer is followed by a half close, what still comes is read and dropped (up to
+ * LINGER_BYTES), then no longer read, so the client's writes stall instead of failing while it
+ * reads the answer; the socket is destroyed after LINGER_MS. Bounded in time and bytes, so an
+ * endless body still ends soon.
  */
 function lingerThenClose(request: IncomingMessage): void {
+  const socket = request.socket;
   let dropped = 0;
-  const close = () => request.socket.destroy();
   request.on("data", (chunk: Buffer) => {
     dropped += chunk.length;
-    if (dropped > LINGER_BYTES) close();
+    if (dropped > LINGER_BYTES) request.pause();
   });
-  setTimeout(close, LINGER_MS).unref();
   request.resume();
+  socket.destroySoon = () => {
+    if (socket.writable) socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
 }
 
 function tooLarge(maxBytes: number): GatewayError {

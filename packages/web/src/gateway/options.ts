@@ -13,10 +13,14 @@
  * | `maxBody`       | 1 MiB           | largest request body                                              |
  * | `maxDepth`      | 64              | deepest nesting of arrays and objects in a JSON body              |
  * | `tracebacks`    | false           | send remote tracebacks to HTTP clients                            |
+ * | `metrics`       | none            | a `PrometheusMetrics` to fill and serve at `P/metrics`            |
+ * | `tracing`       | false           | OpenTelemetry spans around calls (see `tracing.ts`)               |
  */
 import type { ProxyOptions } from "@pyrots/core";
 import { InvalidRegexError, compilePythonMatch } from "@pyrots/nameserver";
+import type { PrometheusMetrics } from "@pyrots/observability/prometheus";
 import type { CallObserver, GatewayTracer } from "./hooks.js";
+import { openTelemetryGatewayTracer } from "./tracing.js";
 
 /** Where the gateway finds its name server. */
 export interface NameServerLocation {
@@ -81,6 +85,13 @@ export interface GatewayOptions {
   observers?: readonly CallObserver[];
   /** Opens a span around each call (tracing). */
   tracer?: GatewayTracer;
+  /**
+   * Prometheus metrics (from `prometheusMetrics()` in `@pyrots/observability`): the gateway counts
+   * its HTTP answers and calls into them and serves them at `<prefix>/metrics` (see `metrics.ts`).
+   */
+  metrics?: PrometheusMetrics;
+  /** Trace calls with OpenTelemetry (through its global API) unless `tracer` is given (default false). */
+  tracing?: boolean;
 }
 
 /** The settings a gateway runs with: the options checked, defaults filled in, frozen. */
@@ -108,6 +119,7 @@ export interface GatewaySettings {
   readonly proxyOptions: ProxyOptions;
   readonly observers: readonly CallObserver[];
   readonly tracer: GatewayTracer | undefined;
+  readonly metrics: PrometheusMetrics | undefined;
 }
 
 /** Pyro's gateway exposes names starting with `http.` unless told otherwise; so does ours. */
@@ -142,7 +154,8 @@ export function gatewaySettings(options: GatewayOptions = {}): GatewaySettings {
     statsWindow: seconds("statsWindow", options.statsWindow ?? 60, false),
     proxyOptions: Object.freeze({ serializer: "json" as const, poolSize: 8, ...options.proxyOptions }),
     observers: Object.freeze([...(options.observers ?? [])]),
-    tracer: options.tracer,
+    tracer: options.tracer ?? (options.tracing ? openTelemetryGatewayTracer() : undefined),
+    metrics: options.metrics,
   });
 }
 

@@ -12,6 +12,7 @@
  * | `P/pyro/<name>/$meta`         | the object's methods, attributes and oneway methods        |
  * | `P/pyro/<name>/$ping`         | the object's daemon answers a ping (liveness, round trip)  |
  * | `P/pyro/<name>/<member>`      | call a method or read an attribute (Pyro's gateway URL)    |
+ * | `P/metrics`                   | Prometheus metrics, when the gateway has them              |
  *
  * As in Pyro's gateway, the last `/` separates the object name from the member, so a name may
  * contain `/`; both parts are percent-decoded. Paths are never mapped to files: static files are
@@ -29,7 +30,8 @@ export type Route =
   | { readonly kind: "batch" }
   | { readonly kind: "meta"; readonly name: string }
   | { readonly kind: "ping"; readonly name: string }
-  | { readonly kind: "member"; readonly name: string; readonly member: string };
+  | { readonly kind: "member"; readonly name: string; readonly member: string }
+  | { readonly kind: "metrics" };
 
 /** The route of `path` (the request target without its query) under `prefix`; GatewayError `not-found` if none. */
 export function routeOf(path: string, prefix: string): Route {
@@ -37,6 +39,7 @@ export function routeOf(path: string, prefix: string): Route {
   const rest = path.slice(prefix.length);
   if (rest === "" || rest === "/" || rest === "/pyro" || rest === "/pyro/" || rest === "/console") return { kind: "redirect", location: `${prefix}/console/` };
   if (rest.startsWith("/console/")) return { kind: "console", file: rest.slice("/console/".length) || "index.html" };
+  if (rest === "/metrics") return { kind: "metrics" };
   if (!rest.startsWith("/pyro/")) throw notFound(path);
   const target = rest.slice("/pyro/".length);
   switch (target) {
