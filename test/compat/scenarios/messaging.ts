@@ -81,14 +81,17 @@ export const chatbox: Scenario = {
   // The "> " prompt is printed whenever the client waits for a line, which may be before or after
   // a message arrives: prompts are not compared.
   // Joining announces the newcomer to everyone on the channel, the newcomer too, while it is still
-  // printing its welcome: where that line lands is chance, so it is moved after the welcome.
+  // printing its welcome: where that line lands is chance (even between a line's text and its
+  // newline), so it is moved after the welcome.
   normalize: (text, info) => {
     const out = dropLines(text.replace(/^(?:> )+/gm, "").replace(/> $/gm, ""), /^$/);
-    const nick = info.role === "client" ? /^Joined channel \w+ as (\w+)$/m.exec(out.replace(/^.*?(?=Joined channel)/m, ""))?.[1] : undefined;
+    const joined = /^Joined channel \w+ as (\w+?)(?:\[SERVER\] .*)?$/m;
+    const nick = info.role === "client" ? joined.exec(out.replace(/^.*?(?=Joined channel)/m, ""))?.[1] : undefined;
     if (!nick) return out;
     const announcement = `[SERVER] ** ${nick} joined **`;
     if (!out.includes(announcement)) return out;
     return out
+      .replace(`as ${nick}${announcement}`, `as ${nick}`)
       .replace(announcement + "\n", "")
       .replace(announcement, "")
       .replace(/(: )\n(?=Joined channel)/, "$1")

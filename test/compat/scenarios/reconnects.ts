@@ -152,9 +152,10 @@ export const resourcetracking: Scenario = {
     await aborted.stop();
     await server.waitForCount(/^Resource: closing/, 4);
   },
-  // Resource names are random; a connection's resources are a set (any order).
+  // Resource names are random: the last 4 characters of Python's hex() of a number below 10^6, so
+  // "x" too for numbers below 0x1000 ("0xe10" gives "xe10"). A connection's resources are a set (any order).
   normalize: (text) =>
-    numbered(text, /(?<=resource(?:\.\.\.)? |closing |')([0-9a-f]{4})\b/g, "name")
+    numbered(text, /(?<=resource(?:\.\.\.)? |closing |')([0-9a-fx]{4})\b/g, "name")
       .replace(/\[((?:'<name \d+>'(?:, )?)+)\]/g, (_, items: string) => `[${items.split(", ").sort().join(", ")}]`)
       .replace(/(?:^Resource: closing <name \d+>\n?)+/gm, (block) => sortLines(block.trimEnd()) + "\n"),
 };
