@@ -58,6 +58,7 @@ async function captureCorpus(port: number): Promise<FrameSpec[][]> {
       await p.echo(sample(1));
       await p.echo(["text", 1.5, null, true, { __class__x: 1 }]);
       await p.echo(Buffer.from("bytes"));
+      await p.echo({ __class__: "fuzz.Point", x: 1, y: 2 }); // an application class with a converter
       await p.add(2, 3);
       await p.region;
       await withOptions(p, { correlationId: "0b6e0d1c-3b59-4f3a-9a8e-3f5a1d4c2b10", annotations: { XTRA: "extra" } }).echo("annotated");

@@ -132,7 +132,7 @@ describe("daemon hardening", () => {
         early.send(connectFrame("svc", big));
         const refusal = await early.read();
         expect(refusal.type).to.equal(MSG.CONNECTFAIL);
-        expect(refusal.payload.toString("latin1")).to.match(/exceeds the maximum message size of 65536 bytes \(the limit before the handshake\)/);
+        expect(refusal.payload.toString("latin1")).to.match(/max message size exceeded \(\d+ where max=65536\): .* \(the limit before the handshake\)/);
         expect(await early.closesWithin(5000)).to.equal(true);
       } finally {
         early.destroy();

@@ -16,6 +16,7 @@ import {
   callWithKwargs,
   metadataOf,
   release,
+  serializerOf,
   setAttr,
   withOptions,
 } from "@pyrots/core";
@@ -282,6 +283,13 @@ describeInterop("pyrots proxy with no serializer chosen, Python Pyro4 daemon at 
     expect(await lab.echo([1, "two", { three: 3 }])).to.deep.equal([1, "two", { three: 3 }]);
     expect(await lab.describe("text")).to.deep.equal(["str", "'text'"]);
     expect(coreOf(lab).settingsForReplies().serializer.name).to.equal("serpent");
+  });
+
+  it("serializerOf tells the serializer in use: the configured one before connecting, the one it fell back to after", async () => {
+    await using lab = new Proxy<Any>(python!.uris.lab!, { env: {}, timeout: 10 });
+    expect(serializerOf(lab)).to.equal("msgpack");
+    await bind(lab);
+    expect(serializerOf(lab)).to.equal("serpent");
   });
 
   it("a proxy whose serializer was chosen gets the daemon's refusal, with what to do", async () => {

@@ -22,6 +22,12 @@ let liveSessions = 0;
 const collected = new FinalizationRegistry<void>(() => liveSessions--);
 let daemon: Daemon;
 
+/** The converter of the application class `fuzz.Point`: checks what it gets, as converters must. */
+function pointFromDict(data: Record<string, unknown>): { x: number; y: number } {
+  if (typeof data.x !== "number" || typeof data.y !== "number") throw new TypeError("a fuzz.Point needs numbers x and y");
+  return { x: data.x, y: data.y };
+}
+
 @expose
 class Target {
   constructor() {
@@ -107,7 +113,15 @@ class Target {
 
 const { observe, ...options } = JSON.parse(process.argv[2] ?? "{}") as DaemonOptions & { observe?: true | "metrics" | "tracing" };
 const instruments = observe ? await (await import("./observed-target.js")).observedInstruments(observe) : undefined;
-daemon = await Daemon.create({ host: "127.0.0.1", ...options, instruments });
+daemon = await Daemon.create({
+  host: "127.0.0.1",
+  // An application class (hostile data reaches its converter, which must refuse what it cannot
+  // use) and daemon-wide reply annotations, so that attacks go through both.
+  dictToClass: { "fuzz.Point": pointFromDict },
+  responseAnnotations: () => ({ FUZZ: "daemon-wide" }),
+  ...options,
+  instruments,
+});
 const uri = daemon.register(Target, "target");
 process.once("SIGTERM", () => void daemon.shutdown());
 process.stdout.write(`URI ${uri}\n`);

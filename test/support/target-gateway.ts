@@ -65,6 +65,8 @@ class FuzzDiag {
 
 const overrides = JSON.parse(process.argv[2] ?? "{}") as GatewayOptions;
 const ns = await startNameServer({ host: "127.0.0.1", port: 0, broadcast: false, mdns: false });
+// Hostile requests call the oneway note() with any arguments: its errors are expected and counted,
+// not printed (the suite wants this process's stderr empty).
 daemon = await Daemon.create({ host: "127.0.0.1", onOnewayError: () => onewayErrors++ });
 await ns.nameserver.register("fuzz.calc", daemon.register(FuzzCalc, "calc"), false, ["fuzz"]);
 await ns.nameserver.register("fuzz.diag", daemon.register(FuzzDiag, "diag"));

@@ -23,14 +23,27 @@ export {
 } from "./endpoints/daemon.js";
 export { shutdownOnSignals, type GracefulStop, type SignalOptions } from "./endpoints/signals.js";
 export type { CallbackHosts } from "./endpoints/callbacks.js";
-export type { DaemonOptions, ClientInfo, HandshakeValidator } from "./daemon/options.js";
+export type { DaemonOptions, ClientInfo, DisconnectedClient, HandshakeValidator } from "./daemon/options.js";
 export { Proxy, type ProxyConstructor, type PublicProxyOptions } from "./endpoints/proxy.js";
 export { pool, poolStats, type PoolTarget, type PoolOptions, type PoolSettings, type PoolStats, type WorkerStats, type PoolEvent } from "./endpoints/pool.js";
-export { type ProxyTarget, bind, release, uriOf, setAttr, withOptions, callWithKwargs, metadataOf, refFor, isProxy, batch } from "./proxy/proxy.js";
+export {
+  type ProxyTarget,
+  bind,
+  release,
+  uriOf,
+  setAttr,
+  withOptions,
+  callWithKwargs,
+  metadataOf,
+  serializerOf,
+  refFor,
+  isProxy,
+  batch,
+} from "./proxy/proxy.js";
 export { runBatch, BatchError, type Batch } from "./proxy/batch.js";
 export { RemoteStream } from "./proxy/stream.js";
 export { currentContext, type CallContext, type Closable } from "./daemon/context.js";
-export type { ProxyOptions, CallOptions } from "./proxy/options.js";
+export type { ProxyOptions, CallOptions, HandshakeInfo } from "./proxy/options.js";
 export {
   type Instrument,
   type CallWatch,
@@ -49,6 +62,7 @@ export { locateNS, resolve, type LocateAttempt, type LocateOptions } from "./nam
 export type { NameServerApi, NameServerHealth, NameServerProxy, NameServerWatchReply } from "./naming/index.js";
 export { loadConfig, explainConfig, defaultConfig, ConfigError, configTable, type PyroConfig, type ConfigRow } from "./config.js";
 export { ProxyRef, ExceptionWrapper } from "./serializers/classes.js";
+export type { DictToClass } from "./serializers/types.js";
 export {
   PyroError,
   CommunicationError,

@@ -66,6 +66,6 @@ describe("frame reader", () => {
     r.push(message(2, 500));
     expect(got.map((m) => m.seq)).to.deep.equal([1, 2]);
     r.limit = 100;
-    expect(() => r.push(message(3, 101))).to.throw(MessageTooLargeError, /message of 101 bytes exceeds the maximum message size of 100 bytes/);
+    expect(() => r.push(message(3, 101))).to.throw(MessageTooLargeError, /^max message size exceeded \(101 where max=100\)/);
   });
 });

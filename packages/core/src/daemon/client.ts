@@ -19,9 +19,9 @@ import type { CallRequest, DecodeContext, Serializer } from "../serializers/type
 import type { Connection, ConnectionHandler } from "../transport/connection.js";
 import type { Slot } from "./admission.js";
 import { type CallContext, enterCall, leaveCall } from "./context.js";
-import { decodeRequest, findObject, perform } from "./dispatch.js";
+import { decodeRequest, findObject, perform, reachedMethod } from "./dispatch.js";
 import { type DrainState, drainRefusal } from "./drain.js";
-import { failServed, runsMethod, watchServed } from "./observed.js";
+import { failServed, watchServed } from "./observed.js";
 import { answerHandshake, wireSerializerId } from "./handshake.js";
 import type { ObjectRegistry, RegisteredObject } from "./registry.js";
 import { Replier } from "./replies.js";
@@ -107,7 +107,7 @@ export class ClientConnection implements ConnectionHandler {
 
   onClose(): void {
     if (log.enabled) log(`${this.address}: disconnected`);
-    this.session.end();
+    this.session.end(this.handshakeDone ? this.settings.onClientDisconnect : undefined);
     this.services.streams.ownerGone(this.session);
   }
 
@@ -119,7 +119,7 @@ export class ClientConnection implements ConnectionHandler {
     const answer = answerHandshake(message, { address: this.address, certificate }, this.settings, this.services.objects, this.deniedReason, protocol);
     if (!answer.ok) {
       if (log.enabled) log(`${this.address}: handshake refused: ${answer.text}`);
-      this.replies.connectFail(answer.seq, answer.text, answer.serializer);
+      this.replies.connectFail(answer.seq, answer.text, answer.serializer, answer.annotations);
       return;
     }
     if (protocol !== PYRO4) {
@@ -145,11 +145,11 @@ export class ClientConnection implements ConnectionHandler {
 
   /** The decode context for this client's requests: the daemon's limits, and its callback proxies. */
   private requestContext(serializer: Serializer): DecodeContext {
-    const revive = this.settings.reviveProxy;
-    if (!revive) return { limits: this.settings.decodeLimits };
+    const { reviveProxy: revive, classes, decodeLimits: limits } = this.settings;
+    if (!revive) return { limits, classes };
     const socket = this.connection.stream as Partial<{ remoteAddress: string }>;
     const peer = { address: this.address, host: socket.remoteAddress, serializer };
-    return { limits: this.settings.decodeLimits, reviveProxy: (ref) => revive(ref, peer) };
+    return { limits, classes, reviveProxy: (ref) => revive(ref, peer) };
   }
 
   private invoke(message: Message): void {
@@ -212,13 +212,14 @@ export class ClientConnection implements ConnectionHandler {
         this.replies.failure(message, serializer, error, fatal, context);
         return;
       }
-      if (!isCallback && runsMethod(entry, name, message.flags)) settings.reportOnewayError(name, error);
+      // No caller hears of a oneway method's error: the daemon reports it (a @callback's already is).
+      if (!isCallback && reachedMethod(entry, name, message.flags)) settings.reportOnewayError(name, error);
       if (fatal) this.connection.close();
       return;
     }
     const context = leaveCall();
     if (oneway) {
-      if (result instanceof Promise) this.settleOneway(result, name, watch);
+      if (result instanceof Promise) this.settleOneway(result, entry, name, watch);
       else {
         session.finished();
         if (watch !== undefined) watchSucceeded(watch);
@@ -252,8 +253,11 @@ export class ClientConnection implements ConnectionHandler {
     return watch.run!(() => perform(entry, instance, call, message.flags, this.settings));
   }
 
-  /** A oneway method's promise settled: nobody waits for it, so its failure is reported here. */
-  private settleOneway(result: Promise<unknown>, name: string, watch: CallWatch | undefined): void {
+  /**
+   * A oneway method's promise settled: nobody waits for it, so its failure is reported here (a
+   * `@callback`'s as a callback error, like its synchronous failures).
+   */
+  private settleOneway(result: Promise<unknown>, entry: RegisteredObject, name: string, watch: CallWatch | undefined): void {
     const session = this.session;
     result.then(
       watch === undefined
@@ -265,7 +269,8 @@ export class ClientConnection implements ConnectionHandler {
       (error: unknown) => {
         session.finished();
         if (watch !== undefined) watchFailed(watch, error);
-        this.settings.reportOnewayError(name, error);
+        if (entry.members.callbacks.has(name)) this.settings.reportCallbackError(name, error);
+        else this.settings.reportOnewayError(name, error);
       },
     );
   }
@@ -296,6 +301,6 @@ export class ClientConnection implements ConnectionHandler {
         return;
       }
     }
-    this.replies.stream(message, serializer, streamId);
+    this.replies.stream(message, serializer, streamId, context);
   }
 }

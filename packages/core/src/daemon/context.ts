@@ -16,6 +16,7 @@
  * (read what you need first). This costs a call nothing unless the method asks: Node 20's
  * AsyncLocalStorage would slow every promise in the process.
  */
+import { randomBytes } from "node:crypto";
 import { PyroError } from "../errors.js";
 import { Annotation } from "../protocol/constants.js";
 import type { Message } from "../protocol/message.js";
@@ -40,8 +41,12 @@ export interface CallContext {
    * object for every call on one connection, so it can key per-connection state in a WeakMap.
    */
   readonly client: { readonly address: string };
-  /** The request's correlation id (16 bytes, the `CORR` annotation), if the client sent one. */
-  readonly correlationId: Uint8Array | undefined;
+  /**
+   * The request's correlation id (16 bytes, the `CORR` annotation). When the client sent none, the
+   * daemon makes one for this request (a random UUID, as Pyro4 does) the first time it is read,
+   * and sends it back with the reply.
+   */
+  readonly correlationId: Uint8Array;
   /** The request's annotations (4-character ids to bytes). */
   readonly annotations: ReadonlyMap<string, Uint8Array>;
   /** Annotations to send back with the reply; ids must be 4 characters. */
@@ -60,6 +65,8 @@ const NO_ANNOTATIONS: ReadonlyMap<string, Uint8Array> = new Map();
 
 class Context implements CallContext {
   readonly responseAnnotations = new Map<string, Uint8Array>();
+  /** The correlation id made for a request that came without one, once asked for. */
+  madeCorrelationId: Uint8Array | undefined;
 
   constructor(
     private readonly owner: ContextClient,
@@ -70,7 +77,10 @@ class Context implements CallContext {
     return this.owner.caller;
   }
   get correlationId() {
-    return this.message.annotations?.get(Annotation.CORR);
+    const sent = this.message.annotations?.get(Annotation.CORR);
+    if (sent) return sent;
+    this.madeCorrelationId ??= randomUuid();
+    return this.madeCorrelationId;
   }
   get annotations() {
     return this.message.annotations ?? NO_ANNOTATIONS;
@@ -90,6 +100,22 @@ class Context implements CallContext {
   untrackResource(resource: Closable): void {
     this.owner.resources.delete(resource);
   }
+}
+
+/** A random (version 4) UUID's 16 bytes. */
+export function randomUuid(): Uint8Array {
+  const bytes = randomBytes(16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  return bytes;
+}
+
+/**
+ * The correlation id a reply carries: the request's own, or the one made for it when the method
+ * read `correlationId` (Pyro4 makes one for every request; pyrots only when it is used).
+ */
+export function replyCorrelationId(message: Message, context: CallContext | undefined): Uint8Array | undefined {
+  return message.annotations?.get(Annotation.CORR) ?? (context as Context | undefined)?.madeCorrelationId;
 }
 
 let activeClient: ContextClient | undefined;

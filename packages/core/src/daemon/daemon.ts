@@ -75,11 +75,19 @@ export class DaemonServer implements Acceptor {
   private closedBytesSent = 0;
   private listener: Listener | undefined;
   private closing: Promise<void> | undefined;
+  /** False until requestLoop() when the daemon serves from its request loop (`serveFrom: "requestLoop"`). */
+  private serving: boolean;
+  /**
+   * Sockets accepted before the request loop started, waiting unanswered as in a listen backlog
+   * (no slot, no handshake clock yet), each with its stream once ready (for TLS: after the TLS handshake).
+   */
+  private readonly waiting = new Map<net.Socket, net.Socket | undefined>();
   private stopped!: Promise<void>;
   private markStopped!: () => void;
 
   private constructor(readonly settings: DaemonSettings) {
     this.config = settings.config;
+    this.serving = settings.serveFrom === "create";
     this.registry = new ObjectRegistry(this.config.autoProxy ? (id) => this.proxyFor(id) : undefined);
     const { maxConnections, maxConnectionsPerHost, maxIterStreams } = this.config;
     this.table = new ConnectionTable({ maxConnections, maxPerHost: maxConnectionsPerHost });
@@ -173,8 +181,21 @@ export class DaemonServer implements Acceptor {
     return this.registry.metadataOf(objectId);
   }
 
-  /** Resolves once the daemon has shut down (after {@link shutdown}). */
+  /**
+   * Resolves once the daemon has shut down (after {@link shutdown}). A daemon made with
+   * `serveFrom: "requestLoop"` starts answering here, the connections that waited first.
+   */
   requestLoop(): Promise<void> {
+    if (!this.serving && !this.closing) {
+      this.serving = true;
+      const waiting = [...this.waiting];
+      this.waiting.clear();
+      for (const [raw, stream] of waiting) {
+        if (raw.destroyed) continue;
+        this.accepted(raw);
+        if (stream !== undefined && !raw.destroyed) this.ready(stream, raw);
+      }
+    }
     return this.stopped;
   }
 
@@ -237,6 +258,10 @@ export class DaemonServer implements Acceptor {
       raw.destroy();
       return;
     }
+    if (!this.serving) {
+      this.hold(raw);
+      return;
+    }
     this.countBytes(raw);
     const admitted = this.table.admit(raw);
     let slot: Slot;
@@ -262,6 +287,11 @@ export class DaemonServer implements Acceptor {
 
   /** @internal The socket is ready for Pyro (for TLS: its TLS handshake succeeded). */
   ready(stream: net.Socket, raw: net.Socket | undefined): void {
+    if (!this.serving && raw !== undefined && this.waiting.has(raw)) {
+      this.waiting.set(raw, stream);
+      if (stream !== raw) stream.on("error", () => undefined);
+      return;
+    }
     const slot = raw === undefined ? undefined : this.pending.get(raw);
     if (raw !== undefined) this.pending.delete(raw);
     if (slot === undefined) {
@@ -310,6 +340,19 @@ export class DaemonServer implements Acceptor {
     if (log.enabled) log(`${raw?.remoteAddress ?? "unix"}: TLS handshake failed: ${error.message}`);
   }
 
+  /** Keeps a socket unanswered until the request loop starts (at most MAX_CONNECTIONS of them). */
+  private hold(raw: net.Socket): void {
+    const { maxConnections } = this.config;
+    if (maxConnections > 0 && this.waiting.size >= maxConnections) {
+      raw.destroy();
+      return;
+    }
+    this.waiting.set(raw, undefined);
+    raw.once("close", () => this.waiting.delete(raw));
+    // Errors (a client giving up) must not go unhandled while nobody reads the socket.
+    raw.on("error", () => undefined);
+  }
+
   private async doShutdown(abandonCalls: boolean): Promise<void> {
     const server = this.listener?.server;
     const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
@@ -317,6 +360,8 @@ export class DaemonServer implements Acceptor {
     // off by the close (their replies dropped, oneways abandoned). Unread ones were never accepted.
     for (const client of this.clients) client.connection.pauseReading();
     for (const raw of this.pending.keys()) raw.destroy();
+    for (const raw of this.waiting.keys()) raw.destroy();
+    this.waiting.clear();
     if (!abandonCalls) await this.work.idle();
     // Replies of the last calls are queued for the next tick; let them leave first.
     await new Promise((resolve) => setImmediate(resolve));

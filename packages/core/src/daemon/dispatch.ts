@@ -62,3 +62,12 @@ export function perform(entry: RegisteredObject, instance: object, call: CallReq
   resolveMember(entry.members, name, "call", instance);
   return callWithArguments(instance, name, (instance as Record<string, Function>)[name], call.args, call.kwargs);
 }
+
+/**
+ * True when a failed call had got as far as calling its method (the error is the method's own or
+ * its arguments'), not stopped at decoding, lookup or exposure. Asked only on the error path of
+ * oneway calls, whose errors nobody but the daemon sees.
+ */
+export function reachedMethod(entry: RegisteredObject | undefined, name: string, flags: number): boolean {
+  return entry !== undefined && (flags & Flags.BATCH) === 0 && entry.members.methods.has(name);
+}

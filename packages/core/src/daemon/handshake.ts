@@ -1,7 +1,8 @@
 /**
  * The daemon's side of the handshake: a CONNECT becomes a CONNECTOK (with the object's metadata
  * when asked, the `MPLX` request window, and the sealed-signing answer, see `protocol/seal.ts`) or
- * a CONNECTFAIL with Pyro4's reasons. Decoding here runs under the small handshake limits, and
+ * a CONNECTFAIL with Pyro4's reasons; both carry a correlation id and the daemon-wide
+ * annotations (see `annotations.ts`). Decoding here runs under the small handshake limits, and
  * proxy references in the handshake stay data.
  *
  * A Pyro5 client (protocol 502) sends the same `{handshake, object}` map and always gets
@@ -9,7 +10,7 @@
  * HMAC, so no sealing either.
  */
 import type tls from "node:tls";
-import { Annotation, Flags, MessageType } from "../protocol/constants.js";
+import { Flags, MessageType } from "../protocol/constants.js";
 import { serializerIdToPyro5 } from "../protocol/pyro5.js";
 import type { MessageSigning } from "../protocol/hmac.js";
 import type { Annotations, Message } from "../protocol/message.js";
@@ -17,6 +18,7 @@ import { SEAL_KEY, newSealNonce, sealKeyFor, sealNonceIn } from "../protocol/sea
 import { PYRO4, type PyroProtocol } from "../serializers/protocols.js";
 import type { Serializer } from "../serializers/types.js";
 import { payloadOf } from "../transport/outgoing.js";
+import { handshakeAnnotations, refusalAnnotations } from "./annotations.js";
 import type { ObjectRegistry } from "./registry.js";
 import { errorText } from "./replies.js";
 import type { DaemonSettings } from "./settings.js";
@@ -49,6 +51,8 @@ export interface HandshakeRefused {
   readonly text: string;
   /** The serializer to send the reason in; absent: marshal, as before any serializer is agreed. */
   readonly serializer?: Serializer;
+  /** The CONNECTFAIL's annotations (none when the client's message was no CONNECT). */
+  readonly annotations?: Annotations;
 }
 
 /**
@@ -65,16 +69,15 @@ export function answerHandshake(
 ): HandshakeAccepted | HandshakeRefused {
   // Pyro4 rejects the type while still reading the message, before it knows the seq.
   if (message.type !== MessageType.CONNECT) return { ok: false, seq: 0, text: `invalid msg type ${message.type} received` };
-  if (deniedReason !== undefined) return { ok: false, seq: message.seq, text: deniedReason };
+  if (deniedReason !== undefined) return refused(message, settings, deniedReason);
   const pyro5 = protocol !== PYRO4;
   if (pyro5 && settings.signing) {
     const text = `this daemon requires messages signed with its HMAC key, which ${protocol.name} cannot do (only Pyro4's protocol has HMAC): connect with a Pyro4 or pyrots client, or serve without HMAC_KEY (use TLS with client certificates instead)`;
-    return { ok: false, seq: message.seq, text };
+    return refused(message, settings, text);
   }
   const serializer = (pyro5 ? settings.acceptedPyro5 : settings.accepted).get(message.serializerId);
   // Pyro4's words exactly: clients match on them (a pyrots proxy then tries another serializer).
-  if (!serializer)
-    return { ok: false, seq: message.seq, text: `message used serializer that is not accepted: ${wireSerializerId(message.serializerId, protocol)}` };
+  if (!serializer) return refused(message, settings, `message used serializer that is not accepted: ${wireSerializerId(message.serializerId, protocol)}`);
   try {
     // Before the handshake: small limits, and proxy references stay data.
     const context = { limits: settings.handshakeDecodeLimits };
@@ -83,7 +86,8 @@ export function answerHandshake(
     const objectId = typeof request.object === "string" ? request.object : undefined;
     const validate = settings.validateHandshake;
     const response = validate ? validate({ address: client.address, objectId, certificate: client.certificate }, request.handshake) : "hello";
-    const annotations = handshakeAnnotations(message, settings);
+    // Announce that requests may overlap, and how many at once (the client queues the rest).
+    const annotations = handshakeAnnotations(message, settings.responseAnnotations, Buffer.from(String(settings.maxInflight)));
     if (pyro5) {
       const payload = { handshake: response, meta: objects.metadataOf(request.object) };
       return { ok: true, serializer, flags: 0, annotations, payload, objectId, sealing: undefined };
@@ -106,17 +110,13 @@ export function answerHandshake(
     }
     return { ok: true, serializer, flags, annotations, payload, objectId, sealing };
   } catch (error) {
-    return { ok: false, seq: message.seq, text: errorText(error), serializer };
+    return refused(message, settings, errorText(error), serializer);
   }
 }
 
-/** The CONNECTOK annotations: the request window, and the client's correlation id echoed. */
-function handshakeAnnotations(message: Message, settings: DaemonSettings): Annotations {
-  // Announce that requests may overlap, and how many at once (the client queues the rest).
-  const annotations: Annotations = new Map([[Annotation.MULTIPLEX, Buffer.from(String(settings.maxInflight))]]);
-  const corr = message.annotations?.get(Annotation.CORR);
-  if (corr) annotations.set(Annotation.CORR, corr);
-  return annotations;
+function refused(message: Message, settings: DaemonSettings, text: string, serializer?: Serializer): HandshakeRefused {
+  const annotations = refusalAnnotations(message, settings.responseAnnotations);
+  return serializer ? { ok: false, seq: message.seq, text, serializer, annotations } : { ok: false, seq: message.seq, text, annotations };
 }
 
 /** A serializer id as the client wrote it (Pyro5's numbers differ from the ones pyrots uses inside). */

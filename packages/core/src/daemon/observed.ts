@@ -39,11 +39,6 @@ export function failServed(
   if (failing !== undefined) watchFailed(failing, error);
 }
 
-/** True when `method` is an exposed method of `entry`, that is, when a call of it runs the application's code. */
-export function runsMethod(entry: RegisteredObject | undefined, method: string, flags: number): boolean {
-  return entry !== undefined && (flags & Flags.BATCH) === 0 && entry.members.methods.has(method);
-}
-
 function servedMethod(entry: RegisteredObject, method: string, flags: number): string {
   if (flags & Flags.BATCH) return BATCH_METHOD;
   if (method === "__getattr__" || method === "__setattr__" || entry.members.methods.has(method)) return method;

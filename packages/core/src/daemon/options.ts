@@ -6,6 +6,8 @@ import type { PyroConfig } from "../config.js";
 import type { Instrument } from "../instruments.js";
 import type { NETWORK } from "../transport/settings.js";
 import type { Network } from "../transport/socket.js";
+import type { DictToClass } from "../serializers/types.js";
+import type { Closable } from "./context.js";
 
 /** What a `validateHandshake` hook learns about the connecting client. */
 export interface ClientInfo {
@@ -15,6 +17,14 @@ export interface ClientInfo {
   readonly objectId: string | undefined;
   /** Over TLS, the certificate the client presented (empty object when none), like Pyro's `getpeercert()`. */
   readonly certificate?: tls.PeerCertificate;
+}
+
+/** What an `onClientDisconnect` hook learns about the client that went away. */
+export interface DisconnectedClient {
+  /** The peer address, `host:port` or `[v6]:port`, or "unknown" for Unix sockets. */
+  readonly address: string;
+  /** The resources its calls tracked with `currentContext().trackResource`, about to be closed. */
+  readonly trackedResources: readonly Closable[];
 }
 
 /**
@@ -52,14 +62,43 @@ export interface DaemonOptions extends Partial<PyroConfig> {
    */
   callbackHosts?: "client" | "any" | readonly string[];
   /**
+   * Annotations to send with every reply (handshake replies, results and errors), as Pyro4's
+   * overridable `Daemon.annotations()`: called for each reply, returns 4-character ids mapped to
+   * bytes (or text, sent as UTF-8). A method's own ones go in `currentContext().responseAnnotations`.
+   */
+  responseAnnotations?: () => Readonly<Record<string, Uint8Array | string>>;
+  /**
+   * When the daemon starts answering. `"create"` (the default): as soon as `Daemon.create`
+   * resolves, so objects are served while the program goes on; `requestLoop()` only waits for the
+   * shutdown. `"requestLoop"`: as Pyro4, only once `requestLoop()` is called; clients that connect
+   * earlier are accepted but get no answer until then (a daemon whose loop never runs looks frozen,
+   * and their calls time out).
+   */
+  serveFrom?: "create" | "requestLoop";
+  /**
+   * Converters for the application's own classes in requests, by `__class__` name (Pyro4's
+   * `register_dict_to_class`): `{ "workitem.Workitem": (data) => Workitem.fromDict(data) }`.
+   * Without one, such a class dict is refused with a SerializeError. Callback proxies the daemon
+   * receives use them for their replies too.
+   */
+  dictToClass?: Readonly<Record<string, DictToClass>>;
+  /**
+   * Called when a client connection that completed its handshake ends (Pyro4's overridable
+   * `Daemon.clientDisconnect`), before the resources its calls tracked are closed. An error it
+   * throws is reported on stderr.
+   */
+  onClientDisconnect?: (client: DisconnectedClient) => void;
+  /**
    * Called when a `@callback` method fails (besides the error going back to the caller, as for
    * any method). The default prints `pyrots: error in callback NAME:` and the error's stack to
    * stderr, as Pyro does; pass your own to log it your way or to expect it quietly.
    */
   onCallbackError?: (method: string, error: unknown) => void;
   /**
-   * Called when a oneway method throws or its promise rejects: no caller hears of it. The default
-   * prints `pyrots: error in oneway method NAME:` and the error's stack to stderr.
+   * Called when a oneway method fails (it throws, or its promise rejects): no caller waits for
+   * it, so the default prints `pyrots: error in oneway method NAME:` and the error's stack to
+   * stderr, as Pyro4's oneway call threads do; pass your own to log it your way or to expect it
+   * quietly. Errors before the method runs (an unknown object or method) are not reported.
    */
   onOnewayError?: (method: string, error: unknown) => void;
   /**

@@ -1,7 +1,9 @@
 /**
  * Everything a daemon sends on one connection: handshake answers, results, exceptions, stream
- * announcements and pongs. Results and exceptions reuse one frame-fields object each (framing is
- * synchronous), so a reply costs no object of its own.
+ * announcements and pongs, with the annotations `annotations.ts` gives each. Results and
+ * exceptions reuse one frame-fields object each (framing is synchronous), so a reply costs no
+ * object of its own. A result over `MAX_MESSAGE_SIZE` is not sent: the caller gets a
+ * MessageTooLargeError instead (as from Pyro4).
  */
 import { PyroError, ProtocolError, SerializeError, messageFromArgs } from "../errors.js";
 import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
@@ -14,7 +16,8 @@ import { encodeMarshalString } from "../serializers/marshal.js";
 import { PYRO4, type PyroProtocol } from "../serializers/protocols.js";
 import type { Serializer } from "../serializers/types.js";
 import type { Connection } from "../transport/connection.js";
-import { type Frame, type FrameFields, rawFrame, valueFrame } from "../transport/outgoing.js";
+import { type Frame, type FrameFields, checkFrameSize, rawFrame, valueFrame } from "../transport/outgoing.js";
+import { correlationOnly, failureAnnotations, resultAnnotations } from "./annotations.js";
 import type { CallContext } from "./context.js";
 import { DRAIN_ANNOTATIONS } from "./drain.js";
 import type { DaemonSettings } from "./settings.js";
@@ -83,9 +86,9 @@ export class Replier {
    * and hangs up. It goes in the client's wire format once its first header told which (Pyro4's
    * before that), unsigned to a Pyro5 client (Pyro5 has no HMAC).
    */
-  connectFail(seq: number, text: string, serializer?: Serializer): void {
+  connectFail(seq: number, text: string, serializer?: Serializer, annotations?: Annotations): void {
     const wire = this.wire;
-    const fields = { type: MessageType.CONNECTFAIL, flags: 0, seq, signing: wire === PYRO4.wire ? this.signing : undefined, wire };
+    const fields = { type: MessageType.CONNECTFAIL, flags: 0, seq, annotations, signing: wire === PYRO4.wire ? this.signing : undefined, wire };
     const frame = serializer ? valueFrame(fields, serializer, text) : rawFrame(fields, SerializerId.MARSHAL, encodeMarshalString(text));
     this.connection.send(frame);
     this.connection.close();
@@ -109,13 +112,19 @@ export class Replier {
     const fields = this.resultFields;
     fields.flags = message.flags & Flags.BATCH;
     fields.seq = message.seq;
-    fields.annotations = replyAnnotations(message, context);
     try {
+      fields.annotations = resultAnnotations(message, context, this.settings.responseAnnotations);
       frame = valueFrame(fields, serializer, value, "result");
     } catch (error) {
       // The caller learns what could not be sent and where (`cannot send result.x: a function (…)`).
       const refusal = error instanceof SerializeError ? error : new SerializeError(`cannot send the result: ${errorText(error)}`, { cause: error });
       this.failure(message, serializer, refusal, false, context);
+      return;
+    }
+    try {
+      checkFrameSize(frame, this.settings.maxMessageSize, "the result of the call", fields.wire);
+    } catch (error) {
+      this.failure(message, serializer, error, false, context);
       return;
     }
     this.connection.send(frame);
@@ -125,10 +134,11 @@ export class Replier {
    * Announces a remote iterator: Pyro4's ITEMSTREAMRESULT reply with a decoy exception, and the
    * stream id (none when streaming is off, which tells the client so).
    */
-  stream(message: Message, serializer: Serializer, streamId: string | undefined): void {
+  stream(message: Message, serializer: Serializer, streamId: string | undefined, context: CallContext | undefined): void {
     if (this.connection.closed) return;
-    const annotations: Annotations = new Map();
-    if (streamId !== undefined) annotations.set(Annotation.STRM, Buffer.from(streamId, "latin1"));
+    const stream: Annotations = new Map();
+    if (streamId !== undefined) stream.set(Annotation.STRM, Buffer.from(streamId, "latin1"));
+    const annotations = failureAnnotations(context, this.settings.responseAnnotations, stream);
     const decoy = this.dialect.exceptionDict(new ProtocolError("result of call is an iterator"), false);
     const flags = Flags.EXCEPTION | Flags.ITEMSTREAMRESULT;
     const fields = { type: MessageType.RESULT, flags, seq: message.seq, annotations, compress: this.settings.compress, signing: this.signing, wire: this.wire };
@@ -156,8 +166,8 @@ export class Replier {
     let frame: Frame;
     const fields = this.failureFields;
     fields.seq = message.seq;
-    // Like Pyro4, exception replies carry no correlation id; user response annotations do go.
-    fields.annotations = context && context.responseAnnotations.size > 0 ? context.responseAnnotations : undefined;
+    // Like Pyro4, exception replies carry no correlation id; response annotations do go.
+    fields.annotations = failureAnnotations(context, this.settings.responseAnnotations);
     try {
       frame = valueFrame(fields, serializer, this.dialect.exceptionDict(error, this.settings.sendTracebacks), "exception");
     } catch (serializeError) {
@@ -195,20 +205,6 @@ function exceptionWithout(dialect: PyroDialect, error: unknown, reason: string, 
 /** `text` with lone surrogates replaced (msgpack carries UTF-8 only), for messages of our own. */
 function wellFormed(text: string): string {
   return (text as unknown as { toWellFormed(): string }).toWellFormed();
-}
-
-/** Echoes the request's correlation id, if it had one; no annotations otherwise. */
-function correlationOnly(message: Message): Annotations | undefined {
-  const corr = message.annotations?.get(Annotation.CORR);
-  return corr ? new Map([[Annotation.CORR, corr]]) : undefined;
-}
-
-function replyAnnotations(message: Message, context: CallContext | undefined): Annotations | undefined {
-  const base = correlationOnly(message);
-  if (!context || context.responseAnnotations.size === 0) return base;
-  const annotations: Annotations = new Map(context.responseAnnotations);
-  if (base) annotations.set(Annotation.CORR, base.get(Annotation.CORR)!);
-  return annotations;
 }
 
 /** The message of an error, or the value as text. */

@@ -7,7 +7,9 @@ import { debugLog } from "../debug.js";
 import type { Connection } from "../transport/connection.js";
 import type { SlotHolder } from "./admission.js";
 import type { Closable, ContextClient } from "./context.js";
+import type { DisconnectedClient } from "./options.js";
 import type { RegisteredObject } from "./registry.js";
+import { reportHookError } from "./report.js";
 import type { WorkCounter } from "./work.js";
 
 const log = debugLog("pyrots:daemon");
@@ -81,8 +83,19 @@ export class ClientSession implements ContextClient, SlotHolder {
     this.connection.close();
   }
 
-  /** The connection is gone: drop its instances and close what it tracked. */
-  end(): void {
+  /**
+   * The connection is gone: tells `onClientDisconnect` (when given: the client had completed its
+   * handshake), then drops its instances and closes what it tracked.
+   */
+  end(onClientDisconnect?: (client: DisconnectedClient) => void): void {
+    if (onClientDisconnect) {
+      try {
+        onClientDisconnect({ address: this.address, trackedResources: [...this.resources] });
+      } catch (error) {
+        // As Pyro4 ("Error in clientDisconnect"): reported, and the daemon goes on.
+        reportHookError("onClientDisconnect", error);
+      }
+    }
     this.instances.clear();
     for (const resource of this.resources) {
       try {

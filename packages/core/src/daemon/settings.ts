@@ -6,13 +6,16 @@ import type tls from "node:tls";
 import { type PyroConfig, configOptionsOf, loadConfig, ownOptionKeys } from "../config.js";
 import { PYRO5 } from "../serializers/protocols.js";
 import { serializerByName } from "../serializers/registry.js";
-import type { Serializer } from "../serializers/types.js";
+import { classConverters } from "../serializers/classes.js";
+import type { DictToClass, Serializer } from "../serializers/types.js";
 import type { ProxyRef } from "../serializers/values.js";
 import { NETWORK, type WireSettings, wireSettings } from "../transport/settings.js";
 import { checkServerTls, serverTlsFromConfig } from "../transport/tls-config.js";
 import { HANDSHAKE_DECODE_LIMITS } from "../serializers/types.js";
-import type { DaemonOptions, HandshakeValidator } from "./options.js";
 import { type Instrument, combineInstruments } from "../instruments.js";
+import type { ResponseAnnotationsHook } from "./annotations.js";
+import type { DaemonOptions, DisconnectedClient, HandshakeValidator } from "./options.js";
+import { printCallbackError, printOnewayError } from "./report.js";
 
 /** The client a payload came from, as far as reviving the proxies in it needs to know. */
 export interface PeerInfo {
@@ -49,6 +52,14 @@ export interface DaemonSettings extends WireSettings {
   readonly tls: tls.TlsOptions | undefined;
   readonly validateHandshake: HandshakeValidator | undefined;
   readonly reviveProxy: ProxyReviver | undefined;
+  /** When the daemon starts answering: at once, or from `requestLoop()` on (the `serveFrom` option). */
+  readonly serveFrom: "create" | "requestLoop";
+  /** The application's class dict converters (the `dictToClass` option). */
+  readonly classes: ReadonlyMap<string, DictToClass> | undefined;
+  /** Told when a client connection ends (the `onClientDisconnect` option). */
+  readonly onClientDisconnect: ((client: DisconnectedClient) => void) | undefined;
+  /** Annotations for every reply (the `responseAnnotations` option). */
+  readonly responseAnnotations: ResponseAnnotationsHook | undefined;
   /** Reports an error thrown by a `@callback` method (`onCallbackError`, or stderr). */
   readonly reportCallbackError: (method: string, error: unknown) => void;
   /** Reports an error thrown by a oneway method, which no caller hears of (`onOnewayError`, or stderr). */
@@ -66,6 +77,10 @@ const DAEMON_OWN_OPTIONS = ownOptionKeys<DaemonOptions>({
   env: true,
   tls: true,
   callbackHosts: true,
+  responseAnnotations: true,
+  serveFrom: true,
+  dictToClass: true,
+  onClientDisconnect: true,
   onCallbackError: true,
   onOnewayError: true,
   instruments: true,
@@ -95,22 +110,12 @@ export function daemonSettings(config: PyroConfig, options: DaemonOptions, reviv
     tls,
     validateHandshake: options.validateHandshake,
     reviveProxy,
+    responseAnnotations: options.responseAnnotations,
+    serveFrom: options.serveFrom ?? "create",
+    classes: classConverters(options.dictToClass),
+    onClientDisconnect: options.onClientDisconnect,
     reportCallbackError: options.onCallbackError ?? printCallbackError,
     reportOnewayError: options.onOnewayError ?? printOnewayError,
     instrument: combineInstruments(options.instruments),
   });
-}
-
-/** `@callback` methods report their errors on this side too, not only to the caller (as Pyro does). */
-function printCallbackError(method: string, error: unknown): void {
-  process.stderr.write(`pyrots: error in callback ${method}: ${errorReport(error)}\n`);
-}
-
-/** A oneway method has no caller to tell of its failure: it is reported here (as Pyro4's oneway threads print theirs). */
-function printOnewayError(method: string, error: unknown): void {
-  process.stderr.write(`pyrots: error in oneway method ${method}: ${errorReport(error)}\n`);
-}
-
-function errorReport(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -22,6 +22,7 @@ import { type PeerInfo, type ProxyReviver, daemonConfig, daemonSettings } from "
 import { resolveName } from "../naming/resolve.js";
 import { createProxy } from "../proxy/proxy.js";
 import { type ProxySettings, settingsFromConfig } from "../proxy/settings.js";
+import { classConverters } from "../serializers/classes.js";
 import { serializerByName } from "../serializers/registry.js";
 import type { ProxyRef } from "../serializers/values.js";
 import { URI } from "../uri.js";
@@ -244,7 +245,12 @@ export class Daemon implements AsyncDisposable {
  * accepts), and confined to the hosts `callbackHosts` allows.
  */
 function callbackReviver(config: PyroConfig, options: DaemonOptions): ProxyReviver {
-  const base = settingsFromConfig(config, { resolveName, instrument: combineInstruments(options.instruments), network: options[NETWORK] });
+  const base = settingsFromConfig(config, {
+    resolveName,
+    classes: classConverters(options.dictToClass),
+    instrument: combineInstruments(options.instruments),
+    network: options[NETWORK],
+  });
   const hosts = options.callbackHosts ?? "client";
   return (ref: ProxyRef, peer: PeerInfo) => {
     const serializer = ref.serializer ? knownSerializer(ref.serializer) : undefined;

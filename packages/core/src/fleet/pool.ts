@@ -48,6 +48,7 @@ export class PoolEngine implements ProxyEngine {
   /** The settings of every worker's proxy (serializer, protocol, instrument, caller stacks). */
   readonly settings: ProxySettings;
   private readonly pool: ResolvedPoolSettings;
+
   private readonly membership: MembershipSource;
   private readonly createCore: CoreFactory;
   private readonly clock: Clock;
@@ -107,6 +108,10 @@ export class PoolEngine implements ProxyEngine {
   }
 
   /** True while a connection to some worker is open. */
+  get serializerName(): string {
+    return this.settings.serializer.name;
+  }
+
   get connected(): boolean {
     return this.roster.connected;
   }

@@ -126,7 +126,10 @@ export class FrameReader {
   private accept(header: Header): Header {
     const size = header.annotationsLength + header.dataLength;
     if (this.maxMessageSize > 0 && size > this.maxMessageSize) {
-      throw new MessageTooLargeError(`message of ${size} bytes exceeds the maximum message size of ${this.maxMessageSize} bytes`);
+      // Pyro4's words first; who receives it adds which limit this is.
+      throw new MessageTooLargeError(
+        `max message size exceeded (${size} where max=${this.maxMessageSize}): the peer sent a message larger than this side accepts`,
+      );
     }
     return header;
   }

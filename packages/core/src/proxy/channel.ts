@@ -10,7 +10,16 @@
  * protocol 48 in 502) fails the handshake with {@link ProtocolMismatchError}, and the proxy may
  * open a new channel in that protocol.
  */
-import { CommunicationError, ConnectionClosedError, ProtocolError, PyroError, SecurityError, SerializeError } from "../errors.js";
+import {
+  CommunicationError,
+  ConnectionClosedError,
+  MessageTooLargeError,
+  ProtocolError,
+  PyroError,
+  SecurityError,
+  SerializeError,
+  TimeoutError,
+} from "../errors.js";
 import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
 import { type MessageSigning, signFrame } from "../protocol/hmac.js";
 import type { Message } from "../protocol/message.js";
@@ -22,6 +31,8 @@ import type { DecodeContext, Serializer } from "../serializers/types.js";
 import { Connection, type ConnectionHandler, connectionLost } from "../transport/connection.js";
 import { payloadOf, valueFrame } from "../transport/outgoing.js";
 import type { ListenAddress } from "../transport/socket.js";
+import type { TLSSocket } from "node:tls";
+import type { HandshakeInfo } from "./options.js";
 import type { PendingCall } from "./pending.js";
 import type { ProxySettings } from "./settings.js";
 
@@ -88,6 +99,8 @@ export class Channel implements ConnectionHandler {
   metadata: RemoteMetadata | undefined;
   /** The daemon's handshake response data. */
   handshakeResponse: unknown;
+  /** The annotations of the daemon's handshake reply. */
+  private handshakeAnnotations: ReadonlyMap<string, Uint8Array> | undefined;
   /** Calls sent and waiting for their reply, by sequence number. */
   readonly inFlight = new Map<number, PendingCall>();
   /** How calls are signed as they leave: the settings' HMAC, or the sealed signing agreed in the handshake. */
@@ -154,7 +167,10 @@ export class Channel implements ConnectionHandler {
     let timer: NodeJS.Timeout | undefined;
     if (settings.timeout > 0) {
       timer = setTimeout(() => {
-        channel.handshakeWaiter?.reject(new CommunicationError(`handshake with ${what} timed out after ${settings.timeout} s`));
+        // A TimeoutError, as Pyro4 raises for a daemon that accepts the connection but never answers.
+        channel.handshakeWaiter?.reject(
+          new TimeoutError(`handshake with ${what} timed out after ${settings.timeout} s: the daemon accepted the connection but did not answer`),
+        );
         channel.close();
       }, settings.timeout * 1000);
     }
@@ -163,6 +179,7 @@ export class Channel implements ConnectionHandler {
     );
     try {
       await done;
+      if (settings.validateHandshake) await settings.validateHandshake(channel.handshakeResponse, channel.handshakeInfo());
     } catch (error) {
       channel.close();
       throw error;
@@ -171,6 +188,13 @@ export class Channel implements ConnectionHandler {
     }
     channel.updateHold();
     return channel;
+  }
+
+  /** What the proxy's `validateHandshake` is told about the daemon. */
+  private handshakeInfo(): HandshakeInfo {
+    const socket = this.connection.stream as Partial<TLSSocket>;
+    const certificate = socket.encrypted && socket.getPeerCertificate ? socket.getPeerCertificate() : undefined;
+    return { annotations: this.handshakeAnnotations ?? new Map(), ...(certificate ? { certificate } : {}) };
   }
 
   /** True when the connection is gone. */
@@ -284,9 +308,9 @@ export class Channel implements ConnectionHandler {
     const unsent = this.waiting.splice(0);
     this.inFlight.clear();
     // One error per call: each gets its own caller's frames added (see proxy.ts).
-    for (const call of inFlight) call.fail(connectionLost(error, this.what));
+    for (const call of inFlight) call.fail(lostError(error, this.what));
     if (this.onUnsent && unsent.length > 0) this.onUnsent(unsent);
-    else for (const call of unsent) call.fail(connectionLost(error, this.what));
+    else for (const call of unsent) call.fail(lostError(error, this.what));
     this.onClosed?.(this);
   }
 
@@ -349,6 +373,7 @@ export class Channel implements ConnectionHandler {
       if (message.type === MessageType.CONNECTFAIL) throw rejected(this.what, message, this.decodeContext, this.protocol);
       if (message.type !== MessageType.CONNECTOK) throw new ProtocolError(`expected a handshake reply from ${this.what}, got message type ${message.type}`);
       const data = decodePayload(message, this.decodeContext, this.protocol);
+      this.handshakeAnnotations = message.annotations;
       const multiplex = message.annotations?.get(Annotation.MULTIPLEX);
       if (multiplex !== undefined) {
         this.multiplex = true;
@@ -431,4 +456,16 @@ function rejected(what: string, message: Message, context: DecodeContext, protoc
       ? " — the daemon is running but serves no object with this id: check the object id in the URI (servers print their URIs; `pyro-nsc list` shows registered ones)"
       : "";
   return new CommunicationError(`connection to ${what} rejected: ${reason}${unknown}`);
+}
+
+/**
+ * What a call gets when its connection is gone: a new error for each call (each gets its own
+ * caller's frames added). An over-limit reply stays a MessageTooLargeError, as with Pyro4, rather
+ * than a closed connection caused by it.
+ */
+function lostError(error: Error | undefined, what: string): PyroError {
+  if (!(error instanceof MessageTooLargeError)) return connectionLost(error, what);
+  return new MessageTooLargeError(`${error.message} (MAX_MESSAGE_SIZE: raise it with the proxy option maxMessageSize if such replies are expected)`, {
+    cause: error,
+  });
 }

@@ -2,12 +2,12 @@
  * The engine behind a proxy: resolves its URI, keeps its connection(s), numbers and sends calls,
  * retries and reconnects. The `Proxy` object users hold is a thin typed face over this.
  */
-import { CommunicationError, ConnectionClosedError, PyroError, SecurityError, TimeoutError } from "../errors.js";
+import { CommunicationError, ConnectionClosedError, PyroError, SecurityError, TimeoutError, pyroErrorClasses } from "../errors.js";
 import { Annotation, Flags, MessageType } from "../protocol/constants.js";
 import type { Annotations } from "../protocol/message.js";
 import { ProxyRef } from "../serializers/values.js";
 import type { DecodeContext, Serializer } from "../serializers/types.js";
-import { type Frame, type FrameFields, callFrame } from "../transport/outgoing.js";
+import { type Frame, type FrameFields, callFrame, checkFrameSize } from "../transport/outgoing.js";
 import { type CallWatch, startCalling, watchFailed, watchSucceeded } from "../instruments.js";
 import type { ListenAddress } from "../transport/socket.js";
 import { NamingError } from "../errors.js";
@@ -94,7 +94,7 @@ export class ProxyCore implements StreamChannel, ProxyEngine {
     this.originalUri = uri;
     this.uri = uri;
     this.metadata = metadata;
-    this.decodeContext = { limits: settings.decodeLimits, reviveProxy };
+    this.decodeContext = { limits: settings.decodeLimits, reviveProxy, classes: settings.classes };
     this.protocol = settings.protocol;
     this.serializer = (settings.protocol ?? PYRO4).twin(settings.serializer);
     this.replySettings = settings;
@@ -133,9 +133,10 @@ export class ProxyCore implements StreamChannel, ProxyEngine {
     oneway: boolean,
     extraFlags = 0,
     kwargs: Record<string, unknown> | null = {},
+    options?: CallOptions,
   ): Promise<unknown> {
     const channel = await this.connectForCall();
-    return this.send(channel, objectId, method, args, kwargs, extraFlags | (oneway ? Flags.ONEWAY : 0), undefined);
+    return this.send(channel, objectId, method, args, kwargs, extraFlags | (oneway ? Flags.ONEWAY : 0), options);
   }
 
   /** Sends batched calls as one message (Pyro4's FLAGS_BATCH); resolves with the raw batch reply. */
@@ -295,6 +296,7 @@ export class ProxyCore implements StreamChannel, ProxyEngine {
     let frame: Frame;
     try {
       frame = callFrame(fields, this.serializer, objectId, method, args, kwargs);
+      checkFrameSize(frame, this.settings.maxMessageSize, `the call ${method}`, fields.wire);
     } catch (error) {
       if (watch !== undefined) watchFailed(watch, error);
       throw error;
@@ -448,6 +450,11 @@ export class ProxyCore implements StreamChannel, ProxyEngine {
     this.replySettings = Object.freeze({ ...this.settings, serializer });
   }
 
+  /** The name of the serializer calls go out with (after any fallback). */
+  get serializerName(): string {
+    return this.serializer.name;
+  }
+
   /** The protocol this proxy speaks: `"Pyro4"` or `"Pyro5"`, undefined until a first connection told (`PROTOCOL` auto). */
   get protocolName(): string | undefined {
     return this.protocol?.name;
@@ -461,7 +468,9 @@ export class ProxyCore implements StreamChannel, ProxyEngine {
   /** A failed connect to an address that came from a name server says so: the daemon may well be running elsewhere. */
   private explainConnectFailure(error: unknown): unknown {
     if (!(error instanceof CommunicationError) || error instanceof SecurityError || this.uri === this.originalUri) return error;
-    return new CommunicationError(
+    // The same Pyro class (a TimeoutError stays one), with the explanation added.
+    const Same = (pyroErrorClasses.get(error.pyroName) ?? CommunicationError) as typeof CommunicationError;
+    return new Same(
       `${error.message} — this address is what the name server gave for ${this.originalUri}: the registration may be stale ` +
         `(its daemon stopped or moved), or the daemon is not reachable from this machine (a daemon bound to 127.0.0.1 serves only its own)`,
       { cause: error },

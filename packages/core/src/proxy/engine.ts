@@ -18,6 +18,8 @@ export interface ProxyEngine {
   readonly uri: URI;
   /** The settings its calls are made with (a pool's are every worker's). */
   readonly settings: ProxySettings;
+  /** The serializer its calls use (`serializerOf`); a pool's is the configured one (each worker may still fall back). */
+  readonly serializerName: string;
   /** Metadata known for the remote object (from a handshake). */
   readonly metadata: RemoteMetadata | undefined;
   /** True while at least one connection is open. */

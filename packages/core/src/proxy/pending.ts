@@ -19,7 +19,7 @@ export class PendingCall {
   /** Called when the call settles, to drop listeners (abort signal) or count it done. */
   cleanup: (() => void) | undefined;
   /** Receives the reply's annotations, when the caller asked for them. */
-  onAnnotations: ((annotations: Annotations) => void) | undefined;
+  onAnnotations: ((annotations: ReadonlyMap<string, Uint8Array>) => void) | undefined;
   /** Where a remote iterator announced by the reply fetches its items. */
   streams: StreamChannel | undefined;
   /** The sequence number its connection gave it when sending it (0 until then). */
@@ -43,7 +43,7 @@ export class PendingCall {
     if (message.flags & Flags.ITEMSTREAMRESULT) {
       const id = message.annotations?.get(Annotation.STRM);
       if (id && this.streams) {
-        this.succeed(new RemoteStream(this.streams, Buffer.from(id).toString("latin1")));
+        this.succeed(new RemoteStream(this.streams, Buffer.from(id).toString("latin1"), this.onAnnotations));
         return;
       }
     }

@@ -283,6 +283,15 @@ export function metadataOf(proxy: object): { methods: string[]; oneway: string[]
   return meta && { methods: [...meta.methods], oneway: [...meta.oneway], attrs: [...meta.attrs] };
 }
 
+/**
+ * The name of the serializer the proxy's calls use (Pyro4's `_pyroSerializer`): the configured
+ * one, or, for a proxy whose serializer nobody chose, the one it fell back to when a daemon refused
+ * that (known once connected).
+ */
+export function serializerOf(proxy: object): string {
+  return viewOf(proxy).core.serializerName;
+}
+
 /** A serializable reference to the proxy's object (Pyro4's proxy state). */
 export function refFor(proxy: object): ProxyRef {
   return viewOf(proxy).core.ref();

@@ -7,13 +7,14 @@ import type tls from "node:tls";
 import { type PyroConfig, configOptionsOf, defaultConfig, loadConfig, ownOptionKeys } from "../config.js";
 import { PYRO4, PYRO5, type PyroProtocol } from "../serializers/protocols.js";
 import { serializerByName } from "../serializers/registry.js";
-import type { Serializer } from "../serializers/types.js";
+import { classConverters } from "../serializers/classes.js";
+import type { DictToClass, Serializer } from "../serializers/types.js";
 import type { ProxyRef } from "../serializers/values.js";
 import { NETWORK, type WireSettings, wireSettings } from "../transport/settings.js";
 import type { ListenAddress, Network } from "../transport/socket.js";
 import { clientTlsFromConfig } from "../transport/tls-config.js";
 import type { URI } from "../uri.js";
-import type { ProxyOptions } from "./options.js";
+import type { HandshakeInfo, ProxyOptions } from "./options.js";
 import { type Instrument, combineInstruments } from "../instruments.js";
 
 /** Turns a `PYRONAME:`/`PYROMETA:` URI into a `PYRO:` one, connecting to name servers with `settings`. */
@@ -41,6 +42,8 @@ export interface ProxySettings extends WireSettings {
   readonly timeout: number;
   /** Data sent in the handshake. */
   readonly handshake: unknown;
+  /** Checks each new connection's handshake reply (the `validateHandshake` option). */
+  readonly validateHandshake: ((response: unknown, daemon: HandshakeInfo) => void | Promise<void>) | undefined;
   /** Connections opened at most toward a daemon that takes one request at a time. */
   readonly poolSize: number;
   /** Connect over TLS with these options. */
@@ -54,6 +57,8 @@ export interface ProxySettings extends WireSettings {
    * keep the process alive, even with a call waiting. Off for proxies the application makes.
    */
   readonly background: boolean;
+  /** The application's class dict converters (the `dictToClass` option). */
+  readonly classes: ReadonlyMap<string, DictToClass> | undefined;
   /** Add the caller's own frames to the errors of calls (`CALLER_STACKS`). */
   readonly callerStacks: boolean;
   /**
@@ -72,6 +77,8 @@ const PROXY_OWN_OPTIONS = ownOptionKeys<ProxyOptions>({
   poolSize: true,
   env: true,
   tls: true,
+  dictToClass: true,
+  validateHandshake: true,
   instruments: true,
   [NETWORK]: true,
 });
@@ -84,10 +91,12 @@ export function proxySettings(options: ProxyOptions, resolveName: NameResolver |
     serializerChosen: options.serializer !== undefined || env.PYRO_SERIALIZER !== undefined,
     timeout: options.timeout,
     handshake: options.handshake,
+    validateHandshake: options.validateHandshake,
     poolSize: options.poolSize,
     tls: options.tls,
     resolveName,
     network: options[NETWORK],
+    classes: classConverters(options.dictToClass),
     instrument: combineInstruments(options.instruments),
   });
 }
@@ -96,6 +105,7 @@ export function proxySettings(options: ProxyOptions, resolveName: NameResolver |
 export interface ProxyExtras {
   timeout?: number;
   handshake?: unknown;
+  validateHandshake?: (response: unknown, daemon: HandshakeInfo) => void | Promise<void>;
   poolSize?: number;
   tls?: tls.ConnectionOptions;
   serializer?: Serializer;
@@ -106,6 +116,8 @@ export interface ProxyExtras {
   network?: Network;
   /** See {@link ProxySettings.background}. */
   background?: boolean;
+  /** See {@link ProxySettings.classes}. */
+  classes?: ReadonlyMap<string, DictToClass>;
   protocol?: PyroProtocol;
   instrument?: Instrument;
 }
@@ -119,11 +131,13 @@ export function settingsFromConfig(config: PyroConfig, extras: ProxyExtras = {})
     serializerChosen: extras.serializerChosen ?? (extras.serializer !== undefined || config.serializer !== defaultConfig.serializer),
     timeout: extras.timeout ?? config.commTimeout,
     handshake: extras.handshake === undefined ? "hello" : extras.handshake,
+    validateHandshake: extras.validateHandshake,
     poolSize: Math.max(1, extras.poolSize ?? 1),
     tls: extras.tls ?? clientTlsFromConfig(config),
     resolveName: extras.resolveName,
     connectRule: extras.connectRule,
     background: extras.background ?? false,
+    classes: extras.classes,
     callerStacks: config.callerStacks,
     protocol: extras.protocol ?? protocolNamed(config.protocol),
     instrument: extras.instrument,

@@ -7,26 +7,42 @@
  */
 import { RemoteError } from "../errors.js";
 import { DAEMON_OBJECT_ID } from "../protocol/constants.js";
+import type { CallOptions } from "./options.js";
 
 /** How a stream reaches its daemon (the proxy core). */
 export interface StreamChannel {
-  callObject(objectId: string, method: string, args: unknown[], oneway: boolean): Promise<unknown>;
+  callObject(
+    objectId: string,
+    method: string,
+    args: unknown[],
+    oneway: boolean,
+    extraFlags?: number,
+    kwargs?: Record<string, unknown> | null,
+    options?: CallOptions,
+  ): Promise<unknown>;
 }
 
 /** A remote iterator. Iterate it once, with `for await`. */
 export class RemoteStream implements AsyncIterableIterator<unknown>, AsyncDisposable {
   private done = false;
 
+  /** Options of each item's call: the `onAnnotations` of the call that returned the stream, if any. */
+  private readonly itemOptions: CallOptions | undefined;
+
   constructor(
     private readonly channel: StreamChannel,
     /** The daemon's id for this stream. */
     readonly streamId: string,
-  ) {}
+    /** Receives the annotations of each item's reply (what the daemon set while making the item). */
+    onAnnotations?: CallOptions["onAnnotations"],
+  ) {
+    this.itemOptions = onAnnotations ? { onAnnotations } : undefined;
+  }
 
   async next(): Promise<IteratorResult<unknown>> {
     if (this.done) return { done: true, value: undefined };
     try {
-      const value = await this.channel.callObject(DAEMON_OBJECT_ID, "get_next_stream_item", [this.streamId], false);
+      const value = await this.channel.callObject(DAEMON_OBJECT_ID, "get_next_stream_item", [this.streamId], false, 0, {}, this.itemOptions);
       return { done: false, value };
     } catch (error) {
       this.done = true;

@@ -3,6 +3,7 @@
  *
  * | `__class__`                           | JS value                                |
  * | ------------------------------------- | --------------------------------------- |
+ * | a name in the context's `classes`     | what the application's converter makes  |
  * | `Pyro4.core.URI`                      | {@link URI}                             |
  * | `Pyro4.core.Proxy`                    | {@link ProxyRef}                        |
  * | `Pyro4.core.Daemon`                   | {@link DaemonPlaceholder}               |
@@ -17,6 +18,8 @@
  * their own dict is converted. A proxy becomes what the receiver's `DecodeContext.reviveProxy`
  * makes of it. Nothing here converts a decoded value to text implicitly: a value may be a proxy.
  */
+import { isAbsolute, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import {
   PyroError,
   PythonError,
@@ -31,8 +34,8 @@ import {
 } from "../errors.js";
 import { URI } from "../uri.js";
 import { describeValue } from "./call.js";
-import { DEFAULT_DECODE_CONTEXT, type DecodeContext } from "./types.js";
-import { DaemonPlaceholder, ExceptionWrapper, ProxyRef } from "./values.js";
+import { DEFAULT_DECODE_CONTEXT, type DecodeContext, type DictToClass } from "./types.js";
+import { DaemonPlaceholder, ExceptionWrapper, ProxyRef, type ClassDict } from "./values.js";
 
 export {
   AUTOPROXY,
@@ -76,6 +79,8 @@ export function dictToClass(data: Record<string, unknown>, context: DecodeContex
     const shown = typeof name === "object" || typeof name === "function" ? describeValue(name) : untrustedText(name);
     throw new SerializeError(`unsupported serialized class: ${shown}`);
   }
+  const converter = context.classes?.get(name);
+  if (converter) return converter(data, name);
   if (name.includes("__")) throw new SecurityError("refused to deserialize types with double underscores in their name: " + name);
   switch (name) {
     case "Pyro4.core.URI":
@@ -99,7 +104,15 @@ export function dictToClass(data: Record<string, unknown>, context: DecodeContex
     const { args, attributes, traceback } = exceptionParts(data);
     return new RemoteError({ type: name, args, attributes, traceback });
   }
-  throw new SerializeError("unsupported serialized class: " + name);
+  throw new SerializeError(`unsupported serialized class: ${name} (an application class: give a converter for it in the option dictToClass)`);
+}
+
+/** The `dictToClass` option of proxies and daemons as a map (undefined when empty); TypeError for a converter that is not a function. */
+export function classConverters(record: Readonly<Record<string, DictToClass>> | undefined): ReadonlyMap<string, DictToClass> | undefined {
+  if (!record) return undefined;
+  const entries = Object.entries(record);
+  for (const [name, converter] of entries) if (typeof converter !== "function") throw new TypeError(`dictToClass: the converter for ${name} is not a function`);
+  return entries.length > 0 ? new Map(entries) : undefined;
 }
 
 function makePyroError(cls: typeof PyroError, data: Record<string, unknown>): PyroError {
@@ -169,21 +182,30 @@ function copyAttributes(from: Record<string, unknown>, to: Record<string, unknow
 
 /**
  * Python-style traceback lines for an error: a remote error's own lines when it has them, else
- * lines made from the JS stack, ending with `ShortName: message`.
+ * lines made from the JS stack, ending with `ShortName: message`. The frames are the
+ * application's own (pyrots' and Node's internals left out, unless nothing else is there), with
+ * paths relative to the working folder: a Python client sees where in the server's code the
+ * error happened, not where pyrots is installed.
  */
 export function tracebackOf(error: unknown, className = pythonNameOf(error), args?: readonly unknown[]): string[] {
   if (error instanceof PyroError && error.remoteTraceback && error.remoteTraceback.length > 0) return error.remoteTraceback;
   const lines = ["Traceback (most recent call last):\n"];
   const stack = error instanceof Error && typeof error.stack === "string" ? error.stack : "";
-  const frames: string[] = [];
-  for (const line of stack.split("\n")) {
-    const match = FRAME.exec(line);
+  const frames: { file: string; line: string; where: string; internal: boolean }[] = [];
+  for (const text of stack.split("\n")) {
+    const match = FRAME.exec(text);
     if (!match) continue;
-    const file = match[2]!.startsWith("file://") ? decodeURI(match[2]!.slice(7)) : match[2]!;
-    frames.push(`  File "${file}", line ${match[3]}, in ${match[1] ?? "<module>"}\n`);
+    const location = match[2]!;
+    if (location.startsWith("node:")) continue;
+    const file = location.startsWith("file://") ? fileURLToPath(location) : location;
+    frames.push({ file, line: match[3]!, where: match[1] ?? "<module>", internal: file.startsWith(PYROTS_ROOT) });
   }
+  const shown = frames.some((frame) => !frame.internal) ? frames.filter((frame) => !frame.internal) : frames;
   // JS lists the innermost frame first; Python lists it last.
-  for (let i = frames.length - 1; i >= 0; i--) lines.push(frames[i]!);
+  for (let i = shown.length - 1; i >= 0; i--) {
+    const frame = shown[i]!;
+    lines.push(`  File "${isAbsolute(frame.file) ? relative(process.cwd(), frame.file) : frame.file}", line ${frame.line}, in ${frame.where}\n`);
+  }
   const shortName = className.slice(className.lastIndexOf(".") + 1);
   const message = args ? messageFromArgs(args) : error instanceof Error ? error.message : String(error);
   lines.push(message ? `${shortName}: ${message}\n` : `${shortName}\n`);
@@ -191,6 +213,9 @@ export function tracebackOf(error: unknown, className = pythonNameOf(error), arg
 }
 
 const FRAME = /^\s+at (?:(?:async )?(.+?) \()?(.+?):(\d+):\d+\)?$/;
+
+/** Where @pyrots/core's compiled files are (this file is in `dist/serializers/`): frames there are pyrots' own. */
+const PYROTS_ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 /** `error` as is when it is a PyroError, else a SerializeError that says what failed and keeps the cause. */
 export function asSerializeError(error: unknown, what: string): PyroError {

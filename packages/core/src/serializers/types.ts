@@ -69,7 +69,16 @@ export interface DecodeContext {
    * Must not connect or call anything.
    */
   readonly reviveProxy?: (ref: ProxyRef) => unknown;
+  /**
+   * Converters for class dicts of the application's own classes, by `__class__` name (Pyro4's
+   * `SerializerBase.register_dict_to_class`); checked before the built-in Pyro classes. A
+   * converter gets the dict as decoded (hostile data: check it) and returns the value to use.
+   */
+  readonly classes?: ReadonlyMap<string, DictToClass>;
 }
+
+/** Turns a class dict (its `__class__` key included) into the application's value. */
+export type DictToClass = (data: Record<string, unknown>, className: string) => unknown;
 
 /** A decoded INVOKE payload. */
 export interface CallRequest {

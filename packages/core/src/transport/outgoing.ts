@@ -5,7 +5,7 @@
  * large binary values may come as parts instead; the frame is then a list of buffers (header
  * first) that the connection writes with one vectored write, the binaries never copied.
  */
-import { ProtocolError } from "../errors.js";
+import { MessageTooLargeError, ProtocolError } from "../errors.js";
 import { Annotation, Flags } from "../protocol/constants.js";
 import { HMAC_SIZE, type MessageSigning, computeHmac, sealedMac } from "../protocol/hmac.js";
 import type { Annotations, Message } from "../protocol/message.js";
@@ -70,6 +70,24 @@ export function callFrame(
     ? serializer.encodeCallParts(object, method, args, kwargs, reserve)
     : serializer.encodeCall(object, method, args, kwargs, reserve);
   return Array.isArray(encoded) ? partsFrame(fields, serializer.id, encoded) : finishFrame(fields, serializer.id, encoded, reserve, annLength);
+}
+
+/**
+ * Throws MessageTooLargeError when `frame` is over `maxMessageSize` (annotations plus payload, as
+ * the receiver counts; 0 = no limit): like Pyro4, an over-limit message is refused by its sender
+ * instead of being sent to a peer that would drop the connection. `what` names it for the message;
+ * `wire` is the frame's wire format (Pyro4's when absent).
+ */
+export function checkFrameSize(frame: Frame, maxMessageSize: number, what: string, wire: WireFormat = PYRO4_WIRE): void {
+  if (maxMessageSize <= 0) return;
+  let size = -wire.headerSize;
+  if (Buffer.isBuffer(frame)) size += frame.length;
+  else for (const part of frame) size += part.length;
+  if (size > maxMessageSize) {
+    throw new MessageTooLargeError(
+      `max message size exceeded (${size} where max=${maxMessageSize}): ${what} was not sent; raise MAX_MESSAGE_SIZE (the option maxMessageSize) on both sides to allow it`,
+    );
+  }
 }
 
 /** A frame around an already encoded payload (handshake failures, pings). */

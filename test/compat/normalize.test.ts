@@ -1,0 +1,45 @@
+/**
+ * Scenario normalizers on outputs seen in real runs: every order a race can print lines in must
+ * normalize to the same text, or the suite fails by chance.
+ */
+import { expect } from "chai";
+import { chatbox } from "./scenarios/messaging.js";
+import { resourcetracking } from "./scenarios/reconnects.js";
+
+const INFO = { role: "client", stream: "stdout", implementation: "python" } as const;
+
+/** A chatbox client's output up to its welcome, with the self-announcement `[SERVER] ** alice joined **` placed by `layout`. */
+function aliceOutput(layout: "after welcome" | "glued to the joined line" | "on the prompt line"): string {
+  const announcement = "[SERVER] ** alice joined **";
+  const prompts = "The server has no active channels.\nName for new channel: Choose a nickname: ";
+  const welcome = "People on this channel: alice\nReady for input! Type /quit to quit\n";
+  const rest = "[SERVER] ** bob joined **\n[bob] hello alice\nExit.\n";
+  switch (layout) {
+    case "after welcome":
+      return `${prompts}Joined channel room as alice\n${welcome}${announcement}\n${rest}`;
+    // The announcing thread wrote between the text of print() and its newline.
+    case "glued to the joined line":
+      return `${prompts}Joined channel room as alice${announcement}\n\n${welcome}${rest}`;
+    case "on the prompt line":
+      return `${prompts}${announcement}\nJoined channel room as alice\n${welcome}${rest}`;
+  }
+}
+
+describe("compat scenario normalizers", () => {
+  it("chatbox: the newcomer's own announcement normalizes alike wherever the race printed it", () => {
+    const expected = chatbox.normalize!(aliceOutput("after welcome"), INFO);
+    expect(expected).to.include("Joined channel room as alice\n").and.to.include("[SERVER] ** alice joined ** (to themselves too)");
+    expect(chatbox.normalize!(aliceOutput("glued to the joined line"), INFO)).to.equal(expected);
+    expect(chatbox.normalize!(aliceOutput("on the prompt line"), INFO)).to.equal(expected);
+  });
+
+  it('resourcetracking: a resource name of Python\'s hex() below 0x1000 ("xe10") is a name like the others', () => {
+    const server = (a: string, b: string) =>
+      `Pyro daemon running.\nservice: allocated resource ${a}  for client ('127.0.0.1', 5000)\nservice: allocated resource ${b}  for client ('127.0.0.1', 5000)\n` +
+      `Resource: closing ${a}\nResource: closing ${b}\nclient disconnects: ('127.0.0.1', 5000)\n    resources:  ['${b}', '${a}']\n`;
+    const info = { role: "server", stream: "stdout", implementation: "pyrots" } as const;
+    const expected = resourcetracking.normalize!(server("3f2a", "0c1d"), info);
+    expect(expected).to.include("allocated resource <name 1> ").and.to.include("resources:  ['<name 1>', '<name 2>']");
+    expect(resourcetracking.normalize!(server("xe10", "0c1d"), info)).to.equal(expected);
+  });
+});

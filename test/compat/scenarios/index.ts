@@ -1,0 +1,51 @@
+/** Every compatibility scenario, in the order of docs/pyro4-examples.md. */
+import type { Scenario } from "../harness/scenario.js";
+import { attributes, autoproxy, banks, instancemode, nonameserver, streaming, thirdpartylib, thirdpartylib2, unixdomainsock } from "./basics.js";
+import { batchedcalls, callback, callback2, callcontext, handshake, oneway, ssl } from "./calls.js";
+import { distributedComputing, nsMetadata, shoppingcart, stockquotes, stockquotesPhase3, usersession } from "./naming.js";
+import { filetransfer, hugetransfer, timezones } from "./data.js";
+import { chatbox, messagebus } from "./messaging.js";
+import { autoreconnect, autoreconnectNS, autoretry, disconnects, resourcetracking } from "./reconnects.js";
+import { echoserver, exceptions, maxsize, timeout } from "./errors-and-limits.js";
+import { warehouse, warehousePhase2 } from "./warehouse.js";
+
+export const SCENARIOS: readonly Scenario[] = [
+  warehouse,
+  warehousePhase2,
+  nonameserver,
+  attributes,
+  autoproxy,
+  banks,
+  streaming,
+  thirdpartylib,
+  thirdpartylib2,
+  unixdomainsock,
+  instancemode,
+  echoserver,
+  maxsize,
+  exceptions,
+  timeout,
+  oneway,
+  callback,
+  callback2,
+  callcontext,
+  handshake,
+  ssl,
+  batchedcalls,
+  disconnects,
+  autoretry,
+  autoreconnect,
+  autoreconnectNS,
+  resourcetracking,
+  nsMetadata,
+  stockquotes,
+  stockquotesPhase3,
+  distributedComputing,
+  shoppingcart,
+  usersession,
+  timezones,
+  hugetransfer,
+  filetransfer,
+  messagebus,
+  chatbox,
+];
