@@ -53,7 +53,6 @@ describe("browser client (in Node)", () => {
     expect(sum).to.equal(3);
     expect(await calc.model).to.equal("calc-1");
     expect((calc as unknown as { then?: unknown }).then).to.equal(undefined);
-    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a gateway proxy has its own local toString, invisible to the Remote<T> type
     expect(String(calc)).to.equal("Pyro.GatewayProxy(example.calc)");
     expect(await callWithKwargs(calc, "kw", [1], { c: "x" })).to.deep.equal({ a: 1, b: 10, c: "x" });
     await calc[Symbol.asyncDispose]();

@@ -47,6 +47,8 @@ export function repr(value: unknown): string {
       .map(([k, v]) => `${repr(k)}: ${repr(v)}`)
       .join(", ")}}`;
   }
+  // Anything else prints as JS prints it (a proxy as Pyro.Proxy(uri), a Date as its text).
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return String(value);
 }
 

@@ -25,7 +25,7 @@ await using daemon = await Daemon.create({
   sslServerCert: "../../certs/server_cert.pem",
   sslServerKey: "../../certs/server_key.pem",
   sslCaCerts: "../../certs/client_cert.pem", // to make ssl accept the self-signed client cert
-  validateHandshake(client, data) {
+  validateHandshake(client, _data) {
     const cert = client.certificate;
     if (!cert || !cert.serialNumber) throw new CommunicationError("client cert missing");
     // hostname and expiry date validation is already done by the TLS layer itself

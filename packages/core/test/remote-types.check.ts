@@ -8,6 +8,8 @@ interface CalcApi {
   add(a: number, b: number): number;
   slow(x: number): Promise<number>;
   ticks(n: number): Generator<number>;
+  tags(): Set<string>;
+  table(): Map<string, number>;
   readonly model: string;
   _private(): void;
 }
@@ -21,6 +23,12 @@ async function typedProxy(): Promise<void> {
     const n: number = tick;
     void n;
   }
+  // Sets and maps are values, although iterable: awaited, not streamed.
+  const tags: Set<string> = await calc.tags();
+  const table: Map<string, number> = await calc.table();
+  // A proxy's own text, whatever the interface declares.
+  const text: string = calc.toString();
+  void [tags, table, text];
   // @ts-expect-error arguments are checked
   await calc.add("1", 2);
   // @ts-expect-error private names are not remote members

@@ -119,7 +119,7 @@ export const thirdpartylib2: Scenario = {
     server: { side: "server", python: ["server2.py"], pyrots: { port: "thirdpartylib/server2.js" } },
     client: { side: "client", python: ["client.py"], pyrots: { port: "thirdpartylib/client.js" } },
   },
-  play: thirdpartylib.play,
+  play: (run) => thirdpartylib.play(run),
 };
 
 export const unixdomainsock: Scenario = {

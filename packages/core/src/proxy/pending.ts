@@ -5,7 +5,7 @@
 import { PyroError } from "../errors.js";
 import type { Frame } from "../transport/outgoing.js";
 import { Annotation, Flags } from "../protocol/constants.js";
-import type { Annotations, Message } from "../protocol/message.js";
+import type { Message } from "../protocol/message.js";
 import { markFromReply, markNotSent } from "./outcome.js";
 import { RemoteStream, type StreamChannel } from "./stream.js";
 

@@ -3,7 +3,7 @@
  *
  * - methods return Promises (a method already returning a Promise is not wrapped twice);
  * - methods returning iterators, generators or (async) iterables give an `AsyncIterable`
- *   (remote iterators), while arrays and strings stay plain values;
+ *   (remote iterators), while arrays, strings, bytes, sets and maps stay plain values;
  * - properties become awaitable reads (`await proxy.region`); set them with `setAttr`.
  */
 
@@ -13,7 +13,7 @@
  */
 export type RemoteResult<R> = [R] extends [never]
   ? Promise<never>
-  : R extends string | readonly unknown[] | Uint8Array
+  : R extends string | readonly unknown[] | Uint8Array | ReadonlySet<unknown> | ReadonlyMap<unknown, unknown>
     ? Promise<R>
     : R extends AsyncIterable<infer I> | Iterable<infer I> | Iterator<infer I> | AsyncIterator<infer I>
       ? R extends PromiseLike<unknown>
@@ -25,7 +25,13 @@ export type RemoteResult<R> = [R] extends [never]
  * A remote object with interface `T`; disposing it closes its connection. Without a type
  * (`new Proxy(uri)`, `T` = `any`) every member can be called and awaited ({@link UntypedMember}).
  */
-export type Remote<T> = RemoteMembers<T> & AsyncDisposable;
+export type Remote<T> = RemoteMembers<T> & LocalProxyMembers & AsyncDisposable;
+
+/** What every proxy answers locally, whatever `T` declares. */
+export interface LocalProxyMembers {
+  /** `Pyro.Proxy(<uri>)`: what `String(proxy)` and `` `${proxy}` `` give. */
+  toString(): string;
+}
 
 /** A member of an untyped proxy: call it (a remote method) or await it (a remote property). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -35,7 +35,7 @@ import {
 import { URI } from "../uri.js";
 import { describeValue } from "./call.js";
 import { DEFAULT_DECODE_CONTEXT, type DecodeContext, type DictToClass } from "./types.js";
-import { DaemonPlaceholder, ExceptionWrapper, ProxyRef, type ClassDict } from "./values.js";
+import { DaemonPlaceholder, ExceptionWrapper, ProxyRef } from "./values.js";
 
 export {
   AUTOPROXY,
