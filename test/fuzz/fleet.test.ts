@@ -12,6 +12,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { Daemon, type LeaseEvent, NamingError, type PoolEvent, expose, pool, poolStats } from "@pyrots/core";
 import { DaemonServer, daemonConfig, daemonSettings } from "@pyrots/core/internal";
+import { settlesWithin } from "@pyrots/test-support";
 import { handshakeCase, payloadCase, pipelinedCase, randomHeaderCase } from "./cases.js";
 import { replyFrameLength, replyStreamProblem } from "./frames.js";
 import { BATCH, FUZZ_SEED, SHARES, Tally, fuzzCases, runPool, runWireCase } from "./harness.js";
@@ -190,7 +191,7 @@ async function handshaken(port: number, bytes: Buffer): Promise<{ socket: net.So
   const answered = new Promise<void>((resolve) => socket.on("data", (chunk: Buffer) => (received.push(chunk), resolve())));
   await new Promise<void>((resolve) => socket.on("connect", () => resolve()));
   socket.write(bytes.subarray(0, firstFrameLength(bytes)));
-  await Promise.race([answered, closed, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  await settlesWithin(Promise.race([answered, closed]), 5000);
   return { socket, received, closed };
 }
 
@@ -247,8 +248,7 @@ describe("fuzzing a draining daemon", function () {
           open.map(async ({ socket, received, closed }, i) => {
             const handshakeReply = Buffer.concat(received).length;
             socket.end(batch[i]!.subarray(firstFrameLength(batch[i]!)));
-            const hung = await Promise.race([closed.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000))]);
-            if (!hung) throw new Error("the draining daemon kept a connection open after the peer's end of stream");
+            if (!(await settlesWithin(closed, 10_000))) throw new Error("the draining daemon kept a connection open after the peer's end of stream");
             const replies = Buffer.concat(received);
             const problem = replyStreamProblem(replies);
             if (problem) throw new Error(`invalid reply stream from a draining daemon: ${problem}`);

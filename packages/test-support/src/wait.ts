@@ -27,3 +27,23 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 5_000, 
     }
   }
 }
+
+/**
+ * True when `promise` settles within `ms`, false otherwise. The timer is cleared either way, so a
+ * test that races a long timeout leaves nothing behind for the leak check.
+ */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
