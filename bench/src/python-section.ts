@@ -9,19 +9,17 @@
  * around them), as µs per call and as a share of one core. A pyrots daemon using a fraction of a
  * core while the Python client uses most of one is not the bottleneck.
  */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 // The interop tests' way of finding Pyro5 (PYROTS_PYRO5_PATH, or ../shared/vendor beside the clone).
 import { pyro5Path } from "../../test/dist/support/python.js";
 import { PYTHON } from "./cell.js";
 import { type ClientResult, READY_PREFIX, RESULT_PREFIX, type Timing } from "./contract.js";
 import { median } from "./driver.js";
-import { type Child, start, waitForLine } from "./spawn.js";
+import { type Child, cpuSeconds, start, waitForLine } from "./spawn.js";
 import { spawnSync } from "node:child_process";
 
 const DIST = fileURLToPath(new URL("./", import.meta.url));
 const PYTHON_DIR = fileURLToPath(new URL("../python/", import.meta.url));
-const TICKS_PER_SECOND = 100;
 
 /** One cell: a Python client of one version and serializer against one server. */
 export interface PythonCell {
@@ -38,16 +36,6 @@ export interface PythonCell {
   clientShare?: number;
   error?: string;
   skipped?: string;
-}
-
-/** User + system CPU seconds of a process so far, or undefined when it is gone. */
-function cpuSeconds(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The environment of a Python process of `pyro` using `serializer` (Pyro5: at its defaults, the serializer chosen in code). */

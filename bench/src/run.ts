@@ -93,7 +93,8 @@ async function main(argv: string[]): Promise<number> {
 function describe(cell: CellResult, metric: string): string {
   if (cell.skipped) return cell.skipped;
   if (cell.error) return `FAILED: ${cell.error}`;
-  return `${Math.round(cell.value!).toLocaleString("en-US")} ${metric}, peak RSS ${cell.rssMiB?.toFixed(1)} MiB, ${cell.checked} results checked`;
+  const cpu = (us: number | undefined) => (us === undefined ? "?" : us.toFixed(1));
+  return `${Math.round(cell.value!).toLocaleString("en-US")} ${metric}, CPU µs/op server ${cpu(cell.serverUsPerOp)} client ${cpu(cell.clientUsPerOp)}, peak RSS ${cell.rssMiB?.toFixed(1)} MiB, ${cell.checked} results checked`;
 }
 
 main(process.argv.slice(2)).then(

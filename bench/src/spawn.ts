@@ -3,6 +3,7 @@
  * stopped by their own pid — never by name.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createConnection, createServer } from "node:net";
 import { createInterface } from "node:readline";
@@ -114,6 +115,19 @@ export async function peakRssMiB(pid: number): Promise<number | undefined> {
     const status = await readFile(`/proc/${pid}/status`, "utf8");
     const match = /^VmHWM:\s+(\d+) kB/m.exec(status);
     return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds of a process so far, or undefined when it is gone. */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   } catch {
     return undefined;
   }
