@@ -109,6 +109,17 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** Current resident set size of a running process in KiB (`VmRSS` in /proc), if readable. */
+export async function rssKiB(pid: number): Promise<number | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, "utf8");
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Peak resident set size of a running process in MiB (`VmHWM` in /proc), if readable. */
 export async function peakRssMiB(pid: number): Promise<number | undefined> {
   try {
