@@ -31,8 +31,9 @@ async function openOne(): Promise<unknown> {
   });
 }
 
-// Idle proxies let go of the process (they do not keep a script alive): this keeps it running.
-const keepAlive = setInterval(() => {}, 1 << 30);
+// Idle proxies let go of the process (they do not keep a script alive): this keeps it running
+// until the bench stops it.
+setInterval(() => {}, 1 << 30);
 process.stdin.on("end", () => process.exit(0)).resume();
 for (const step of (values.steps ?? "1").split(",").map(Number)) {
   while (held.length < step) {
@@ -43,5 +44,3 @@ for (const step of (values.steps ?? "1").split(",").map(Number)) {
   await sleep(Number(values.hold));
 }
 console.log("DONE");
-// Held until the bench stops this process (keepAlive runs on).
-void keepAlive;
