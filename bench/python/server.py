@@ -43,9 +43,15 @@ class Bench(object):
         with self.lock:
             return [self.count, self.total]
 
+    def items(self, n):
+        """Section j: `n` small items, streamed to the client as a remote iterator."""
+        for i in range(n):
+            yield i
+
 
 def main():
-    daemon = Pyro4.Daemon(host="127.0.0.1", port=0)
+    # BENCH_PORT: a port chosen by the caller (section m times the start-up up to the first answer).
+    daemon = Pyro4.Daemon(host="127.0.0.1", port=int(os.environ.get("BENCH_PORT", "0")))
     uri = daemon.register(Bench, "bench")
     print("READY %d" % uri.port, flush=True)
     # Stop when the parent goes away (stdin closes), as the Node servers do.

@@ -4,10 +4,10 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type ClientResult, type ImplId, READY_PREFIX, RESULT_PREFIX, type Timing, type WorkloadId } from "./contract.js";
+import { type ClientResult, type ImplId, MEASURED_PREFIX, MEASURING_PREFIX, READY_PREFIX, RESULT_PREFIX, type Timing, type WorkloadId } from "./contract.js";
 import { median } from "./driver.js";
 import { type Spawned, freePort, spawnProcess, waitForPort } from "@pyrots/test-support";
-import { peakRssMiB } from "./spawn.js";
+import { cpuSeconds, lineAfter, peakRssMiB, startingWith } from "./spawn.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DIST = fileURLToPath(new URL("./", import.meta.url));
@@ -37,6 +37,12 @@ export interface CellResult {
   rates?: number[];
   p50Us?: number;
   p99Us?: number;
+  /**
+   * CPU time (user + system) per operation over the measured windows, in µs: the server's (from
+   * /proc) and the client's. Steadier than rates on a loaded machine: they count work, not waiting.
+   */
+  serverUsPerOp?: number;
+  clientUsPerOp?: number;
   /** Server peak RSS in MiB. */
   rssMiB?: number;
   checked?: number;
@@ -120,6 +126,11 @@ export async function runCell(impl: ImplId, workload: WorkloadId, options: CellO
     const cmd = clientCommand(impl, workload, port, timing);
     client = spawnProcess(cmd.command, [...nodeFlags(cmd.command, "client"), ...cmd.args], { cpu: cpus?.client, env: cmd.env });
     const budget = timing.warmupMs + timing.windowMs * timing.windows + 40_000;
+    // The server's CPU time over the measured windows only (the client says when they run).
+    const clientBefore = Number(await lineAfter(client, MEASURING_PREFIX, budget));
+    const serverBefore = cpuSeconds(server.pid);
+    const clientAfter = Number(await lineAfter(client, MEASURED_PREFIX, budget));
+    const serverAfter = cpuSeconds(server.pid);
     const code = await Promise.race([client.exited.then((exit) => exit.code), new Promise<"late">((resolve) => setTimeout(resolve, budget, "late").unref())]);
     if (code !== 0) throw new Error(code === "late" ? "client ran out of time" : `client failed (exit ${code}): ${client.stderr().trim().slice(-800)}`);
     const line = client.lines.find((l) => l.startsWith(RESULT_PREFIX));
@@ -127,16 +138,25 @@ export async function runCell(impl: ImplId, workload: WorkloadId, options: CellO
     const result = JSON.parse(line.slice(RESULT_PREFIX.length)) as ClientResult;
     const rssMiB = await peakRssMiB(server.pid);
     if (rssMiB === undefined) throw new Error(`server exited during the run: ${server.stderr().trim().slice(-800)}`);
-    return { impl, workload, value: median(result.rates), rates: result.rates, p50Us: result.p50Us, p99Us: result.p99Us, rssMiB, checked: result.checked };
+    const ops = result.rates.reduce((sum, rate) => sum + (rate * timing.windowMs) / 1000, 0);
+    const perOp = (seconds: number | undefined) => (seconds === undefined || ops === 0 ? undefined : (seconds * 1e6) / ops);
+    const serverCpu = serverBefore === undefined || serverAfter === undefined ? undefined : serverAfter - serverBefore;
+    return {
+      impl,
+      workload,
+      value: median(result.rates),
+      rates: result.rates,
+      p50Us: result.p50Us,
+      p99Us: result.p99Us,
+      serverUsPerOp: perOp(serverCpu),
+      clientUsPerOp: perOp(clientAfter - clientBefore),
+      rssMiB,
+      checked: result.checked,
+    };
   } catch (error) {
     return { impl, workload, error: error instanceof Error ? error.message : String(error) };
   } finally {
     await client?.stop();
     await server?.stop();
   }
-}
-
-/** Matches a line starting with `prefix`; group 1 is the rest of the line. */
-export function startingWith(prefix: string): RegExp {
-  return new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(.*)$`);
 }

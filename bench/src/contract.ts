@@ -36,6 +36,13 @@ export interface ClientResult {
 /** Prefix of the line carrying a {@link ClientResult}. */
 export const RESULT_PREFIX = "RESULT ";
 
+/**
+ * Prefixes of the lines a client prints when its measured windows start and end, each followed by
+ * its own CPU seconds so far (user + system); the orchestrator reads the server's CPU time then.
+ */
+export const MEASURING_PREFIX = "MEASURING ";
+export const MEASURED_PREFIX = "MEASURED ";
+
 /** Prefix of the line a server prints once it listens: `READY <port>`. */
 export const READY_PREFIX = "READY ";
 

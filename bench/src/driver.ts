@@ -4,7 +4,7 @@
  * edges of fixed windows after a warm-up.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ClientResult, Timing } from "./contract.js";
+import { type ClientResult, MEASURED_PREFIX, MEASURING_PREFIX, type Timing } from "./contract.js";
 
 /** One workload as the driver runs it. */
 export interface Job {
@@ -46,6 +46,8 @@ export async function measure(job: Job, timing: Timing): Promise<ClientResult> {
   const rates: number[] = [];
   await sleep(timing.warmupMs);
   recording = true;
+  // The orchestrator samples the server's CPU time between these two lines (see cell.ts).
+  console.log(`${MEASURING_PREFIX}${cpuSeconds()}`);
   let windowStart = performance.now();
   let doneAtStart = done;
   for (let i = 0; i < timing.windows && failure === undefined; i++) {
@@ -55,6 +57,7 @@ export async function measure(job: Job, timing: Timing): Promise<ClientResult> {
     windowStart = now;
     doneAtStart = done;
   }
+  console.log(`${MEASURED_PREFIX}${cpuSeconds()}`);
   stop = true;
   await Promise.all(loops);
   if (failure !== undefined) throw failure.error;
@@ -66,6 +69,12 @@ export async function measure(job: Job, timing: Timing): Promise<ClientResult> {
     result.p99Us = percentile(sorted, 0.99) * 1000;
   }
   return result;
+}
+
+/** User + system CPU seconds of this process so far. */
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 /** The median of `values` (which it sorts). */

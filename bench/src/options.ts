@@ -16,7 +16,9 @@ options:
   --only a,c           workloads to run (a..i; s: the name server on memory, SQLite and
                        etcd storage; p: Python Pyro4 and Pyro5 clients with msgpack and
                        serpent against a pyrots daemon; w: pool proxies (workers), overhead
-                       and 1/2/4 workers; default all)
+                       and 1/2/4 workers; j: remote iterator throughput; k: memory per idle
+                       connection; l: the name server at 1,000 and 100,000 names; m: start-up
+                       to the first answered call; default all)
   --impl pyrots,baseline  implementations to run (default baseline,pyrots,python)
   --repeat N           run every cell N times, alternating implementations, and keep the
                        median run of each (steadier figures on a busy machine)
@@ -36,6 +38,8 @@ export interface RunOptions {
   pythonClients: boolean;
   /** Run section (w): pool proxies over workers. */
   pools: boolean;
+  /** Sections j (iterators), k (idle connections), l (name server at scale), m (start-up) to run. */
+  sections: SectionId[];
   impls: ImplId[];
   sameCpu: boolean;
   repeat: number;
@@ -45,6 +49,11 @@ export interface RunOptions {
   timing: Timing;
   help: boolean;
 }
+
+/** The sections with their own tables (besides s and p). */
+export const SECTION_IDS = ["j", "k", "l", "m"] as const;
+/** One of {@link SECTION_IDS}. */
+export type SectionId = (typeof SECTION_IDS)[number];
 
 /** Thrown for a bad command line (exit code 2). */
 export class UsageError extends Error {}
@@ -83,12 +92,13 @@ export function parseOptions(argv: string[]): RunOptions {
     return n;
   };
   const quick = values.quick!;
-  const picked = list(values.only, [...WORKLOAD_IDS, "s", "p", "w"] as const, "workload");
+  const picked = list(values.only, [...WORKLOAD_IDS, "s", "p", "w", ...SECTION_IDS] as const, "workload");
   return {
-    workloads: picked.filter((id): id is WorkloadId => id !== "s" && id !== "p" && id !== "w"),
+    workloads: picked.filter((id): id is WorkloadId => (WORKLOAD_IDS as readonly string[]).includes(id)),
     storages: picked.includes("s"),
     pythonClients: picked.includes("p"),
     pools: picked.includes("w"),
+    sections: picked.filter((id): id is SectionId => (SECTION_IDS as readonly string[]).includes(id)),
     impls: list(values.impl, IMPL_IDS, "implementation"),
     sameCpu: values["same-cpu"]!,
     repeat: int(values.repeat, 1, "repeat"),

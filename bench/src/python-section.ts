@@ -9,18 +9,17 @@
  * around them), as µs per call and as a share of one core. A pyrots daemon using a fraction of a
  * core while the Python client uses most of one is not the bottleneck.
  */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 // The interop suites' way of finding Pyro5 (PYROTS_PYRO5_PATH, or ../shared/vendor beside the clone).
 import { type Spawned, pyro5Path, spawnProcess } from "@pyrots/test-support";
-import { PYTHON, startingWith } from "./cell.js";
+import { PYTHON } from "./cell.js";
 import { type ClientResult, READY_PREFIX, RESULT_PREFIX, type Timing } from "./contract.js";
 import { median } from "./driver.js";
+import { cpuSeconds, lineAfter } from "./spawn.js";
 import { spawnSync } from "node:child_process";
 
 const DIST = fileURLToPath(new URL("./", import.meta.url));
 const PYTHON_DIR = fileURLToPath(new URL("../python/", import.meta.url));
-const TICKS_PER_SECOND = 100;
 
 /** One cell: a Python client of one version and serializer against one server. */
 export interface PythonCell {
@@ -37,16 +36,6 @@ export interface PythonCell {
   clientShare?: number;
   error?: string;
   skipped?: string;
-}
-
-/** User + system CPU seconds of a process so far, or undefined when it is gone. */
-function cpuSeconds(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The environment of a Python process of `pyro` using `serializer` (Pyro5: at its defaults, the serializer chosen in code). */
@@ -84,7 +73,7 @@ async function runPythonCell(
       server === "pyrots"
         ? spawnProcess(process.execPath, [`${DIST}server.js`, "--impl", "pyrots"], { cpu: cpus?.server })
         : spawnProcess(PYTHON, [`${PYTHON_DIR}server.py`], { cpu: cpus?.server, env });
-    const port = Number(await restOfLine(serverChild, READY_PREFIX, 15_000));
+    const port = Number(await lineAfter(serverChild, READY_PREFIX, 15_000));
     const args = [
       "--workload",
       "a",
@@ -101,10 +90,10 @@ async function runPythonCell(
     // CPU time of both processes over the measured windows only (the client says when they run).
     const budget = timing.warmupMs + timing.windowMs * timing.windows + 40_000;
     // The client reports its own CPU time on those lines (it may be gone before /proc is read).
-    const clientBefore = Number(await restOfLine(client, "MEASURING ", budget));
+    const clientBefore = Number(await lineAfter(client, "MEASURING ", budget));
     const serverBefore = cpuSeconds(serverChild.pid);
     const started = performance.now();
-    const clientAfter = Number(await restOfLine(client, "MEASURED ", budget));
+    const clientAfter = Number(await lineAfter(client, "MEASURED ", budget));
     const wall = (performance.now() - started) / 1000;
     const serverAfter = cpuSeconds(serverChild.pid);
     const code = await Promise.race([client.exited.then((exit) => exit.code), new Promise<"late">((resolve) => setTimeout(resolve, 30_000, "late").unref())]);
@@ -211,9 +200,4 @@ export function formatPythonTable(cells: readonly PythonCell[]): string {
       .join("  ")
       .trimEnd();
   return [line(header), ...rows.map(line)].join("\n");
-}
-
-/** The rest of `child`'s first stdout line that starts with `prefix`. */
-async function restOfLine(child: Spawned, prefix: string, timeoutMs: number): Promise<string> {
-  return (await child.waitForLine(startingWith(prefix), timeoutMs))[1]!;
 }

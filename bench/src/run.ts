@@ -12,6 +12,10 @@ import { machineInfo } from "./machine.js";
 import { type StorageRow, formatStorageTable, runStorageSection } from "./ns-storages.js";
 import { type PoolSection, formatPoolSection, runPoolSection } from "./pool/section.js";
 import { USAGE, UsageError, parseOptions } from "./options.js";
+import { type IterateCell, formatIterateTable, runIterateSection } from "./iterate-section.js";
+import { type IdleCell, formatIdleTable, runIdleSection } from "./idle-section.js";
+import { type NsScaleCell, formatNsScaleTable, runNsScaleSection } from "./ns-scale-section.js";
+import { type StartupFigures, formatStartupTable, runStartupSection } from "./startup-section.js";
 import { type PythonCell, formatPythonTable, runPythonSection } from "./python-section.js";
 import { buildRows, formatTable } from "./table.js";
 import { WORKLOADS } from "./workloads.js";
@@ -70,6 +74,12 @@ async function main(argv: string[]): Promise<number> {
     const cpus = pinned && clientCpu !== "0" ? { server: "0", client: clientCpu } : undefined;
     pools = await runPoolSection({ timing: options.timing, repeat: options.repeat, cpus }, (line) => console.error(line));
   }
+  const sectionCpus = pinned ? { server: "0", client: clientCpu } : undefined;
+  const report = (line: string) => console.error(line);
+  const iterate: IterateCell[] = options.sections.includes("j") ? await runIterateSection(sectionCpus, options.repeat, report) : [];
+  const idle: IdleCell[] = options.sections.includes("k") ? await runIdleSection(sectionCpus, report) : [];
+  const nsScale: NsScaleCell[] = options.sections.includes("l") ? await runNsScaleSection(sectionCpus, report) : [];
+  const startup: StartupFigures | undefined = options.sections.includes("m") ? await runStartupSection(sectionCpus, report) : undefined;
 
   const rows = buildRows(cells, options.workloads);
   const table = formatTable(rows);
@@ -90,20 +100,36 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (pools) console.log(`\n(w) pool proxies: overhead over a plain proxy (one worker), and a CPU task over 1, 2 and 4 workers\n${formatPoolSection(pools)}`);
+  if (iterate.length > 0) console.log(`\n(j) remote iterator: items/s of a generator of 100,000 small items\n${formatIterateTable(iterate)}`);
+  if (idle.length > 0) console.log(`\n(k) memory per idle connection: daemon RSS growth over its RSS at 1 connection\n${formatIdleTable(idle)}`);
+  if (nsScale.length > 0)
+    console.log(
+      `\n(l) the name server at 1,000 and 100,000 names (searches answer 10 names; Pyro4's tag search is list(metadata_all))\n${formatNsScaleTable(nsScale)}`,
+    );
+  if (startup) console.log(`\n(m) start-up (medians of 5)\n${formatStartupTable(startup)}`);
 
   const jsonPath = options.json ?? DEFAULT_JSON;
   mkdirSync(dirname(jsonPath), { recursive: true });
-  writeFileSync(jsonPath, JSON.stringify({ machine, pinning, options, cells, rows, storages: storageRows, pythonClients: pythonCells, pools }, null, 2) + "\n");
+  writeFileSync(
+    jsonPath,
+    JSON.stringify(
+      { machine, pinning, options, cells, rows, storages: storageRows, pythonClients: pythonCells, pools, iterate, idle, nsScale, startup },
+      null,
+      2,
+    ) + "\n",
+  );
   console.log(`\nJSON: ${jsonPath}`);
   const storageFailed = storageRows.some((row) => [row.lookup, row.register].some((cell) => "error" in cell && cell.error));
   const poolsFailed = pools !== undefined && JSON.stringify(pools).includes('"error"');
-  return cells.some((c) => c.error) || storageFailed || pythonCells.some((c) => c.error) || poolsFailed ? 1 : 0;
+  const sectionFailed = [...iterate, ...idle, ...nsScale].some((c) => c.error) || startup?.error !== undefined;
+  return cells.some((c) => c.error) || storageFailed || pythonCells.some((c) => c.error) || poolsFailed || sectionFailed ? 1 : 0;
 }
 
 function describe(cell: CellResult, metric: string): string {
   if (cell.skipped) return cell.skipped;
   if (cell.error) return `FAILED: ${cell.error}`;
-  return `${Math.round(cell.value!).toLocaleString("en-US")} ${metric}, peak RSS ${cell.rssMiB?.toFixed(1)} MiB, ${cell.checked} results checked`;
+  const cpu = (us: number | undefined) => (us === undefined ? "?" : us.toFixed(1));
+  return `${Math.round(cell.value!).toLocaleString("en-US")} ${metric}, CPU µs/op server ${cpu(cell.serverUsPerOp)} client ${cpu(cell.clientUsPerOp)}, peak RSS ${cell.rssMiB?.toFixed(1)} MiB, ${cell.checked} results checked`;
 }
 
 main(process.argv.slice(2)).then(

@@ -61,6 +61,8 @@ export function buildRows(cells: readonly CellResult[], workloads: readonly Work
       rows.push(make("p50 µs", (c) => c.p50Us, false, 1));
       rows.push(make("p99 µs", (c) => c.p99Us, false, 1));
     }
+    rows.push(make("server µs CPU/op", (c) => c.serverUsPerOp, false, 1, undefined, false));
+    rows.push(make("client µs CPU/op", (c) => c.clientUsPerOp, false, 1, undefined, false));
     rows.push(make("server peak RSS MiB", (c) => c.rssMiB, false, 1, { bound: RSS_TARGET, atLeast: false }, false));
   }
   return rows;

@@ -66,6 +66,9 @@ export interface NameServerObjectOptions {
   unixSocket?: boolean;
 }
 
+/** Parsed URIs the name server keeps for its lookups (see `NameServer.#parsed`). */
+const PARSED_URIS = 1024;
+
 /** The name server object; serve an instance with a daemon under {@link NAMESERVER_NAME}. */
 @expose
 export class NameServer implements NameServerApi {
@@ -77,6 +80,8 @@ export class NameServer implements NameServerApi {
   readonly #watches: Watches;
   /** Connections whose end already cancels their waiting work. */
   readonly #tracked = new WeakSet<object>();
+  /** Parsed URIs by their text (see {@link #parsed}). */
+  readonly #parsedUris = new Map<string, URI>();
 
   /** Uses `storage` (default: a fresh in-memory one). Throws RangeError for an invalid limit. */
   constructor(storage: NameStorage = new MemoryStorage(), options: NameServerObjectOptions = {}) {
@@ -126,8 +131,23 @@ export class NameServer implements NameServerApi {
     checkLookupName(name);
     const entry = this.#storage.get(name);
     if (entry === undefined) throw new NamingError(`unknown name: ${name}`);
-    const uri = URI.parse(entry.uri);
+    const uri = this.#parsed(entry.uri);
     return return_metadata ? [uri, [...entry.metadata]] : uri;
+  }
+
+  /**
+   * The URI of a stored URI text, parsed once: lookups are the name server's most frequent call,
+   * and a handful of URIs answer most of them. URIs are never changed once made, so sharing one
+   * between answers is safe; the cache is emptied when full instead of tracking use.
+   */
+  #parsed(text: string): URI {
+    let uri = this.#parsedUris.get(text);
+    if (uri === undefined) {
+      uri = URI.parse(text);
+      if (this.#parsedUris.size >= PARSED_URIS) this.#parsedUris.clear();
+      this.#parsedUris.set(text, uri);
+    }
+    return uri;
   }
 
   /** Like the plain `list`, with each entry's tags: name → `[uri text, tags]`. */

@@ -64,6 +64,38 @@ for (const kind of KINDS) {
       expect(storage.list({ prefix: "p." }).get("p.one")).to.deep.equal(entry("PYRO:1@h:2", ["a", "b"]));
     });
 
+    it("lists by prefix exactly when the prefix holds GLOB or LIKE wildcard characters", () => {
+      const names = ["a*b.1", "a*b.2", "axb.1", "a?c.1", "abc.1", "a[1].x", "a1].x", "a%.1", "aZ.1", "a_.1", "ab.1", "é.1", "é2.1"];
+      for (const name of names) storage.set(name, entry(`PYRO:o@h:1`));
+      for (const prefix of ["a*b.", "a?c", "a[1]", "a[", "a%", "a_", "é", "a", "", "nothing"]) {
+        const expected = names.filter((name) => name.startsWith(prefix));
+        expect([...storage.list({ prefix }).keys()], prefix).to.deep.equal(expected);
+      }
+    });
+
+    it("answers prefix listings right through many registrations, re-registrations and removals", () => {
+      // Enough changes to go through several merges of the memory storage's sorted index.
+      const live = new Map<string, number>();
+      let order = 0;
+      for (let k = 0; k < 5000; k++) {
+        const name = `g${(k * 7) % 37}.n${(k * 13) % 211}`;
+        if (k % 5 === 4) {
+          storage.remove([name]);
+          live.delete(name);
+        } else {
+          storage.set(name, entry(`PYRO:o${k}@h:1`));
+          live.delete(name);
+          live.set(name, order++);
+        }
+        if (k % 500 === 499) {
+          for (const prefix of ["g1", "g12.", "g3.n1", "g36.n210"]) {
+            const expected = [...live.keys()].filter((name) => name.startsWith(prefix));
+            expect([...storage.list({ prefix }).keys()], `${prefix} after ${k + 1} changes`).to.deep.equal(expected);
+          }
+        }
+      }
+    });
+
     it("keeps who registered a name, through setMetadata, until it is registered again", () => {
       storage.set("r", { uri: "PYRO:r@h:1", metadata: ["t"], registrant: "192.0.2.7" });
       storage.set("local", { uri: "PYRO:l@h:1", metadata: [], registrant: "local" });

@@ -120,6 +120,25 @@ for (const variant of VARIANTS) {
       await waitUntil(() => received.includes(`line ${variant.name}`), 5000, "the oneway call to run");
     });
 
+    it("sends a burst of oneway calls on an open connection in order, each resolving with null as before", async () => {
+      await using calc = proxy();
+      await calc.add(1, 1);
+      const tag = `burst ${variant.name} `;
+      const lines = Array.from({ length: 300 }, (_, i) => `${tag}${i}`);
+      const results = await Promise.all(lines.map((line) => calc.record(line)));
+      expect(results).to.deep.equal(lines.map(() => null));
+      await waitUntil(() => received.filter((line) => line.startsWith(tag)).length === lines.length, 5000, "the oneway calls to run");
+      expect(received.filter((line) => line.startsWith(tag))).to.deep.equal(lines);
+      // A oneway call's promise can still be iterated, and fails as a null result does.
+      let error: unknown;
+      try {
+        for await (const item of calc.record(`${tag}iterated`) as unknown as AsyncIterable<unknown>) expect.fail(`unexpected item ${String(item)}`);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).to.be.instanceOf(TypeError).with.property("message").that.includes("did not return an iterator (got null)");
+    });
+
     it("knows the remote members from the handshake", async () => {
       await using calc = proxy();
       await calc.add(1, 1);

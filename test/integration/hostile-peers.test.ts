@@ -25,7 +25,7 @@ describe("hostile peers: values from the wire are data", () => {
   afterEach(() => bait[Symbol.asyncDispose]());
 
   describe("a proxy's runtime names are local", () => {
-    /* eslint-disable @typescript-eslint/no-base-to-string, @typescript-eslint/restrict-plus-operands, no-prototype-builtins -- the point of this test */
+    /* eslint-disable @typescript-eslint/restrict-plus-operands, no-prototype-builtins -- the point of this test */
     it("converting, printing and inspecting a proxy never connects", async () => {
       const proxy = new Proxy(`PYRO:bait@127.0.0.1:${bait.port}`);
       const uri = `PYRO:bait@127.0.0.1:${bait.port}`;
@@ -44,7 +44,7 @@ describe("hostile peers: values from the wire are data", () => {
       await sleep(100);
       expect(bait.connections).to.equal(0);
     });
-    /* eslint-enable @typescript-eslint/no-base-to-string, @typescript-eslint/restrict-plus-operands, no-prototype-builtins */
+    /* eslint-enable @typescript-eslint/restrict-plus-operands, no-prototype-builtins */
 
     it("works without new, as Pyro users write it", () => {
       const proxy = Proxy(`PYRO:bait@127.0.0.1:${bait.port}`);

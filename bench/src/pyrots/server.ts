@@ -27,11 +27,16 @@ export class BenchObject {
   stats(): [number, number] {
     return [this.count, this.sum];
   }
+
+  /** Section j: `n` small items, streamed to the client as a remote iterator. */
+  *items(n: number): Generator<number> {
+    for (let i = 0; i < n; i++) yield i;
+  }
 }
 
-/** Starts a daemon on 127.0.0.1 hosting {@link BenchObject} as `bench`; resolves with its port. */
-export async function startPyrotsServer(): Promise<number> {
-  const daemon = await Daemon.create({ host: "127.0.0.1", port: 0 });
+/** Starts a daemon on 127.0.0.1 (on `port`, any free one by default) hosting {@link BenchObject} as `bench`; resolves with its port. */
+export async function startPyrotsServer(port = 0): Promise<number> {
+  const daemon = await Daemon.create({ host: "127.0.0.1", port });
   const uri = daemon.register(BenchObject, "bench");
   void daemon.requestLoop();
   return uri.port!;

@@ -7,7 +7,7 @@ import os from "node:os";
 
 import { URI } from "@pyrots/core";
 import { MDNS_SERVICE_TYPE, MDNS_TXT_URI_KEY } from "@pyrots/core/internal";
-import { Bonjour, type Service } from "bonjour-service";
+import type { Service } from "bonjour-service";
 
 /** Options of {@link advertiseMdns}. */
 export interface MdnsOptions {
@@ -36,6 +36,8 @@ export async function advertiseMdns(options: MdnsOptions): Promise<MdnsAdvertise
   // bonjour-service turns dots into dashes anyway; doing it here keeps `name` truthful.
   const name = (options.name ?? `pyro-ns on ${os.hostname()} port ${nsUri.port}`).split(".").join("-");
   let error: string | undefined;
+  // Loaded on first use: a name server started without mDNS never needs its modules.
+  const { Bonjour } = await import("bonjour-service");
   const bonjour = new Bonjour({}, (e: Error) => (error = e.message));
   // multicast-dns emits "error" for EACCES/EADDRINUSE, which would otherwise crash the process.
   (bonjour as unknown as { server?: { mdns?: NodeJS.EventEmitter } }).server?.mdns?.on("error", (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));

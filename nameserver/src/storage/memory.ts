@@ -2,11 +2,13 @@
  * The default storage: a Map in memory, forgotten when the name server stops.
  *
  * Metadata queries are answered from a tag → names index, so their cost follows the size of the
- * answer (and of the smallest tag's set, for "all of"), not the number of names times tags.
+ * answer (and of the smallest tag's set, for "all of"), not the number of names times tags; prefix
+ * queries from a sorted index of the names ({@link PrefixIndex}), so theirs follows the answer too.
  * Leases are timers in this process ({@link LocalLeases}).
  */
 import { ChangeFeed } from "./change-feed.js";
 import { LocalLeases } from "./local-leases.js";
+import { PrefixIndex } from "./prefix-index.js";
 import { type NameStorage, type Registration, type StorageFilter, type StorageHealth, uniqueTags } from "./types.js";
 
 interface Entry {
@@ -23,6 +25,7 @@ export class MemoryStorage implements NameStorage {
   readonly changes = new ChangeFeed();
   readonly #entries = new Map<string, Entry>();
   readonly #byTag = new Map<string, Set<string>>();
+  readonly #byPrefix = new PrefixIndex();
   #seq = 0;
   readonly #leases = new LocalLeases((lease, names) => this.#dropLeased(lease, names));
 
@@ -96,6 +99,7 @@ export class MemoryStorage implements NameStorage {
   list(filter: StorageFilter = {}): Map<string, Registration> {
     if (filter.metadataAny !== undefined) return this.#ordered(this.#withAnyTag(filter.metadataAny));
     if (filter.metadataAll !== undefined && filter.metadataAll.length > 0) return this.#ordered(this.#withEveryTag(filter.metadataAll));
+    if (filter.prefix) return this.#ordered(this.#byPrefix.withPrefix(filter.prefix));
     const result = new Map<string, Registration>();
     for (const [name, entry] of this.#entries) {
       if (filter.prefix !== undefined && !name.startsWith(filter.prefix)) continue;
@@ -134,13 +138,14 @@ export class MemoryStorage implements NameStorage {
     return names;
   }
 
-  #ordered(names: Set<string>): Map<string, Registration> {
+  #ordered(names: Iterable<string>): Map<string, Registration> {
     const entries = [...names].map((name) => [name, this.#entries.get(name)!] as const);
     entries.sort((a, b) => a[1].seq - b[1].seq);
     return new Map(entries.map(([name, entry]) => [name, entry.registration]));
   }
 
   #insert(name: string, registration: Registration, seq: number): void {
+    if (!this.#entries.has(name)) this.#byPrefix.add(name);
     this.#entries.set(name, { registration, seq });
     for (const tag of registration.metadata) {
       let names = this.#byTag.get(tag);
@@ -153,6 +158,7 @@ export class MemoryStorage implements NameStorage {
     const entry = this.#entries.get(name);
     if (entry === undefined) return false;
     this.#entries.delete(name);
+    this.#byPrefix.delete(name);
     this.#unindex(name, entry.registration.metadata);
     this.changes.notify();
     return true;

@@ -78,6 +78,11 @@ LEFT JOIN pyrots_registrants r ON r.name = n.name AND r.uri = n.uri
 ${where}
 ORDER BY n.id, m.rowid`;
 
+/** A GLOB pattern matching the names that start with `prefix` (its wildcard characters escaped). */
+function globPrefix(prefix: string): string {
+  return `${prefix.replace(/[*?[]/g, "[$&]")}*`;
+}
+
 interface Row {
   name: string;
   uri: string;
@@ -141,7 +146,9 @@ export class SqlStorage implements NameStorage {
       leasedIds: db.prepare<[string], { id: number }>("SELECT n.id AS id FROM pyro_names n JOIN pyrots_lease_names l ON l.name = n.name WHERE l.lease = ?"),
       expired: db.prepare<[number], { id: string }>("SELECT id FROM pyrots_leases WHERE expires <= ?"),
       all: db.prepare<[], Row>(LIST("")),
-      prefix: db.prepare<[string, string], Row>(LIST("WHERE substr(n.name, 1, length(?)) = ?")),
+      // GLOB with a literal start lets SQLite search the name index for the range (LIKE would not:
+      // it ignores case); the substr test keeps the answer exact whatever the prefix holds.
+      prefix: db.prepare<[string, string, string], Row>(LIST("WHERE n.name GLOB ? AND substr(n.name, 1, length(?)) = ?")),
       any: db.prepare<[string], Row>(LIST("WHERE n.id IN (SELECT object FROM pyro_metadata WHERE metadata IN (SELECT value FROM json_each(?)))")),
       every: db.prepare<[string, number], Row>(
         LIST(
@@ -284,7 +291,7 @@ export class SqlStorage implements NameStorage {
   list(filter: StorageFilter = {}): Map<string, Registration> {
     const s = this.#statements;
     return sqlite(() => {
-      if (filter.prefix !== undefined) return collect(s.prefix.all(filter.prefix, filter.prefix));
+      if (filter.prefix !== undefined) return collect(s.prefix.all(globPrefix(filter.prefix), filter.prefix, filter.prefix));
       if (filter.metadataAny !== undefined) return collect(s.any.all(JSON.stringify(filter.metadataAny)));
       if (filter.metadataAll !== undefined && filter.metadataAll.length > 0) {
         const tags = uniqueTags(filter.metadataAll);

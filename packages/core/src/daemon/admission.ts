@@ -59,7 +59,8 @@ export class Slot {
 
   /**
    * Drops the socket unless {@link handshakeDone} is called within `seconds` (0 = never): the
-   * clock runs from the TCP accept, TLS handshake included.
+   * clock runs from the TCP accept, TLS handshake included. Whoever owns the socket calls
+   * {@link stopHandshakeClock} when it closes.
    */
   startHandshakeClock(seconds: number, onExpired: () => void): void {
     if (seconds <= 0) return;
@@ -68,11 +69,15 @@ export class Slot {
       this.socket.destroy();
     }, seconds * 1000);
     this.handshakeTimer.unref();
-    this.socket.once("close", () => clearTimeout(this.handshakeTimer));
   }
 
   /** The Pyro handshake is done: the handshake clock stops. */
   handshakeDone(): void {
+    this.stopHandshakeClock();
+  }
+
+  /** Stops the handshake clock (the socket closed, or the handshake is done). */
+  stopHandshakeClock(): void {
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
   }

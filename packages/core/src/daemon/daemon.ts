@@ -262,27 +262,40 @@ export class DaemonServer implements Acceptor {
       this.hold(raw);
       return;
     }
-    this.countBytes(raw);
+    this.sockets.add(raw);
     const admitted = this.table.admit(raw);
     let slot: Slot;
     if (typeof admitted === "string") {
       if (this.refusing >= MAX_REFUSING) {
         if (log.enabled) log(`${raw.remoteAddress ?? "unix"}: dropped at once: ${admitted}`);
+        raw.once("close", () => this.socketClosed(raw, undefined));
         raw.destroy();
         return;
       }
       this.refusing++;
-      raw.once("close", () => this.refusing--);
       slot = Slot.refused(raw, admitted);
       slot.startHandshakeClock(REFUSE_GRACE, () => undefined);
     } else {
       slot = admitted;
-      raw.once("close", () => this.table.release(slot));
       const timeout = this.config.handshakeTimeout;
       slot.startHandshakeClock(timeout, () => log.enabled && log(`${raw.remoteAddress ?? "unix"}: no handshake within ${timeout} s, closing`));
     }
     this.pending.set(raw, slot);
-    raw.once("close", () => this.pending.delete(raw));
+    // One listener does all the bookkeeping: each listener costs memory for as long as the
+    // connection lives, and a daemon may hold thousands of idle ones.
+    raw.once("close", () => this.socketClosed(raw, slot));
+  }
+
+  /** An accepted socket closed: its byte counts go to the totals, and its slot (if it got one) is freed. */
+  private socketClosed(raw: net.Socket, slot: Slot | undefined): void {
+    this.sockets.delete(raw);
+    this.closedBytesReceived += raw.bytesRead;
+    this.closedBytesSent += raw.bytesWritten;
+    if (slot === undefined) return;
+    slot.stopHandshakeClock();
+    this.pending.delete(raw);
+    if (slot.refusal !== undefined) this.refusing--;
+    else this.table.release(slot);
   }
 
   /** @internal The socket is ready for Pyro (for TLS: its TLS handshake succeeded). */
@@ -323,16 +336,6 @@ export class DaemonServer implements Acceptor {
       stream.setTimeout(idleTimeout * 1000);
       stream.on("timeout", () => client.idle());
     }
-  }
-
-  /** Keeps `raw`'s byte counts in the daemon's totals, during its life and after. */
-  private countBytes(raw: net.Socket): void {
-    this.sockets.add(raw);
-    raw.once("close", () => {
-      this.sockets.delete(raw);
-      this.closedBytesReceived += raw.bytesRead;
-      this.closedBytesSent += raw.bytesWritten;
-    });
   }
 
   /** @internal */

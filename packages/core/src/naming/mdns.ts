@@ -3,7 +3,7 @@
  * server URI from the first one's TXT record.
  */
 import { performance } from "node:perf_hooks";
-import { Bonjour, type Service } from "bonjour-service";
+import type { Bonjour, Service } from "bonjour-service";
 
 import { URI } from "../uri.js";
 import { MDNS_BROWSE_SECONDS, MDNS_SERVICE_TYPE, MDNS_TXT_URI_KEY, NAMESERVER_NAME, UNSPECIFIED_HOSTS } from "./constants.js";
@@ -46,6 +46,8 @@ export async function browseMdns(seconds: number = MDNS_BROWSE_SECONDS): Promise
   let socketError: string | undefined;
   let bonjour: Bonjour;
   try {
+    // Loaded on first use: most programs never browse mDNS, and its modules cost start-up time.
+    const { Bonjour } = await import("bonjour-service");
     bonjour = new Bonjour({}, (error: Error) => (socketError ??= error.message));
   } catch (error) {
     return { error: (error as Error).message, seconds: elapsed() };

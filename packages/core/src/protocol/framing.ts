@@ -12,7 +12,7 @@
  * The limit can be changed between messages: a daemon keeps it small until the handshake is done.
  */
 import { MessageTooLargeError } from "../errors.js";
-import type { Header, Message } from "./message.js";
+import type { IncomingHeader, Message } from "./message.js";
 import { PYRO5_HEADER_SIZE } from "./pyro5.js";
 import { PYRO4_WIRE, WIRE_PROBE_SIZE, type WireFormat, wireOf } from "./wire.js";
 
@@ -28,7 +28,7 @@ export class FrameReader {
   /** Header size of {@link format}; until it is known, the bytes needed to tell it. */
   private headerSize: number;
   private headerFill = 0;
-  private header: Header | undefined;
+  private header: IncomingHeader | undefined;
   /** The body (annotations + payload) being assembled: its pieces so far, and their total length. */
   private pieces: Buffer[] = [];
   private bodyFill = 0;
@@ -123,7 +123,7 @@ export class FrameReader {
     }
   }
 
-  private accept(header: Header): Header {
+  private accept(header: IncomingHeader): IncomingHeader {
     const size = header.annotationsLength + header.dataLength;
     if (this.maxMessageSize > 0 && size > this.maxMessageSize) {
       // Pyro4's words first; who receives it adds which limit this is.

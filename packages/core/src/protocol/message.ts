@@ -18,6 +18,16 @@ export interface Header {
   annotationsLength: number;
 }
 
+/**
+ * A header as the readers return it: already shaped as the {@link Message} it becomes, its body
+ * fields empty until {@link messageFromParts} fills them in place. One object per incoming
+ * message instead of a header and a message: this runs for every call on both sides.
+ */
+export interface IncomingHeader extends Header, Message {}
+
+/** The payload of an incoming header before its body is read. */
+export const NO_DATA: Uint8Array = new Uint8Array(0);
+
 /** A whole message as read from or written to the wire. */
 export interface Message {
   type: number;
@@ -92,7 +102,7 @@ export function rewriteSeq(header: Uint8Array, seq: number): void {
  * Reads and validates the header at `offset`. Throws {@link ProtocolError} with Pyro4's texts for
  * a wrong magic or version, or a checksum mismatch.
  */
-export function readHeader(source: Uint8Array, offset = 0): Header {
+export function readHeader(source: Uint8Array, offset = 0): IncomingHeader {
   const b = source;
   const magic = ((b[offset] << 24) | (b[offset + 1] << 16) | (b[offset + 2] << 8) | b[offset + 3]) >>> 0;
   if (magic !== MAGIC || ((b[offset + 4] << 8) | b[offset + 5]) !== PROTOCOL_VERSION) {
@@ -109,7 +119,8 @@ export function readHeader(source: Uint8Array, offset = 0): Header {
     throw new ProtocolError("header checksum mismatch");
   }
   if (dataLength < 0) throw new ProtocolError(`invalid data length ${dataLength}`);
-  return { type, flags, seq, dataLength, serializerId, annotationsLength };
+  // Every field of the message it becomes, so that filling the body in keeps the object's shape.
+  return { type, flags, seq, serializerId, annotations: undefined, data: NO_DATA, dataLength, annotationsLength };
 }
 
 /** Total byte size of the annotation chunks for `annotations`. */
@@ -174,15 +185,13 @@ export function decodeMessage(source: Buffer): Message {
   return messageFromParts(header, source, HEADER_SIZE);
 }
 
-/** Builds a {@link Message} from a parsed header and the body starting at `bodyStart` of `source`. */
-export function messageFromParts(header: Header, source: Buffer, bodyStart: number): Message {
+/**
+ * The message of a parsed header, its body starting at `bodyStart` of `source`: the header object
+ * itself, its annotations and payload filled in.
+ */
+export function messageFromParts(header: IncomingHeader, source: Buffer, bodyStart: number): Message {
   const dataStart = bodyStart + header.annotationsLength;
-  return {
-    type: header.type,
-    flags: header.flags,
-    seq: header.seq,
-    serializerId: header.serializerId,
-    annotations: header.annotationsLength > 0 ? readAnnotations(source, bodyStart, dataStart) : undefined,
-    data: source.subarray(dataStart, dataStart + header.dataLength),
-  };
+  if (header.annotationsLength > 0) header.annotations = readAnnotations(source, bodyStart, dataStart);
+  header.data = source.subarray(dataStart, dataStart + header.dataLength);
+  return header;
 }

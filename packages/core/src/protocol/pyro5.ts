@@ -25,7 +25,7 @@
  */
 import { ProtocolError } from "../errors.js";
 import { Annotation, Flags, MAGIC, SerializerId } from "./constants.js";
-import type { Annotations, Header, Message } from "./message.js";
+import { type Annotations, type IncomingHeader, type Message, NO_DATA } from "./message.js";
 
 /** Pyro5's protocol version. */
 export const PYRO5_VERSION = 502;
@@ -116,7 +116,7 @@ export function flagsToPyro5(flags: number, hasCorrelationId: boolean): number {
 }
 
 /** A parsed Pyro5 header: the common fields (translated), and the correlation id when flagged. */
-export interface Pyro5Header extends Header {
+export interface Pyro5Header extends IncomingHeader {
   /** The 16-byte correlation id, when the `CORR_ID` flag was set. */
   correlationId: Uint8Array | undefined;
 }
@@ -135,11 +135,14 @@ export function readPyro5Header(b: Uint8Array, offset = 0): Pyro5Header {
   const dataLength = ((b[offset + 12] << 24) | (b[offset + 13] << 16) | (b[offset + 14] << 8) | b[offset + 15]) >>> 0;
   const annotationsLength = ((b[offset + 16] << 24) | (b[offset + 17] << 16) | (b[offset + 18] << 8) | b[offset + 19]) >>> 0;
   const correlationId = wireFlags & Pyro5Flags.CORR_ID ? Buffer.from(b.subarray(offset + 20, offset + 20 + CORRELATION_ID_SIZE)) : undefined;
+  // Shaped as the message it becomes (see IncomingHeader).
   return {
     type: b[offset + 6],
-    serializerId: serializerIdFromPyro5(b[offset + 7]),
     flags: flagsFromPyro5(wireFlags),
     seq: (b[offset + 10] << 8) | b[offset + 11],
+    serializerId: serializerIdFromPyro5(b[offset + 7]),
+    annotations: undefined,
+    data: NO_DATA,
     dataLength,
     annotationsLength,
     correlationId,
@@ -239,21 +242,17 @@ export function readPyro5Annotations(source: Buffer, start: number, end: number,
   return annotations;
 }
 
-/** Builds a {@link Message} from a parsed Pyro5 header and the body starting at `bodyStart` of `source`. */
+/**
+ * The message of a parsed Pyro5 header, its body starting at `bodyStart` of `source`: the header
+ * object itself, its annotations (the correlation id among them) and payload filled in.
+ */
 export function pyro5MessageFromParts(header: Pyro5Header, source: Buffer, bodyStart: number): Message {
   const dataStart = bodyStart + header.annotationsLength;
-  let annotations: Annotations | undefined;
   if (header.annotationsLength > 0 || header.correlationId !== undefined) {
-    annotations = new Map();
+    const annotations: Annotations = new Map();
     if (header.correlationId !== undefined) annotations.set(Annotation.CORR, header.correlationId);
-    readPyro5Annotations(source, bodyStart, dataStart, annotations);
+    header.annotations = readPyro5Annotations(source, bodyStart, dataStart, annotations);
   }
-  return {
-    type: header.type,
-    flags: header.flags,
-    seq: header.seq,
-    serializerId: header.serializerId,
-    annotations,
-    data: source.subarray(dataStart, dataStart + header.dataLength),
-  };
+  header.data = source.subarray(dataStart, dataStart + header.dataLength);
+  return header;
 }

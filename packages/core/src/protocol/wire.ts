@@ -11,7 +11,7 @@ import { ProtocolError } from "../errors.js";
 import { HEADER_SIZE, MAGIC, MAX_ANNOTATIONS_LENGTH, PROTOCOL_VERSION } from "./constants.js";
 import {
   type Annotations,
-  type Header,
+  type IncomingHeader,
   type Message,
   annotationsSize,
   encodeMessage,
@@ -48,9 +48,9 @@ export interface WireFormat {
   /** Largest annotation block the header can announce. */
   readonly maxAnnotationsLength: number;
   /** Reads and validates a header; flags and serializer id in Pyro4's numbering. */
-  readHeader(source: Uint8Array, offset: number): Header;
-  /** The message whose header was read, its body starting at `bodyStart` of `source`. */
-  messageFromParts(header: Header, source: Buffer, bodyStart: number): Message;
+  readHeader(source: Uint8Array, offset: number): IncomingHeader;
+  /** The message whose header was read (that same object), its body starting at `bodyStart` of `source`. */
+  messageFromParts(header: IncomingHeader, source: Buffer, bodyStart: number): Message;
   /** Bytes the annotation chunks of `annotations` take. */
   annotationsSize(annotations: Annotations | undefined): number;
   /**
@@ -96,7 +96,7 @@ export const PYRO5_WIRE: WireFormat = Object.freeze({
   chunkOverhead: PYRO5_CHUNK_OVERHEAD,
   maxAnnotationsLength: 0xffffffff,
   readHeader: readPyro5Header,
-  messageFromParts: (header: Header, source: Buffer, bodyStart: number): Message => pyro5MessageFromParts(header as Pyro5Header, source, bodyStart),
+  messageFromParts: (header: IncomingHeader, source: Buffer, bodyStart: number): Message => pyro5MessageFromParts(header as Pyro5Header, source, bodyStart),
   annotationsSize: pyro5AnnotationsSize,
   writeHead(target, type, flags, seq, dataLength, serializerId, annotations, annotationsLength): number {
     writePyro5Header(target, 0, type, flags, seq, dataLength, serializerId, annotationsLength, annotations?.get(Annotation.CORR));

@@ -29,7 +29,7 @@ import { SEAL_KEY, newSealNonce, sealKeyFor, sealNonceIn } from "../protocol/sea
 import { decodeMarshalString } from "../serializers/marshal.js";
 import type { DecodeContext, Serializer } from "../serializers/types.js";
 import { Connection, type ConnectionHandler, connectionLost } from "../transport/connection.js";
-import { payloadOf, valueFrame } from "../transport/outgoing.js";
+import { type Frame, payloadOf, valueFrame } from "../transport/outgoing.js";
 import type { ListenAddress } from "../transport/socket.js";
 import type { TLSSocket } from "node:tls";
 import type { HandshakeInfo } from "./options.js";
@@ -214,8 +214,7 @@ export class Channel implements ConnectionHandler {
       return;
     }
     if (call.oneway) {
-      this.stampSeq(call, this.nextSeq());
-      this.connection.send(call.frame!);
+      this.connection.send(this.stamp(call.frame!, this.nextSeq()));
       call.frame = undefined;
       call.succeed(null);
       return;
@@ -223,6 +222,16 @@ export class Channel implements ConnectionHandler {
     if (this.inFlight.size < this.window) this.transmit(call);
     else this.waiting.push(call);
     if (!this.holding) this.updateHold();
+  }
+
+  /**
+   * Sends a oneway call's frame at once when the connection is open (oneway calls never wait for
+   * the window); false, sending nothing, when it is closed (the caller then fails the call).
+   */
+  sendOneway(frame: Frame): boolean {
+    if (this.closedError) return false;
+    this.connection.send(this.stamp(frame, this.nextSeq()));
+    return true;
   }
 
   /**
@@ -316,9 +325,9 @@ export class Channel implements ConnectionHandler {
 
   private transmit(call: PendingCall): void {
     const seq = this.nextSeq();
-    this.stampSeq(call, seq);
+    call.seq = seq;
     this.inFlight.set(seq, call);
-    this.connection.send(call.frame!);
+    this.connection.send(this.stamp(call.frame!, seq));
     call.frame = undefined;
   }
 
@@ -330,12 +339,11 @@ export class Channel implements ConnectionHandler {
     return seq;
   }
 
-  /** Gives a frame its sequence number and, with a key, its signature (sealed signing covers the number). */
-  private stampSeq(call: PendingCall, seq: number): void {
-    call.seq = seq;
-    const frame = call.frame!;
+  /** Gives a frame its sequence number and, with a key, its signature (sealed signing covers the number); returns it. */
+  private stamp(frame: Frame, seq: number): Frame {
     this.protocol.wire.rewriteSeq(Array.isArray(frame) ? frame[0] : frame, seq);
     if (this.signing) signFrame(frame, this.signing);
+    return frame;
   }
 
   private sendNext(): void {

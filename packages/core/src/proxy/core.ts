@@ -17,7 +17,7 @@ import type { BatchCall, ProxyEngine } from "./engine.js";
 import { markNotSent } from "./outcome.js";
 import { PYRO4, PYRO5, type PyroProtocol } from "../serializers/protocols.js";
 import type { CallOptions } from "./options.js";
-import { PendingCall } from "./pending.js";
+import { ONEWAY_SENT, PendingCall } from "./pending.js";
 import type { ProxySettings } from "./settings.js";
 import type { StreamChannel } from "./stream.js";
 import { performance } from "node:perf_hooks";
@@ -301,13 +301,13 @@ export class ProxyCore implements StreamChannel, ProxyEngine {
       if (watch !== undefined) watchFailed(watch, error);
       throw error;
     }
-    const call = new PendingCall(frame, (flags & Flags.ONEWAY) !== 0, method);
+    const oneway = (flags & Flags.ONEWAY) !== 0;
+    // A plain oneway call needs no call object: queued on an open connection, it is done.
+    if (oneway && watch === undefined && options?.signal === undefined && !log.enabled && channel.sendOneway(frame)) return ONEWAY_SENT;
+    const call = new PendingCall(frame, oneway, method);
     call.streams = this;
     if (options?.onAnnotations) call.onAnnotations = options.onAnnotations;
-    const promise = new Promise<unknown>((resolve, reject) => {
-      call.resolve = resolve;
-      call.reject = reject;
-    });
+    const promise = call.promise();
     if (watch !== undefined) followCall(promise, watch);
     const timeout = options?.timeout ?? this.settings.timeout;
     if (timeout > 0 && !call.oneway) {

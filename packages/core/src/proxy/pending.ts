@@ -7,7 +7,24 @@ import type { Frame } from "../transport/outgoing.js";
 import { Annotation, Flags } from "../protocol/constants.js";
 import type { Message } from "../protocol/message.js";
 import { markFromReply, markNotSent } from "./outcome.js";
-import { RemoteStream, type StreamChannel } from "./stream.js";
+import { RemoteStream, type StreamChannel, iterateCallResult } from "./stream.js";
+
+/**
+ * What a oneway call returns once its frame is queued on an open connection: one shared,
+ * already resolved promise (oneway calls resolve with `null` as they leave). Sharing it saves a
+ * call object, a promise and its microtasks per oneway call; it can be iterated like any call's
+ * promise (and fails as a `null` result does).
+ */
+export const ONEWAY_SENT: Promise<unknown> = Object.assign(Promise.resolve(null), { [Symbol.asyncIterator]: iterateCallResult });
+
+/** The call whose promise is being made (see {@link PendingCall.promise}). */
+let adopting: PendingCall | undefined;
+
+/** The one executor of every call's promise: no closure per call. */
+function adoptSettlers(resolve: (value: unknown) => void, reject: (error: Error) => void): void {
+  adopting!.resolve = resolve;
+  adopting!.reject = reject;
+}
 
 /** A call in flight. */
 export class PendingCall {
@@ -35,6 +52,17 @@ export class PendingCall {
     readonly method: string,
   ) {
     this.frame = frame;
+  }
+
+  /** A new promise settled by this call (make one per call). */
+  promise(): Promise<unknown> {
+    // The executor runs synchronously inside the constructor, so the module variable cannot be
+    // seen by any other call.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- handed to the shared executor, see adopting
+    adopting = this;
+    const promise = new Promise<unknown>(adoptSettlers);
+    adopting = undefined;
+    return promise;
   }
 
   /** Settles from a RESULT message and its decoded payload. */

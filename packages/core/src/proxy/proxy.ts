@@ -23,6 +23,7 @@ import type { ProxyEngine } from "./engine.js";
 import type { CallOptions } from "./options.js";
 import type { Remote } from "./remote.js";
 import { type ProxySettings, settingsForRef } from "./settings.js";
+import { ONEWAY_SENT } from "./pending.js";
 import { iterateCallResult } from "./stream.js";
 import { type Batch, createBatch } from "./batch.js";
 
@@ -155,9 +156,17 @@ function localMember(view: ProxyView, key: string): unknown {
 
 function makeMember(view: ProxyView, name: string): unknown {
   const { core, callOptions } = view;
+  // A oneway call that already left returns the shared resolved promise as it is: nothing about
+  // it can fail any more, and it is iterable already.
   const member = core.settings.callerStacks
-    ? (...args: unknown[]) => iterable(withCallerStack(core.call(name, args, EMPTY_KWARGS, callOptions)))
-    : (...args: unknown[]) => iterable(core.call(name, args, EMPTY_KWARGS, callOptions));
+    ? (...args: unknown[]) => {
+        const result = core.call(name, args, EMPTY_KWARGS, callOptions);
+        return result === ONEWAY_SENT ? result : iterable(withCallerStack(result));
+      }
+    : (...args: unknown[]) => {
+        const result = core.call(name, args, EMPTY_KWARGS, callOptions);
+        return result === ONEWAY_SENT ? result : iterable(result);
+      };
   // Awaiting a member reads the remote property of that name.
   return Object.assign(member, {
     then: (onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) =>
