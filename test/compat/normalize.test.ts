@@ -3,13 +3,14 @@
  * normalize to the same text, or the suite fails by chance.
  */
 import { expect } from "chai";
+import { callcontext } from "./scenarios/calls.js";
 import { chatbox } from "./scenarios/messaging.js";
 import { resourcetracking } from "./scenarios/reconnects.js";
 
 const INFO = { role: "client", stream: "stdout", implementation: "python" } as const;
 
 /** A chatbox client's output up to its welcome, with the self-announcement `[SERVER] ** alice joined **` placed by `layout`. */
-function aliceOutput(layout: "after welcome" | "glued to the joined line" | "on the prompt line"): string {
+function aliceOutput(layout: "after welcome" | "glued to the joined line" | "on the prompt line" | "glued to the people line"): string {
   const announcement = "[SERVER] ** alice joined **";
   const prompts = "The server has no active channels.\nName for new channel: Choose a nickname: ";
   const welcome = "People on this channel: alice\nReady for input! Type /quit to quit\n";
@@ -22,6 +23,8 @@ function aliceOutput(layout: "after welcome" | "glued to the joined line" | "on 
       return `${prompts}Joined channel room as alice${announcement}\n\n${welcome}${rest}`;
     case "on the prompt line":
       return `${prompts}${announcement}\nJoined channel room as alice\n${welcome}${rest}`;
+    case "glued to the people line":
+      return `${prompts}Joined channel room as alice\nPeople on this channel: alice${announcement}\n\nReady for input! Type /quit to quit\n${rest}`;
   }
 }
 
@@ -31,6 +34,15 @@ describe("compat scenario normalizers", () => {
     expect(expected).to.include("Joined channel room as alice\n").and.to.include("[SERVER] ** alice joined ** (to themselves too)");
     expect(chatbox.normalize!(aliceOutput("glued to the joined line"), INFO)).to.equal(expected);
     expect(chatbox.normalize!(aliceOutput("on the prompt line"), INFO)).to.equal(expected);
+    expect(chatbox.normalize!(aliceOutput("glued to the people line"), INFO)).to.equal(expected);
+  });
+
+  it("callcontext: the annotations dict of a reply compares alike in either order", () => {
+    const line = (entries: string) => `Annotations in response were:  {${entries}}\n`;
+    const ddaa = "'DDAA': b'custom response annotation set by the daemon'";
+    const pythonOrder = callcontext.normalize!(line(`'CORR': b'\\x01\\x02', ${ddaa}, 'HMAC': b'\\x03'`), INFO);
+    expect(pythonOrder).to.equal(line(`'CORR': <bytes>, ${ddaa}, 'HMAC': <bytes>`));
+    expect(callcontext.normalize!(line(`${ddaa}, 'CORR': b'\\x01\\x02', 'HMAC': b'\\x03'`), INFO)).to.equal(pythonOrder);
   });
 
   it('resourcetracking: a resource name of Python\'s hex() below 0x1000 ("xe10") is a name like the others', () => {

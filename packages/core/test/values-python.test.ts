@@ -167,7 +167,7 @@ const ROWS: Row[] = [
     row: "Set",
     value: new Set([1, "a"]),
     python: per(list(int(1), str("a")), list(int(1), str("a")), ["set", ["'a'", "1"]]),
-    back: per([1, "a"], [1, "a"], { set: [1, "a"] }),
+    back: per([1, "a"], [1, "a"], { set: ["a", 1] }),
   },
   { row: "an empty Set", value: new Set(), python: per(list(), list(), ["tuple", []]), back: [] },
   {
@@ -230,7 +230,8 @@ function shown(value: unknown): unknown {
   if (value instanceof ProxyRef) return `ProxyRef ${value.uri}`;
   if (value instanceof Complex) return `Complex ${value.real} ${value.imag}`;
   if (value instanceof PyDate) return `PyDate ${value}`;
-  if (value instanceof Set) return { set: [...value].map(shown) };
+  // Sorted: a set Python sends back comes in its own order, which its hash seed changes per run.
+  if (value instanceof Set) return { set: [...value].map(shown).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)) };
   if (value instanceof RemoteError) return { remote: value.remoteType, args: value.args, attributes: value.attributes };
   if (value instanceof ExceptionWrapper) return { wrapped: shown(value.error) };
   if (Array.isArray(value)) return value.map(shown);

@@ -130,7 +130,13 @@ export const callcontext: Scenario = {
       .replace(/^ {6}MPLX -> .*\n/gm, "")
       .replace(/(?<=^ {4}Got response \(msgtype=\d\)\. Annotations:\n)(?: {6}\S+ -> .*\n?)+/gm, (block) => sortLines(block.trimEnd()) + "\n")
       .replace(/(?<=^ {4}Got response \(msgtype=2\)\. Annotations:\n(?: {6}\S+ -> .*\n)*? {6}CORR -> ).*$/gm, "<the handshake's id>")
-      .replace(/'(CORR|HMAC)': b(['"]).*?\2(?=, '[A-Z]{4}'|\})/g, "'$1': <bytes>");
+      .replace(/'(CORR|HMAC)': b(['"]).*?\2(?=, '[A-Z]{4}'|\})/g, "'$1': <bytes>")
+      .replace(/(?<=Annotations in response were: {2}\{)(.*)(?=\}$)/gm, (entries) =>
+        entries
+          .split(/, (?='[A-Z]{4}': )/)
+          .sort()
+          .join(", "),
+      );
   },
 };
 

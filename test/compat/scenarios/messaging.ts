@@ -90,8 +90,10 @@ export const chatbox: Scenario = {
     if (!nick) return out;
     const announcement = `[SERVER] ** ${nick} joined **`;
     if (!out.includes(announcement)) return out;
+    // Printed right after another line's text (before that line's newline): on a line of its own.
+    const escaped = announcement.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     return out
-      .replace(`as ${nick}${announcement}`, `as ${nick}`)
+      .replace(new RegExp(`(?<=\\S)${escaped}`), `\n${announcement}`)
       .replace(announcement + "\n", "")
       .replace(announcement, "")
       .replace(/(: )\n(?=Joined channel)/, "$1")
