@@ -1,7 +1,9 @@
 /**
  * Remote iterators on the daemon side (Pyro4 item streaming): a method that returns an iterator
  * or generator gets a stream id instead of a value, and the client pulls items one by one with
- * `Pyro.Daemon.get_next_stream_item`.
+ * `Pyro.Daemon.get_next_stream_item`, or (pyrots clients) a batch at a time with
+ * `get_next_stream_items`. A batch ends at its count, at a byte budget, at the end of the
+ * iterator, or at its error: the items before an error go out first, the error with the next pull.
  *
  * Streams of a client that disconnects linger for `ITER_STREAM_LINGER` seconds (the client may
  * reconnect and go on), and no stream lives longer than `ITER_STREAM_LIFETIME` seconds when set.
@@ -12,6 +14,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { PyroError, PythonError } from "../errors.js";
+import { estimateItemSize } from "./item-size.js";
 
 type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;
 
@@ -22,6 +25,21 @@ interface StreamEntry {
   createdAt: number;
   /** When its owner disconnected (ms), or 0. */
   lingerSince: number;
+  /** An item taken from the iterator that did not fit the last batch: the next pull sends it first. */
+  held: { value: unknown } | undefined;
+  /** The iterator's error, taken while filling a batch that already had items: the next pull throws it. */
+  failure: { error: unknown } | undefined;
+  /** A batch is being filled (async iterators): further pulls wait their turn by being refused. */
+  busy: boolean;
+}
+
+/** A batch of items: `[items, ended]`, `ended` true when the iterator finished after them. */
+export type StreamBatch = [unknown[], boolean];
+
+interface Filling {
+  items: unknown[];
+  bytes: number;
+  ended: boolean;
 }
 
 /** Limits on streams; 0 = unlimited. */
@@ -78,7 +96,7 @@ export class StreamRegistry {
       );
     }
     const id = randomUUID();
-    this.streams.set(id, { iterator, owner, createdAt: Date.now(), lingerSince: 0 });
+    this.streams.set(id, { iterator, owner, createdAt: Date.now(), lingerSince: 0, held: undefined, failure: undefined, busy: false });
     this.owned.set(owner, count + 1);
     this.startHousekeeping();
     return id;
@@ -91,11 +109,16 @@ export class StreamRegistry {
   next(id: string, caller: object): unknown {
     const entry = this.streams.get(id);
     if (!entry) throw new PyroError("item stream terminated");
-    if (entry.owner === undefined) {
-      // A client that reconnected picks its stream up again.
-      entry.owner = caller;
-      entry.lingerSince = 0;
-      this.owned.set(caller, (this.owned.get(caller) ?? 0) + 1);
+    this.adopt(entry, caller);
+    if (entry.busy) throw new PyroError("a batch of this stream's items is still being fetched: pull the next item after it arrives");
+    if (entry.held) {
+      const { value } = entry.held;
+      entry.held = undefined;
+      return value;
+    }
+    if (entry.failure) {
+      this.remove(id);
+      throw entry.failure.error;
     }
     let step: IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
     try {
@@ -114,6 +137,34 @@ export class StreamRegistry {
       );
     }
     return this.item(id, step);
+  }
+
+  /**
+   * Up to `max` items of a stream (a Promise for async iterators), fewer when they pass
+   * `budgetBytes` by estimate (the first item always goes), and whether the iterator ended after
+   * them. Only the connection that owns the stream (or picks up a lingering one) may pull: another
+   * connection's pull is refused. An error from the iterator is thrown at once when no item came
+   * before it, else with the next pull.
+   */
+  nextBatch(id: string, caller: object, max: number, budgetBytes: number): StreamBatch | Promise<StreamBatch> {
+    const entry = this.streams.get(id);
+    if (!entry || (entry.owner !== undefined && entry.owner !== caller)) throw new PyroError("item stream terminated");
+    this.adopt(entry, caller);
+    if (entry.busy) throw new PyroError("a batch of this stream's items is still being fetched: ask for the next batch after it arrives");
+    if (entry.failure) {
+      this.remove(id);
+      throw entry.failure.error;
+    }
+    const batch: Filling = { items: [], bytes: 0, ended: false };
+    if (entry.held) {
+      batch.items.push(entry.held.value);
+      batch.bytes = estimateItemSize(entry.held.value);
+      entry.held = undefined;
+    }
+    const filled = this.fill(id, entry, batch, max, budgetBytes);
+    if (!(filled instanceof Promise)) return filled;
+    entry.busy = true;
+    return filled.finally(() => (entry.busy = false));
   }
 
   /** Closes a stream (the client left its loop early). Unknown ids are ignored. */
@@ -151,6 +202,61 @@ export class StreamRegistry {
       if (expired) this.close(id);
     }
     if (this.streams.size === 0) this.stopHousekeeping();
+  }
+
+  /** A stream lingering after its connection ended is taken over by the connection that pulls from it. */
+  private adopt(entry: StreamEntry, caller: object): void {
+    if (entry.owner !== undefined) return;
+    entry.owner = caller;
+    entry.lingerSince = 0;
+    this.owned.set(caller, (this.owned.get(caller) ?? 0) + 1);
+  }
+
+  private fill(id: string, entry: StreamEntry, batch: Filling, max: number, budgetBytes: number): StreamBatch | Promise<StreamBatch> {
+    while (batch.items.length < max && batch.bytes < budgetBytes) {
+      let step: IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
+      try {
+        step = entry.iterator.next();
+      } catch (error) {
+        return this.failedDuring(id, entry, batch, error);
+      }
+      if (step instanceof Promise) {
+        return step.then(
+          (result) => (this.accept(id, entry, batch, result, budgetBytes) ? this.fill(id, entry, batch, max, budgetBytes) : [batch.items, batch.ended]),
+          (error: unknown) => this.failedDuring(id, entry, batch, error),
+        );
+      }
+      if (!this.accept(id, entry, batch, step, budgetBytes)) break;
+    }
+    return [batch.items, batch.ended];
+  }
+
+  /** Adds an iterator result to a batch; false when the batch is complete. */
+  private accept(id: string, entry: StreamEntry, batch: Filling, result: IteratorResult<unknown>, budgetBytes: number): boolean {
+    if (result.done) {
+      this.remove(id);
+      batch.ended = true;
+      return false;
+    }
+    const size = estimateItemSize(result.value);
+    if (batch.items.length > 0 && batch.bytes + size > budgetBytes) {
+      // Taken from the iterator already: it goes first in the next batch.
+      entry.held = { value: result.value };
+      return false;
+    }
+    batch.items.push(result.value);
+    batch.bytes += size;
+    return true;
+  }
+
+  /** The iterator failed while a batch was filled: thrown now when the batch is empty, else kept for the next pull. */
+  private failedDuring(id: string, entry: StreamEntry, batch: Filling, error: unknown): StreamBatch {
+    if (batch.items.length === 0) {
+      this.remove(id);
+      throw error;
+    }
+    if (this.streams.get(id) === entry) entry.failure = { error };
+    return [batch.items, batch.ended];
   }
 
   private item(id: string, result: IteratorResult<unknown>): unknown {
