@@ -213,7 +213,8 @@ export class StreamRegistry {
   }
 
   private fill(id: string, entry: StreamEntry, batch: Filling, max: number, budgetBytes: number): StreamBatch | Promise<StreamBatch> {
-    while (batch.items.length < max && batch.bytes < budgetBytes) {
+    // The first item goes whatever its size (as with the one-item call): a batch is never empty unless the iterator ended.
+    while (batch.items.length < max && (batch.items.length === 0 || batch.bytes < budgetBytes)) {
       let step: IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
       try {
         step = entry.iterator.next();
