@@ -4,7 +4,7 @@
  * byte budget, and refusals of bad pulls. Python daemons keep the one-item call: test/interop.
  */
 import { expect } from "chai";
-import { Daemon, type Instrument, Proxy, PyroError, RemoteError, expose } from "@pyrots/core";
+import { Daemon, type Instrument, Proxy, PyroError, RemoteError, SerializeError, currentContext, expose, withOptions } from "@pyrots/core";
 import { waitUntil } from "@pyrots/test-support";
 import { VARIANTS, startDaemon } from "../support/variants.js";
 
@@ -41,6 +41,19 @@ class Source {
     throw new RangeError(`broken after ${n}`);
   }
 
+  *unsendableThird(): Generator<unknown> {
+    yield 1;
+    yield 2;
+    yield { next: Symbol("not data") };
+  }
+
+  *annotated(n: number): Generator<number> {
+    for (let i = 0; i < n; i++) {
+      currentContext().responseAnnotations.set("ITEM", Buffer.from(`item ${i}`));
+      yield i;
+    }
+  }
+
   *big(n: number, size: number): Generator<string> {
     for (let i = 0; i < n; i++) yield String(i % 10).repeat(size);
   }
@@ -52,6 +65,8 @@ interface SourceApi {
   failsAfter(n: number): AsyncIterable<number>;
   failsAfterAsync(n: number): AsyncIterable<number>;
   big(n: number, size: number): AsyncIterable<string>;
+  annotated(n: number): AsyncIterable<number>;
+  unsendableThird(): AsyncIterable<unknown>;
 }
 
 interface DaemonApi {
@@ -155,13 +170,36 @@ describe("remote iterator batches: budget and refusals", () => {
     await using daemon = await Daemon.create({ host: "127.0.0.1", maxMessageSize: 1_000_000, instruments: [served.instrument] });
     const uri = daemon.register(Source, "source");
     await using source = new Proxy<SourceApi>(uri, { maxMessageSize: 1_000_000 });
-    // 100,000 characters each, guessed at 300,000 bytes: one item per batch, none lost on the way.
+    // ~100,000 bytes each against a budget of 250,000: at most 2 items per batch (a third is kept for the next), none lost.
     const { items, error } = await collect(source.big(12, 100_000));
     expect(error).to.equal(undefined);
     expect(items.map((item) => item.length)).to.deep.equal(Array(12).fill(100_000));
     expect(items.map((item) => item[0])).to.deep.equal([..."012345678901"]);
-    // and a last pull that learns of the end.
-    expect(served.counts.get("get_next_stream_items")).to.equal(13);
+    // Batches of 1, 2, 2, 2, 2, 2 and 1 items: 7 pulls (without the budget: 1, 2, 4, 5 = 4 pulls).
+    expect(served.counts.get("get_next_stream_items")).to.equal(7);
+  });
+
+  it("an item that cannot be sent in the middle of a batch: the items before it arrive, then its SerializeError; the connection goes on", async () => {
+    await using daemon = await Daemon.create({ host: "127.0.0.1" });
+    const uri = daemon.register(Source, "source");
+    await using source = new Proxy<SourceApi>(uri);
+    const { items, error } = await collect(source.unsendableThird());
+    expect(items).to.deep.equal([1, 2]);
+    expect(error).to.be.instanceOf(SerializeError);
+    expect((error as Error).message).to.equal("cannot send result.next: a symbol (symbols do not cross the wire: send a string)");
+    expect(daemon.stats.streams).to.equal(0);
+    expect(await collect(source.count(3))).to.deep.equal({ items: [0, 1, 2], error: undefined });
+  });
+
+  it("sends the annotations a generator sets for each item with that item (one item per reply then)", async () => {
+    await using daemon = await Daemon.create({ host: "127.0.0.1" });
+    const uri = daemon.register(Source, "source");
+    await using source = new Proxy<SourceApi>(uri);
+    const seen: string[] = [];
+    const watched = withOptions(source, { onAnnotations: (a) => seen.push(a.has("ITEM") ? Buffer.from(a.get("ITEM")!).toString() : "-") });
+    const { items } = await collect(watched.annotated(3));
+    expect(items).to.deep.equal([0, 1, 2]);
+    expect(seen.filter((text) => text !== "-")).to.deep.equal(["item 0", "item 1", "item 2"]);
   });
 
   it("refuses a bad batch size, and a stream of another connection, and the stream goes on", async () => {

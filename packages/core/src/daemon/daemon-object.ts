@@ -1,9 +1,10 @@
 /**
  * `Pyro.Daemon`: the object every daemon serves about itself.
  */
-import { DaemonError, PyroError } from "../errors.js";
+import { DaemonError, PyroError, SerializeError } from "../errors.js";
 import { expose, oneway } from "../decorators.js";
-import { activeCaller } from "./context.js";
+import { activeCaller, activeResponseAnnotationsSet, activeSerializer } from "./context.js";
+import { estimateItemSize } from "./item-size.js";
 import { MAX_STREAM_BATCH } from "../protocol/constants.js";
 import type { StreamBatch, StreamRegistry } from "./streams.js";
 
@@ -70,7 +71,24 @@ export class DaemonObject {
     }
     let budget = STREAM_BATCH_BYTES;
     for (const limit of [this.daemon.maxMessageSize, maxMessageSize]) if (limit > 0) budget = Math.min(budget, Math.floor(limit / 4));
-    return this.daemon.streams.nextBatch(streamId, activeCaller() ?? this, max, budget);
+    const serializer = activeSerializer();
+    // Each item is encoded once here to learn its size and that it can be sent: an item that cannot
+    // be sent then fails alone, after the items before it, as with the one-item call.
+    const measure = serializer ? (value: unknown) => serializer.encode(value, 0, "result").length : estimateItemSize;
+    // A method that sets response annotations for an item gets one reply per item, as with the one-item call.
+    try {
+      return this.daemon.streams.nextBatch(streamId, activeCaller() ?? this, {
+        max,
+        budgetBytes: budget,
+        measure,
+        endsAfterItem: activeResponseAnnotationsSet,
+      });
+    } catch (error) {
+      // Thrown at once, a SerializeError would count as an unreadable request and close the
+      // connection; an item that cannot be sent is this reply's failure only.
+      if (error instanceof SerializeError) return Promise.reject(error);
+      throw error;
+    }
   }
 
   /** Closes a remote iterator the client no longer wants (called oneway). */

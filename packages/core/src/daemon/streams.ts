@@ -14,7 +14,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { PyroError, PythonError } from "../errors.js";
-import { estimateItemSize } from "./item-size.js";
 
 type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;
 
@@ -35,6 +34,18 @@ interface StreamEntry {
 
 /** A batch of items: `[items, ended]`, `ended` true when the iterator finished after them. */
 export type StreamBatch = [unknown[], boolean];
+
+/** How a batch is measured while it is filled. */
+export interface BatchRules {
+  /** Most items. */
+  max: number;
+  /** Bytes the items may take (the first item always goes). */
+  budgetBytes: number;
+  /** An item's size once sent; throws when it cannot be sent (the items before it go, the error comes next). */
+  measure(value: unknown): number;
+  /** True when the batch must end after the item just added (the method set response annotations for it). */
+  endsAfterItem(): boolean;
+}
 
 interface Filling {
   items: unknown[];
@@ -146,7 +157,7 @@ export class StreamRegistry {
    * connection's pull is refused. An error from the iterator is thrown at once when no item came
    * before it, else with the next pull.
    */
-  nextBatch(id: string, caller: object, max: number, budgetBytes: number): StreamBatch | Promise<StreamBatch> {
+  nextBatch(id: string, caller: object, rules: BatchRules): StreamBatch | Promise<StreamBatch> {
     const entry = this.streams.get(id);
     if (!entry || (entry.owner !== undefined && entry.owner !== caller)) throw new PyroError("item stream terminated");
     this.adopt(entry, caller);
@@ -157,11 +168,11 @@ export class StreamRegistry {
     }
     const batch: Filling = { items: [], bytes: 0, ended: false };
     if (entry.held) {
-      batch.items.push(entry.held.value);
-      batch.bytes = estimateItemSize(entry.held.value);
+      const { value } = entry.held;
       entry.held = undefined;
+      if (!this.accept(id, entry, batch, { done: false, value }, rules)) return [batch.items, batch.ended];
     }
-    const filled = this.fill(id, entry, batch, max, budgetBytes);
+    const filled = this.fill(id, entry, batch, rules);
     if (!(filled instanceof Promise)) return filled;
     entry.busy = true;
     return filled.finally(() => (entry.busy = false));
@@ -212,9 +223,9 @@ export class StreamRegistry {
     this.owned.set(caller, (this.owned.get(caller) ?? 0) + 1);
   }
 
-  private fill(id: string, entry: StreamEntry, batch: Filling, max: number, budgetBytes: number): StreamBatch | Promise<StreamBatch> {
+  private fill(id: string, entry: StreamEntry, batch: Filling, rules: BatchRules): StreamBatch | Promise<StreamBatch> {
     // The first item goes whatever its size (as with the one-item call): a batch is never empty unless the iterator ended.
-    while (batch.items.length < max && (batch.items.length === 0 || batch.bytes < budgetBytes)) {
+    while (batch.items.length < rules.max && (batch.items.length === 0 || batch.bytes < rules.budgetBytes)) {
       let step: IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
       try {
         step = entry.iterator.next();
@@ -223,31 +234,42 @@ export class StreamRegistry {
       }
       if (step instanceof Promise) {
         return step.then(
-          (result) => (this.accept(id, entry, batch, result, budgetBytes) ? this.fill(id, entry, batch, max, budgetBytes) : [batch.items, batch.ended]),
+          (result) => (this.accept(id, entry, batch, result, rules) ? this.fill(id, entry, batch, rules) : [batch.items, batch.ended]),
           (error: unknown) => this.failedDuring(id, entry, batch, error),
         );
       }
-      if (!this.accept(id, entry, batch, step, budgetBytes)) break;
+      if (!this.accept(id, entry, batch, step, rules)) break;
     }
     return [batch.items, batch.ended];
   }
 
-  /** Adds an iterator result to a batch; false when the batch is complete. */
-  private accept(id: string, entry: StreamEntry, batch: Filling, result: IteratorResult<unknown>, budgetBytes: number): boolean {
+  /** Adds an iterator result to a batch; false when the batch is complete. Throws when its first item cannot be sent. */
+  private accept(id: string, entry: StreamEntry, batch: Filling, result: IteratorResult<unknown>, rules: BatchRules): boolean {
     if (result.done) {
       this.remove(id);
       batch.ended = true;
       return false;
     }
-    const size = estimateItemSize(result.value);
-    if (batch.items.length > 0 && batch.bytes + size > budgetBytes) {
+    let size: number;
+    try {
+      size = rules.measure(result.value);
+    } catch (error) {
+      if (batch.items.length === 0) {
+        // Nothing to send: the stream ends with the error now (its iterator is closed).
+        this.close(id);
+        throw error;
+      }
+      if (this.streams.get(id) === entry) entry.failure = { error };
+      return false;
+    }
+    if (batch.items.length > 0 && batch.bytes + size > rules.budgetBytes) {
       // Taken from the iterator already: it goes first in the next batch.
       entry.held = { value: result.value };
       return false;
     }
     batch.items.push(result.value);
     batch.bytes += size;
-    return true;
+    return !rules.endsAfterItem();
   }
 
   /** The iterator failed while a batch was filled: thrown now when the batch is empty, else kept for the next pull. */
