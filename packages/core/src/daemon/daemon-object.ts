@@ -6,9 +6,10 @@ import { expose, oneway } from "../decorators.js";
 import { activeCaller, activeResponseAnnotationsSet, activeSerializer } from "./context.js";
 import { estimateItemSize } from "./item-size.js";
 import { MAX_STREAM_BATCH } from "../protocol/constants.js";
-import type { StreamBatch, StreamRegistry } from "./streams.js";
+import type { StreamBatch } from "./stream-batch.js";
+import type { StreamRegistry } from "./streams.js";
 
-/** Bytes of estimated item size a batch of stream items stays under (and under a quarter of either side's message size limit). */
+/** Bytes of encoded items a batch of stream items stays under (and under a quarter of either side's message size limit). */
 const STREAM_BATCH_BYTES = 1024 * 1024;
 
 /** What the daemon object needs to know about its daemon. */

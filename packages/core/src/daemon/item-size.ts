@@ -1,6 +1,7 @@
 /**
- * A cheap, generous guess of how many bytes a value takes once serialized, so that a batch of
- * remote iterator items stays well below the message size limit without encoding anything twice.
+ * A cheap, generous guess of how many bytes a value takes once serialized, for a batch of remote
+ * iterator items when the connection's serializer is not known (it normally is: items are then
+ * measured by encoding them).
  * Strings count 3 bytes per UTF-16 unit (UTF-8's worst case, and JSON escapes stay close), every
  * other leaf a fixed overhead. Past a number of nodes the guess gives up and answers `Infinity`:
  * such an item goes out in a batch of its own.

@@ -14,43 +14,17 @@
  */
 import { randomUUID } from "node:crypto";
 import { PyroError, PythonError } from "../errors.js";
+import { type AnyIterator, type BatchRules, type BatchState, type StreamBatch, fillBatch } from "./stream-batch.js";
 
-type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;
-
-interface StreamEntry {
+interface StreamEntry extends BatchState {
   iterator: AnyIterator;
   /** The connection that owns it, or undefined while lingering after a disconnect. */
   owner: object | undefined;
   createdAt: number;
   /** When its owner disconnected (ms), or 0. */
   lingerSince: number;
-  /** An item taken from the iterator that did not fit the last batch: the next pull sends it first. */
-  held: { value: unknown } | undefined;
-  /** The iterator's error, taken while filling a batch that already had items: the next pull throws it. */
-  failure: { error: unknown } | undefined;
   /** A batch is being filled (async iterators): further pulls wait their turn by being refused. */
   busy: boolean;
-}
-
-/** A batch of items: `[items, ended]`, `ended` true when the iterator finished after them. */
-export type StreamBatch = [unknown[], boolean];
-
-/** How a batch is measured while it is filled. */
-export interface BatchRules {
-  /** Most items. */
-  max: number;
-  /** Bytes the items may take (the first item always goes). */
-  budgetBytes: number;
-  /** An item's size once sent; throws when it cannot be sent (the items before it go, the error comes next). */
-  measure(value: unknown): number;
-  /** True when the batch must end after the item just added (the method set response annotations for it). */
-  endsAfterItem(): boolean;
-}
-
-interface Filling {
-  items: unknown[];
-  bytes: number;
-  ended: boolean;
 }
 
 /** Limits on streams; 0 = unlimited. */
@@ -151,11 +125,11 @@ export class StreamRegistry {
   }
 
   /**
-   * Up to `max` items of a stream (a Promise for async iterators), fewer when they pass
-   * `budgetBytes` by estimate (the first item always goes), and whether the iterator ended after
-   * them. Only the connection that owns the stream (or picks up a lingering one) may pull: another
-   * connection's pull is refused. An error from the iterator is thrown at once when no item came
-   * before it, else with the next pull.
+   * Up to `rules.max` items of a stream (a Promise for async iterators), fewer when they pass
+   * `rules.budgetBytes` (the first item always goes), and whether the iterator ended after them.
+   * Only the connection that owns the stream (or picks up a lingering one) may pull: another
+   * connection's pull is refused. An error from the iterator (or from measuring an item) is thrown
+   * at once when no item came before it, else with the next pull.
    */
   nextBatch(id: string, caller: object, rules: BatchRules): StreamBatch | Promise<StreamBatch> {
     const entry = this.streams.get(id);
@@ -166,13 +140,11 @@ export class StreamRegistry {
       this.remove(id);
       throw entry.failure.error;
     }
-    const batch: Filling = { items: [], bytes: 0, ended: false };
-    if (entry.held) {
-      const { value } = entry.held;
-      entry.held = undefined;
-      if (!this.accept(id, entry, batch, { done: false, value }, rules)) return [batch.items, batch.ended];
-    }
-    const filled = this.fill(id, entry, batch, rules);
+    const filled = fillBatch(entry, rules, {
+      isOpen: () => this.streams.get(id) === entry,
+      forget: () => void this.remove(id),
+      close: () => this.close(id),
+    });
     if (!(filled instanceof Promise)) return filled;
     entry.busy = true;
     return filled.finally(() => (entry.busy = false));
@@ -221,65 +193,6 @@ export class StreamRegistry {
     entry.owner = caller;
     entry.lingerSince = 0;
     this.owned.set(caller, (this.owned.get(caller) ?? 0) + 1);
-  }
-
-  private fill(id: string, entry: StreamEntry, batch: Filling, rules: BatchRules): StreamBatch | Promise<StreamBatch> {
-    // The first item goes whatever its size (as with the one-item call): a batch is never empty unless the iterator ended.
-    while (batch.items.length < rules.max && (batch.items.length === 0 || batch.bytes < rules.budgetBytes)) {
-      let step: IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
-      try {
-        step = entry.iterator.next();
-      } catch (error) {
-        return this.failedDuring(id, entry, batch, error);
-      }
-      if (step instanceof Promise) {
-        return step.then(
-          (result) => (this.accept(id, entry, batch, result, rules) ? this.fill(id, entry, batch, rules) : [batch.items, batch.ended]),
-          (error: unknown) => this.failedDuring(id, entry, batch, error),
-        );
-      }
-      if (!this.accept(id, entry, batch, step, rules)) break;
-    }
-    return [batch.items, batch.ended];
-  }
-
-  /** Adds an iterator result to a batch; false when the batch is complete. Throws when its first item cannot be sent. */
-  private accept(id: string, entry: StreamEntry, batch: Filling, result: IteratorResult<unknown>, rules: BatchRules): boolean {
-    if (result.done) {
-      this.remove(id);
-      batch.ended = true;
-      return false;
-    }
-    let size: number;
-    try {
-      size = rules.measure(result.value);
-    } catch (error) {
-      if (batch.items.length === 0) {
-        // Nothing to send: the stream ends with the error now (its iterator is closed).
-        this.close(id);
-        throw error;
-      }
-      if (this.streams.get(id) === entry) entry.failure = { error };
-      return false;
-    }
-    if (batch.items.length > 0 && batch.bytes + size > rules.budgetBytes) {
-      // Taken from the iterator already: it goes first in the next batch.
-      entry.held = { value: result.value };
-      return false;
-    }
-    batch.items.push(result.value);
-    batch.bytes += size;
-    return !rules.endsAfterItem();
-  }
-
-  /** The iterator failed while a batch was filled: thrown now when the batch is empty, else kept for the next pull. */
-  private failedDuring(id: string, entry: StreamEntry, batch: Filling, error: unknown): StreamBatch {
-    if (batch.items.length === 0) {
-      this.remove(id);
-      throw error;
-    }
-    if (this.streams.get(id) === entry) entry.failure = { error };
-    return [batch.items, batch.ended];
   }
 
   private item(id: string, result: IteratorResult<unknown>): unknown {
