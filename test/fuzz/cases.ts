@@ -366,6 +366,7 @@ export function payloadCase(target: TargetShape): fc.Arbitrary<WireCase> {
       "__setattr__",
       "<batch>",
       "get_next_stream_item",
+      "get_next_stream_items",
       "close_stream",
       "get_metadata",
       "registered",
@@ -710,9 +711,17 @@ export function batchCase(target: TargetShape, maxBatchCalls: number): fc.Arbitr
     });
 }
 
+/** Batch sizes a hostile client may ask `get_next_stream_items` for: valid, out of range, not integers, not numbers. */
+const hostileBatchSize: fc.Arbitrary<Hostile> = fc.oneof(
+  fc.integer({ min: 1, max: 256 }),
+  fc.constantFrom<Hostile>(0, -1, 257, 2 ** 31, 2 ** 53, 1e300, 1.5, Number.NaN, Infinity, "8", null, true),
+  fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }),
+  hostileValue,
+);
+
 /**
  * Remote iterators opened and never finished, around the per-connection limit, mixed with pulls
- * and closes of made-up stream ids.
+ * (one item, or a batch of a hostile size) and closes of made-up stream ids.
  */
 export function streamFloodCase(target: TargetShape, maxIterStreams: number): fc.Arbitrary<WireCase> {
   return fc
@@ -720,8 +729,11 @@ export function streamFloodCase(target: TargetShape, maxIterStreams: number): fc
       sid: fc.constantFrom(JSON_ID, MSGPACK_ID),
       opens: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: maxIterStreams - 2, max: maxIterStreams + 20 })),
       strays: fc.array(fc.oneof(fc.uuid(), fc.string({ maxLength: 40 })), { maxLength: 5 }),
+      batches: fc.array(fc.tuple(fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }), hostileValue), hostileBatchSize, fc.option(hostileBatchSize)), {
+        maxLength: 5,
+      }),
     })
-    .map(({ sid, opens, strays }) => {
+    .map(({ sid, opens, strays, batches }) => {
       const frames = [connectFrame(sid, target.objectId)];
       let seq = 1;
       for (let i = 0; i < opens; i++) frames.push(frame(T.INVOKE, 0, seq++, sid, callPayload(sid, target.objectId, "count", [1_000_000_000], new MpMap([]))));
@@ -729,6 +741,12 @@ export function streamFloodCase(target: TargetShape, maxIterStreams: number): fc
         frames.push(frame(T.INVOKE, 0, seq++, sid, callPayload(sid, "Pyro.Daemon", "get_next_stream_item", [id], new MpMap([]))));
         frames.push(frame(T.INVOKE, F.ONEWAY, seq++, sid, callPayload(sid, "Pyro.Daemon", "close_stream", [id], new MpMap([]))));
       }
-      return wireCase(`stream flood: ${opens} iterators, ${strays.length} stray ids s${sid}`, [Buffer.concat(frames.map(buildFrame))]);
+      for (const [id, max, size] of batches) {
+        const args = size === null ? [id, max] : [id, max, size];
+        frames.push(frame(T.INVOKE, 0, seq++, sid, callPayload(sid, "Pyro.Daemon", "get_next_stream_items", args, new MpMap([]))));
+      }
+      return wireCase(`stream flood: ${opens} iterators, ${strays.length} stray ids, ${batches.length} batch pulls s${sid}`, [
+        Buffer.concat(frames.map(buildFrame)),
+      ]);
     });
 }

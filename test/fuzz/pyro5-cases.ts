@@ -141,6 +141,7 @@ export function pyro5PayloadCase(target: TargetShape): fc.Arbitrary<WireCase> {
       "__setattr__",
       "<batch>",
       "get_next_stream_item",
+      "get_next_stream_items",
       "close_stream",
       "get_metadata",
       "_private",

@@ -114,7 +114,7 @@ export const callcontext: Scenario = {
   // What the server prints about its thread, daemon and client connection are local objects,
   // described their own way by each implementation; the Python client's message names its proxy
   // by id(proxy), a memory address. pyrots daemons announce in their handshake reply that they take
-  // requests concurrently (MPLX, which Pyro4 ignores). Raw CORR and HMAC bytes are random.
+  // requests concurrently (MPLX) and hand out iterator items in batches (SBAT), which Pyro4 ignores. Raw CORR and HMAC bytes are random.
   //
   // A pyrots proxy sends its correlation id with calls, not in its handshake: the daemon answers the
   // handshake with an id of its own (Pyro4's proxy sends the thread's id in both); that id is not
@@ -127,7 +127,7 @@ export const callcontext: Scenario = {
   normalize: (text, info) => {
     if (info.role === "server") return characterCounts(localValues(numbered(text.replace(/hello-\d{4,}/g, "hello-<id>"), UUID_ANYWHERE, "uuid")));
     return text
-      .replace(/^ {6}MPLX -> .*\n/gm, "")
+      .replace(/^ {6}(MPLX|SBAT) -> .*\n/gm, "")
       .replace(/(?<=^ {4}Got response \(msgtype=\d\)\. Annotations:\n)(?: {6}\S+ -> .*\n?)+/gm, (block) => sortLines(block.trimEnd()) + "\n")
       .replace(/(?<=^ {4}Got response \(msgtype=2\)\. Annotations:\n(?: {6}\S+ -> .*\n)*? {6}CORR -> ).*$/gm, "<the handshake's id>")
       .replace(/'(CORR|HMAC)': b(['"]).*?\2(?=, '[A-Z]{4}'|\})/g, "'$1': <bytes>")

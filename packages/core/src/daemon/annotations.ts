@@ -3,7 +3,7 @@
  *
  * | reply                         | annotations, in this order                                                   |
  * | ----------------------------- | ---------------------------------------------------------------------------- |
- * | CONNECTOK                     | `MPLX` (pyrots: requests may overlap; Pyro4 ignores it), `CORR`, daemon-wide |
+ * | CONNECTOK                     | `MPLX`, `SBAT` (pyrots: requests may overlap, iterator items come in batches; Pyro4 ignores them), `CORR`, daemon-wide |
  * | CONNECTFAIL                   | `CORR`, daemon-wide                                                          |
  * | (handshake replies: `CORR` is the CONNECT's, or a new one, as Pyro4)                                         |
  * | RESULT                        | the method's response annotations, `CORR`, daemon-wide                       |
@@ -16,17 +16,22 @@
  * frame builder.
  */
 import { PyroError } from "../errors.js";
-import { Annotation } from "../protocol/constants.js";
+import { Annotation, MAX_STREAM_BATCH } from "../protocol/constants.js";
 import type { Annotations, Message } from "../protocol/message.js";
 import { type CallContext, randomUuid, replyCorrelationId } from "./context.js";
 
 /** The `responseAnnotations` daemon option: annotations for every reply; ids are 4 characters. */
 export type ResponseAnnotationsHook = () => Readonly<Record<string, Uint8Array | string>>;
 
-/** Annotations of a CONNECTOK (`mplx` set) or CONNECTFAIL reply to `message`. */
+const STREAM_BATCH_TEXT = Buffer.from(String(MAX_STREAM_BATCH));
+
+/** Annotations of a CONNECTOK (`mplx` set, with the stream batch capability) or CONNECTFAIL reply to `message`. */
 export function handshakeAnnotations(message: Message, hook: ResponseAnnotationsHook | undefined, mplx?: Uint8Array): Annotations {
   const annotations: Annotations = new Map();
-  if (mplx) annotations.set(Annotation.MULTIPLEX, mplx);
+  if (mplx) {
+    annotations.set(Annotation.MULTIPLEX, mplx);
+    annotations.set(Annotation.STREAM_BATCH, STREAM_BATCH_TEXT);
+  }
   // As Pyro4: the CONNECT's correlation id, or a new one (once per connection, so it costs nothing).
   annotations.set(Annotation.CORR, message.annotations?.get(Annotation.CORR) ?? randomUuid());
   addDaemonAnnotations(annotations, hook);

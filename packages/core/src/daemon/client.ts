@@ -129,6 +129,7 @@ export class ClientConnection implements ConnectionHandler {
     }
     if (!this.replies.connectOk(message, answer.serializer, answer.flags, answer.annotations, answer.payload)) return;
     this.handshakeDone = true;
+    this.session.accepted = this.accepted;
     this.decodeContext = this.requestContext(answer.serializer);
     this.connection.messageLimit = this.settings.maxMessageSize;
     if (answer.sealing) {

@@ -16,6 +16,7 @@
  * (read what you need first). This costs a call nothing unless the method asks: Node 20's
  * AsyncLocalStorage would slow every promise in the process.
  */
+import type { Serializer } from "../serializers/types.js";
 import { randomBytes } from "node:crypto";
 import { PyroError } from "../errors.js";
 import { Annotation } from "../protocol/constants.js";
@@ -32,6 +33,8 @@ export interface ContextClient {
   readonly resources: Set<Closable>;
   /** The same object for every call on the connection (see {@link CallContext.client}). */
   readonly caller: { readonly address: string };
+  /** The serializers the connection accepts, by id (its protocol's), once its handshake is done. */
+  readonly accepted?: ReadonlyMap<number, Serializer>;
 }
 
 /** The context of the remote call being served. */
@@ -147,6 +150,16 @@ export function leaveCall(): CallContext | undefined {
   activeMessage = undefined;
   activeContext = undefined;
   return context;
+}
+
+/** @internal The serializer the call being served is answered in, if known (for the built-in daemon object). */
+export function activeSerializer(): Serializer | undefined {
+  return activeMessage === undefined ? undefined : activeClient?.accepted?.get(activeMessage.serializerId);
+}
+
+/** @internal True when the call being served has set response annotations so far (for the built-in daemon object). */
+export function activeResponseAnnotationsSet(): boolean {
+  return (activeContext?.responseAnnotations.size ?? 0) > 0;
 }
 
 /** @internal The client of the call being served (for the built-in daemon object). */

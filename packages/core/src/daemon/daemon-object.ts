@@ -1,10 +1,16 @@
 /**
  * `Pyro.Daemon`: the object every daemon serves about itself.
  */
-import { DaemonError, PyroError } from "../errors.js";
+import { DaemonError, PyroError, SerializeError } from "../errors.js";
 import { expose, oneway } from "../decorators.js";
-import { activeCaller } from "./context.js";
+import { activeCaller, activeResponseAnnotationsSet, activeSerializer } from "./context.js";
+import { estimateItemSize } from "./item-size.js";
+import { MAX_STREAM_BATCH } from "../protocol/constants.js";
+import type { StreamBatch } from "./stream-batch.js";
 import type { StreamRegistry } from "./streams.js";
+
+/** Bytes of encoded items a batch of stream items stays under (and under a quarter of either side's message size limit). */
+const STREAM_BATCH_BYTES = 1024 * 1024;
 
 /** What the daemon object needs to know about its daemon. */
 export interface DaemonIntrospection {
@@ -12,6 +18,8 @@ export interface DaemonIntrospection {
   locationText(): string;
   metadataOf(objectId: unknown): { methods: string[]; oneway: string[]; attrs: string[] };
   readonly streams: StreamRegistry;
+  /** The daemon's MAX_MESSAGE_SIZE (0: none). */
+  readonly maxMessageSize: number;
 }
 
 /** The built-in `Pyro.Daemon` object, with Pyro4's method names. */
@@ -46,6 +54,42 @@ export class DaemonObject {
   get_next_stream_item(streamId: string): unknown {
     if (typeof streamId !== "string") throw new PyroError("item stream terminated");
     return this.daemon.streams.next(streamId, activeCaller() ?? this);
+  }
+
+  /**
+   * pyrots' own: up to `max` (1 to 256) next items of a remote iterator, and whether it ended
+   * after them, as `[items, ended]`. The client's `maxMessageSize` (0: none) keeps the batch small
+   * enough for it to accept. Items before an error from the iterator come first; the error comes
+   * with the next pull. Only the connection that owns the stream may pull from it.
+   */
+  get_next_stream_items(streamId: string, max: number, maxMessageSize = 0): StreamBatch | Promise<StreamBatch> {
+    if (typeof streamId !== "string") throw new PyroError("item stream terminated");
+    if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > MAX_STREAM_BATCH) {
+      throw new PyroError(`get_next_stream_items: max must be an integer from 1 to ${MAX_STREAM_BATCH}`);
+    }
+    if (typeof maxMessageSize !== "number" || !Number.isInteger(maxMessageSize) || maxMessageSize < 0) {
+      throw new PyroError("get_next_stream_items: maxMessageSize must be an integer of at least 0");
+    }
+    let budget = STREAM_BATCH_BYTES;
+    for (const limit of [this.daemon.maxMessageSize, maxMessageSize]) if (limit > 0) budget = Math.min(budget, Math.floor(limit / 4));
+    const serializer = activeSerializer();
+    // Each item is encoded once here to learn its size and that it can be sent: an item that cannot
+    // be sent then fails alone, after the items before it, as with the one-item call.
+    const measure = serializer ? (value: unknown) => serializer.encode(value, 0, "result").length : estimateItemSize;
+    // A method that sets response annotations for an item gets one reply per item, as with the one-item call.
+    try {
+      return this.daemon.streams.nextBatch(streamId, activeCaller() ?? this, {
+        max,
+        budgetBytes: budget,
+        measure,
+        endsAfterItem: activeResponseAnnotationsSet,
+      });
+    } catch (error) {
+      // Thrown at once, a SerializeError would count as an unreadable request and close the
+      // connection; an item that cannot be sent is this reply's failure only.
+      if (error instanceof SerializeError) return Promise.reject(error);
+      throw error;
+    }
   }
 
   /** Closes a remote iterator the client no longer wants (called oneway). */

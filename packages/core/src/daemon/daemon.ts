@@ -394,6 +394,7 @@ export class DaemonServer implements Acceptor {
       locationText: () => this.locationStr,
       metadataOf: (objectId: unknown) => this.registry.metadataOf(objectId),
       streams: this.streams,
+      maxMessageSize: this.settings.maxMessageSize,
     };
   }
 }

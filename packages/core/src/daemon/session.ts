@@ -3,6 +3,7 @@
  * resources that live as long as the connection, and the calls running on it (the request window
  * and the idle mark that eviction goes by).
  */
+import type { Serializer } from "../serializers/types.js";
 import { debugLog } from "../debug.js";
 import type { Connection } from "../transport/connection.js";
 import type { SlotHolder } from "./admission.js";
@@ -33,6 +34,8 @@ export class ClientSession implements ContextClient, SlotHolder {
   readonly finishedFn = (): void => this.finished();
   /** What `currentContext().client` gives: one frozen object per connection (usable as a WeakMap key). */
   readonly caller: { readonly address: string };
+  /** The serializers the connection accepts (set by the connection once its protocol is known). */
+  accepted: ReadonlyMap<number, Serializer> | undefined;
 
   /**
    * @param window most calls running at once (`MAX_INFLIGHT`); at it, reading pauses. 0 = no limit.

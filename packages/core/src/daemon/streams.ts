@@ -1,7 +1,9 @@
 /**
  * Remote iterators on the daemon side (Pyro4 item streaming): a method that returns an iterator
  * or generator gets a stream id instead of a value, and the client pulls items one by one with
- * `Pyro.Daemon.get_next_stream_item`.
+ * `Pyro.Daemon.get_next_stream_item`, or (pyrots clients) a batch at a time with
+ * `get_next_stream_items`. A batch ends at its count, at a byte budget, at the end of the
+ * iterator, or at its error: the items before an error go out first, the error with the next pull.
  *
  * Streams of a client that disconnects linger for `ITER_STREAM_LINGER` seconds (the client may
  * reconnect and go on), and no stream lives longer than `ITER_STREAM_LIFETIME` seconds when set.
@@ -12,16 +14,17 @@
  */
 import { randomUUID } from "node:crypto";
 import { PyroError, PythonError } from "../errors.js";
+import { type AnyIterator, type BatchRules, type BatchState, type StreamBatch, fillBatch } from "./stream-batch.js";
 
-type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;
-
-interface StreamEntry {
+interface StreamEntry extends BatchState {
   iterator: AnyIterator;
   /** The connection that owns it, or undefined while lingering after a disconnect. */
   owner: object | undefined;
   createdAt: number;
   /** When its owner disconnected (ms), or 0. */
   lingerSince: number;
+  /** A batch is being filled (async iterators): further pulls wait their turn by being refused. */
+  busy: boolean;
 }
 
 /** Limits on streams; 0 = unlimited. */
@@ -78,7 +81,7 @@ export class StreamRegistry {
       );
     }
     const id = randomUUID();
-    this.streams.set(id, { iterator, owner, createdAt: Date.now(), lingerSince: 0 });
+    this.streams.set(id, { iterator, owner, createdAt: Date.now(), lingerSince: 0, held: undefined, failure: undefined, busy: false });
     this.owned.set(owner, count + 1);
     this.startHousekeeping();
     return id;
@@ -91,11 +94,16 @@ export class StreamRegistry {
   next(id: string, caller: object): unknown {
     const entry = this.streams.get(id);
     if (!entry) throw new PyroError("item stream terminated");
-    if (entry.owner === undefined) {
-      // A client that reconnected picks its stream up again.
-      entry.owner = caller;
-      entry.lingerSince = 0;
-      this.owned.set(caller, (this.owned.get(caller) ?? 0) + 1);
+    this.adopt(entry, caller);
+    if (entry.busy) throw new PyroError("a batch of this stream's items is still being fetched: pull the next item after it arrives");
+    if (entry.held) {
+      const { value } = entry.held;
+      entry.held = undefined;
+      return value;
+    }
+    if (entry.failure) {
+      this.remove(id);
+      throw entry.failure.error;
     }
     let step: IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
     try {
@@ -114,6 +122,32 @@ export class StreamRegistry {
       );
     }
     return this.item(id, step);
+  }
+
+  /**
+   * Up to `rules.max` items of a stream (a Promise for async iterators), fewer when they pass
+   * `rules.budgetBytes` (the first item always goes), and whether the iterator ended after them.
+   * Only the connection that owns the stream (or picks up a lingering one) may pull: another
+   * connection's pull is refused. An error from the iterator (or from measuring an item) is thrown
+   * at once when no item came before it, else with the next pull.
+   */
+  nextBatch(id: string, caller: object, rules: BatchRules): StreamBatch | Promise<StreamBatch> {
+    const entry = this.streams.get(id);
+    if (!entry || (entry.owner !== undefined && entry.owner !== caller)) throw new PyroError("item stream terminated");
+    this.adopt(entry, caller);
+    if (entry.busy) throw new PyroError("a batch of this stream's items is still being fetched: ask for the next batch after it arrives");
+    if (entry.failure) {
+      this.remove(id);
+      throw entry.failure.error;
+    }
+    const filled = fillBatch(entry, rules, {
+      isOpen: () => this.streams.get(id) === entry,
+      forget: () => void this.remove(id),
+      close: () => this.close(id),
+    });
+    if (!(filled instanceof Promise)) return filled;
+    entry.busy = true;
+    return filled.finally(() => (entry.busy = false));
   }
 
   /** Closes a stream (the client left its loop early). Unknown ids are ignored. */
@@ -151,6 +185,14 @@ export class StreamRegistry {
       if (expired) this.close(id);
     }
     if (this.streams.size === 0) this.stopHousekeeping();
+  }
+
+  /** A stream lingering after its connection ended is taken over by the connection that pulls from it. */
+  private adopt(entry: StreamEntry, caller: object): void {
+    if (entry.owner !== undefined) return;
+    entry.owner = caller;
+    entry.lingerSince = 0;
+    this.owned.set(caller, (this.owned.get(caller) ?? 0) + 1);
   }
 
   private item(id: string, result: IteratorResult<unknown>): unknown {

@@ -81,11 +81,20 @@ export const Annotation = {
    */
   MULTIPLEX: "MPLX",
   /**
+   * pyrots' own: a daemon that puts this on CONNECTOK serves `Pyro.Daemon.get_next_stream_items`
+   * (remote iterator items in batches); the value is the largest batch it hands out (ASCII
+   * digits). Pyro4 and Pyro5 ignore it.
+   */
+  STREAM_BATCH: "SBAT",
+  /**
    * pyrots' own: on an exception reply, the daemon is draining (shutting down gracefully) and did
    * not run the call; the client may send it to another daemon. Pyro4 ignores it.
    */
   DRAIN: "DRAN",
 } as const;
+
+/** Largest batch of remote iterator items a pyrots daemon hands out in one reply (see `Annotation.STREAM_BATCH`). */
+export const MAX_STREAM_BATCH = 256;
 
 /** Object id of the built-in daemon object present in every daemon. */
 export const DAEMON_OBJECT_ID = "Pyro.Daemon";

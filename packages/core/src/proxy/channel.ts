@@ -20,7 +20,7 @@ import {
   SerializeError,
   TimeoutError,
 } from "../errors.js";
-import { Annotation, Flags, MessageType, SerializerId } from "../protocol/constants.js";
+import { Annotation, Flags, MAX_STREAM_BATCH, MessageType, SerializerId } from "../protocol/constants.js";
 import { type MessageSigning, signFrame } from "../protocol/hmac.js";
 import type { Message } from "../protocol/message.js";
 import type { WireFormat } from "../protocol/wire.js";
@@ -93,6 +93,8 @@ export class ProtocolMismatchError extends CommunicationError {
 export class Channel implements ConnectionHandler {
   /** True when the daemon takes many requests at once on this connection (a pyrots daemon). */
   multiplex = false;
+  /** The largest batch of remote iterator items the daemon hands out (its `SBAT` answer, a pyrots daemon), or 0: one item per call. */
+  streamBatch = 0;
   /** How many requests may be in flight at once on this connection (the daemon's window, at most 65,535). */
   private window = 1;
   /** Metadata from the handshake, when asked for. */
@@ -387,6 +389,11 @@ export class Channel implements ConnectionHandler {
         this.multiplex = true;
         const window = Number(Buffer.from(multiplex).toString("latin1"));
         this.window = Number.isInteger(window) && window > 0 ? Math.min(window, MAX_IN_FLIGHT) : window === 0 ? MAX_IN_FLIGHT : 1;
+      }
+      const streamBatch = message.annotations?.get(Annotation.STREAM_BATCH);
+      if (streamBatch !== undefined) {
+        const most = Number(Buffer.from(streamBatch).toString("latin1"));
+        this.streamBatch = Number.isInteger(most) && most > 1 ? Math.min(most, MAX_STREAM_BATCH) : 0;
       }
       if (this.protocol !== PYRO4) {
         // Pyro5's CONNECTOK is always {handshake, meta}.

@@ -306,6 +306,7 @@ export class ProxyCore implements StreamChannel, ProxyEngine {
     if (oneway && watch === undefined && options?.signal === undefined && !log.enabled && channel.sendOneway(frame)) return ONEWAY_SENT;
     const call = new PendingCall(frame, oneway, method);
     call.streams = this;
+    call.streamBatch = channel.streamBatch;
     if (options?.onAnnotations) call.onAnnotations = options.onAnnotations;
     const promise = call.promise();
     if (watch !== undefined) followCall(promise, watch);

@@ -39,6 +39,8 @@ export class PendingCall {
   onAnnotations: ((annotations: ReadonlyMap<string, Uint8Array>) => void) | undefined;
   /** Where a remote iterator announced by the reply fetches its items. */
   streams: StreamChannel | undefined;
+  /** The largest item batch the connection's daemon hands out (0: one item per call, as Pyro4). */
+  streamBatch = 0;
   /** The sequence number its connection gave it when sending it (0 until then). */
   seq = 0;
   /** Times the call was handed back unsent by a closing connection (see `Channel.onUnsent`). */
@@ -71,7 +73,7 @@ export class PendingCall {
     if (message.flags & Flags.ITEMSTREAMRESULT) {
       const id = message.annotations?.get(Annotation.STRM);
       if (id && this.streams) {
-        this.succeed(new RemoteStream(this.streams, Buffer.from(id).toString("latin1"), this.onAnnotations));
+        this.succeed(new RemoteStream(this.streams, Buffer.from(id).toString("latin1"), this.onAnnotations, this.streamBatch));
         return;
       }
     }
