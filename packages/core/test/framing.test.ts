@@ -32,7 +32,7 @@ describe("frame reader", () => {
     }
   });
 
-  it("holds no more memory for a partial message than the bytes that arrived, whatever the header announces", () => {
+  it("holds memory for a partial message in proportion to the bytes that arrived, whatever the header announces", () => {
     const announced = 512 * 1024 * 1024;
     const head = message(1, 0);
     head.writeInt32BE(announced, 12);
@@ -46,6 +46,17 @@ describe("frame reader", () => {
     const grown = process.memoryUsage().arrayBuffers - before;
     expect(grown, `${grown} bytes for 8 readers announcing 512 MiB each`).to.be.below(4 * 1024 * 1024);
     expect(readers[0]!.partialBytes).to.equal(24 + 1000);
+  });
+
+  it("assembles a message larger than its first reservation, arriving in socket-sized chunks, intact", () => {
+    const whole = message(4, 5 * 1024 * 1024 + 3);
+    for (const step of [65_536, 4096, 1_000_003]) {
+      const { reader: r, got } = reader();
+      for (let at = 0; at < whole.length; at += step) r.push(whole.subarray(at, at + step));
+      expect(got, `chunks of ${step}`).to.have.length(1);
+      expect(Buffer.from(got[0]!.data).equals(whole.subarray(24)), `chunks of ${step}`).to.equal(true);
+      expect(r.idle).to.equal(true);
+    }
   });
 
   it("copies small pieces of large chunks rather than keeping the chunks alive", () => {
