@@ -5,7 +5,7 @@ import { startNameServer } from "@pyrots/nameserver";
 import { Greeter, type GreeterApi } from "../support/greeter.js";
 import { type TestCertificates, makeCertificates } from "../support/certs.js";
 import { runProcess, spawnProcess } from "@pyrots/test-support";
-import { PYTHON, pythonEnv, requirePython } from "../support/python.js";
+import { PYRO5, PYTHON, pythonEnv, pythonPyro5Env, requirePython } from "../support/python.js";
 import { failure } from "../support/outcome.js";
 
 /** A plain TCP connection that sends nothing. */
@@ -260,6 +260,64 @@ describe("TLS", () => {
           tls: { ca: certs.read(certs.caCert), cert: certs.read(certs.clientCert), key: certs.read(certs.clientKey) },
         });
         expect(await greeter.hello("pyrots")).to.equal("hello pyrots");
+      } finally {
+        await server.stop();
+      }
+    });
+  });
+
+  describe("interop with Pyro5's SSL mode (protocol 502; SSL settings in code, no PYRO_* variables)", () => {
+    /** Python lines that turn on Pyro5's SSL with the test certificates, as a Pyro5 user writes them. */
+    function pyro5Ssl(settings: Record<string, string | boolean>): string[] {
+      return [
+        "import Pyro5.api",
+        "Pyro5.config.SSL = True",
+        ...Object.entries(settings).map(([k, v]) => `Pyro5.config.${k} = ${JSON.stringify(v).replace(/^true$/, "True")}`),
+      ];
+    }
+
+    it("a Python Pyro5 client with a client certificate calls a mutual-TLS pyrots daemon", async function () {
+      requirePython(this, PYRO5);
+      await using daemon = await Daemon.create({
+        host: "127.0.0.1",
+        tls: {
+          cert: certs.read(certs.serverCert),
+          key: certs.read(certs.serverKey),
+          ca: certs.read(certs.caCert),
+          requestCert: true,
+          rejectUnauthorized: true,
+        },
+      });
+      const uri = daemon.register(Greeter, "greeter").toString();
+      const script = [
+        ...pyro5Ssl({ SSL_CACERTS: certs.caCert, SSL_CLIENTCERT: certs.clientCert, SSL_CLIENTKEY: certs.clientKey }),
+        "import sys",
+        "with Pyro5.api.Proxy(sys.argv[1]) as p:",
+        "    print(p.hello('pyro5'), p._pyroConnection.sock.version().startswith('TLS'))",
+      ].join("\n");
+      const run = await runProcess(PYTHON, ["-c", script, uri], { env: pythonPyro5Env({}, {}), timeoutMs: 20_000 });
+      expect(run.stdout.trim(), run.stderr).to.equal("hello pyro5 True");
+    });
+
+    it("a pyrots proxy (PROTOCOL auto, the default) with a client certificate calls a mutual-TLS Python Pyro5 daemon", async function () {
+      requirePython(this, PYRO5);
+      const script = [
+        ...pyro5Ssl({ SSL_SERVERCERT: certs.serverCert, SSL_SERVERKEY: certs.serverKey, SSL_CACERTS: certs.caCert, SSL_REQUIRECLIENTCERT: true }),
+        "@Pyro5.api.expose",
+        "class Greeter(object):",
+        "    def hello(self, name): return 'hello ' + name",
+        "d = Pyro5.api.Daemon(host='127.0.0.1')",
+        "print('uri:', d.register(Greeter, 'greeter'), flush=True)",
+        "d.requestLoop()",
+      ].join("\n");
+      const server = spawnProcess(PYTHON, ["-c", script], { env: pythonPyro5Env({}, {}) });
+      try {
+        const uri = (await server.waitForLine(/^uri: (\S+)$/, 15_000))[1];
+        const tls = { ca: certs.read(certs.caCert), cert: certs.read(certs.clientCert), key: certs.read(certs.clientKey) };
+        await using greeter = new Proxy<GreeterApi>(uri, { tls });
+        expect(await greeter.hello("pyrots")).to.equal("hello pyrots");
+        await using withoutCert = new Proxy<GreeterApi>(uri, { tls: { ca: tls.ca }, timeout: 5 });
+        expect(await failure(withoutCert.hello("no certificate"))).to.be.instanceOf(Error);
       } finally {
         await server.stop();
       }
