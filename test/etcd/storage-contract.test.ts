@@ -117,6 +117,25 @@ describe("storage contract (memory, SQLite, etcd)", function () {
         expect(storage.list({ prefix: "p." }).get("p.one")).to.deep.equal(entry("PYRO:1@h:2", ["a", "b"]));
       });
 
+      it("answers tag and prefix queries from its indexes right after tags change, names move and go", async () => {
+        await storage.set("g.a", entry("PYRO:a@h:1", ["x", "y"]));
+        await storage.set("g.b", entry("PYRO:b@h:1", ["y"]));
+        await storage.set("h.c", entry("PYRO:c@h:1", ["y"]));
+        await storage.setMetadata("g.a", ["y", "z"]);
+        expect([...storage.list({ metadataAny: ["x"] }).keys()]).to.deep.equal([]);
+        expect([...storage.list({ metadataAll: ["y", "z"] }).keys()]).to.deep.equal(["g.a"]);
+        expect([...storage.list({ metadataAny: ["y"] }).keys()]).to.deep.equal(["g.a", "g.b", "h.c"]);
+        // Registered again: to the end of every listing, with its new tags only.
+        await storage.set("g.a", entry("PYRO:a@h:2", ["w"]));
+        expect([...storage.list({ prefix: "g." }).keys()]).to.deep.equal(["g.b", "g.a"]);
+        expect([...storage.list({ metadataAny: ["y", "w"] }).keys()]).to.deep.equal(["g.b", "h.c", "g.a"]);
+        await storage.remove(["g.b"]);
+        expect([...storage.list({ metadataAny: ["y"] }).keys()]).to.deep.equal(["h.c"]);
+        expect([...storage.list({ prefix: "g." }).keys()]).to.deep.equal(["g.a"]);
+        expect(await storage.removeIfUri("h.c", "PYRO:c@h:1")).to.equal(true);
+        expect([...storage.list({ metadataAll: ["y"] }).keys()]).to.deep.equal([]);
+      });
+
       it("removes many names at once", async () => {
         for (let i = 0; i < 250; i++) await storage.set(`many.${i}`, entry(`PYRO:m${i}@h:1`));
         expect(await storage.remove([...storage.list({ prefix: "many." }).keys()])).to.equal(250);

@@ -6,7 +6,8 @@
  * (`set_metadata` keeps the old place), else the key's `mod_revision`. Values that do not decode
  * (written by something else) are skipped and counted, never trusted.
  */
-import type { Registration } from "./types.js";
+import { NameIndex } from "./name-index.js";
+import type { Registration, StorageFilter } from "./types.js";
 
 /** A key-value pair as the etcd client delivers it (revisions and lease ids as decimal strings). */
 export interface EtcdKv {
@@ -42,6 +43,7 @@ interface Waiter {
 export class NameCache {
   readonly #keyPrefix: string;
   #names = new Map<string, CachedName>();
+  readonly #index = new NameIndex();
   #revision = 0;
   #undecodable = 0;
   #waiters: Waiter[] = [];
@@ -76,6 +78,11 @@ export class NameCache {
     return this.#names.entries();
   }
 
+  /** The names `filter` selects, in no particular order; undefined when it selects every name (see {@link NameIndex.select}). */
+  select(filter: StorageFilter): Iterable<string> | undefined {
+    return this.#index.select(filter);
+  }
+
   /** Replaces everything with the result of a range read at `revision`. */
   reset(kvs: readonly EtcdKv[], revision: number): void {
     const loaded: [string, CachedName][] = [];
@@ -86,6 +93,8 @@ export class NameCache {
     }
     loaded.sort((a, b) => a[1].order - b[1].order);
     this.#names = new Map(loaded);
+    this.#index.clear();
+    for (const [name, cached] of this.#names) this.#index.add(name, cached.registration.metadata);
     this.#advance(revision);
   }
 
@@ -96,21 +105,22 @@ export class NameCache {
       const revision = Number(kv.mod_revision);
       if (revision <= this.#revision) continue; // already in the loaded copy
       newest = Math.max(newest, revision);
-      if (type === "Delete") {
-        const name = this.#nameOf(kv.key);
-        if (name !== undefined) this.#names.delete(name);
-        continue;
-      }
-      const entry = this.#decode(kv);
+      const entry = type === "Delete" ? undefined : this.#decode(kv);
       if (entry === undefined) {
         const name = this.#nameOf(kv.key);
-        if (name !== undefined) this.#names.delete(name);
+        if (name !== undefined) this.#delete(name);
         continue;
       }
       const [name, cached] = entry;
       const old = this.#names.get(name);
-      // A new registration goes to the end; a metadata change keeps its place.
-      if (old === undefined || old.order !== cached.order) this.#names.delete(name);
+      if (old === undefined) {
+        this.#index.add(name, cached.registration.metadata);
+      } else {
+        this.#index.untag(name, old.registration.metadata);
+        this.#index.tag(name, cached.registration.metadata);
+        // A new registration goes to the end; a metadata change keeps its place.
+        if (old.order !== cached.order) this.#names.delete(name);
+      }
       this.#names.set(name, cached);
     }
     this.#advance(newest);
@@ -138,6 +148,13 @@ export class NameCache {
     if (due.length === 0) return;
     this.#waiters = this.#waiters.filter((w) => w.revision > revision);
     for (const waiter of due) waiter.resolve();
+  }
+
+  #delete(name: string): void {
+    const old = this.#names.get(name);
+    if (old === undefined) return;
+    this.#names.delete(name);
+    this.#index.remove(name, old.registration.metadata);
   }
 
   #nameOf(key: Buffer): string | undefined {

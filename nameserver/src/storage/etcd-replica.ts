@@ -10,7 +10,7 @@ import { type CachedName, type EtcdKv, NameCache } from "./etcd-cache.js";
 import { Freshness } from "./etcd-health.js";
 import type { EtcdRequests } from "./etcd-rpc.js";
 import { PrefixWatch } from "./etcd-watch.js";
-import type { StorageHealth } from "./types.js";
+import type { StorageFilter, StorageHealth } from "./types.js";
 
 /** Keys per range page of a load. */
 const PAGE = 1000;
@@ -81,6 +81,11 @@ export class ReplicaCopy {
   /** The cached entry of `name` (no freshness check: see {@link readable}). */
   entry(name: string): CachedName | undefined {
     return this.#cache.get(name);
+  }
+
+  /** The cached names `filter` selects, in no particular order; undefined when it selects every name. */
+  select(filter: StorageFilter): Iterable<string> | undefined {
+    return this.#cache.select(filter);
   }
 
   /** Every cached entry in registration order. */

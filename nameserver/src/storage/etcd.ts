@@ -19,7 +19,7 @@ import { ChangeFeed } from "./change-feed.js";
 import { NamingError } from "@pyrots/core";
 import { NAMESERVER_NAME } from "@pyrots/core/internal";
 import type { Etcd3, IKeyValue } from "etcd3";
-import { encodeValue } from "./etcd-cache.js";
+import { type CachedName, encodeValue } from "./etcd-cache.js";
 import { ReplicaCopy } from "./etcd-replica.js";
 import type { EtcdRequests } from "./etcd-rpc.js";
 import { DEFAULT_ETCD_PREFIX, type EtcdStorageOptions } from "./etcd-spec.js";
@@ -273,7 +273,19 @@ export class EtcdStorage implements NameStorage {
       result.set(name, entry);
     };
     for (const [name, entry] of this.#local) consider(name, entry);
-    for (const [name, { registration }] of this.#copy.entries()) if (!this.#localNames.has(name)) consider(name, registration);
+    const selected = this.#copy.select(filter);
+    if (selected === undefined) {
+      for (const [name, { registration }] of this.#copy.entries()) if (!this.#localNames.has(name)) consider(name, registration);
+      return result;
+    }
+    // From the index: only the answer's names, put back in registration order.
+    const found: [string, CachedName][] = [];
+    for (const name of selected) {
+      const cached = this.#localNames.has(name) ? undefined : this.#copy.entry(name);
+      if (cached !== undefined) found.push([name, cached]);
+    }
+    found.sort((a, b) => a[1].order - b[1].order);
+    for (const [name, { registration }] of found) result.set(name, registration);
     return result;
   }
 

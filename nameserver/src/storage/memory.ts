@@ -1,14 +1,13 @@
 /**
  * The default storage: a Map in memory, forgotten when the name server stops.
  *
- * Metadata queries are answered from a tag → names index, so their cost follows the size of the
- * answer (and of the smallest tag's set, for "all of"), not the number of names times tags; prefix
- * queries from a sorted index of the names ({@link PrefixIndex}), so theirs follows the answer too.
+ * Metadata and prefix queries are answered from a {@link NameIndex}, so their cost follows the size
+ * of the answer, not the number of names.
  * Leases are timers in this process ({@link LocalLeases}).
  */
 import { ChangeFeed } from "./change-feed.js";
 import { LocalLeases } from "./local-leases.js";
-import { PrefixIndex } from "./prefix-index.js";
+import { NameIndex } from "./name-index.js";
 import { type NameStorage, type Registration, type StorageFilter, type StorageHealth, uniqueTags } from "./types.js";
 
 interface Entry {
@@ -24,8 +23,7 @@ export class MemoryStorage implements NameStorage {
   /** @inheritdoc */
   readonly changes = new ChangeFeed();
   readonly #entries = new Map<string, Entry>();
-  readonly #byTag = new Map<string, Set<string>>();
-  readonly #byPrefix = new PrefixIndex();
+  readonly #index = new NameIndex();
   #seq = 0;
   readonly #leases = new LocalLeases((lease, names) => this.#dropLeased(lease, names));
 
@@ -49,7 +47,7 @@ export class MemoryStorage implements NameStorage {
   setMetadata(name: string, metadata: readonly string[]): boolean {
     const old = this.#entries.get(name);
     if (old === undefined) return false;
-    this.#unindex(name, old.registration.metadata);
+    this.#index.untag(name, old.registration.metadata);
     this.#insert(name, freeze(old.registration.uri, metadata, old.registration.registrant, old.registration.lease), old.seq);
     this.changes.notify();
     return true;
@@ -97,14 +95,10 @@ export class MemoryStorage implements NameStorage {
 
   /** @inheritdoc */
   list(filter: StorageFilter = {}): Map<string, Registration> {
-    if (filter.metadataAny !== undefined) return this.#ordered(this.#withAnyTag(filter.metadataAny));
-    if (filter.metadataAll !== undefined && filter.metadataAll.length > 0) return this.#ordered(this.#withEveryTag(filter.metadataAll));
-    if (filter.prefix) return this.#ordered(this.#byPrefix.withPrefix(filter.prefix));
+    const selected = this.#index.select(filter);
+    if (selected !== undefined) return this.#ordered(selected);
     const result = new Map<string, Registration>();
-    for (const [name, entry] of this.#entries) {
-      if (filter.prefix !== undefined && !name.startsWith(filter.prefix)) continue;
-      result.set(name, entry.registration);
-    }
+    for (const [name, entry] of this.#entries) result.set(name, entry.registration);
     return result;
   }
 
@@ -118,26 +112,6 @@ export class MemoryStorage implements NameStorage {
     for (const name of names) if (this.#entries.get(name)?.registration.lease === lease) this.#delete(name);
   }
 
-  #withAnyTag(tags: readonly string[]): Set<string> {
-    const names = new Set<string>();
-    for (const tag of tags) for (const name of this.#byTag.get(tag) ?? []) names.add(name);
-    return names;
-  }
-
-  #withEveryTag(tags: readonly string[]): Set<string> {
-    const sets: Set<string>[] = [];
-    for (const tag of uniqueTags(tags)) {
-      const names = this.#byTag.get(tag);
-      if (names === undefined) return new Set();
-      sets.push(names);
-    }
-    sets.sort((a, b) => a.size - b.size);
-    const [smallest, ...others] = sets;
-    const names = new Set<string>();
-    for (const name of smallest!) if (others.every((set) => set.has(name))) names.add(name);
-    return names;
-  }
-
   #ordered(names: Iterable<string>): Map<string, Registration> {
     const entries = [...names].map((name) => [name, this.#entries.get(name)!] as const);
     entries.sort((a, b) => a[1].seq - b[1].seq);
@@ -145,31 +119,18 @@ export class MemoryStorage implements NameStorage {
   }
 
   #insert(name: string, registration: Registration, seq: number): void {
-    if (!this.#entries.has(name)) this.#byPrefix.add(name);
+    if (this.#entries.has(name)) this.#index.tag(name, registration.metadata);
+    else this.#index.add(name, registration.metadata);
     this.#entries.set(name, { registration, seq });
-    for (const tag of registration.metadata) {
-      let names = this.#byTag.get(tag);
-      if (names === undefined) this.#byTag.set(tag, (names = new Set()));
-      names.add(name);
-    }
   }
 
   #delete(name: string): boolean {
     const entry = this.#entries.get(name);
     if (entry === undefined) return false;
     this.#entries.delete(name);
-    this.#byPrefix.delete(name);
-    this.#unindex(name, entry.registration.metadata);
+    this.#index.remove(name, entry.registration.metadata);
     this.changes.notify();
     return true;
-  }
-
-  #unindex(name: string, tags: readonly string[]): void {
-    for (const tag of tags) {
-      const names = this.#byTag.get(tag);
-      names?.delete(name);
-      if (names?.size === 0) this.#byTag.delete(tag);
-    }
   }
 }
 
