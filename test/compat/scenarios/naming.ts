@@ -77,6 +77,27 @@ function checkedFactorization(number: string, factors: string): string {
   return product === Number(number) && primes.every(prime) ? "<n> --> <its prime factors>" : `${number} --> [${factors}] (WRONG)`;
 }
 
+export const circular: Scenario = {
+  name: "circular",
+  folder: "circular",
+  roles: {
+    servA: { side: "server", python: ["servA.py"], pyrots: { port: "circular/servA.js" } },
+    servB: { side: "server", python: ["servB.py"], pyrots: { port: "circular/servB.js" } },
+    servC: { side: "server", python: ["servC.py"], pyrots: { port: "circular/servC.js" } },
+    client: { side: "client", python: ["client.py"], pyrots: { port: "circular/client.js" } },
+  },
+  async play(run) {
+    await run.nameServer();
+    const links = [];
+    for (const node of ["A", "B", "C"]) links.push(await run.start(`serv${node}`, { ready: new RegExp(`^Server started ${node}$`) }));
+    const client = await run.start("client");
+    await client.exited();
+    // A prints its last line as it answers, which may reach its output just after the client exits.
+    await links[0]!.waitFor(/^Back at A; we completed the circle!$/);
+    for (const link of links) await link.stop();
+  },
+};
+
 export const distributedComputing: Scenario = {
   name: "distributed-computing",
   folder: "distributed-computing",
