@@ -130,6 +130,33 @@ export const distributedComputing: Scenario = {
   },
 };
 
+export const distributedComputing3: Scenario = {
+  name: "distributed-computing3",
+  folder: "distributed-computing3",
+  roles: {
+    worker: { side: "server", python: ["worker.py"], pyrots: { port: "distributed-computing3/worker.js" } },
+    client: { side: "client", python: ["client.py"], pyrots: { port: "distributed-computing3/client.js" } },
+  },
+  async play(run) {
+    await run.nameServer();
+    const worker = await run.start("worker", { ready: /^Starting up worker / });
+    const client = await run.start("client");
+    await client.exited(60_000);
+    await worker.waitForCount(/^ {4}--> /, 100);
+    await worker.stop();
+  },
+  // The numbers are random: each factorization is checked, then compared as a placeholder. The
+  // worker's name holds a process id and the host's name.
+  normalize: (text) =>
+    text
+      .replace(/Worker_\d+@[\w.-]+/g, "Worker_<pid>@<host>")
+      .replace(/^(\S+) factorized (\d+): \[([\d, ]+)\]$/gm, (_, id: string, n: string, f: string) => `${id} factorized ${checkedFactorization(n, f)}`)
+      .replace(
+        /^factorize request received for (\d+)\n {4}--> \[([\d, ]+)\]$/gm,
+        (_, n: string, f: string) => `factorize request received for ${checkedFactorization(n, f)}`,
+      ),
+};
+
 const GOODS = "paper|bread|meat|milk|fruit|chocolate|pasta|sauce|vegetables|cookies|pizza|shampoo|whiskey";
 
 export const shoppingcart: Scenario = {

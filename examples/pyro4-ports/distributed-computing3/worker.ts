@@ -1,0 +1,43 @@
+/**
+ * Port of Pyro4's `examples/distributed-computing3`, a worker: factorizes numbers for whoever
+ * asks. Workers register under unique names with the tag `example3.worker.factorizer`; clients
+ * find one by that tag (`PYROMETA:`), not by name.
+ */
+import { hostname } from "node:os";
+import { Daemon, expose, locateNS } from "@pyrots/core";
+import { print } from "../common/python.js";
+
+/** The factorizer each worker hosts. */
+@expose
+export class Worker {
+  factorize(n: number): number[] {
+    print("factorize request received for", n);
+    const result = primeFactors(n);
+    print("    -->", result);
+    return result;
+  }
+}
+
+/** The prime factors of n, smallest first. */
+function primeFactors(n: number): number[] {
+  const primes: number[] = [];
+  for (let candidate = 2; candidate * candidate <= n; candidate++) {
+    while (n % candidate === 0) {
+      primes.push(candidate);
+      n /= candidate;
+    }
+  }
+  if (n > 1) primes.push(n);
+  return primes;
+}
+
+// A unique name for this worker, so that workers do not overwrite each other's registrations.
+const workerName = `Worker_${process.pid}@${hostname()}`;
+await using daemon = await Daemon.create();
+print("Starting up worker", workerName);
+const uri = daemon.register(Worker);
+{
+  await using ns = await locateNS();
+  await ns.register(workerName, uri, false, ["example3.worker.factorizer"]);
+}
+await daemon.requestLoop();
