@@ -2,7 +2,17 @@
 import type { Scenario } from "../harness/scenario.js";
 import { attributes, autoproxy, banks, instancemode, nonameserver, streaming, thirdpartylib, thirdpartylib2, unixdomainsock } from "./basics.js";
 import { batchedcalls, callback, callback2, callcontext, handshake, oneway, ssl } from "./calls.js";
-import { circular, distributedComputing, distributedComputing3, nsMetadata, shoppingcart, stockquotes, stockquotesPhase3, usersession } from "./naming.js";
+import {
+  circular,
+  distributedComputing,
+  distributedComputing3,
+  nsMetadata,
+  stockquotesOld,
+  shoppingcart,
+  stockquotes,
+  stockquotesPhase3,
+  usersession,
+} from "./naming.js";
 import { filetransfer, hugetransfer, timezones } from "./data.js";
 import { chatbox, messagebus } from "./messaging.js";
 import { autoreconnect, autoreconnectNS, autoretry, disconnects, resourcetracking } from "./reconnects.js";
@@ -40,6 +50,7 @@ export const SCENARIOS: readonly Scenario[] = [
   nsMetadata,
   stockquotes,
   stockquotesPhase3,
+  stockquotesOld,
   circular,
   distributedComputing,
   distributedComputing3,

@@ -69,6 +69,49 @@ function stockquotesPhase(phase: 2 | 3): Scenario {
 export const stockquotes = stockquotesPhase(2);
 export const stockquotesPhase3 = stockquotesPhase(3);
 
+/** Quotes the stockquotes-old viewer must show before its user stops it (about one in 4 s per symbol). */
+const OLD_QUOTES = 3;
+
+export const stockquotesOld: Scenario = {
+  name: "stockquotes-old",
+  folder: "stockquotes-old",
+  roles: {
+    market: { side: "server", cwd: "phase3", python: ["stockmarket.py"], pyrots: { port: "stockquotes-old/stockmarket.js" } },
+    aggregator: { side: "server", cwd: "phase3", python: ["aggregator.py"], pyrots: { port: "stockquotes-old/aggregator.js" } },
+    viewer: { side: "client", cwd: "phase3", python: ["viewer.py"], pyrots: { port: "stockquotes-old/viewer.js" } },
+  },
+  async play(run) {
+    await run.nameServer();
+    const market = await run.start("market", { ready: /^Stockmarkets running\.$/ });
+    const aggregator = await run.start("aggregator", { ready: /^Aggregator running\. / });
+    const viewer = await run.start("viewer", { input: "AAPL, IBM\n" });
+    // Everything runs until stopped: the source first, so that no call is left to meet a stopped program.
+    await viewer.waitForCount(/\w+\.\w+: /, OLD_QUOTES, 60_000);
+    await market.stop();
+    await aggregator.stop();
+    await viewer.stop();
+  },
+  timeoutMs: 90_000,
+  // The markets make quotes at random moments (and say so each time); each shown quote must be one
+  // of the chosen symbols of its market, with a price (normally distributed around a random mean).
+  normalize: (text, info) => {
+    if (info.role === "market") return dropLines(text, /^new quotes generated for (?:NASDAQ|NYSE)$/);
+    if (info.role !== "viewer") return text;
+    let seen = 0;
+    return text
+      .split("\n")
+      .flatMap((line) => {
+        const quote = /^(.*?)((?:NASDAQ|NYSE)\.\w+: .*)$/.exec(line);
+        if (quote === null) return [line];
+        const shown = /^(?:NASDAQ\.AAPL|NYSE\.IBM): -?\d+(?:\.\d{1,2})?$/.test(quote[2]!) ? "<a quote of a chosen symbol>" : quote[2]!;
+        const kept = ++seen <= OLD_QUOTES ? [shown] : [];
+        // The first quote follows the prompt on its line (input() printed no newline).
+        return quote[1] ? [quote[1], ...kept] : kept;
+      })
+      .join("\n");
+  },
+};
+
 /** A factorization line `number --> [factors]`, checked: the product of the primes is the number. */
 function checkedFactorization(number: string, factors: string): string {
   const primes = factors.split(", ").map(Number);
