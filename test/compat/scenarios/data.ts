@@ -82,6 +82,23 @@ function withoutSpeeds(text: string): string {
     .replace(/done, \d+\.\d\d Mb\/sec\./g, "done, <n> Mb/sec.");
 }
 
+export const serCustom: Scenario = {
+  name: "ser_custom",
+  folder: "ser_custom",
+  roles: {
+    server: { side: "server", python: ["server.py"], pyrots: { port: "ser_custom/server.js" } },
+    client: { side: "client", python: ["client.py"], pyrots: { port: "ser_custom/client.js" } },
+  },
+  async play(run) {
+    const server = await run.start("server", { ready: /^Pyro daemon running\.$/ });
+    const uri = (await server.waitFor(/^ {4}uri = (PYRO:\S+)$/))[1]!;
+    const client = await run.start("client", { input: `${uri}\n` });
+    await client.exited();
+    await server.waitFor(/^othermethod called, arg= /);
+    await server.stop();
+  },
+};
+
 export const hugetransfer: Scenario = {
   name: "hugetransfer",
   folder: "hugetransfer",

@@ -13,7 +13,7 @@ import {
   stockquotesPhase3,
   usersession,
 } from "./naming.js";
-import { filetransfer, hugetransfer, timezones } from "./data.js";
+import { filetransfer, hugetransfer, serCustom, timezones } from "./data.js";
 import { chatbox, messagebus } from "./messaging.js";
 import { autoreconnect, autoreconnectNS, autoretry, disconnects, resourcetracking } from "./reconnects.js";
 import { echoserver, exceptions, maxsize, timeout } from "./errors-and-limits.js";
@@ -57,6 +57,7 @@ export const SCENARIOS: readonly Scenario[] = [
   shoppingcart,
   usersession,
   timezones,
+  serCustom,
   hugetransfer,
   filetransfer,
   messagebus,
