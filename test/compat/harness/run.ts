@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PYTHON, pythonDefaultEnv } from "../../support/python.js";
-import { type Spawned, spawnProcess } from "@pyrots/test-support";
+import { type Spawned, runProcess, spawnProcess } from "@pyrots/test-support";
 import { type Island, makeIsland } from "./island.js";
 import { type PlayContext, type Program, type Scenario, type StartOptions, type Variant, implementationOf } from "./scenario.js";
 import { copyExample, makeExampleCertificates } from "./source.js";
@@ -137,6 +137,17 @@ function playContext(scenario: Scenario, variant: Variant, dir: string, namespac
     dir,
     start,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    async waitForName(name, timeoutMs = 20_000) {
+      // Asked with Python's Pyro4 whichever side runs the name server: the harness's own question.
+      const lookup = "import sys, Pyro4\nPyro4.locateNS('127.0.0.1', 9090).lookup(sys.argv[1])";
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const run = await runProcess("ip", ["netns", "exec", namespace, PYTHON, "-c", lookup, name], { env: baseEnv(), timeoutMs: 10_000 });
+        if (run.code === 0) return;
+        if (Date.now() > deadline) throw new Error(`${name} was not registered in the name server within ${timeoutMs} ms: ${run.stderr.trim()}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
     async nameServer() {
       const implementation = implementationOf(variant, "server");
       const proc =

@@ -79,6 +79,11 @@ export interface PlayContext {
   nameServer(): Promise<void>;
   /** Starts a role's program in the implementation the variant gives its side. */
   start(role: string, options?: StartOptions): Promise<Program>;
+  /**
+   * Waits until the name server (on 127.0.0.1:9090) knows `name`: for servers that register their
+   * names after the last line they print.
+   */
+  waitForName(name: string, timeoutMs?: number): Promise<void>;
   /** Waits `ms` milliseconds (for examples that expect a user to wait, e.g. for a server timeout). */
   sleep(ms: number): Promise<void>;
 }

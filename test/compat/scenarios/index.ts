@@ -5,6 +5,7 @@ import { batchedcalls, callback, callback2, callcontext, handshake, oneway, ssl 
 import {
   circular,
   distributedComputing,
+  distributedComputing2,
   distributedComputing3,
   nsMetadata,
   stockquotesOld,
@@ -53,6 +54,7 @@ export const SCENARIOS: readonly Scenario[] = [
   stockquotesOld,
   circular,
   distributedComputing,
+  distributedComputing2,
   distributedComputing3,
   shoppingcart,
   usersession,
