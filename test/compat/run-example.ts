@@ -8,7 +8,7 @@
  */
 import { differences, normalized } from "./harness/compare.js";
 import { runScenario } from "./harness/run.js";
-import { VARIANTS, type Variant } from "./harness/scenario.js";
+import { type Variant, variantsOf } from "./harness/scenario.js";
 import { SCENARIOS } from "./scenarios/index.js";
 
 const [name, variantArg] = process.argv.slice(2);
@@ -17,7 +17,7 @@ if (!scenario) {
   console.error(`usage: run-example.js NAME [python|pyrots-server|pyrots-client]; names: ${SCENARIOS.map((s) => s.name).join(", ")}`);
   process.exit(2);
 }
-const variants = variantArg ? [variantArg as Variant] : VARIANTS;
+const variants = variantArg ? [variantArg as Variant] : variantsOf(scenario);
 const results = await Promise.all(variants.map((variant) => runScenario(scenario, variant, { keep: process.env.KEEP === "1" })));
 for (const result of results) {
   console.log(`===== ${scenario.name}, ${result.variant}: ${result.seconds.toFixed(1)} s${result.failure ? `, FAILED: ${result.failure}` : ""}`);
@@ -30,7 +30,7 @@ for (const result of results) {
     }
   }
 }
-if (variants.length === 3) {
+if (variants.length > 1) {
   for (const result of results.slice(1)) {
     const found = differences(scenario, results[0]!, result);
     console.log(`===== ${result.variant}: ${found.length === 0 ? "same as Python" : `${found.length} difference(s)`}`);

@@ -18,6 +18,11 @@ const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 export const PORTS_DIST = join(ROOT, "examples/pyro4-ports/dist");
 const BINS = join(ROOT, "nameserver/dist/bin");
 
+/** The script of a pyrots command (the name server package's, or the web package's gateway). */
+function binScript(bin: string): string {
+  return bin === "httpgateway" ? join(ROOT, "packages/web/dist/bin/httpgateway.js") : join(BINS, `${bin}.js`);
+}
+
 /** What one program printed. */
 export interface ProgramOutput {
   /** Role, plus `:instance` when given. */
@@ -118,7 +123,7 @@ function playContext(scenario: Scenario, variant: Variant, dir: string, namespac
     } else {
       if (!role.pyrots) throw new Error(`${scenario.name}: role ${roleName} has no pyrots port`);
       const program = role.pyrots;
-      const script = "port" in program ? join(PORTS_DIST, program.port) : join(BINS, `${program.bin}.js`);
+      const script = "port" in program ? join(PORTS_DIST, program.port) : binScript(program.bin);
       proc = spawnIn(process.execPath, [script, ...(program.args ?? []), ...(options.args ?? [])], baseEnv(), cwd);
     }
     // A restarted role keeps one output: the earlier process's lines come first.

@@ -18,6 +18,15 @@ export type Variant = "python" | "pyrots-server" | "pyrots-client";
 /** Every variant, the reference first. */
 export const VARIANTS: readonly Variant[] = ["python", "pyrots-server", "pyrots-client"];
 
+/**
+ * The variants a scenario runs: Python's always, and each pyrots one whose side has a pyrots
+ * program for every role (the http example's client speaks plain HTTP: nothing of it to port).
+ */
+export function variantsOf(scenario: Scenario): readonly Variant[] {
+  const ported = (side: Side) => Object.values(scenario.roles).every((role) => role.side !== side || role.pyrots !== undefined);
+  return VARIANTS.filter((variant) => variant === "python" || ported(variant === "pyrots-server" ? "server" : "client"));
+}
+
 /** The implementation a side runs in `variant`. */
 export function implementationOf(variant: Variant, side: Side): "python" | "pyrots" {
   if (variant === "pyrots-server") return side === "server" ? "pyrots" : "python";
@@ -26,7 +35,7 @@ export function implementationOf(variant: Variant, side: Side): "python" | "pyro
 }
 
 /** A pyrots program: a script under `examples/pyro4-ports/dist/`, or one of pyrots' commands. */
-export type PyrotsProgram = { port: string; args?: readonly string[] } | { bin: "echoserver" | "ns" | "nsc"; args?: readonly string[] };
+export type PyrotsProgram = { port: string; args?: readonly string[] } | { bin: "echoserver" | "ns" | "nsc" | "httpgateway"; args?: readonly string[] };
 
 /** One program of an example, in both implementations. */
 export interface Role {

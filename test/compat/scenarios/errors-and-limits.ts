@@ -6,7 +6,7 @@ import { collapseFrames, dropLines, events, sortLines } from "../harness/normali
 import type { Scenario } from "../harness/scenario.js";
 
 /** The echo server's banner names its implementation (and Pyro4 warns that no HMAC key is set). */
-function echoServerBanner(text: string): string {
+export function echoServerBanner(text: string): string {
   return dropLines(text, /^Starting (?:Pyro's built-in|pyrots') test echo server\.$/, /^Warning: HMAC key not set/);
 }
 

@@ -15,6 +15,7 @@ import {
   usersession,
 } from "./naming.js";
 import { filetransfer, hugetransfer, serCustom, timezones } from "./data.js";
+import { http } from "./gateway.js";
 import { chatbox, messagebus } from "./messaging.js";
 import { autoreconnect, autoreconnectNS, autoretry, disconnects, resourcetracking } from "./reconnects.js";
 import { echoserver, exceptions, maxsize, timeout } from "./errors-and-limits.js";
@@ -64,4 +65,5 @@ export const SCENARIOS: readonly Scenario[] = [
   filetransfer,
   messagebus,
   chatbox,
+  http,
 ];
