@@ -220,3 +220,32 @@ export const batchedcalls: Scenario = {
       .replace(/\d+\.\d\d seconds \(\d+ calls\/sec\)/g, "<n> seconds (<n> calls/sec)")
       .replace(/were \d+\.\d times faster/g, "were <n> times faster"),
 };
+
+/**
+ * The async example with one of its clients. The server prints as calls arrive, and calls made at
+ * once arrive in any order: its output is compared as a sorted list of lines.
+ */
+function asyncScenario(client: "client" | "client_batch" | "client_callchain"): Scenario {
+  return {
+    name: client === "client" ? "async" : `async (${client}.py)`,
+    folder: "async",
+    roles: {
+      server: { side: "server", python: ["server.py"], pyrots: { port: "async/server.js" } },
+      // Only client.py is ported: the other two show Python's future API (`.then`, async batches).
+      client: { side: "client", python: [`${client}.py`], ...(client === "client" ? { pyrots: { port: "async/client.js" } } : {}) },
+    },
+    async play(run) {
+      const server = await run.start("server", { ready: /^Pyro daemon running\.$/ });
+      const uri = (await server.waitFor(/^ {4}uri = (PYRO:\S+)$/))[1]!;
+      const program = await run.start("client", { input: `${uri}\n` });
+      await program.exited(90_000);
+      await server.stop();
+    },
+    timeoutMs: 120_000,
+    normalize: (text, info) => (info.role === "server" ? sortLines(text) : text),
+  };
+}
+
+export const asyncClient = asyncScenario("client");
+export const asyncBatch = asyncScenario("client_batch");
+export const asyncCallchain = asyncScenario("client_callchain");

@@ -1,7 +1,7 @@
 /** Every compatibility scenario, in the order of docs/pyro4-examples.md. */
 import type { Scenario } from "../harness/scenario.js";
 import { attributes, autoproxy, banks, instancemode, nonameserver, streaming, thirdpartylib, thirdpartylib2, unixdomainsock } from "./basics.js";
-import { batchedcalls, callback, callback2, callcontext, handshake, oneway, ssl } from "./calls.js";
+import { asyncBatch, asyncCallchain, asyncClient, batchedcalls, callback, callback2, callcontext, handshake, oneway, ssl } from "./calls.js";
 import {
   circular,
   distributedComputing,
@@ -44,6 +44,9 @@ export const SCENARIOS: readonly Scenario[] = [
   handshake,
   ssl,
   batchedcalls,
+  asyncClient,
+  asyncBatch,
+  asyncCallchain,
   disconnects,
   autoretry,
   autoreconnect,
