@@ -5,9 +5,6 @@
  * import { Daemon, Proxy, expose } from "@pyrots/core";
  * ```
  */
-// Decorator metadata needs reflect-metadata loaded before any decorated class is defined.
-import "reflect-metadata";
-
 export {
   Daemon,
   type DaemonStats,
