@@ -7,17 +7,13 @@
  * not exposed, and `@expose` on a class marks that class's own members only, never those of an
  * unexposed base class (verified against Pyro4 4.82).
  */
-import "reflect-metadata";
 import { PythonError } from "./errors.js";
 import { JS_RESERVED_NAMES, isPrivateName } from "./member-names.js";
 
 export { isPrivateName } from "./member-names.js";
 
-const EXPOSED = "pyrots:exposed";
-const ONEWAY = "pyrots:oneway";
-const CALLBACK = "pyrots:callback";
-const IDEMPOTENT = "pyrots:idempotent";
-const BEHAVIOR = "pyrots:behavior";
+/** A mark a decorator leaves on a member definition. */
+type MemberMark = "exposed" | "oneway" | "callback" | "idempotent";
 
 /** How a registered class gets instances: one per daemon, one per connection, or one per call. */
 export type InstanceMode = "single" | "session" | "percall";
@@ -68,6 +64,10 @@ export type MemberAccess = "call" | "get" | "set";
 const MODES: readonly InstanceMode[] = ["single", "session", "percall"];
 const DEFAULT_BEHAVIOR: Behavior = Object.freeze({ instanceMode: "session" });
 const cache = new WeakMap<object, ExposedMembers>();
+// The decorators' records, kept here rather than in a global metadata polyfill (loading one costs
+// every process tens of milliseconds at start-up): marks by the prototype that defines the member.
+const memberMarks = new WeakMap<object, Map<string, Set<MemberMark>>>();
+const behaviors = new WeakMap<Function, Behavior>();
 const NOTHING_EXPOSED = computeMembers(null);
 
 /**
@@ -85,7 +85,7 @@ export function expose(target: object, key?: string | symbol, descriptor?: Prope
     for (const name of Object.getOwnPropertyNames(target.prototype)) {
       if (isPrivateName(name) || name.includes(".")) continue;
       const own = Object.getOwnPropertyDescriptor(target.prototype, name)!;
-      if (typeof own.value === "function" || own.get || own.set) Reflect.defineMetadata(EXPOSED, true, target.prototype, name);
+      if (typeof own.value === "function" || own.get || own.set) markMember(target.prototype, name, "exposed");
     }
     return target;
   }
@@ -94,13 +94,13 @@ export function expose(target: object, key?: string | symbol, descriptor?: Prope
   if (typeof descriptor!.value !== "function" && !descriptor!.get && !descriptor!.set) {
     throw new TypeError(`@expose on '${name}': only methods and accessors can be exposed`);
   }
-  Reflect.defineMetadata(EXPOSED, true, target, name);
+  markMember(target, name, "exposed");
   return undefined;
 }
 
 /** Marks a method oneway: clients do not wait for it. It still needs exposing. */
 export function oneway(target: object, key: string | symbol, descriptor: PropertyDescriptor): void {
-  markMethod("@oneway", ONEWAY, target, key, descriptor);
+  markMethod("@oneway", "oneway", target, key, descriptor);
 }
 
 /**
@@ -108,7 +108,7 @@ export function oneway(target: object, key: string | symbol, descriptor: Propert
  * inside it is also raised where it runs, not only sent back. It still needs exposing.
  */
 export function callback(target: object, key: string | symbol, descriptor: PropertyDescriptor): void {
-  markMethod("@callback", CALLBACK, target, key, descriptor);
+  markMethod("@callback", "callback", target, key, descriptor);
 }
 
 /**
@@ -119,7 +119,7 @@ export function callback(target: object, key: string | symbol, descriptor: Prope
  * (`idempotent`, a pyrots addition that Pyro4 clients ignore). It still needs exposing.
  */
 export function idempotent(target: object, key: string | symbol, descriptor: PropertyDescriptor): void {
-  markMethod("@idempotent", IDEMPOTENT, target, key, descriptor);
+  markMethod("@idempotent", "idempotent", target, key, descriptor);
 }
 
 /**
@@ -139,7 +139,7 @@ export function behavior(options: BehaviorOptions): <T extends Function>(cls: T)
   return <T extends Function>(cls: T, ...rest: unknown[]): T => {
     refuseStandardDecorators("@behavior", rest[0]);
     if (typeof cls !== "function" || rest.length > 0) throw new TypeError("@behavior can only be used on a class");
-    Reflect.defineMetadata(BEHAVIOR, recorded, cls);
+    behaviors.set(cls, recorded);
     return cls;
   };
 }
@@ -147,8 +147,12 @@ export function behavior(options: BehaviorOptions): <T extends Function>(cls: T)
 /** The behaviour of a class (or of an instance's class): its own `@behavior`, an inherited one, or the default. */
 export function behaviorOf(target: object | Function): Behavior {
   const cls = typeof target === "function" ? target : (target as { constructor?: unknown }).constructor;
-  if (typeof cls !== "function") return DEFAULT_BEHAVIOR;
-  return (Reflect.getMetadata(BEHAVIOR, cls) as Behavior | undefined) ?? DEFAULT_BEHAVIOR;
+  // A subclass's constructor has its base class as prototype: the nearest @behavior up the chain wins.
+  for (let c: unknown = cls; typeof c === "function"; c = Object.getPrototypeOf(c)) {
+    const recorded = behaviors.get(c);
+    if (recorded) return recorded;
+  }
+  return DEFAULT_BEHAVIOR;
 }
 
 /**
@@ -210,13 +214,14 @@ function computeMembers(start: object | null): ExposedMembers {
       // The nearest definition decides, as attribute lookup does.
       if (definedNames.has(name)) continue;
       definedNames.add(name);
-      if (isPrivateName(name) || name.includes(".") || !Reflect.getOwnMetadata(EXPOSED, proto, name)) continue;
+      const marks = memberMarks.get(proto)?.get(name);
+      if (isPrivateName(name) || name.includes(".") || !marks?.has("exposed")) continue;
       const own = Object.getOwnPropertyDescriptor(proto, name)!;
       if (typeof own.value === "function") {
         sets.methods.add(name);
-        if (Reflect.getOwnMetadata(ONEWAY, proto, name)) sets.oneway.add(name);
-        if (Reflect.getOwnMetadata(CALLBACK, proto, name)) sets.callbacks.add(name);
-        if (Reflect.getOwnMetadata(IDEMPOTENT, proto, name)) sets.idempotent.add(name);
+        if (marks.has("oneway")) sets.oneway.add(name);
+        if (marks.has("callback")) sets.callbacks.add(name);
+        if (marks.has("idempotent")) sets.idempotent.add(name);
       } else if (own.get || own.set) {
         sets.attrs.add(name);
         if (own.get) sets.readableAttrs.add(name);
@@ -261,8 +266,17 @@ function memberName(decorator: string, target: object, key: string | symbol, des
   return key;
 }
 
-function markMethod(decorator: string, metadataKey: string, target: object, key: string | symbol, descriptor: PropertyDescriptor): void {
+function markMethod(decorator: string, mark: MemberMark, target: object, key: string | symbol, descriptor: PropertyDescriptor): void {
   const name = memberName(decorator, target, key, descriptor);
   if (typeof descriptor.value !== "function") throw new TypeError(`${decorator} on '${name}': only methods can be marked`);
-  Reflect.defineMetadata(metadataKey, true, target, name);
+  markMember(target, name, mark);
+}
+
+/** Records `mark` on member `name` as defined on `definer` (a prototype): marks belong to that definition. */
+function markMember(definer: object, name: string, mark: MemberMark): void {
+  let byName = memberMarks.get(definer);
+  if (byName === undefined) memberMarks.set(definer, (byName = new Map()));
+  let marks = byName.get(name);
+  if (marks === undefined) byName.set(name, (marks = new Set()));
+  marks.add(mark);
 }

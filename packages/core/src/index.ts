@@ -5,9 +5,6 @@
  * import { Daemon, Proxy, expose } from "@pyrots/core";
  * ```
  */
-// Decorator metadata needs reflect-metadata loaded before any decorated class is defined.
-import "reflect-metadata";
-
 export {
   Daemon,
   type DaemonStats,
@@ -58,8 +55,10 @@ export {
 export type { Remote, RemoteResult, UntypedMember } from "./proxy/remote.js";
 export { expose, oneway, callback, idempotent, behavior, type InstanceMode } from "./decorators.js";
 export { URI } from "./uri.js";
-export { locateNS, resolve, type LocateAttempt, type LocateOptions } from "./naming/index.js";
-export type { NameServerApi, NameServerHealth, NameServerProxy, NameServerWatchReply } from "./naming/index.js";
+// From the naming modules themselves, not their index: that one also loads the discovery steps.
+export { locateNS, type LocateAttempt, type LocateOptions } from "./naming/locate.js";
+export { resolve } from "./naming/resolve.js";
+export type { NameServerApi, NameServerHealth, NameServerProxy, NameServerWatchReply } from "./naming/api.js";
 export { loadConfig, explainConfig, defaultConfig, ConfigError, configTable, type PyroConfig, type ConfigRow } from "./config.js";
 export { ProxyRef, ExceptionWrapper } from "./serializers/classes.js";
 export type { DictToClass } from "./serializers/types.js";

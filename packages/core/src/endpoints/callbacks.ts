@@ -6,7 +6,6 @@
  * network. By default a callback proxy may connect only to the host the client connected from
  * (where a Pyro callback daemon lives); `callbackHosts` widens that.
  */
-import { lookup } from "node:dns/promises";
 import net from "node:net";
 import { SecurityError } from "../errors.js";
 import type { PeerInfo } from "../daemon/settings.js";
@@ -51,6 +50,8 @@ async function listedAddresses(hosts: readonly string[]): Promise<Set<string>> {
 async function addressesOf(host: string): Promise<string[]> {
   const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
   if (net.isIP(bare)) return [normalize(bare)];
+  // Loaded here, not at start-up: only callbacks to host names need a resolver.
+  const { lookup } = await import("node:dns/promises");
   const found = await lookup(bare, { all: true });
   return found.map((entry) => normalize(entry.address));
 }

@@ -10,7 +10,7 @@
  * Anything else is 404; only GET and HEAD are answered. It binds to 127.0.0.1 unless told
  * otherwise, and reveals no more than the table says.
  */
-import http from "node:http";
+import type http from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** What the endpoint reports. */
@@ -40,7 +40,9 @@ export interface HealthEndpoint extends AsyncDisposable {
 
 /** Serves the endpoint for `report` until closed. */
 export async function serveHealth(report: () => HealthReport, options: HealthEndpointOptions = {}): Promise<HealthEndpoint> {
-  const server = http.createServer((request, response) => {
+  // Loaded here, not at start-up: most daemons serve no health endpoint.
+  const { createServer } = await import("node:http");
+  const server = createServer((request, response) => {
     const path = (request.url ?? "/").split("?")[0];
     if (request.method !== "GET" && request.method !== "HEAD") return answer(response, 405, { error: "only GET and HEAD" });
     const now = report();

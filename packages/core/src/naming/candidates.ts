@@ -7,9 +7,7 @@ import { readFile } from "node:fs/promises";
 
 import type { PyroConfig } from "../config.js";
 import { URI } from "../uri.js";
-import { queryBroadcast } from "./broadcast.js";
 import { MDNS_SERVICE_TYPE, NAMESERVER_NAME } from "./constants.js";
-import { browseMdns } from "./mdns.js";
 
 /** The configured replicas with their loopback aliases, those in `tryLast` moved to the end. */
 export async function configuredCandidates(nsHost: string, port: number, tryLast: ReadonlySet<string> | undefined): Promise<URI[]> {
@@ -47,6 +45,8 @@ export type Discovered = { uri: URI; label: string } | string;
 export async function broadcastStep(config: PyroConfig, port: number | undefined, roundSeconds: number): Promise<Discovered> {
   // As Pyro4: IPv6 has no broadcast.
   if (config.preferIpVersion === 6) return "no broadcast (PREFER_IP_VERSION=6)";
+  // The discovery steps load on their first use: most programs name their name server.
+  const { queryBroadcast } = await import("./broadcast.js");
   const outcome = await queryBroadcast({ addresses: config.broadcastAddrs, port: port ?? config.nsBcPort, roundSeconds });
   const targets = outcome.targets.join(" + ") || "(no IPv4 broadcast address configured)";
   if (outcome.uri) return { uri: outcome.uri, label: `broadcast ${targets}: answer ${outcome.uri} from ${outcome.from}` };
@@ -57,6 +57,7 @@ export async function broadcastStep(config: PyroConfig, port: number | undefined
 }
 
 export async function mdnsStep(seconds: number): Promise<Discovered> {
+  const { browseMdns } = await import("./mdns.js");
   const outcome = await browseMdns(seconds);
   const label = `mDNS _${MDNS_SERVICE_TYPE}._tcp`;
   if (outcome.uri) return { uri: outcome.uri, label: `${label}: ${outcome.uri} from "${outcome.service}"` };

@@ -7,7 +7,7 @@
  * msgpack is concatenative (an array is its header followed by its items), so only the arrays and
  * maps on the path to a large binary are taken apart; everything else is packed by msgpackr.
  */
-import type { Packr } from "msgpackr";
+import type { Packr } from "msgpackr/pack";
 import { LARGE_BINARY } from "./msgpack-prepare.js";
 
 /** Encodes a prepared value (see `prepareForMsgpack`) into parts; small parts are merged. */

@@ -26,7 +26,9 @@
  * `__proto__` key an own data property), ext 0x30–0x33 the values above and every other ext type
  * a SerializeError; class dicts are revived as their maps complete.
  */
-import { Packr, RESERVE_START_SPACE, addExtension } from "msgpackr";
+// msgpackr's encoder only: its main entry also loads its stream classes and its native string
+// extractor (a CommonJS addon, tens of milliseconds at start-up) that serves its decoder, unused here.
+import { Packr, RESERVE_START_SPACE, addExtension } from "msgpackr/pack";
 import { asSerializeError } from "./classes.js";
 import { decodeMsgpack } from "./msgpack-decode.js";
 import { MSGPACK_RULES, RawBytes } from "./msgpack-prepare.js";

@@ -4,7 +4,7 @@
  */
 import net from "node:net";
 import type { Duplex } from "node:stream";
-import tls from "node:tls";
+import type tls from "node:tls";
 import { CommunicationError, SecurityError, TimeoutError } from "../errors.js";
 
 /** Where a daemon listens. */
@@ -41,7 +41,7 @@ export interface Acceptor {
 export async function listen(address: ListenAddress, acceptor: Acceptor, tlsOptions?: tls.TlsOptions): Promise<Listener> {
   let server: net.Server;
   if (tlsOptions) {
-    const tlsServer = tls.createServer({ ...tlsOptions, noDelay: true } as tls.TlsOptions, (secure) => {
+    const tlsServer = (await loadTls()).createServer({ ...tlsOptions, noDelay: true } as tls.TlsOptions, (secure) => {
       secure.setNoDelay(true);
       acceptor.ready(secure, rawSocketOf(secure));
     });
@@ -94,12 +94,13 @@ function rawSocketOf(secure: tls.TLSSocket): net.Socket | undefined {
  * {@link CommunicationError} naming `what` (usually the URI) when refused, {@link SecurityError}
  * when the TLS handshake fails, or {@link TimeoutError} after `timeoutSeconds` (0 = no timeout).
  */
-export function connect(address: ListenAddress, what: string, timeoutSeconds: number, tlsOptions?: tls.ConnectionOptions): Promise<net.Socket> {
+export async function connect(address: ListenAddress, what: string, timeoutSeconds: number, tlsOptions?: tls.ConnectionOptions): Promise<net.Socket> {
+  const secure = tlsOptions && (await loadTls());
   return new Promise((resolve, reject) => {
     const target = "path" in address ? { path: address.path } : { host: address.host, port: address.port };
     // SNI takes host names only; certificates for IP addresses are still checked against the IP.
     const servername = "host" in address && !net.isIP(address.host) ? address.host : undefined;
-    const socket = tlsOptions ? tls.connect({ servername, ...tlsOptions, ...target }) : net.connect(target);
+    const socket = secure ? secure.connect({ servername, ...tlsOptions, ...target }) : net.connect(target);
     let timer: NodeJS.Timeout | undefined;
     if (timeoutSeconds > 0) {
       timer = setTimeout(() => {
@@ -129,6 +130,11 @@ export function connect(address: ListenAddress, what: string, timeoutSeconds: nu
     };
     socket.once("error", onError);
   });
+}
+
+/** node:tls, loaded by the first TLS listener or connection rather than by every process at start-up. */
+function loadTls(): Promise<typeof tls> {
+  return import("node:tls").then((loaded) => loaded.default);
 }
 
 function isTlsFailure(error: NodeJS.ErrnoException): boolean {
