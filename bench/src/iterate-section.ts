@@ -4,12 +4,14 @@
  * pyrots' `for await` against a pyrots daemon, and a Python Pyro4 `for` loop against a Pyro4
  * daemon (Pyro4 fetches each item with its own round trip). Items/s over the whole iteration, or
  * over {@link ITERATE_SECONDS} when the generator takes longer; the target is pyrots ≥ 20× Pyro4.
+ * Beside it, the daemon's CPU time per item (user + system, from /proc, 10 ms resolution), which
+ * a loaded machine disturbs less than items/s.
  */
 import { fileURLToPath } from "node:url";
 import { PYTHON } from "./cell.js";
 import { READY_PREFIX, RESULT_PREFIX } from "./contract.js";
 import { type Spawned, spawnProcess } from "@pyrots/test-support";
-import { lineAfter } from "./spawn.js";
+import { cpuSeconds, lineAfter } from "./spawn.js";
 
 const DIST = fileURLToPath(new URL("./", import.meta.url));
 const PYTHON_DIR = fileURLToPath(new URL("../python/", import.meta.url));
@@ -27,6 +29,8 @@ export interface IterateCell {
   itemsPerSecond?: number;
   items?: number;
   seconds?: number;
+  /** The daemon's CPU microseconds per item while the client iterated. */
+  serverCpuMicrosPerItem?: number;
   error?: string;
 }
 
@@ -42,6 +46,7 @@ async function runIterateCell(impl: IterateCell["impl"], cpus: { server: string;
             env: { ...process.env, PYRO_SERIALIZER: "msgpack", PYRO_SERIALIZERS_ACCEPTED: "msgpack,serpent" },
           });
     const port = await lineAfter(server, READY_PREFIX, 15_000);
+    const cpuBefore = cpuSeconds(server.pid);
     const args = ["--port", port, "--items", String(ITERATE_ITEMS), "--seconds", String(ITERATE_SECONDS)];
     client =
       impl === "pyrots"
@@ -49,7 +54,10 @@ async function runIterateCell(impl: IterateCell["impl"], cpus: { server: string;
         : spawnProcess(PYTHON, [`${PYTHON_DIR}iterate_client.py`, ...args], { cpu: cpus?.client, env: { ...process.env, PYRO_SERIALIZER: "msgpack" } });
     const line = await lineAfter(client, RESULT_PREFIX, (ITERATE_SECONDS + 30) * 1000);
     const result = JSON.parse(line) as { items: number; seconds: number };
-    return { impl, items: result.items, seconds: result.seconds, itemsPerSecond: result.items / result.seconds };
+    const cpuAfter = cpuSeconds(server.pid);
+    const cell: IterateCell = { impl, items: result.items, seconds: result.seconds, itemsPerSecond: result.items / result.seconds };
+    if (cpuBefore !== undefined && cpuAfter !== undefined) cell.serverCpuMicrosPerItem = ((cpuAfter - cpuBefore) * 1e6) / result.items;
+    return cell;
   } catch (error) {
     return { impl, error: error instanceof Error ? error.message : String(error) };
   } finally {
@@ -70,7 +78,7 @@ export async function runIterateSection(
     for (let round = 0; round < repeat; round++) {
       const cell = await runIterateCell(impl, cpus);
       report(
-        `  (j) iterator, ${impl}: ${cell.error ? `FAILED: ${cell.error}` : `${Math.round(cell.itemsPerSecond!)} items/s (${cell.items} items in ${cell.seconds!.toFixed(1)} s)`}`,
+        `  (j) iterator, ${impl}: ${cell.error ? `FAILED: ${cell.error}` : `${Math.round(cell.itemsPerSecond!)} items/s (${cell.items} items in ${cell.seconds!.toFixed(1)} s)${cpuText(cell)}`}`,
       );
       runs.push(cell);
     }
@@ -84,7 +92,7 @@ export async function runIterateSection(
 export function formatIterateTable(cells: readonly IterateCell[]): string {
   const [pyrots, python] = cells;
   const figure = (c: IterateCell | undefined) =>
-    c === undefined ? "-" : c.error ? "FAIL" : `${Math.round(c.itemsPerSecond!).toLocaleString("en-US")} items/s`;
+    c === undefined ? "-" : c.error ? "FAIL" : `${Math.round(c.itemsPerSecond!).toLocaleString("en-US")} items/s${cpuText(c)}`;
   const ratio = pyrots?.itemsPerSecond && python?.itemsPerSecond ? pyrots.itemsPerSecond / python.itemsPerSecond : undefined;
   const met = ratio === undefined ? "?" : ratio >= ITERATE_TARGET ? "✓" : "✗";
   return [
@@ -92,4 +100,9 @@ export function formatIterateTable(cells: readonly IterateCell[]): string {
     `Pyro4 → Pyro4 daemon:   ${figure(python)}`,
     `pyrots/Pyro4: ${ratio === undefined ? "-" : `${ratio.toFixed(1)}×`} (target ≥ ${ITERATE_TARGET}× ${met})`,
   ].join("\n");
+}
+
+/** `, 1.2 µs daemon CPU/item` when the daemon's CPU time was read. */
+function cpuText(cell: IterateCell): string {
+  return cell.serverCpuMicrosPerItem === undefined ? "" : `, ${cell.serverCpuMicrosPerItem.toFixed(1)} µs daemon CPU/item`;
 }

@@ -10,9 +10,9 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { Proxy, batch, runBatch, withOptions } from "@pyrots/core";
-import { type TargetDaemon, startTargetDaemon } from "../support/children.js";
+import { startTargetDaemon } from "../support/children.js";
 import { type FrameSpec, splitFrames } from "./frames.js";
-import { FUZZ_SEED, SHARES, Tally, Watch, type WireCase, captureClientStreams, fuzzCases, fuzzWire, mb, runWireCase } from "./harness.js";
+import { type LiveTarget, RSS_HEADROOM, SHARES, type WireCase, captureClientStreams, fuzzCases, liveTarget, mb, runWireCase } from "./harness.js";
 import {
   type TargetShape,
   batchCase,
@@ -32,8 +32,6 @@ import { serpentAbuseCase } from "./serpent-cases.js";
 import { mixedProtocolCase, pyro5HandshakeCase, pyro5HeaderCase, pyro5PayloadCase } from "./pyro5-cases.js";
 
 const TOTAL = Math.ceil(fuzzCases(3000) * SHARES.daemon);
-/** The daemon may grow this much above its starting RSS, no more (generous: GC is lazy). */
-const RSS_HEADROOM = 384 * 2 ** 20;
 
 interface TargetApi {
   echo(value: unknown): Promise<unknown>;
@@ -75,32 +73,17 @@ async function captureCorpus(port: number): Promise<FrameSpec[][]> {
 }
 
 describe("fuzzing a live daemon (child process)", function () {
-  let daemon: TargetDaemon;
-  let checker: TargetApi & AsyncDisposable;
-  let watch: Watch;
   let corpus: FrameSpec[][];
-  let checkNo = 0;
-  const tally = new Tally();
-
-  before(async function () {
-    this.timeout(60_000);
-    daemon = await startTargetDaemon();
-    corpus = await captureCorpus(daemon.port);
-    checker = new Proxy<TargetApi>(daemon.uri);
-    expect(await checker.prototypesClean()).to.deep.equal([]);
-    watch = new Watch("daemon", () => daemon.rss(), wellFormedClient, daemon.rss() + RSS_HEADROOM);
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    if (watch) process.stdout.write(`      ${watch.summary(daemon.rss())}, seed ${FUZZ_SEED}\n      replies: ${tally}\n`);
-    await checker?.[Symbol.asyncDispose]();
-    await daemon?.stop();
+  const target = liveTarget<TargetApi>("daemon", {
+    async prepare({ daemon, checker }) {
+      corpus = await captureCorpus(daemon.port);
+      expect(await checker.prototypesClean()).to.deep.equal([]);
+    },
+    check: wellFormedClient,
   });
 
   /** A long-lived msgpack proxy and fresh json and serpent ones must all get right answers. */
-  async function wellFormedClient(): Promise<void> {
-    const i = checkNo++;
+  async function wellFormedClient({ daemon, checker }: LiveTarget<TargetApi>, i: number): Promise<void> {
     expect(await checker.echo(sample(i))).to.deep.equal(sample(i));
     expect(await checker.add(i, 1)).to.equal(i + 1);
     expect(await checker.prototypesClean(), "the daemon's built-in prototypes").to.deep.equal([]);
@@ -115,13 +98,7 @@ describe("fuzzing a live daemon (child process)", function () {
     }
   }
 
-  const fuzz = (arbitrary: fc.Arbitrary<WireCase>, share: number) =>
-    fuzzWire(arbitrary, TOTAL * share, daemon.port, watch, tally, () => {
-      expect(
-        daemon.proc.lines.filter((l) => !l.startsWith("URI ")),
-        "unexpected output of the daemon",
-      ).to.deep.equal([]);
-    });
+  const fuzz = (arbitrary: fc.Arbitrary<WireCase>, share: number) => target.fuzz(arbitrary, TOTAL * share);
 
   it("survives mutations of captured valid traffic", async function () {
     this.timeout(0);
@@ -200,6 +177,7 @@ describe("fuzzing a live daemon (child process)", function () {
 
   it("ends with a daemon that is up, clean and within its memory bound", async function () {
     this.timeout(30_000);
+    const { daemon, checker, watch } = target;
     const diag = await checker.diagnostics(true);
     const stderr = daemon.proc.stderr();
     process.stdout.write(

@@ -106,15 +106,13 @@ describe("fuzzing the fleet client side (a hostile name server)", function () {
     const port = ns.port!;
     const poolEvents: PoolEvent[] = [];
     const leaseEvents: LeaseEvent[] = [];
-    // One listener for every registration: the daemon keeps each distinct one it is given.
-    const onLeaseEvent = (event: LeaseEvent) => void leaseEvents.push(event);
     const fleet = pool<{ work(id: number): Promise<number> }>(`PYRONAME:w.@127.0.0.1:${port}`, {
       env: {},
       timeout: 0.1,
       watchWait: 0.05,
       onEvent: (e) => poolEvents.push(e),
     });
-    const worker = await Daemon.create({ host: "127.0.0.1", port: 0, env: {}, nsDiscovery: [] });
+    const worker = await Daemon.create({ host: "127.0.0.1", port: 0, env: {}, nsDiscovery: [], onLeaseEvent: (event) => void leaseEvents.push(event) });
     const outcomes = new Map<string, number>();
     const count = (what: string) => outcomes.set(what, (outcomes.get(what) ?? 0) + 1);
     try {
@@ -128,7 +126,7 @@ describe("fuzzing the fleet client side (a hostile name server)", function () {
           ),
           // A bounded set of names: each lease renewal registers every kept name again, so names that
           // pile up round after round would make the run quadratic, not harder.
-          worker.registerName(`w.${i % NAMES}`, new Worker(), { ttl: 1, nameServer: { host: "127.0.0.1", port }, onLeaseEvent }).then(
+          worker.registerName(`w.${i % NAMES}`, new Worker(), { ttl: 1, nameServer: { host: "127.0.0.1", port } }).then(
             () => count("register ok"),
             (error: unknown) => count(`register failed: ${(error as Error).name}`),
           ),

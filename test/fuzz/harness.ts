@@ -1,10 +1,14 @@
 /**
  * Running fuzz cases against a live process: each case is a fresh TCP connection that sends its
  * bytes (in the given chunks), half-closes, and collects the reply until the server hangs up.
- * Between batches a {@link Watch} samples the target's memory and runs a well-formed client.
+ * Between batches a {@link Watch} samples the target's memory and runs a well-formed client;
+ * {@link liveTarget} sets all that up for a target daemon in a child process.
  */
 import net from "node:net";
+import { expect } from "chai";
 import fc from "fast-check";
+import { type DaemonOptions, Proxy } from "@pyrots/core";
+import { type TargetDaemon, startTargetDaemon } from "../support/children.js";
 import { replyFrameLength, replyStreamProblem } from "./frames.js";
 
 /** One fuzz case: bytes to send, split into writes. */
@@ -213,4 +217,80 @@ export async function captureClientStreams(port: number, session: (relayPort: nu
     await new Promise((resolve) => relay.close(resolve));
   }
   return streams.map((chunks) => Buffer.concat(chunks)).filter((b) => b.length > 0);
+}
+
+/** Bytes a target daemon's RSS may grow above its start, no more (generous: GC is lazy). */
+export const RSS_HEADROOM = 384 * 2 ** 20;
+
+/** A target daemon (`test/support/target-daemon.ts`) in a child process, fuzzed by one suite. */
+export interface LiveTarget<Api> {
+  /** The daemon (there from the suite's `before` on). */
+  readonly daemon: TargetDaemon;
+  /** A long-lived proxy to its `target` object. */
+  readonly checker: Api & AsyncDisposable;
+  /** Its memory and health watch. */
+  readonly watch: Watch;
+  /** Runs about `cases` cases of `arbitrary` against it; meanwhile it prints nothing but what it announces. */
+  fuzz(arbitrary: fc.Arbitrary<WireCase>, cases: number): Promise<void>;
+}
+
+/** How {@link liveTarget} starts and checks its daemon. */
+export interface LiveTargetSetup<Api> {
+  /** The target daemon's options. */
+  readonly options?: DaemonOptions;
+  /** Starts of the lines the daemon prints on stdout besides `URI ` (e.g. `METRICS `). */
+  readonly announces?: readonly string[];
+  /** Runs once the daemon is up, before any case (captures a corpus, checks the start). */
+  prepare?(target: LiveTarget<Api>): Promise<void>;
+  /** A well-formed client's round trips, the `count`-th time (after each batch of cases); throws on a wrong answer. */
+  check(target: LiveTarget<Api>, count: number): Promise<void>;
+}
+
+/**
+ * A live target daemon for the suite being declared (call it inside `describe`): mocha's `before`
+ * starts it, makes the checker proxy and runs `prepare`; `after` prints the watch's summary and
+ * the replies' tally, and stops it.
+ */
+export function liveTarget<Api extends object>(name: string, setup: LiveTargetSetup<Api>): LiveTarget<Api> {
+  const tally = new Tally();
+  const announces = ["URI ", ...(setup.announces ?? [])];
+  let daemon: TargetDaemon | undefined;
+  let checker: (Api & AsyncDisposable) | undefined;
+  let watch: Watch | undefined;
+  let count = 0;
+  const target: LiveTarget<Api> = {
+    get daemon() {
+      return daemon!;
+    },
+    get checker() {
+      return checker!;
+    },
+    get watch() {
+      return watch!;
+    },
+    fuzz: (arbitrary, cases) =>
+      fuzzWire(arbitrary, cases, daemon!.port, watch!, tally, () => {
+        const unexpected = daemon!.proc.lines.filter((line) => !announces.some((start) => line.startsWith(start)));
+        expect(unexpected, "unexpected output of the daemon").to.deep.equal([]);
+      }),
+  };
+  before(async function () {
+    this.timeout(60_000);
+    daemon = await startTargetDaemon(setup.options);
+    checker = new Proxy<Api>(daemon.uri) as Api & AsyncDisposable;
+    await setup.prepare?.(target);
+    watch = new Watch(
+      name,
+      () => daemon!.rss(),
+      () => setup.check(target, count++),
+      daemon.rss() + RSS_HEADROOM,
+    );
+  });
+  after(async function () {
+    this.timeout(30_000);
+    if (watch) process.stdout.write(`      ${watch.summary(daemon!.rss())}, seed ${FUZZ_SEED}\n      replies: ${tally}\n`);
+    await checker?.[Symbol.asyncDispose]();
+    await daemon?.stop();
+  });
+  return target;
 }

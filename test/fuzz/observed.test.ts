@@ -7,15 +7,13 @@
  */
 import { expect } from "chai";
 import { type DaemonOptions, Proxy, withOptions } from "@pyrots/core";
-import { type TargetDaemon, startTargetDaemon } from "../support/children.js";
 import { scrape } from "../support/prometheus.js";
 import { type TargetShape, mutatedCase } from "./cases.js";
 import { type FrameSpec, splitFrames } from "./frames.js";
-import { FUZZ_SEED, SHARES, Tally, Watch, captureClientStreams, fuzzCases, fuzzWire } from "./harness.js";
+import { SHARES, captureClientStreams, fuzzCases, liveTarget } from "./harness.js";
 import { traceAnnotationCase } from "./trace-cases.js";
 
 const TOTAL = Math.ceil(fuzzCases(3000) * SHARES.observed);
-const RSS_HEADROOM = 384 * 2 ** 20;
 const SHAPE: TargetShape = { objectId: "target", methods: ["echo", "add", "count", "region", "prototypesClean", "_private", "note"] };
 const VALID_TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\ncongo=t61rcWkgMzE,rojo=00f067aa0ba902b7";
 
@@ -28,55 +26,33 @@ interface TargetApi {
 }
 
 describe("fuzzing a traced and metered daemon (child process)", function () {
-  let daemon: TargetDaemon;
   let metricsUrl: string;
-  let checker: TargetApi & AsyncDisposable;
-  let watch: Watch;
   let corpus: FrameSpec[][];
-  let checkNo = 0;
-  const tally = new Tally();
-
-  before(async function () {
-    this.timeout(60_000);
-    daemon = await startTargetDaemon({ observe: true } as DaemonOptions);
-    metricsUrl = /^METRICS (\S+)$/.exec(daemon.proc.lines.find((line) => line.startsWith("METRICS "))!)![1]!;
-    const streams = await captureClientStreams(daemon.port, async (relayPort) => {
-      for (const serializer of ["msgpack", "json"] as const) {
-        await using p = new Proxy<TargetApi>(`PYRO:target@127.0.0.1:${relayPort}`, { serializer });
-        const traced = withOptions(p, { annotations: { TRCE: VALID_TRACE } });
-        await traced.echo({ traced: true });
-        await traced.add(2, 3);
-        for await (const item of traced.count(2)) void item;
-        await traced.note(0);
-      }
-    });
-    corpus = streams.map(splitFrames);
-    checker = new Proxy<TargetApi>(daemon.uri);
-    watch = new Watch("observed daemon", () => daemon.rss(), wellFormedClient, daemon.rss() + RSS_HEADROOM);
+  const target = liveTarget<TargetApi>("observed daemon", {
+    options: { observe: true } as DaemonOptions,
+    announces: ["METRICS "],
+    async prepare({ daemon }) {
+      metricsUrl = /^METRICS (\S+)$/.exec(daemon.proc.lines.find((line) => line.startsWith("METRICS "))!)![1]!;
+      const streams = await captureClientStreams(daemon.port, async (relayPort) => {
+        for (const serializer of ["msgpack", "json"] as const) {
+          await using p = new Proxy<TargetApi>(`PYRO:target@127.0.0.1:${relayPort}`, { serializer });
+          const traced = withOptions(p, { annotations: { TRCE: VALID_TRACE } });
+          await traced.echo({ traced: true });
+          await traced.add(2, 3);
+          for await (const item of traced.count(2)) void item;
+          await traced.note(0);
+        }
+      });
+      corpus = streams.map(splitFrames);
+    },
+    async check({ checker }, i) {
+      const traced = withOptions(checker, { annotations: { TRCE: VALID_TRACE } });
+      expect(await traced.echo({ i })).to.deep.equal({ i });
+      expect(await checker.add(i, 1)).to.equal(i + 1);
+      expect(await checker.prototypesClean()).to.deep.equal([]);
+    },
   });
-
-  after(async function () {
-    this.timeout(30_000);
-    if (watch) process.stdout.write(`      ${watch.summary(daemon.rss())}, seed ${FUZZ_SEED}\n      replies: ${tally}\n`);
-    await checker?.[Symbol.asyncDispose]();
-    await daemon?.stop();
-  });
-
-  async function wellFormedClient(): Promise<void> {
-    const i = checkNo++;
-    const traced = withOptions(checker, { annotations: { TRCE: VALID_TRACE } });
-    expect(await traced.echo({ i })).to.deep.equal({ i });
-    expect(await checker.add(i, 1)).to.equal(i + 1);
-    expect(await checker.prototypesClean()).to.deep.equal([]);
-  }
-
-  const fuzz = (arbitrary: Parameters<typeof fuzzWire>[0], share: number) =>
-    fuzzWire(arbitrary, TOTAL * share, daemon.port, watch, tally, () => {
-      expect(
-        daemon.proc.lines.filter((l) => !l.startsWith("URI ") && !l.startsWith("METRICS ")),
-        "unexpected output of the daemon",
-      ).to.deep.equal([]);
-    });
+  const fuzz = (arbitrary: Parameters<typeof target.fuzz>[0], share: number) => target.fuzz(arbitrary, TOTAL * share);
 
   it("survives hostile TRCE annotations: near-miss traceparents, odd tracestates, control bytes, huge and repeated values", async function () {
     this.timeout(0);
@@ -100,6 +76,6 @@ describe("fuzzing a traced and metered daemon (child process)", function () {
       objects.every((o) => ["target", "Pyro.Daemon", "<unknown>"].includes(o)),
     );
     expect(result.sum("pyrots_daemon_calls_total")).to.be.greaterThan(0);
-    expect(daemon.proc.stderr(), "the daemon's stderr").not.to.match(/uncaught|unhandled|fatal/i);
+    expect(target.daemon.proc.stderr(), "the daemon's stderr").not.to.match(/uncaught|unhandled|fatal/i);
   });
 });

@@ -4,7 +4,7 @@
  * and forgot it) is replaced and every name registered again; names go with the daemon's shutdown.
  */
 import { expect } from "chai";
-import { Daemon, type LeaseEvent, NamingError, expose, locateNS } from "@pyrots/core";
+import { Daemon, type LeaseEvent, type NameRegistrationOptions, NamingError, expose, locateNS } from "@pyrots/core";
 import { type RunningNameServer, startNameServer } from "@pyrots/nameserver";
 import { failure } from "../support/outcome.js";
 
@@ -34,13 +34,9 @@ describe("leased registrations (client side)", function () {
 
   it("keeps the lease alive: the name outlives its TTL while the daemon runs", async () => {
     await using ns = await startNs();
-    await using daemon = await Daemon.create({ host: "127.0.0.1", port: 0, env: {}, nsDiscovery: [] });
     const events: LeaseEvent[] = [];
-    const uri = await daemon.registerName("kept.one", Service, {
-      ttl: 1,
-      nameServer: { host: "127.0.0.1", port: ns.uri.port },
-      onLeaseEvent: (e) => events.push(e),
-    });
+    await using daemon = await Daemon.create({ host: "127.0.0.1", port: 0, env: {}, nsDiscovery: [], onLeaseEvent: (e) => events.push(e) });
+    const uri = await daemon.registerName("kept.one", Service, { ttl: 1, nameServer: { host: "127.0.0.1", port: ns.uri.port } });
     await sleep(2500);
     await using client = await locateNS({ host: "127.0.0.1", port: ns.uri.port, env: {} });
     expect(String(await client.lookup("kept.one"))).to.equal(String(uri));
@@ -50,11 +46,11 @@ describe("leased registrations (client side)", function () {
   it("a name server that restarts empty: keepalives fail (reported), then the lease is replaced and the names registered again", async () => {
     let ns = await startNs();
     const port = ns.uri.port!;
-    const daemon = await Daemon.create({ host: "127.0.0.1", port: 0, env: {}, nsDiscovery: [] });
     const events: LeaseEvent[] = [];
+    const daemon = await Daemon.create({ host: "127.0.0.1", port: 0, env: {}, nsDiscovery: [], onLeaseEvent: (e) => events.push(e) });
     try {
       const nameServer = { host: "127.0.0.1", port };
-      await daemon.registerName("again.one", Service, { ttl: 1, nameServer, onLeaseEvent: (e) => events.push(e) });
+      await daemon.registerName("again.one", Service, { ttl: 1, nameServer });
       await daemon.registerName("again.two", new Service(), { ttl: 1, nameServer, metadata: ["t"] });
       await ns.close();
       await until("a failed keepalive is reported", async () => events.some((e) => e.type === "keepalive-failed"), 5000);
@@ -69,6 +65,23 @@ describe("leased registrations (client side)", function () {
       await daemon.shutdown();
       await ns.close();
     }
+  });
+
+  it("hears each lease event once through the daemon's one listener, however many names it registers", async () => {
+    await using ns = await startNs();
+    const nameServer = { host: "127.0.0.1", port: ns.uri.port };
+    const events: LeaseEvent[] = [];
+    const daemon = await Daemon.create({ host: "127.0.0.1", port: 0, env: {}, nsDiscovery: [], onLeaseEvent: (e) => events.push(e) });
+    for (const name of ["one.a", "one.b", "one.c"]) await daemon.registerName(name, Service, { ttl: 1, nameServer });
+    await daemon.shutdown();
+    expect(events.map((e) => e.type)).to.deep.equal(["granted", "revoked"]);
+    // registerName takes no listener of its own any more: the daemon kept every one it was given, for good.
+    await using other = await Daemon.create({ host: "127.0.0.1", port: 0, env: {}, nsDiscovery: [] });
+    const refusal = await failure(other.registerName("one.d", Service, { nameServer, onLeaseEvent: () => undefined } as NameRegistrationOptions));
+    expect(refusal)
+      .to.be.instanceOf(TypeError)
+      .and.match(/pass it to Daemon\.create\(\{ onLeaseEvent \}\)/);
+    expect(other.registeredNames).to.deep.equal([]);
   });
 
   it("a safe registration of a taken name fails, and nothing is kept for it", async () => {

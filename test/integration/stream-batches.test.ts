@@ -4,12 +4,35 @@
  * byte budget, and refusals of bad pulls. Python daemons keep the one-item call: test/interop.
  */
 import { expect } from "chai";
-import { Daemon, type Instrument, Proxy, PyroError, RemoteError, SerializeError, currentContext, expose, withOptions } from "@pyrots/core";
+import {
+  Daemon,
+  type Instrument,
+  MessageTooLargeError,
+  Proxy,
+  PyroError,
+  RemoteError,
+  SerializeError,
+  currentContext,
+  expose,
+  withOptions,
+} from "@pyrots/core";
 import { waitUntil } from "@pyrots/test-support";
 import { VARIANTS, startDaemon } from "../support/variants.js";
 
 const finished: string[] = [];
 let produced = 0;
+/** Times a {@link Counted} item was encoded. */
+let encodings = 0;
+
+/** An item that counts its encodings (serializers send what `toJSON` gives). */
+class Counted {
+  constructor(readonly index: number) {}
+
+  toJSON(): { index: number } {
+    encodings++;
+    return { index: this.index };
+  }
+}
 
 @expose
 class Source {
@@ -57,6 +80,18 @@ class Source {
   *big(n: number, size: number): Generator<string> {
     for (let i = 0; i < n; i++) yield String(i % 10).repeat(size);
   }
+
+  *counted(n: number): Generator<Counted> {
+    for (let i = 0; i < n; i++) yield new Counted(i);
+  }
+
+  /** `small` short items, then `large` items of `size` characters, each marked with its index. */
+  *growing(small: number, large: number, size: number): Generator<string> {
+    for (let i = 0; i < small + large; i++) {
+      produced++;
+      yield i < small ? `${i}` : `${i}:`.padEnd(size, "x");
+    }
+  }
 }
 
 interface SourceApi {
@@ -65,6 +100,8 @@ interface SourceApi {
   failsAfter(n: number): AsyncIterable<number>;
   failsAfterAsync(n: number): AsyncIterable<number>;
   big(n: number, size: number): AsyncIterable<string>;
+  counted(n: number): AsyncIterable<{ index: number }>;
+  growing(small: number, large: number, size: number): AsyncIterable<string>;
   annotated(n: number): AsyncIterable<number>;
   unsendableThird(): AsyncIterable<unknown>;
 }
@@ -177,6 +214,48 @@ describe("remote iterator batches: budget and refusals", () => {
     expect(items.map((item) => item[0])).to.deep.equal([..."012345678901"]);
     // Batches of 1, 2, 2, 2, 2, 2 and 1 items: 7 pulls (without the budget: 1, 2, 4, 5 = 4 pulls).
     expect(served.counts.get("get_next_stream_items")).to.equal(7);
+  });
+
+  it("encodes each item once, as part of its batch's reply", async () => {
+    await using daemon = await Daemon.create({ host: "127.0.0.1" });
+    const uri = daemon.register(Source, "source");
+    await using source = new Proxy<SourceApi>(uri);
+    encodings = 0;
+    const { items, error } = await collect(source.counted(300));
+    expect(error).to.equal(undefined);
+    expect(items).to.deep.equal([...Array(300).keys()].map((index) => ({ index })));
+    expect(encodings).to.equal(300);
+  });
+
+  it("cuts a batch whose reply comes out over the budget and sends the rest next: in order, each item made once", async () => {
+    const served = servedCounter();
+    await using daemon = await Daemon.create({ host: "127.0.0.1", maxMessageSize: 1_000_000, instruments: [served.instrument] });
+    const uri = daemon.register(Source, "source");
+    await using source = new Proxy<SourceApi>(uri, { maxMessageSize: 1_000_000 });
+    produced = 0;
+    // Batches of 1, 2 and 4 short items; the fourth, asked for 8, takes 8 items of 100,000 bytes
+    // (the short ones said 8 fit in 250,000 bytes): its reply is cut to 2, the other 6 are held.
+    const { items, error } = await collect(source.growing(7, 10, 100_000));
+    expect(error).to.equal(undefined);
+    expect(items.map((item) => Number.parseInt(item, 10))).to.deep.equal([...Array(17).keys()]);
+    expect(items.slice(7).map((item) => item.length)).to.deep.equal(Array(10).fill(100_000));
+    expect(produced).to.equal(17);
+    // 3 short batches, 5 of 2 large items (4 of them held ones), and the end: 9 pulls.
+    expect(served.counts.get("get_next_stream_items")).to.equal(9);
+  });
+
+  it("an item too large alone: the items before it arrive, then the MessageTooLargeError it always gave", async () => {
+    await using daemon = await Daemon.create({ host: "127.0.0.1", maxMessageSize: 1_000_000 });
+    const uri = daemon.register(Source, "source");
+    await using source = new Proxy<SourceApi>(uri);
+    // The third item, 2,000,000 bytes, goes alone (cut from its batch) and is refused by the reply's size check.
+    const { items, error } = await collect(source.growing(2, 1, 2_000_000));
+    expect(items).to.deep.equal(["0", "1"]);
+    expect(error).to.be.instanceOf(MessageTooLargeError);
+    expect((error as Error).message).to.match(/^max message size exceeded \(2000\d{3} where max=1000000\): the result of the call was not sent/);
+    expect(await collect(source.count(3))).to.deep.equal({ items: [0, 1, 2], error: undefined });
+    // The refused reply leaves its stream open (the client does not close a stream that failed): no drain to wait for.
+    await daemon.shutdown({ drainTimeout: 0.1 });
   });
 
   it("an item that cannot be sent in the middle of a batch: the items before it arrive, then its SerializeError; the connection goes on", async () => {

@@ -47,11 +47,11 @@ for (const pyro of PYTHON_PYROS) {
         const [, uri] = (await ns.waitForLine(/^URI = (\S+)$/, 20_000)) as unknown as [string, string];
         port = Number(/:(\d+)$/.exec(uri)![1]);
         for (const name of ["py.fleet.a", "py.fleet.b"]) {
-          const daemon = await Daemon.create({ host: "127.0.0.1", env: {} });
-          daemons.push(daemon);
           const events: LeaseEvent[] = [];
+          const daemon = await Daemon.create({ host: "127.0.0.1", env: {}, onLeaseEvent: (e) => events.push(e) });
+          daemons.push(daemon);
           const nameServer = { host: "127.0.0.1", port };
-          const uri = await daemon.registerName(name, new Worker(name), { nameServer, metadata: ["fleet:py"], onLeaseEvent: (e) => events.push(e) });
+          const uri = await daemon.registerName(name, new Worker(name), { nameServer, metadata: ["fleet:py"] });
           expect(events.map((e) => e.type)).to.deep.equal(["no-leases"]);
           uris.set(name, String(uri));
         }

@@ -67,14 +67,19 @@ class SingleWorker extends FleetWorker {}
 @behavior({ instanceMode: "session" })
 class SessionWorker extends FleetWorker {}
 
-const daemon = await Daemon.create({ host: "127.0.0.1", port: 0, env: {}, nsDiscovery: [] });
+const daemon = await Daemon.create({
+  host: "127.0.0.1",
+  port: 0,
+  env: {},
+  nsDiscovery: [],
+  onLeaseEvent: (event) => process.stderr.write(`lease ${event.type}: ${event.detail}\n`),
+});
 const served = mode === "session" ? SessionWorker : SingleWorker;
 const tags = tagText === "" ? [] : tagText.split(",");
 const uri = await daemon.registerName(name, served, {
   ttl: Number(ttlText),
   metadata: tags,
   nameServer: { nsHost: nsHosts },
-  onLeaseEvent: (event) => process.stderr.write(`lease ${event.type}: ${event.detail}\n`),
 });
 shutdownOnSignals(daemon, { onSignal: () => undefined });
 process.stdout.write(`READY ${name} ${uri}\n`);

@@ -108,6 +108,29 @@ export interface WebBackend extends AsyncDisposable {
   gateway(options?: GatewayOptions): Promise<Gateway>;
 }
 
+/**
+ * A backend and a gateway in front of it for the suite being declared (call it inside `describe`):
+ * started in mocha's `before` (after `prepare`, which may register more), closed in its `after`.
+ */
+export function backendForSuite(prepare?: (backend: WebBackend) => Promise<void>): { readonly backend: WebBackend; readonly gateway: Gateway } {
+  let backend: WebBackend | undefined;
+  let gateway: Gateway | undefined;
+  before(async () => {
+    backend = await startBackend();
+    await prepare?.(backend);
+    gateway = await backend.gateway();
+  });
+  after(() => backend?.[Symbol.asyncDispose]());
+  return {
+    get backend() {
+      return backend!;
+    },
+    get gateway() {
+      return gateway!;
+    },
+  };
+}
+
 /** Starts the backend with `example.calc` registered (metadata `calc`). */
 export async function startBackend(): Promise<WebBackend> {
   const ns = await startNameServer({ host: "127.0.0.1", port: 0, broadcast: false, mdns: false });

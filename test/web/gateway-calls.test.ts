@@ -4,24 +4,18 @@
  * attributes, `$meta`, `$ping`, `$names`, oneway calls, correlation ids, batches and statistics.
  */
 import { expect } from "chai";
-import type { CallEvent, CallStart, Gateway } from "@pyrots/web";
-import { http, post, seen, startBackend, type WebBackend } from "../support/web.js";
+import type { CallEvent, CallStart } from "@pyrots/web";
+import { backendForSuite, http, post, seen } from "../support/web.js";
 import { waitUntil } from "@pyrots/test-support";
 
 describe("gateway: calls over HTTP", () => {
-  let backend: WebBackend;
-  let gateway: Gateway;
-
-  before(async () => {
-    backend = await startBackend();
+  const suite = backendForSuite(async (backend) => {
     await backend.register("example.other", "other", ["calc", "spare"]);
     await backend.register("private.calc", "private");
-    gateway = await backend.gateway();
   });
-  after(() => backend[Symbol.asyncDispose]());
 
   it("calls a method with typed JSON arguments and answers its result", async () => {
-    const answer = await post(gateway, "example.calc", "add", [1, 2]);
+    const answer = await post(suite.gateway, "example.calc", "add", [1, 2]);
     expect(answer.status).to.equal(200);
     expect(answer.headers.get("content-type")).to.equal("application/json; charset=utf-8");
     expect(answer.json).to.equal(3);
@@ -29,15 +23,15 @@ describe("gateway: calls over HTTP", () => {
 
   it("round-trips values as pyrots' json serializer maps them", async () => {
     const value = { text: "héllo ✓", n: -1.5, flag: true, none: null, list: [1, [2, [3]]], nested: { a: { b: "c" } } };
-    expect((await post(gateway, "example.calc", "echo", [value])).json).to.deep.equal(value);
+    expect((await post(suite.gateway, "example.calc", "echo", [value])).json).to.deep.equal(value);
     // Bytes travel as base64 dicts both ways (and arrive in the daemon as bytes: the result is 3 bytes).
-    const bytes = await post(gateway, "example.calc", "echo", [{ data: Buffer.from([1, 2, 255]).toString("base64"), encoding: "base64" }]);
+    const bytes = await post(suite.gateway, "example.calc", "echo", [{ data: Buffer.from([1, 2, 255]).toString("base64"), encoding: "base64" }]);
     expect(bytes.json).to.deep.equal({ data: "AQL/", encoding: "base64" });
-    expect((await post(gateway, "example.calc", "bytes", [4])).json).to.deep.equal({ data: "BwcHBw==", encoding: "base64" });
+    expect((await post(suite.gateway, "example.calc", "bytes", [4])).json).to.deep.equal({ data: "BwcHBw==", encoding: "base64" });
     // Integers beyond 2^53 and non-finite floats are written as Python writes them.
-    expect((await post(gateway, "example.calc", "big")).text).to.equal("1180591620717411303424");
-    expect((await post(gateway, "example.calc", "nonFinite")).text).to.equal("[NaN,Infinity,-Infinity]");
-    const big = await http(`${gateway.url}pyro/example.calc/echo`, {
+    expect((await post(suite.gateway, "example.calc", "big")).text).to.equal("1180591620717411303424");
+    expect((await post(suite.gateway, "example.calc", "nonFinite")).text).to.equal("[NaN,Infinity,-Infinity]");
+    const big = await http(`${suite.gateway.url}pyro/example.calc/echo`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: '{"args": [123456789012345678901234567890]}',
@@ -46,15 +40,15 @@ describe("gateway: calls over HTTP", () => {
   });
 
   it("takes keyword arguments from a JSON body, $kwargs, query parameters and forms", async () => {
-    expect((await post(gateway, "example.calc", "kw", [1], { c: 3 })).json).to.deep.equal({ a: 1, b: 10, c: 3 });
-    const query = await http(`${gateway.url}pyro/example.calc/kw?a=x&c=z`);
+    expect((await post(suite.gateway, "example.calc", "kw", [1], { c: 3 })).json).to.deep.equal({ a: 1, b: 10, c: 3 });
+    const query = await http(`${suite.gateway.url}pyro/example.calc/kw?a=x&c=z`);
     // Pyro's gateway passes query parameters as text keyword arguments.
     expect(query.json).to.deep.equal({ a: "x", b: 10, c: "z" });
-    const typed = await http(`${gateway.url}pyro/example.calc/kw?$args=${encodeURIComponent("[1,[2]]")}&$kwargs=${encodeURIComponent('{"c":null}')}`);
+    const typed = await http(`${suite.gateway.url}pyro/example.calc/kw?$args=${encodeURIComponent("[1,[2]]")}&$kwargs=${encodeURIComponent('{"c":null}')}`);
     expect(typed.json).to.deep.equal({ a: 1, b: [2], c: null });
-    const repeated = await http(`${gateway.url}pyro/example.calc/echo?value=1&value=2`);
+    const repeated = await http(`${suite.gateway.url}pyro/example.calc/echo?value=1&value=2`);
     expect(repeated.json).to.deep.equal(["1", "2"]);
-    const form = await http(`${gateway.url}pyro/example.calc/kw`, {
+    const form = await http(`${suite.gateway.url}pyro/example.calc/kw`, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
       body: "a=one&b=two",
@@ -63,17 +57,17 @@ describe("gateway: calls over HTTP", () => {
   });
 
   it("reads attributes with GET (Pyro's gateway URL) and with X-Pyro-Options: attribute", async () => {
-    expect((await http(`${gateway.url}pyro/example.calc/model`)).json).to.equal("calc-1");
-    expect((await http(`${gateway.url}pyro/example.calc/model`, { headers: { "X-Pyro-Options": "attribute" } })).json).to.equal("calc-1");
-    const notAttribute = await http(`${gateway.url}pyro/example.calc/add`, { headers: { "X-Pyro-Options": "attribute" } });
+    expect((await http(`${suite.gateway.url}pyro/example.calc/model`)).json).to.equal("calc-1");
+    expect((await http(`${suite.gateway.url}pyro/example.calc/model`, { headers: { "X-Pyro-Options": "attribute" } })).json).to.equal("calc-1");
+    const notAttribute = await http(`${suite.gateway.url}pyro/example.calc/add`, { headers: { "X-Pyro-Options": "attribute" } });
     expect(notAttribute.status).to.equal(404);
     expect(notAttribute.json.message).to.equal("example.calc has no exposed attribute 'add' (it is a method)");
-    const withArgs = await http(`${gateway.url}pyro/example.calc/model?x=1`);
+    const withArgs = await http(`${suite.gateway.url}pyro/example.calc/model?x=1`);
     expect(withArgs.status).to.equal(400);
   });
 
   it("answers $meta with the methods, attributes and oneway methods", async () => {
-    const meta = await http(`${gateway.url}pyro/example.calc/$meta`);
+    const meta = await http(`${suite.gateway.url}pyro/example.calc/$meta`);
     expect(meta.status).to.equal(200);
     expect(meta.json.attributes).to.deep.equal(["model"]);
     expect(meta.json.oneway).to.deep.equal(["note"]);
@@ -82,31 +76,31 @@ describe("gateway: calls over HTTP", () => {
   });
 
   it("pings an object's daemon with $ping", async () => {
-    const ping = await http(`${gateway.url}pyro/example.calc/$ping`);
+    const ping = await http(`${suite.gateway.url}pyro/example.calc/$ping`);
     expect(ping.status).to.equal(200);
     expect(ping.json.ok).to.equal(true);
     expect(ping.json.ms).to.be.a("number").and.at.least(0);
   });
 
   it("lists the exposed names with URIs and metadata in $names (and nothing else)", async () => {
-    const names = await http(`${gateway.url}pyro/$names`);
+    const names = await http(`${suite.gateway.url}pyro/$names`);
     expect(names.status).to.equal(200);
-    expect(names.json.nameserver).to.equal(String(backend.ns.uri));
+    expect(names.json.nameserver).to.equal(String(suite.backend.ns.uri));
     expect(names.json.pattern).to.equal("example\\.");
     expect(names.json.names).to.deep.equal([
-      { name: "example.calc", uri: String(backend.daemon.uriFor("calc")), metadata: ["calc"] },
-      { name: "example.other", uri: String(backend.daemon.uriFor("other")), metadata: ["calc", "spare"] },
+      { name: "example.calc", uri: String(suite.backend.daemon.uriFor("calc")), metadata: ["calc"] },
+      { name: "example.other", uri: String(suite.backend.daemon.uriFor("other")), metadata: ["calc", "spare"] },
     ]);
     expect(names.json.total).to.equal(2);
   });
 
   it("runs oneway methods without waiting, declared or asked for with X-Pyro-Options", async () => {
-    const declared = await post(gateway, "example.calc", "note", ["from http"]);
+    const declared = await post(suite.gateway, "example.calc", "note", ["from http"]);
     expect(declared.status).to.equal(200);
     expect(declared.text).to.equal("");
     await waitUntil(() => seen.includes("note from http"), 5000, "the oneway note");
     const started = Date.now();
-    const forced = await post(gateway, "example.calc", "slow", [400], {}, { "X-Pyro-Options": "oneway" });
+    const forced = await post(suite.gateway, "example.calc", "slow", [400], {}, { "X-Pyro-Options": "oneway" });
     expect(forced.status).to.equal(200);
     expect(forced.text).to.equal("");
     expect(Date.now() - started, "the answer came before the call finished").to.be.below(350);
@@ -114,16 +108,16 @@ describe("gateway: calls over HTTP", () => {
   });
 
   it("uses the client's correlation id (normalized) and makes one otherwise", async () => {
-    const given = await post(gateway, "example.calc", "add", [1, 1], {}, { "X-Pyro-Correlation-Id": "{11112222-1111-2222-3333-22224444999A}" });
+    const given = await post(suite.gateway, "example.calc", "add", [1, 1], {}, { "X-Pyro-Correlation-Id": "{11112222-1111-2222-3333-22224444999A}" });
     expect(given.headers.get("x-pyro-correlation-id")).to.equal("11112222-1111-2222-3333-22224444999a");
-    const made = await post(gateway, "example.calc", "add", [1, 1]);
+    const made = await post(suite.gateway, "example.calc", "add", [1, 1]);
     expect(made.headers.get("x-pyro-correlation-id")).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    const invalid = await post(gateway, "example.calc", "add", [1, 1], {}, { "X-Pyro-Correlation-Id": "not-a-uuid" });
+    const invalid = await post(suite.gateway, "example.calc", "add", [1, 1], {}, { "X-Pyro-Correlation-Id": "not-a-uuid" });
     expect(invalid.status).to.equal(400);
   });
 
   it("runs a batch in order, each result on its own", async () => {
-    const answer = await http(`${gateway.url}pyro/$batch`, {
+    const answer = await http(`${suite.gateway.url}pyro/$batch`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({
@@ -147,11 +141,11 @@ describe("gateway: calls over HTTP", () => {
     expect(note).to.deep.equal({ ok: true });
     expect(ticks.error).to.include({ error: "bad-request" });
     // The generator never started, so its finally block never runs: the daemon's stream count says it was closed.
-    await waitUntil(() => backend.daemon.stats.streams === 0, 5000, "the batched stream to be closed");
+    await waitUntil(() => suite.backend.daemon.stats.streams === 0, 5000, "the batched stream to be closed");
   });
 
   it("refuses malformed batches", async () => {
-    const tooMany = await http(`${gateway.url}pyro/$batch`, {
+    const tooMany = await http(`${suite.gateway.url}pyro/$batch`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ calls: Array.from({ length: 101 }, () => ({ name: "example.calc", method: "add", args: [1, 1] })) }),
@@ -159,13 +153,13 @@ describe("gateway: calls over HTTP", () => {
     expect(tooMany.status).to.equal(400);
     expect(tooMany.json.message).to.equal("a batch may hold at most 100 calls, got 101");
     for (const body of ['{"calls": 1}', '{"calls": [{"name": "example.calc"}]}', '{"calls": [{"name": "example.calc", "method": "add", "extra": 1}]}', "[]"]) {
-      const answer = await http(`${gateway.url}pyro/$batch`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+      const answer = await http(`${suite.gateway.url}pyro/$batch`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
       expect(answer.status, body).to.equal(400);
     }
   });
 
   it("keeps call statistics per object in $stats", async () => {
-    const fresh = await backend.gateway();
+    const fresh = await suite.backend.gateway();
     for (let i = 0; i < 5; i++) await post(fresh, "example.calc", "add", [i, i]);
     await post(fresh, "example.calc", "divide", [1, 0]);
     await http(`${fresh.url}pyro/example.calc/$ping`);
@@ -186,7 +180,7 @@ describe("gateway: calls over HTTP", () => {
     const events: CallEvent[] = [];
     const starts: CallStart[] = [];
     const ended: CallEvent[] = [];
-    const traced = await backend.gateway({
+    const traced = await suite.backend.gateway({
       observers: [{ callFinished: (e) => events.push(e) }],
       tracer: {
         startCall(start) {

@@ -4,22 +4,14 @@
  */
 import { expect } from "chai";
 import http from "node:http";
-import type { Gateway } from "@pyrots/web";
-import { post, seen, startBackend, type WebBackend } from "../support/web.js";
+import { backendForSuite, post, seen } from "../support/web.js";
 import { waitUntil } from "@pyrots/test-support";
 
 describe("gateway: remote iterators", () => {
-  let backend: WebBackend;
-  let gateway: Gateway;
-
-  before(async () => {
-    backend = await startBackend();
-    gateway = await backend.gateway();
-  });
-  after(() => backend[Symbol.asyncDispose]());
+  const suite = backendForSuite();
 
   it("streams a generator as NDJSON lines ending in a done line", async () => {
-    const answer = await post(gateway, "example.calc", "ticks", [4]);
+    const answer = await post(suite.gateway, "example.calc", "ticks", [4]);
     expect(answer.status).to.equal(200);
     expect(answer.headers.get("content-type")).to.equal("application/x-ndjson; charset=utf-8");
     expect(answer.text).to.equal('{"item":0}\n{"item":1}\n{"item":2}\n{"item":3}\n{"done":true,"items":4}\n');
@@ -27,15 +19,15 @@ describe("gateway: remote iterators", () => {
   });
 
   it("streams as server-sent events when asked ($stream=sse or Accept: text/event-stream)", async () => {
-    const viaQuery = await post(gateway, "example.calc", "ticks?$stream=sse", [2]);
+    const viaQuery = await post(suite.gateway, "example.calc", "ticks?$stream=sse", [2]);
     expect(viaQuery.headers.get("content-type")).to.equal("text/event-stream; charset=utf-8");
     expect(viaQuery.text).to.equal('event: item\ndata: 0\n\nevent: item\ndata: 1\n\nevent: done\ndata: {"done":true,"items":2}\n\n');
-    const viaAccept = await post(gateway, "example.calc", "ticks", [1], {}, { Accept: "text/event-stream" });
+    const viaAccept = await post(suite.gateway, "example.calc", "ticks", [1], {}, { Accept: "text/event-stream" });
     expect(viaAccept.text).to.equal('event: item\ndata: 0\n\nevent: done\ndata: {"done":true,"items":1}\n\n');
   });
 
   it("ends with an error line when the generator fails", async () => {
-    const answer = await post(gateway, "example.calc", "failing");
+    const answer = await post(suite.gateway, "example.calc", "failing");
     const lines = answer.text
       .trim()
       .split("\n")
@@ -49,7 +41,7 @@ describe("gateway: remote iterators", () => {
     const before = seen.filter((s) => s === "forever closed").length;
     const received = await new Promise<string>((resolve, reject) => {
       const request = http.request(
-        `${gateway.url}pyro/example.calc/forever`,
+        `${suite.gateway.url}pyro/example.calc/forever`,
         { method: "POST", headers: { "Content-Type": "application/json" } },
         (response) => {
           let text = "";
@@ -68,6 +60,6 @@ describe("gateway: remote iterators", () => {
     });
     expect(received.startsWith('{"item":0}\n{"item":1}\n')).to.equal(true);
     await waitUntil(() => seen.filter((s) => s === "forever closed").length === before + 1, 5000, "the endless generator to be closed");
-    await waitUntil(() => backend.daemon.stats.streams === 0, 5000, "no streams left on the daemon");
+    await waitUntil(() => suite.backend.daemon.stats.streams === 0, 5000, "no streams left on the daemon");
   });
 });

@@ -66,7 +66,8 @@ async function main(): Promise<void> {
     nameserver = await startNameServer({ host: values.host, mdns: false });
     say(`name server uri: ${nameserver.uri}`);
   }
-  daemon = await Daemon.create(values.unixsocket !== undefined ? { unixSocket: values.unixsocket } : { host: values.host, port });
+  const onLeaseEvent = (event: LeaseEvent) => values.verbose && say(`lease ${event.type}: ${event.detail}`);
+  daemon = await Daemon.create(values.unixsocket !== undefined ? { unixSocket: values.unixsocket, onLeaseEvent } : { host: values.host, port, onLeaseEvent });
   const echo = new EchoServer();
   echo.verbose = values.verbose;
   echo.onShutdown = () => void daemon!.shutdown();
@@ -74,8 +75,7 @@ async function main(): Promise<void> {
   if (values.naming || values.nameserver) {
     // Bound to a lease the daemon keeps alive: if this process dies, the name goes within 10 s.
     const nameServer = nameserver ? { host: nameserver.uri.host, port: nameserver.uri.port } : {};
-    const onLeaseEvent = (event: LeaseEvent) => values.verbose && say(`lease ${event.type}: ${event.detail}`);
-    uri = await daemon.registerName(ECHO_OBJECT_ID, echo, { nameServer, onLeaseEvent }).catch(async (error: unknown) => {
+    uri = await daemon.registerName(ECHO_OBJECT_ID, echo, { nameServer }).catch(async (error: unknown) => {
       // Without a name server there is nothing to serve: stop listening so the process can exit.
       await daemon!.shutdown();
       await nameserver?.close();

@@ -32,3 +32,34 @@ export function requirePyro4(context: Mocha.Context): void {
   console.log(`    (skipped: ${PYTHON} with Pyro4, msgpack and serpent not available; set REQUIRE_INTEROP=1 to fail instead)`);
   context.skip();
 }
+
+/**
+ * Python source of `describe(v)`, which turns a value Pyro4 loaded into JSON to compare:
+ * `[type name, repr]` for plain values, the parts described for lists, tuples, dicts and
+ * exceptions, `["set", sorted reprs]`, `["URI", text]`, `["Proxy", uri, methods, oneway, attrs]`,
+ * and `["int", hex]` for ints too long for `repr`. Dict keys are described like values, or given
+ * as their `repr` with `keys: "repr"`.
+ */
+export function pythonDescribe(options: { keys: "described" | "repr" }): string {
+  const key = options.keys === "repr" ? "repr(k)" : "describe(k)";
+  return `
+def describe(v):
+    if isinstance(v, Pyro4.futures._ExceptionWrapper):
+        return ["_ExceptionWrapper", describe(v.exception)]
+    if isinstance(v, BaseException):
+        return [type(v).__module__ + "." + type(v).__name__, [describe(a) for a in v.args], {k: describe(x) for k, x in vars(v).items() if k != "_pyroTraceback"}]
+    if isinstance(v, (list, tuple)):
+        return [type(v).__name__, [describe(x) for x in v]]
+    if isinstance(v, (set, frozenset)):
+        return ["set", sorted(repr(x) for x in v)]
+    if isinstance(v, dict):
+        return ["dict", [[${key}, describe(x)] for k, x in v.items()]]
+    if isinstance(v, Pyro4.core.URI):
+        return ["URI", str(v)]
+    if isinstance(v, Pyro4.core.Proxy):
+        return ["Proxy", str(v._pyroUri), sorted(v._pyroMethods), sorted(v._pyroOneway), sorted(v._pyroAttrs)]
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 10**100:
+        return ["int", hex(v)]
+    return [type(v).__name__, repr(v)]
+`;
+}

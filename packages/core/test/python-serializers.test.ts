@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import { Complex, ExceptionWrapper, ProxyRef, PyDate, RemoteError, URI, jsonSerializer, msgpackSerializer, type Serializer } from "@pyrots/core/internal";
+import { pythonDescribe } from "./python-pyro4.js";
 
 const PYTHON = "/usr/bin/python3";
 
@@ -20,22 +21,7 @@ function pyro4Available(): boolean {
 /** Python code that loads each hex payload from stdin with Pyro4's serializer and describes it. */
 const describeInPython = (name: string): string => `
 ser = Pyro4.util.get_serializer(${JSON.stringify(name)})
-def describe(v):
-    if isinstance(v, Pyro4.futures._ExceptionWrapper):
-        return ["_ExceptionWrapper", describe(v.exception)]
-    if isinstance(v, BaseException):
-        return [type(v).__module__ + "." + type(v).__name__, [describe(a) for a in v.args], {k: describe(x) for k, x in vars(v).items() if k != "_pyroTraceback"}]
-    if isinstance(v, (list, tuple)):
-        return ["list", [describe(x) for x in v]]
-    if isinstance(v, dict):
-        return ["dict", {str(k): describe(x) for k, x in v.items()}]
-    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
-        return ["float", repr(v)]
-    if isinstance(v, Pyro4.core.Proxy):
-        return ["Proxy", str(v._pyroUri), sorted(v._pyroMethods), sorted(v._pyroOneway), sorted(v._pyroAttrs)]
-    if isinstance(v, (Pyro4.core.URI, datetime.date, complex, bytes, int)) and not isinstance(v, bool):
-        return [type(v).__name__, str(v)]
-    return [type(v).__name__, v]
+${pythonDescribe({ keys: "repr" })}
 print(json.dumps([describe(ser.loads(bytes.fromhex(h))) for h in json.load(sys.stdin)]))
 `;
 
@@ -83,28 +69,34 @@ describe("serializers against real Python Pyro4", function () {
         ["int", String(2 ** 53 - 1)],
         ["int", "5"],
         ["int", String(2n ** 70n)],
-        ["float", 1.5],
+        ["float", "1.5"],
         ["float", "nan"],
         ["float", "inf"],
-        ["str", "héllo"],
+        ["str", "'héllo'"],
         [
           "list",
           [
             ["int", "1"],
-            ["dict", { a: ["NoneType", null], b: ["bool", true] }],
+            [
+              "dict",
+              [
+                ["'a'", ["NoneType", "None"]],
+                ["'b'", ["bool", "True"]],
+              ],
+            ],
           ],
         ],
         ["URI", "PYRO:obj@[::1]:5555"],
         ["URI", "PYROMETA:b,a@nshost:9090"],
         ["Proxy", "PYRO:calc@127.0.0.1:4000", ["inc"], ["fire"], ["value"]],
-        ["builtins.ValueError", [["str", "bad range"]], { code: ["int", "7"] }],
-        ["_ExceptionWrapper", ["builtins.TypeError", [["str", "in batch"]], {}]],
+        ["builtins.ValueError", [["str", "'bad range'"]], { code: ["int", "7"] }],
+        ["_ExceptionWrapper", ["builtins.TypeError", [["str", "'in batch'"]], {}]],
       ];
       if (name === "msgpack")
         expected.push(
           ["bytes", "b'\\x01\\x02'"],
-          ["datetime", "2024-02-29 12:30:00.250000"],
-          ["date", "2024-02-29"],
+          ["datetime", "datetime.datetime(2024, 2, 29, 12, 30, 0, 250000)"],
+          ["date", "datetime.date(2024, 2, 29)"],
           ["complex", "(1-2j)"],
           ["int", String(2n ** 64n - 1n)],
         );

@@ -16,7 +16,7 @@ import {
   msgpackSerializer,
   serpentSerializer,
 } from "@pyrots/core/internal";
-import { requirePyro4, runPython } from "./python-pyro4.js";
+import { pythonDescribe, requirePyro4, runPython } from "./python-pyro4.js";
 
 type Name = "msgpack" | "json" | "serpent";
 const SERIALIZERS: Record<Name, Serializer> = { msgpack: msgpackSerializer, json: jsonSerializer, serpent: serpentSerializer };
@@ -25,24 +25,7 @@ const SERIALIZERS: Record<Name, Serializer> = { msgpack: msgpackSerializer, json
 const ROUND_TRIP = `
 name, hexes = json.load(sys.stdin)
 ser = Pyro4.util.get_serializer(name)
-def describe(v):
-    if isinstance(v, Pyro4.futures._ExceptionWrapper):
-        return ["_ExceptionWrapper", describe(v.exception)]
-    if isinstance(v, BaseException):
-        return [type(v).__module__ + "." + type(v).__name__, [describe(a) for a in v.args], {k: describe(x) for k, x in vars(v).items() if k != "_pyroTraceback"}]
-    if isinstance(v, (list, tuple)):
-        return [type(v).__name__, [describe(x) for x in v]]
-    if isinstance(v, (set, frozenset)):
-        return ["set", sorted(repr(x) for x in v)]
-    if isinstance(v, dict):
-        return ["dict", [[describe(k), describe(x)] for k, x in v.items()]]
-    if isinstance(v, Pyro4.core.URI):
-        return ["URI", str(v)]
-    if isinstance(v, Pyro4.core.Proxy):
-        return ["Proxy", str(v._pyroUri)]
-    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 10**100:
-        return ["int", hex(v)]
-    return [type(v).__name__, repr(v)]
+${pythonDescribe({ keys: "described" })}
 out = []
 for h in hexes:
     v = ser.loads(bytes.fromhex(h))
@@ -205,7 +188,12 @@ const ROWS: Row[] = [
     back: { wrapped: { remote: "builtins.TypeError", args: ["t"], attributes: {} } },
   },
   { row: "URI", value: URI.parse("PYRO:obj@localhost:4000"), python: ["URI", "PYRO:obj@localhost:4000"], back: "URI PYRO:obj@localhost:4000" },
-  { row: "a registered object: a proxy", value: registered, python: ["Proxy", "PYRO:obj_1@localhost:9999"], back: "ProxyRef PYRO:obj_1@localhost:9999" },
+  {
+    row: "a registered object: a proxy",
+    value: registered,
+    python: ["Proxy", "PYRO:obj_1@localhost:9999", [], [], []],
+    back: "ProxyRef PYRO:obj_1@localhost:9999",
+  },
   {
     row: "Complex",
     value: new Complex(1.5, -2),

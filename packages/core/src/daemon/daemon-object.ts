@@ -4,12 +4,13 @@
 import { DaemonError, PyroError, SerializeError } from "../errors.js";
 import { expose, oneway } from "../decorators.js";
 import { activeCaller, activeResponseAnnotationsSet, activeSerializer } from "./context.js";
-import { estimateItemSize } from "./item-size.js";
 import { MAX_STREAM_BATCH } from "../protocol/constants.js";
-import type { StreamBatch } from "./stream-batch.js";
+import type { Serializer } from "../serializers/types.js";
+import { encodeAhead } from "../transport/outgoing.js";
+import type { BatchRules, StreamBatch } from "./stream-batch.js";
 import type { StreamRegistry } from "./streams.js";
 
-/** Bytes of encoded items a batch of stream items stays under (and under a quarter of either side's message size limit). */
+/** Bytes a batch of stream items stays under, encoded (and under a quarter of either side's message size limit). */
 const STREAM_BATCH_BYTES = 1024 * 1024;
 
 /** What the daemon object needs to know about its daemon. */
@@ -59,8 +60,10 @@ export class DaemonObject {
   /**
    * pyrots' own: up to `max` (1 to 256) next items of a remote iterator, and whether it ended
    * after them, as `[items, ended]`. The client's `maxMessageSize` (0: none) keeps the batch small
-   * enough for it to accept. Items before an error from the iterator come first; the error comes
-   * with the next pull. Only the connection that owns the stream may pull from it.
+   * enough for it to accept. Each batch is encoded once, as its reply; one that comes out too large
+   * is cut, the rest kept for the next pull (see `stream-batch.ts`). Items before an error from the
+   * iterator come first; the error comes with a later pull. Only the connection that owns the
+   * stream may pull from it.
    */
   get_next_stream_items(streamId: string, max: number, maxMessageSize = 0): StreamBatch | Promise<StreamBatch> {
     if (typeof streamId !== "string") throw new PyroError("item stream terminated");
@@ -73,17 +76,15 @@ export class DaemonObject {
     let budget = STREAM_BATCH_BYTES;
     for (const limit of [this.daemon.maxMessageSize, maxMessageSize]) if (limit > 0) budget = Math.min(budget, Math.floor(limit / 4));
     const serializer = activeSerializer();
-    // Each item is encoded once here to learn its size and that it can be sent: an item that cannot
-    // be sent then fails alone, after the items before it, as with the one-item call.
-    const measure = serializer ? (value: unknown) => serializer.encode(value, 0, "result").length : estimateItemSize;
     // A method that sets response annotations for an item gets one reply per item, as with the one-item call.
+    const rules: BatchRules = {
+      max,
+      budgetBytes: budget,
+      encode: serializer === undefined ? undefined : (batch) => encodeBatch(batch, serializer),
+      endsAfterItem: activeResponseAnnotationsSet,
+    };
     try {
-      return this.daemon.streams.nextBatch(streamId, activeCaller() ?? this, {
-        max,
-        budgetBytes: budget,
-        measure,
-        endsAfterItem: activeResponseAnnotationsSet,
-      });
+      return this.daemon.streams.nextBatch(streamId, activeCaller() ?? this, rules);
     } catch (error) {
       // Thrown at once, a SerializeError would count as an unreadable request and close the
       // connection; an item that cannot be sent is this reply's failure only.
@@ -96,5 +97,18 @@ export class DaemonObject {
   @oneway
   close_stream(streamId: string): void {
     if (typeof streamId === "string") this.daemon.streams.close(streamId);
+  }
+}
+
+/**
+ * Encodes a batch as the reply it is (the reply then sends these bytes); returns its size. A lone
+ * item that cannot be sent is refused as the one-item call refuses it, its path from `result`.
+ */
+function encodeBatch(batch: StreamBatch, serializer: Serializer): number {
+  try {
+    return encodeAhead(batch, serializer, "result");
+  } catch (error) {
+    if (batch[0].length === 1) serializer.encode(batch[0][0], 0, "result");
+    throw error;
   }
 }

@@ -34,6 +34,15 @@ export interface DisconnectedClient {
  */
 export type HandshakeValidator = (client: ClientInfo, data: unknown) => unknown;
 
+/** What a daemon reports about the leases of its names (`onLeaseEvent`; docs/fleets.md has when each comes). */
+export interface LeaseEvent {
+  readonly type: "granted" | "keepalive-failed" | "keepalive-recovered" | "lease-lost" | "reregistered" | "revoked" | "no-leases" | "register-failed";
+  /** What happened, in words. */
+  readonly detail: string;
+  /** The replica involved (`host:port`), when known. */
+  readonly nameServer?: string;
+}
+
 /** Options of `Daemon.create`: Pyro config items (camelCase) plus the daemon's own. */
 export interface DaemonOptions extends Partial<PyroConfig> {
   /** TCP port to bind; 0 (the default) picks a free port. */
@@ -101,6 +110,13 @@ export interface DaemonOptions extends Partial<PyroConfig> {
    * quietly. Errors before the method runs (an unknown object or method) are not reported.
    */
   onOnewayError?: (method: string, error: unknown) => void;
+  /**
+   * Hears what happens to the leases of the names the daemon registered with `registerName`
+   * (granted, keepalive failures and recoveries, a lost lease registered again, revoked at
+   * shutdown): one listener for all of them, as a daemon holds one lease per name service. Without
+   * it, trouble is written to stderr.
+   */
+  onLeaseEvent?: (event: LeaseEvent) => void;
   /**
    * Metrics and tracing: instruments that see every call this daemon serves, and every call its
    * callback proxies make (`@pyrots/observability` has a Prometheus and an OpenTelemetry one).

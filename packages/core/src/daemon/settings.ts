@@ -83,6 +83,7 @@ const DAEMON_OWN_OPTIONS = ownOptionKeys<DaemonOptions>({
   onClientDisconnect: true,
   onCallbackError: true,
   onOnewayError: true,
+  onLeaseEvent: true,
   instruments: true,
   [NETWORK]: true,
 });

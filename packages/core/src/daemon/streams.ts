@@ -3,7 +3,7 @@
  * or generator gets a stream id instead of a value, and the client pulls items one by one with
  * `Pyro.Daemon.get_next_stream_item`, or (pyrots clients) a batch at a time with
  * `get_next_stream_items`. A batch ends at its count, at a byte budget, at the end of the
- * iterator, or at its error: the items before an error go out first, the error with the next pull.
+ * iterator, or at its error: the items before an error go out first, the error with a later pull.
  *
  * Streams of a client that disconnects linger for `ITER_STREAM_LINGER` seconds (the client may
  * reconnect and go on), and no stream lives longer than `ITER_STREAM_LIFETIME` seconds when set.
@@ -81,7 +81,17 @@ export class StreamRegistry {
       );
     }
     const id = randomUUID();
-    this.streams.set(id, { iterator, owner, createdAt: Date.now(), lingerSince: 0, held: undefined, failure: undefined, busy: false });
+    this.streams.set(id, {
+      iterator,
+      owner,
+      createdAt: Date.now(),
+      lingerSince: 0,
+      held: [],
+      exhausted: false,
+      failure: undefined,
+      bytesPerItem: 0,
+      busy: false,
+    });
     this.owned.set(owner, count + 1);
     this.startHousekeeping();
     return id;
@@ -96,14 +106,14 @@ export class StreamRegistry {
     if (!entry) throw new PyroError("item stream terminated");
     this.adopt(entry, caller);
     if (entry.busy) throw new PyroError("a batch of this stream's items is still being fetched: pull the next item after it arrives");
-    if (entry.held) {
-      const { value } = entry.held;
-      entry.held = undefined;
-      return value;
-    }
+    if (entry.held.length > 0) return entry.held.shift();
     if (entry.failure) {
       this.remove(id);
       throw entry.failure.error;
+    }
+    if (entry.exhausted) {
+      this.remove(id);
+      throw new PythonError("builtins.StopIteration");
     }
     let step: IteratorResult<unknown> | Promise<IteratorResult<unknown>>;
     try {
@@ -125,18 +135,19 @@ export class StreamRegistry {
   }
 
   /**
-   * Up to `rules.max` items of a stream (a Promise for async iterators), fewer when they pass
-   * `rules.budgetBytes` (the first item always goes), and whether the iterator ended after them.
-   * Only the connection that owns the stream (or picks up a lingering one) may pull: another
-   * connection's pull is refused. An error from the iterator (or from measuring an item) is thrown
-   * at once when no item came before it, else with the next pull.
+   * Up to `rules.max` items of a stream (a Promise for async iterators), fewer when their reply
+   * would pass `rules.budgetBytes` (a single item always goes), and whether the iterator ended
+   * after them (see `stream-batch.ts`). Only the connection that owns the stream (or picks up a
+   * lingering one) may pull: another connection's pull is refused. An error from the iterator is
+   * thrown at once when no item came before it, else once the items before it are sent; an item
+   * that cannot be encoded, when it is the first of its batch.
    */
   nextBatch(id: string, caller: object, rules: BatchRules): StreamBatch | Promise<StreamBatch> {
     const entry = this.streams.get(id);
     if (!entry || (entry.owner !== undefined && entry.owner !== caller)) throw new PyroError("item stream terminated");
     this.adopt(entry, caller);
     if (entry.busy) throw new PyroError("a batch of this stream's items is still being fetched: ask for the next batch after it arrives");
-    if (entry.failure) {
+    if (entry.failure && entry.held.length === 0) {
       this.remove(id);
       throw entry.failure.error;
     }

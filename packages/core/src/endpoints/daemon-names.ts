@@ -3,7 +3,8 @@
  * alive (one keeper per name service). Withdrawn first when the daemon shuts down.
  */
 import type { PyroConfig } from "../config.js";
-import { type LeaseEvent, LeaseKeeper } from "../naming/lease-keeper.js";
+import type { LeaseEvent } from "../daemon/options.js";
+import { LeaseKeeper } from "../naming/lease-keeper.js";
 import { NameServiceClient } from "../naming/replicas.js";
 import { settingsFromConfig } from "../proxy/settings.js";
 import { loadConfig } from "../config.js";

@@ -14,10 +14,10 @@
  */
 import type { PyroConfig } from "../config.js";
 import { type DaemonState, type DaemonStats, DaemonServer, type DrainOutcome, type RegisterOptions } from "../daemon/daemon.js";
-import { DEFAULT_LEASE_TTL, type LeaseEvent } from "../naming/lease-keeper.js";
+import { DEFAULT_LEASE_TTL } from "../naming/lease-keeper.js";
 import { DaemonNames, type NameServiceChoice } from "./daemon-names.js";
 import { type HealthEndpoint, type HealthEndpointOptions, serveHealth } from "./health-http.js";
-import type { DaemonOptions } from "../daemon/options.js";
+import type { DaemonOptions, LeaseEvent } from "../daemon/options.js";
 import { type PeerInfo, type ProxyReviver, daemonConfig, daemonSettings } from "../daemon/settings.js";
 import { resolveName } from "../naming/resolve.js";
 import { createProxy } from "../proxy/proxy.js";
@@ -31,7 +31,7 @@ import { callbackRule } from "./callbacks.js";
 import { combineInstruments } from "../instruments.js";
 
 export type { DaemonState, DaemonStats, DrainOutcome, RegisterOptions } from "../daemon/daemon.js";
-export type { LeaseEvent } from "../naming/lease-keeper.js";
+export type { LeaseEvent } from "../daemon/options.js";
 export type { HealthEndpoint, HealthEndpointOptions } from "./health-http.js";
 export type { NameServiceChoice } from "./daemon-names.js";
 
@@ -51,11 +51,6 @@ export interface NameRegistrationOptions {
   nameServer?: NameServiceChoice;
   /** The object id when `target` is registered here by this call (default: a fresh `obj_...` id). */
   objectId?: string;
-  /**
-   * Hears what happens to the daemon's leases (keepalive failures and recoveries, a lost lease
-   * registered again). Without any listener, trouble is written to stderr.
-   */
-  onLeaseEvent?: (event: LeaseEvent) => void;
 }
 
 /** Options of {@link Daemon.shutdown}. */
@@ -73,13 +68,15 @@ const DEFAULT_NAMES_SECONDS = 3;
 
 /** Hosts objects for remote callers; see the module documentation. */
 export class Daemon implements AsyncDisposable {
-  private readonly leaseListeners = new Set<(event: LeaseEvent) => void>();
   private readonly names: DaemonNames;
   private stopping: Promise<void> | undefined;
   private drained: DrainOutcome | undefined;
 
-  private constructor(private readonly server: DaemonServer) {
-    this.names = new DaemonNames(server.config, (event) => this.leaseEvent(event));
+  private constructor(
+    private readonly server: DaemonServer,
+    onLeaseEvent: ((event: LeaseEvent) => void) | undefined,
+  ) {
+    this.names = new DaemonNames(server.config, onLeaseEvent ?? reportLeaseTrouble);
   }
 
   /** Creates a daemon and binds its socket (TCP by default; port 0 picks a free port). */
@@ -87,7 +84,7 @@ export class Daemon implements AsyncDisposable {
     const config = daemonConfig(options);
     const settings = daemonSettings(config, options, callbackReviver(config, options));
     const where = options.unixSocket !== undefined ? { unixSocket: options.unixSocket } : { port: options.port ?? 0 };
-    return new Daemon(await DaemonServer.start(settings, where));
+    return new Daemon(await DaemonServer.start(settings, where), options.onLeaseEvent);
   }
 
   /** The effective configuration. */
@@ -149,8 +146,10 @@ export class Daemon implements AsyncDisposable {
    */
   async registerName(name: string, target: object | string | URI, options: NameRegistrationOptions = {}): Promise<URI> {
     const uri = this.uriOrRegister(target, options.objectId);
+    if ((options as { onLeaseEvent?: unknown }).onLeaseEvent !== undefined) {
+      throw new TypeError("registerName() takes no onLeaseEvent: pass it to Daemon.create({ onLeaseEvent }), one listener for all the daemon's leases");
+    }
     const ttl = options.ttl ?? DEFAULT_LEASE_TTL;
-    if (options.onLeaseEvent) this.leaseListeners.add(options.onLeaseEvent);
     const metadata = [...(options.metadata ?? [])];
     await this.names.keeper(options.nameServer ?? {}, ttl).register(name, uri.toString(), metadata, options.safe ?? false);
     return uri;
@@ -229,14 +228,11 @@ export class Daemon implements AsyncDisposable {
       return this.server.register(target, objectId);
     }
   }
+}
 
-  private leaseEvent(event: LeaseEvent): void {
-    if (this.leaseListeners.size === 0) {
-      if (/failed|lost|no-leases/.test(event.type)) process.stderr.write(`pyrots: ${event.type}: ${event.detail}\n`);
-      return;
-    }
-    for (const listener of this.leaseListeners) listener(event);
-  }
+/** Lease events nobody listens to: trouble goes to stderr. */
+function reportLeaseTrouble(event: LeaseEvent): void {
+  if (/failed|lost|no-leases/.test(event.type)) process.stderr.write(`pyrots: ${event.type}: ${event.detail}\n`);
 }
 
 /**

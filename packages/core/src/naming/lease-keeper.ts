@@ -14,6 +14,7 @@
  * With a TTL of 0 the keeper holds no lease: it registers plainly and only removes its names on
  * {@link revoke} (they outlive a crash, as Pyro4's registrations do).
  */
+import type { LeaseEvent } from "../daemon/options.js";
 import { NamingError } from "../errors.js";
 import { metadataOf, withOptions } from "../proxy/proxy.js";
 import type { NameServerProxy } from "./api.js";
@@ -24,15 +25,6 @@ export const DEFAULT_LEASE_TTL = 10;
 
 /** Seconds a name server call may take for names registered without a lease. */
 const PLAIN_CALL_SECONDS = 5;
-
-/** What a {@link LeaseKeeper} reports. */
-export interface LeaseEvent {
-  readonly type: "granted" | "keepalive-failed" | "keepalive-recovered" | "lease-lost" | "reregistered" | "revoked" | "no-leases" | "register-failed";
-  /** What happened, in words. */
-  readonly detail: string;
-  /** The replica involved (`host:port`), when known. */
-  readonly nameServer?: string;
-}
 
 interface KeptName {
   readonly uri: string;

@@ -40,6 +40,31 @@ export interface FrameFields {
 /** A complete frame: one buffer, or several to be written in order. */
 export type Frame = Buffer | Buffer[];
 
+/** Where {@link encodeAhead} keeps a value's encoding for {@link valueFrame}. */
+const ENCODED_AHEAD = Symbol("pyrots.encodedAhead");
+
+interface EncodedAhead {
+  readonly serializer: Serializer;
+  /** The payload, with {@link MAX_RESERVE} spare bytes in front; or its parts. */
+  readonly encoded: Buffer | Buffer[];
+}
+
+/**
+ * Encodes `value` before its frame is built, for a reply that must know its size first (a batch of
+ * remote iterator items), and keeps the encoding on `value` (a hidden property): `valueFrame` with
+ * the same serializer then frames these bytes instead of encoding `value` again. Returns the
+ * payload's size in bytes; throws what the serializer throws.
+ */
+export function encodeAhead(value: unknown[], serializer: Serializer, what: string): number {
+  const encoded = serializer.encodeParts ? serializer.encodeParts(value, MAX_RESERVE, what) : serializer.encode(value, MAX_RESERVE, what);
+  const ahead: EncodedAhead = { serializer, encoded };
+  Object.defineProperty(value, ENCODED_AHEAD, { value: ahead, configurable: true });
+  if (!Array.isArray(encoded)) return encoded.length - MAX_RESERVE;
+  let size = 0;
+  for (const part of encoded) size += part.length;
+  return size;
+}
+
 /**
  * Encodes `value` with `serializer` into a complete frame; `what` names the value in a refusal
  * (`cannot send result.x: …`, see `Serializer.encode`).
@@ -48,6 +73,8 @@ export function valueFrame(fields: FrameFields, serializer: Serializer, value: u
   const wire = wireOf(fields);
   const annLength = wire.annotationsSize(fields.annotations) + (fields.signing ? HMAC_CHUNK : 0);
   const reserve = wire.headerSize + annLength;
+  const ahead = Array.isArray(value) ? (value as { [ENCODED_AHEAD]?: EncodedAhead })[ENCODED_AHEAD] : undefined;
+  if (ahead !== undefined && ahead.serializer === serializer) return aheadFrame(fields, serializer.id, ahead.encoded, reserve, annLength);
   if (reserve > MAX_RESERVE) return copyFrame(fields, serializer.id, serializer.encode(value, 0, what));
   const encoded = serializer.encodeParts ? serializer.encodeParts(value, reserve, what) : serializer.encode(value, reserve, what);
   return Array.isArray(encoded) ? partsFrame(fields, serializer.id, encoded) : finishFrame(fields, serializer.id, encoded, reserve, annLength);
@@ -148,6 +175,13 @@ function finishFrame(fields: FrameFields, serializerId: number, buffer: Buffer, 
   const annotations = fields.signing ? signed(fields, serializerId, buffer.subarray(reserve)) : fields.annotations;
   (fields.wire ?? PYRO4_WIRE).writeHead(buffer, fields.type, fields.flags, fields.seq, buffer.length - reserve, serializerId, annotations, annLength);
   return buffer;
+}
+
+/** A frame around a payload {@link encodeAhead} made: its spare room holds the header when it is large enough. */
+function aheadFrame(fields: FrameFields, serializerId: number, encoded: Buffer | Buffer[], reserve: number, annLength: number): Frame {
+  if (Array.isArray(encoded)) return partsFrame(fields, serializerId, encoded);
+  if (reserve > MAX_RESERVE) return copyFrame(fields, serializerId, encoded.subarray(MAX_RESERVE));
+  return finishFrame(fields, serializerId, encoded.subarray(MAX_RESERVE - reserve), reserve, annLength);
 }
 
 function copyFrame(fields: FrameFields, serializerId: number, payload: Buffer): Buffer {
