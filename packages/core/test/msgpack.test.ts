@@ -282,9 +282,45 @@ describe("msgpack serializer", () => {
       }
     });
 
+    it("decodes a call with trailing bytes, truncated or with a refused item as the general decoder refuses it", () => {
+      const call = hex("94a463616c63a3696e63912980");
+      expect(() => msgpack.decodeCall(Buffer.concat([call, hex("c0")]))).to.throw(SerializeError, "1 bytes left after the value");
+      expect(() => msgpack.decodeCall(call.subarray(0, 7))).to.throw(SerializeError, /truncated/);
+      // Trailing bytes are reported before what the items are, as `checkCall(decode(...))` does.
+      expect(() => msgpack.decodeCall(hex("9401a3696e63912980c0"))).to.throw(SerializeError, "1 bytes left after the value");
+    });
+
+    it("gives every call with an empty kwargs map the same frozen empty object", () => {
+      const first = msgpack.decodeCall(hex("94a463616c63a3696e63912980"));
+      const second = msgpack.decodeCall(hex("94a463616c63a3696e63912a80"));
+      expect(first.kwargs).to.equal(second.kwargs);
+      expect(Object.isFrozen(first.kwargs)).to.equal(true);
+      expect(second.args).to.deep.equal([42]);
+    });
+
     it("refuses class dicts inside call arguments as Pyro4 does", () => {
       const payload = msgpack.encodeCall("calc", "inc", [{ __class__: "foo.Bar" }], {});
       expect(() => msgpack.decodeCall(payload)).to.throw(SerializeError, "unsupported serialized class: foo.Bar");
+    });
+  });
+
+  describe("scalar payloads", () => {
+    it("writes integers, booleans and nil byte for byte as msgpackr does, after the reserved room", () => {
+      const packr = new Packr({ useRecords: false, encodeUndefinedAsNil: true, variableMapSize: true });
+      const edges = [0, 1, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0xffffffff, -1, -0x20, -0x21, -0x80, -0x81, -0x8000, -0x8001, -0x80000000];
+      for (const value of [...edges, true, false, null]) {
+        const expected = Buffer.from(packr.pack(value)).toString("hex");
+        expect(msgpack.encode(value).toString("hex"), String(value)).to.equal(expected);
+        expect(msgpack.encode(value, 24).subarray(24).toString("hex"), `${value} after 24 reserved bytes`).to.equal(expected);
+      }
+      expect(msgpack.encode(undefined).toString("hex")).to.equal("c0");
+    });
+
+    it("leaves −0, floats and integers beyond 32 bits to the general writer", () => {
+      expect(msgpack.encode(-0).toString("hex")).to.equal("cb8000000000000000");
+      expect(msgpack.encode(1.5).toString("hex")).to.equal("cb3ff8000000000000");
+      expect(msgpack.encode(2 ** 32).toString("hex")).to.equal("cf0000000100000000");
+      expect(msgpack.encode(-(2 ** 31) - 1).toString("hex")).to.equal("d3ffffffff7fffffff");
     });
   });
 

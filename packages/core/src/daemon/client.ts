@@ -25,6 +25,7 @@ import { failServed, watchServed } from "./observed.js";
 import { answerHandshake, wireSerializerId } from "./handshake.js";
 import type { ObjectRegistry, RegisteredObject } from "./registry.js";
 import { Replier } from "./replies.js";
+import { type PeerSource, RequestDecodeContext } from "./request-context.js";
 import { ClientSession, type StampSource } from "./session.js";
 import type { DaemonSettings } from "./settings.js";
 import { isStreamable, type StreamRegistry } from "./streams.js";
@@ -45,10 +46,12 @@ export interface ClientServices {
   readonly stamps: StampSource;
   /** Whether the daemon is draining: new calls are then refused unrun (see `drain.ts`). */
   readonly drain: DrainState;
+  /** Told once when a client connection is gone (the daemon stops counting it). */
+  readonly clientClosed: (client: ClientConnection) => void;
 }
 
 /** Daemon side of one connection. */
-export class ClientConnection implements ConnectionHandler {
+export class ClientConnection implements ConnectionHandler, PeerSource {
   /** The connection's state: session instances, resources, calls running. */
   readonly session: ClientSession;
   private readonly replies: Replier;
@@ -83,6 +86,11 @@ export class ClientConnection implements ConnectionHandler {
     return this.connection.remoteAddress;
   }
 
+  /** The peer's IP address; undefined over a Unix socket. */
+  get host(): string | undefined {
+    return (this.connection.stream as Partial<{ remoteAddress: string }>).remoteAddress;
+  }
+
   /** The connection has been idle for the idle timeout: close it unless calls are running. */
   idle(): void {
     if (this.session.inFlight > 0) return;
@@ -107,6 +115,7 @@ export class ClientConnection implements ConnectionHandler {
 
   onClose(): void {
     if (log.enabled) log(`${this.address}: disconnected`);
+    this.services.clientClosed(this);
     this.session.end(this.handshakeDone ? this.settings.onClientDisconnect : undefined);
     this.services.streams.ownerGone(this.session);
   }
@@ -148,9 +157,7 @@ export class ClientConnection implements ConnectionHandler {
   private requestContext(serializer: Serializer): DecodeContext {
     const { reviveProxy: revive, classes, decodeLimits: limits } = this.settings;
     if (!revive) return { limits, classes };
-    const socket = this.connection.stream as Partial<{ remoteAddress: string }>;
-    const peer = { address: this.address, host: socket.remoteAddress, serializer };
-    return { limits, classes, reviveProxy: (ref) => revive(ref, peer) };
+    return new RequestDecodeContext(limits, classes, revive, this, serializer);
   }
 
   private invoke(message: Message): void {
@@ -197,7 +204,7 @@ export class ClientConnection implements ConnectionHandler {
         return;
       }
       if (log.enabled) log(`${this.address}: call ${call.object}.${name} seq=${message.seq}${oneway ? " (oneway)" : ""}`);
-      const instance = entry.instanceFor(session.instances);
+      const instance = entry.instanceFor(session);
       if (instrument !== undefined) watch = watchServed(instrument, entry, name, message);
       result = watch?.run === undefined ? perform(entry, instance, call, message.flags, settings) : this.performWatched(watch, entry, instance, call, message);
       if (log.enabled) this.traceOutcome(`${call.object}.${name} seq=${message.seq}`, result, started);

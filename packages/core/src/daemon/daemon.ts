@@ -97,7 +97,15 @@ export class DaemonServer implements Acceptor {
       perOwner: maxIterStreams,
       total: maxIterStreams > 0 && maxConnections > 0 ? maxIterStreams * maxConnections : 0,
     });
-    this.services = { settings, objects: this.registry, streams: this.streams, work: this.work, stamps: this.table, drain: this.drainState };
+    this.services = {
+      settings,
+      objects: this.registry,
+      streams: this.streams,
+      work: this.work,
+      stamps: this.table,
+      drain: this.drainState,
+      clientClosed: (client) => this.clients.delete(client),
+    };
     this.stopped = new Promise((resolve) => (this.markStopped = resolve));
     this.registry.register(new DaemonObject(this.introspection()), DAEMON_OBJECT_ID, false);
   }
@@ -239,7 +247,7 @@ export class DaemonServer implements Acceptor {
   /** What the daemon is doing right now: open connections, remote iterators, calls running. */
   get stats(): DaemonStats {
     let sessions = 0;
-    for (const client of this.clients) sessions += client.session.instances.size;
+    for (const client of this.clients) sessions += client.session.sessionCount;
     let bytesReceived = this.closedBytesReceived;
     let bytesSent = this.closedBytesSent;
     for (const socket of this.sockets) {
@@ -282,8 +290,9 @@ export class DaemonServer implements Acceptor {
     }
     this.pending.set(raw, slot);
     // One listener does all the bookkeeping: each listener costs memory for as long as the
-    // connection lives, and a daemon may hold thousands of idle ones.
-    raw.once("close", () => this.socketClosed(raw, slot));
+    // connection lives, and a daemon may hold thousands of idle ones ("close" comes once, and
+    // `on` spares the wrapper `once` makes).
+    raw.on("close", () => this.socketClosed(raw, slot));
   }
 
   /** An accepted socket closed: its byte counts go to the totals, and its slot (if it got one) is freed. */
@@ -328,8 +337,8 @@ export class DaemonServer implements Acceptor {
     const refusal = slot.refusal ?? (this.drainState.draining ? DRAIN_CONNECT_REFUSAL : undefined);
     const client = new ClientConnection(connection, this.services, slot, refusal);
     if (slot.refusal === undefined) slot.holder = client.session;
+    // The client leaves `clients` through `services.clientClosed` when its connection closes.
     this.clients.add(client);
-    stream.once("close", () => this.clients.delete(client));
     connection.start(client);
     const idleTimeout = this.config.idleTimeout;
     if (idleTimeout > 0) {

@@ -52,12 +52,13 @@ export class RegisteredObject {
   }
 
   /**
-   * The instance that serves a call arriving on a connection whose session instances are kept
-   * in `sessions`.
+   * The instance that serves a call arriving on a connection whose session instances `owner`
+   * keeps (read only for `session` mode: most connections never need the map).
    */
-  instanceFor(sessions: Map<RegisteredObject, object>): object {
+  instanceFor(owner: { readonly instances: Map<RegisteredObject, object> }): object {
     if (this.servedClass === undefined || this.mode === "single") return (this.shared ??= this.create());
     if (this.mode === "percall") return this.create();
+    const sessions = owner.instances;
     let instance = sessions.get(this);
     if (instance === undefined) {
       instance = this.create();

@@ -1,8 +1,8 @@
 /**
  * Everything a daemon sends on one connection: handshake answers, results, exceptions, stream
  * announcements and pongs, with the annotations `annotations.ts` gives each. Results and
- * exceptions reuse one frame-fields object each (framing is synchronous), so a reply costs no
- * object of its own. A result over `MAX_MESSAGE_SIZE` is not sent: the caller gets a
+ * exceptions reuse one frame-fields object (framing is synchronous), so a reply costs no object
+ * of its own. A result over `MAX_MESSAGE_SIZE` is not sent: the caller gets a
  * MessageTooLargeError instead (as from Pyro4).
  */
 import { PyroError, ProtocolError, SerializeError, messageFromArgs } from "../errors.js";
@@ -26,8 +26,8 @@ const PONG = Buffer.from("pong");
 
 /** The sending side of a client connection. */
 export class Replier {
-  private readonly resultFields: FrameFields;
-  private readonly failureFields: FrameFields;
+  /** The header fields of results and exceptions, filled in for each reply. */
+  private readonly fields: FrameFields;
   private signing: MessageSigning | undefined;
   /** Class names of exceptions sent: the client's Pyro version's. */
   private dialect: PyroDialect = PYRO4.dialect;
@@ -37,23 +37,19 @@ export class Replier {
     private readonly settings: DaemonSettings,
   ) {
     this.signing = settings.signing;
-    const common = { seq: 0, annotations: undefined, compress: settings.compress, signing: this.signing };
-    this.resultFields = { type: MessageType.RESULT, flags: 0, ...common };
-    this.failureFields = { type: MessageType.RESULT, flags: Flags.EXCEPTION, ...common };
+    this.fields = { type: MessageType.RESULT, flags: 0, seq: 0, annotations: undefined, compress: settings.compress, signing: this.signing, wire: undefined };
   }
 
   /** Signs every message from now on this way (a sealed session begins). */
   signWith(signing: MessageSigning | undefined): void {
     this.signing = signing;
-    this.resultFields.signing = signing;
-    this.failureFields.signing = signing;
+    this.fields.signing = signing;
   }
 
   /** Speaks `protocol` (wire format and class names) from now on: the one the client's handshake used. */
   useProtocol(protocol: PyroProtocol): void {
     this.dialect = protocol.dialect;
-    this.resultFields.wire = protocol.wire;
-    this.failureFields.wire = protocol.wire;
+    this.fields.wire = protocol.wire;
   }
 
   /**
@@ -109,7 +105,7 @@ export class Replier {
   result(message: Message, serializer: Serializer, value: unknown, context: CallContext | undefined): void {
     if (this.connection.closed) return;
     let frame: Frame;
-    const fields = this.resultFields;
+    const fields = this.fields;
     fields.flags = message.flags & Flags.BATCH;
     fields.seq = message.seq;
     try {
@@ -164,7 +160,8 @@ export class Replier {
   failure(message: Message, serializer: Serializer, error: unknown, thenClose: boolean, context: CallContext | undefined): void {
     if (this.connection.closed) return;
     let frame: Frame;
-    const fields = this.failureFields;
+    const fields = this.fields;
+    fields.flags = Flags.EXCEPTION;
     fields.seq = message.seq;
     // Like Pyro4, exception replies carry no correlation id; response annotations do go.
     fields.annotations = failureAnnotations(context, this.settings.responseAnnotations);

@@ -20,22 +20,22 @@ export interface StampSource {
   nextStamp(): number;
 }
 
-/** Per-connection state; also the owner of the connection's remote iterators and call contexts. */
+/**
+ * Per-connection state; also the owner of the connection's remote iterators and call contexts.
+ * What most connections never use (session instances, tracked resources, the context's caller
+ * object) is made on first use: a daemon may hold thousands of idle connections.
+ */
 export class ClientSession implements ContextClient, SlotHolder {
-  /** Instances of `session` mode objects that belong to this connection. */
-  readonly instances = new Map<RegisteredObject, object>();
-  /** Resources tracked with `currentContext().trackResource`, closed with the connection. */
-  readonly resources = new Set<Closable>();
   /** Calls running. */
   inFlight = 0;
   /** When the connection last became idle (no call running). */
   idleStamp: number;
-  /** {@link finished} as a function, made once (async calls settle with it). */
-  readonly finishedFn = (): void => this.finished();
-  /** What `currentContext().client` gives: one frozen object per connection (usable as a WeakMap key). */
-  readonly caller: { readonly address: string };
   /** The serializers the connection accepts (set by the connection once its protocol is known). */
   accepted: ReadonlyMap<number, Serializer> | undefined;
+  private instanceMap: Map<RegisteredObject, object> | undefined;
+  private resourceSet: Set<Closable> | undefined;
+  private callerObject: { readonly address: string } | undefined;
+  private finishedCallback: (() => void) | undefined;
 
   /**
    * @param window most calls running at once (`MAX_INFLIGHT`); at it, reading pauses. 0 = no limit.
@@ -47,7 +47,31 @@ export class ClientSession implements ContextClient, SlotHolder {
     private readonly stamps: StampSource,
   ) {
     this.idleStamp = stamps.nextStamp();
-    this.caller = Object.freeze({ address: connection.remoteAddress });
+  }
+
+  /** {@link finished} as a function, made once, at the first async call that needs it. */
+  get finishedFn(): () => void {
+    return (this.finishedCallback ??= () => this.finished());
+  }
+
+  /** Instances of `session` mode objects that belong to this connection. */
+  get instances(): Map<RegisteredObject, object> {
+    return (this.instanceMap ??= new Map());
+  }
+
+  /** How many `session` mode instances this connection has (without making the map). */
+  get sessionCount(): number {
+    return this.instanceMap?.size ?? 0;
+  }
+
+  /** Resources tracked with `currentContext().trackResource`, closed with the connection. */
+  get resources(): Set<Closable> {
+    return (this.resourceSet ??= new Set());
+  }
+
+  /** What `currentContext().client` gives: one frozen object per connection (usable as a WeakMap key). */
+  get caller(): { readonly address: string } {
+    return (this.callerObject ??= Object.freeze({ address: this.address }));
   }
 
   /** The peer's address. */
@@ -91,16 +115,18 @@ export class ClientSession implements ContextClient, SlotHolder {
    * handshake), then drops its instances and closes what it tracked.
    */
   end(onClientDisconnect?: (client: DisconnectedClient) => void): void {
+    const resources = this.resourceSet;
     if (onClientDisconnect) {
       try {
-        onClientDisconnect({ address: this.address, trackedResources: [...this.resources] });
+        onClientDisconnect({ address: this.address, trackedResources: resources === undefined ? [] : [...resources] });
       } catch (error) {
         // As Pyro4 ("Error in clientDisconnect"): reported, and the daemon goes on.
         reportHookError("onClientDisconnect", error);
       }
     }
-    this.instances.clear();
-    for (const resource of this.resources) {
+    this.instanceMap?.clear();
+    if (resources === undefined) return;
+    for (const resource of resources) {
       try {
         const closing = resource.close();
         if (closing instanceof Promise) closing.catch(() => undefined);
@@ -108,6 +134,6 @@ export class ClientSession implements ContextClient, SlotHolder {
         // one failing resource must not keep the others open
       }
     }
-    this.resources.clear();
+    resources.clear();
   }
 }

@@ -38,7 +38,8 @@ import { CLASS_KEY, asSerializeError, setOwn } from "./classes.js";
 import { PYRO4_DIALECT, type PyroDialect } from "./dialect.js";
 import { SHORT_STRING, cachedKey, float32At, float64At, rememberKey, shortAscii, text } from "./msgpack-bytes.js";
 import { decodeExtension } from "./msgpack-ext.js";
-import type { DecodeContext } from "./types.js";
+import { checkCall, checkCallFields } from "./call.js";
+import type { CallRequest, DecodeContext } from "./types.js";
 
 /** Payloads from this size on get a DataView for their floats. */
 const VIEW_FROM = 512;
@@ -61,6 +62,31 @@ export function decodeMsgpack(data: Uint8Array, context: DecodeContext, dialect:
   }
   if (reader.pos !== bytes.length) throw new SerializeError(`invalid msgpack data: ${bytes.length - reader.pos} bytes left after the value`);
   return value;
+}
+
+/** The kwargs of a call that sent an empty map (most calls): one frozen object, nothing allocated. */
+const NO_KWARGS: Record<string, unknown> = Object.freeze({});
+
+/**
+ * Decodes an INVOKE payload, `[object, method, args, kwargs]`, as {@link decodeMsgpack} and
+ * `checkCall` would, with less work for the common shape: the object id and method name come
+ * from the key cache (they recur in every call, and a cached string is one V8 has hashed for the
+ * lookups that follow), no array is built for the tuple, and an empty kwargs map is one shared
+ * frozen object. Any other payload goes the general way, with its errors.
+ */
+export function decodeMsgpackCall(data: Uint8Array, context: DecodeContext, dialect: PyroDialect = PYRO4_DIALECT): CallRequest {
+  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const limits = context.limits;
+  // 0x94: a fixarray of 4; 5 bytes at least hold it (what the general path checks first).
+  if (bytes.length < 5 || bytes[0] !== 0x94 || limits.maxDepth < 2) return checkCall(decodeMsgpack(bytes, context, dialect));
+  checkPayloadSize(bytes.length, limits, "msgpack");
+  const reader = new MsgpackReader(bytes, costBudget(bytes.length, limits), limits.maxDepth, context, dialect);
+  reader.pos = 1;
+  try {
+    return reader.call();
+  } catch (error) {
+    throw asSerializeError(error, "invalid msgpack data");
+  }
 }
 
 class MsgpackReader {
@@ -98,6 +124,39 @@ class MsgpackReader {
       return this.float64(pos + 1);
     }
     return this.tagged(byte, depth);
+  }
+
+  /** The four items of a call tuple whose array header has been read (see {@link decodeMsgpackCall}). */
+  call(): CallRequest {
+    this.charge(ARRAY_COST + 4 * SLOT_COST);
+    const object = this.name();
+    const method = this.name();
+    const args = this.value(1);
+    let kwargs: unknown;
+    if (this.bytes[this.pos] === 0x80) {
+      this.pos++;
+      this.charge(MAP_COST);
+      kwargs = NO_KWARGS;
+    } else kwargs = this.value(1);
+    // In the order of the general path: trailing bytes first, then what the items are.
+    const left = this.bytes.length - this.pos;
+    if (left !== 0) throw new SerializeError(`invalid msgpack data: ${left} bytes left after the value`);
+    return checkCallFields(object, method, args, kwargs);
+  }
+
+  /** A value that is most likely a short ASCII name (object id, method): through the key cache when it is one. */
+  private name(): unknown {
+    const bytes = this.bytes;
+    const pos = this.pos;
+    const length = (bytes[pos] ?? 0) - 0xa0;
+    if (length > 0 && length < SHORT_STRING && length <= bytes.length - pos - 1) {
+      this.pos = pos + 1 + length;
+      const cached = cachedKey(bytes, pos + 1, length);
+      if (cached !== undefined) return cached;
+      this.charge(STRING_COST + length);
+      return rememberKey(bytes, pos + 1, length);
+    }
+    return this.value(1);
   }
 
   /** The formats 0xc0–0xdf, whose first byte names the type and is followed by a length or value. */

@@ -30,11 +30,11 @@
 // extractor (a CommonJS addon, tens of milliseconds at start-up) that serves its decoder, unused here.
 import { Packr, RESERVE_START_SPACE, addExtension } from "msgpackr/pack";
 import { asSerializeError } from "./classes.js";
-import { decodeMsgpack } from "./msgpack-decode.js";
+import { decodeMsgpack, decodeMsgpackCall } from "./msgpack-decode.js";
 import { MSGPACK_RULES, RawBytes } from "./msgpack-prepare.js";
 import { encodeParts } from "./msgpack-parts.js";
+import { packScalar } from "./msgpack-scalar.js";
 import { PrepareWalk, prepareCallArguments, preparePayload } from "./prepare-payload.js";
-import { checkCall } from "./call.js";
 import { type CallRequest, DEFAULT_DECODE_CONTEXT, type DecodeContext, type Serializer } from "./types.js";
 import { PYRO4_DIALECT, type PyroDialect } from "./dialect.js";
 
@@ -83,6 +83,8 @@ function packPrepared(prepared: unknown, walk: PrepareWalk, options: number, par
 
 function encodeValue(value: unknown, reserve: number, parts: boolean, dialect: PyroDialect, what: string): Buffer | Buffer[] {
   const options = encodeOptions(reserve);
+  const scalar = packScalar(value, reserve);
+  if (scalar !== undefined) return scalar;
   const walk = new PrepareWalk(MSGPACK_RULES, dialect);
   return packPrepared(preparePayload(value, walk, what), walk, options, parts);
 }
@@ -123,7 +125,7 @@ export function createMsgpackSerializer(dialect: PyroDialect): Serializer {
       return encodeCallValue(object, method, args, kwargs, reserve, true, dialect);
     },
     decodeCall(data: Uint8Array, context: DecodeContext = DEFAULT_DECODE_CONTEXT): CallRequest {
-      return checkCall(decodeMsgpack(data, context, dialect));
+      return decodeMsgpackCall(data, context, dialect);
     },
   };
 }
