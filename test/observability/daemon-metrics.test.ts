@@ -35,6 +35,13 @@ class Shop {
   *items(n: number): Generator<number> {
     for (let i = 0; i < n; i++) yield i;
   }
+  unsendable(): unknown {
+    return { handler: () => 1 };
+  }
+  async lateUnsendable(): Promise<unknown> {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    return { handler: () => 1 };
+  }
 }
 
 interface ShopApi {
@@ -45,6 +52,8 @@ interface ShopApi {
   boom(): void;
   lateBoom(): void;
   items(n: number): Iterable<number>;
+  unsendable(): unknown;
+  lateUnsendable(): Promise<unknown>;
 }
 
 const CALLS = "pyrots_daemon_calls_total";
@@ -113,6 +122,30 @@ describe("daemon metrics (Prometheus, scraped over HTTP)", function () {
     } finally {
       await endpoint?.close();
       await daemon.shutdown();
+    }
+  });
+
+  it("counts a call whose result could not be sent as an error, with the error its caller got", async () => {
+    const metrics = await prometheusMetrics();
+    await using daemon = await Daemon.create({ host: "127.0.0.1", instruments: [metrics] });
+    const endpoint = await serveMetrics(metrics, { host: "127.0.0.1", port: 0 });
+    try {
+      await using proxy = new Proxy<ShopApi>(daemon.register(Shop, "shop"));
+      for (const call of [() => proxy.unsendable(), () => proxy.lateUnsendable()]) {
+        const error = await call().then(
+          () => undefined,
+          (failure: unknown) => failure,
+        );
+        expect(String(error)).to.match(/cannot send result\.handler: a function/);
+      }
+      const scraped = await scrapeUntil(endpoint.url, (s) => s.sum(CALLS) === 2);
+      for (const method of ["unsendable", "lateUnsendable"]) {
+        expect(scraped.value(CALLS, { object: "shop", method, outcome: "error" }), method).to.equal(1);
+        expect(scraped.sum(CALLS, { object: "shop", method, outcome: "ok" }), method).to.equal(0);
+        expect(scraped.value(ERRORS, { object: "shop", method, type: "Pyro4.errors.SerializeError" }), method).to.equal(1);
+      }
+    } finally {
+      await endpoint.close();
     }
   });
 

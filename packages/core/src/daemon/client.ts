@@ -239,8 +239,8 @@ export class ClientConnection implements ConnectionHandler, PeerSource {
       result.then(
         (value) => {
           session.finished();
-          this.respond(message, serializer, value, context);
-          if (watch !== undefined) watchSucceeded(watch);
+          const refused = this.respond(message, serializer, value, context);
+          if (watch !== undefined) settleWatch(watch, refused);
         },
         (error) => {
           session.finished();
@@ -252,8 +252,8 @@ export class ClientConnection implements ConnectionHandler, PeerSource {
       return;
     }
     session.finished();
-    this.respond(message, serializer, result, context);
-    if (watch !== undefined) watchSucceeded(watch);
+    const refused = this.respond(message, serializer, result, context);
+    if (watch !== undefined) settleWatch(watch, refused);
   }
 
   /** Runs the method inside its watch (a tracer's span is then the active one). */
@@ -293,22 +293,30 @@ export class ClientConnection implements ConnectionHandler, PeerSource {
     );
   }
 
-  /** Answers with a value, or announces a remote iterator for an iterator. */
-  private respond(message: Message, serializer: Serializer, value: unknown, context: CallContext | undefined): void {
-    if (!isStreamable(value)) {
-      this.replies.result(message, serializer, value, context);
-      return;
-    }
-    if (this.connection.closed) return;
+  /**
+   * Answers with a value, or announces a remote iterator for an iterator. Returns the error the
+   * caller got instead when the answer could not be given (the value could not be sent, no room
+   * for another stream).
+   */
+  private respond(message: Message, serializer: Serializer, value: unknown, context: CallContext | undefined): Error | undefined {
+    if (!isStreamable(value)) return this.replies.result(message, serializer, value, context);
+    if (this.connection.closed) return undefined;
     let streamId: string | undefined;
     if (this.settings.iterStreaming) {
       try {
         streamId = this.services.streams.open(value, this.session);
       } catch (error) {
         this.replies.failure(message, serializer, error, false, context);
-        return;
+        return error as Error;
       }
     }
     this.replies.stream(message, serializer, streamId, context);
+    return undefined;
   }
+}
+
+/** A call whose method returned ends as a success, unless its answer could not be given (`refused`). */
+function settleWatch(watch: CallWatch, refused: Error | undefined): void {
+  if (refused === undefined) watchSucceeded(watch);
+  else watchFailed(watch, refused);
 }

@@ -101,9 +101,12 @@ export class Replier {
     this.connection.send(rawFrame(fields, message.serializerId, PONG));
   }
 
-  /** The value a call returned. */
-  result(message: Message, serializer: Serializer, value: unknown, context: CallContext | undefined): void {
-    if (this.connection.closed) return;
+  /**
+   * Answers with the value a call returned. When the value cannot be sent (not serializable, too
+   * large), the caller gets that error instead, and it is returned (the call's outcome).
+   */
+  result(message: Message, serializer: Serializer, value: unknown, context: CallContext | undefined): Error | undefined {
+    if (this.connection.closed) return undefined;
     let frame: Frame;
     const fields = this.fields;
     fields.flags = message.flags & Flags.BATCH;
@@ -115,15 +118,16 @@ export class Replier {
       // The caller learns what could not be sent and where (`cannot send result.x: a function (…)`).
       const refusal = error instanceof SerializeError ? error : new SerializeError(`cannot send the result: ${errorText(error)}`, { cause: error });
       this.failure(message, serializer, refusal, false, context);
-      return;
+      return refusal;
     }
     try {
       checkFrameSize(frame, this.settings.maxMessageSize, "the result of the call", fields.wire);
     } catch (error) {
       this.failure(message, serializer, error, false, context);
-      return;
+      return error as Error;
     }
     this.connection.send(frame);
+    return undefined;
   }
 
   /**
