@@ -9,7 +9,7 @@ import { print } from "../common/python.js";
 
 /** What a market calls on its listeners. */
 export interface QuoteListener {
-  quotes(market: string, stockquotes: Record<string, number>): void;
+  quotes(market: string, stockquotes: Record<string, number>): Promise<void>;
 }
 
 /** Python's `random.normalvariate(mean, sigma)` (Box–Muller). */
