@@ -3,7 +3,7 @@
  * normalize to the same text, or the suite fails by chance.
  */
 import { expect } from "chai";
-import { callcontext } from "./scenarios/calls.js";
+import { asyncClient, callcontext } from "./scenarios/calls.js";
 import { chatbox } from "./scenarios/messaging.js";
 import { resourcetracking } from "./scenarios/reconnects.js";
 
@@ -29,6 +29,16 @@ function aliceOutput(layout: "after welcome" | "glued to the joined line" | "on 
 }
 
 describe("compat scenario normalizers", () => {
+  it("async: the server's lines compare alike when Python's threads print into each other's lines", () => {
+    const SERVER = { role: "server", stream: "stdout", implementation: "python" } as const;
+    const banner = "Object <class '__main__.Thingy'>:\n    uri = PYRO:example.async@localhost:4000\nPyro daemon running.\n";
+    const apart = `${banner}dividing 100 by 7 after a slight delay\ndividing 100 by 5 after a slight delay\nmultiply 5 by 20, no delay\n`;
+    const glued = `${banner}dividing 100 by 5 after a slight delaydividing 100 by 7 after a slight delay\n\nmultiply 5 by 20, no delay\n`;
+    const expected = asyncClient.normalize!(apart, SERVER);
+    expect(expected.split("\n")).to.have.length(6);
+    expect(asyncClient.normalize!(glued, SERVER)).to.equal(expected);
+  });
+
   it("chatbox: the newcomer's own announcement normalizes alike wherever the race printed it", () => {
     const expected = chatbox.normalize!(aliceOutput("after welcome"), INFO);
     expect(expected).to.include("Joined channel room as alice\n").and.to.include("[SERVER] ** alice joined ** (to themselves too)");
