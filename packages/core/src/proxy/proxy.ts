@@ -17,7 +17,7 @@ import { inspect } from "node:util";
 import { PyroError } from "../errors.js";
 import { AUTOPROXY, ProxyRef } from "../serializers/values.js";
 import { URI } from "../uri.js";
-import { type RemoteMetadata, metadataFrom } from "./channel.js";
+import { type RemoteMetadata, metadataFrom } from "./metadata.js";
 import { ProxyCore } from "./core.js";
 import type { ProxyEngine } from "./engine.js";
 import type { CallOptions } from "./options.js";
