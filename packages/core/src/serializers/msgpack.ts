@@ -31,6 +31,7 @@ import { asSerializeError } from "./classes.js";
 import { decodeMsgpack } from "./msgpack-decode.js";
 import { MSGPACK_RULES, RawBytes } from "./msgpack-prepare.js";
 import { encodeParts } from "./msgpack-parts.js";
+import { encodeSimpleCall } from "./msgpack-call.js";
 import { PrepareWalk, prepareCallArguments, preparePayload } from "./prepare-payload.js";
 import { checkCall } from "./call.js";
 import { type CallRequest, DEFAULT_DECODE_CONTEXT, type DecodeContext, type Serializer } from "./types.js";
@@ -95,6 +96,9 @@ function encodeCallValue(
   dialect: PyroDialect,
 ): Buffer | Buffer[] {
   const options = encodeOptions(reserve);
+  // Most calls are a few plain values, written without the walk or msgpackr (msgpack-call.ts).
+  const simple = encodeSimpleCall(object, method, args, kwargs, reserve);
+  if (simple !== undefined) return simple;
   const walk = new PrepareWalk(MSGPACK_RULES, dialect);
   // The INVOKE tuple; object id and method name are strings, only the arguments need preparing.
   return packPrepared([object, method, ...prepareCallArguments(args, kwargs, walk)], walk, options, parts);
