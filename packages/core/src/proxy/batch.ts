@@ -39,19 +39,29 @@ export class BatchError extends PyroError {
 interface Recording {
   engine: ProxyEngine;
   calls: BatchCall[];
+  /** One recorder function per method name, made on first use. */
+  recorders: Map<string, (...args: unknown[]) => void>;
 }
 
 const recordings = new WeakMap<object, Recording>();
 
+/** The keyword arguments of every recorded call (batches take positional arguments only). */
+const NO_KWARGS: Record<string, unknown> = Object.freeze({});
+
 /** Starts a batch on the proxy's object (for a pool: on one of its workers, chosen when the batch is sent). */
 export function createBatch<T>(engine: ProxyEngine): Batch<T> {
-  const recording: Recording = { engine, calls: [] };
+  const recording: Recording = { engine, calls: [], recorders: new Map() };
   const recorder = new globalThis.Proxy(Object.create(null) as object, {
     get(_target, key) {
       if (typeof key === "symbol" || key === "then") return undefined;
-      return (...args: unknown[]) => {
-        recording.calls.push([key, args, {}]);
-      };
+      let record = recording.recorders.get(key);
+      if (record === undefined) {
+        record = (...args: unknown[]) => {
+          recording.calls.push([key, args, NO_KWARGS]);
+        };
+        recording.recorders.set(key, record);
+      }
+      return record;
     },
   });
   recordings.set(recorder, recording);
