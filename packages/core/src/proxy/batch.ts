@@ -10,6 +10,7 @@
  * ```
  */
 import { PyroError } from "../errors.js";
+import { NO_KWARGS } from "../serializers/call.js";
 import { ExceptionWrapper } from "../serializers/classes.js";
 import type { BatchCall, ProxyEngine } from "./engine.js";
 import type { RemoteMembers } from "./remote.js";
@@ -44,9 +45,6 @@ interface Recording {
 }
 
 const recordings = new WeakMap<object, Recording>();
-
-/** The keyword arguments of every recorded call (batches take positional arguments only). */
-const NO_KWARGS: Record<string, unknown> = Object.freeze({});
 
 /** Starts a batch on the proxy's object (for a pool: on one of its workers, chosen when the batch is sent). */
 export function createBatch<T>(engine: ProxyEngine): Batch<T> {

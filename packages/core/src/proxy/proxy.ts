@@ -16,6 +16,7 @@ import { inspect } from "node:util";
 
 import { PyroError } from "../errors.js";
 import { AUTOPROXY, ProxyRef } from "../serializers/values.js";
+import { NO_KWARGS } from "../serializers/call.js";
 import { URI } from "../uri.js";
 import { type RemoteMetadata, metadataFrom } from "./metadata.js";
 import { ProxyCore } from "./core.js";
@@ -26,8 +27,6 @@ import { type ProxySettings, settingsForRef } from "./settings.js";
 import { ONEWAY_SENT } from "./pending.js";
 import { iterateCallResult } from "./stream.js";
 import { type Batch, createBatch } from "./batch.js";
-
-const EMPTY_KWARGS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 /** A proxy's face: its engine (one object's core, or a pool) plus per-view call options (see {@link withOptions}). */
 class ProxyView {
@@ -160,11 +159,11 @@ function makeMember(view: ProxyView, name: string): unknown {
   // it can fail any more, and it is iterable already.
   const member = core.settings.callerStacks
     ? (...args: unknown[]) => {
-        const result = core.call(name, args, EMPTY_KWARGS, callOptions);
+        const result = core.call(name, args, NO_KWARGS, callOptions);
         return result === ONEWAY_SENT ? result : iterable(withCallerStack(result));
       }
     : (...args: unknown[]) => {
-        const result = core.call(name, args, EMPTY_KWARGS, callOptions);
+        const result = core.call(name, args, NO_KWARGS, callOptions);
         return result === ONEWAY_SENT ? result : iterable(result);
       };
   // Awaiting a member reads the remote property of that name.

@@ -21,6 +21,7 @@
  * −0, integers beyond 32 bits, bigints, other strings and objects go the general way (the prepare
  * walk decides what they become).
  */
+import { NO_KWARGS } from "./call.js";
 
 /** Encoded calls are written one after the other into a slab, never over a region handed out. */
 const SLAB_SIZE = 64 * 1024;
@@ -45,7 +46,7 @@ export function encodeSimpleCall(
   kwargs: Record<string, unknown> | null,
   reserve: number,
 ): Buffer | undefined {
-  if (kwargs !== null && !isEmptyRecord(kwargs)) return undefined;
+  if (kwargs !== null && kwargs !== NO_KWARGS && !isEmptyRecord(kwargs)) return undefined;
   if (position + MAX_SIMPLE_CALL > SLAB_SIZE) {
     slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
     position = 0;
@@ -110,7 +111,7 @@ function writeItem(value: unknown, at: number, end: number, depth: number): numb
         return at + 1;
       }
       if (Object.getPrototypeOf(value) === Array.prototype && depth < MAX_SIMPLE_DEPTH) return writeArray(value as unknown[], at, end, depth + 1);
-      if (isEmptyRecord(value)) {
+      if (value === NO_KWARGS || isEmptyRecord(value)) {
         slab[at] = 0x80;
         return at + 1;
       }
