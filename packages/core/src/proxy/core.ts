@@ -116,8 +116,13 @@ export class ProxyCore implements StreamChannel, ProxyEngine {
   /** Sends batched calls as one message (Pyro4's FLAGS_BATCH); resolves with the raw batch reply. */
   async sendBatch(calls: BatchCall[], oneway: boolean): Promise<unknown> {
     await this.connectForCall();
-    for (const [method] of calls) {
-      if (this.metadata && !this.metadata.methods.has(method)) throw new PyroError(`remote object '${this.uri}' has no exposed method '${method}'`);
+    const methods = this.metadata?.methods;
+    if (methods !== undefined) {
+      // By index, not destructured: a batch has many calls.
+      for (let i = 0; i < calls.length; i++) {
+        const method = calls[i]![0];
+        if (!methods.has(method)) throw new PyroError(`remote object '${this.uri}' has no exposed method '${method}'`);
+      }
     }
     return this.callObject(this.uri.object, "<batch>", calls, oneway, Flags.BATCH, null);
   }
