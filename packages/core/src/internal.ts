@@ -20,7 +20,8 @@ export { ConnectionTable, Slot, type SlotHolder, hostKey } from "./daemon/admiss
 export * from "./protocol/hmac.js";
 export * from "./protocol/seal.js";
 export { checkServerTls } from "./transport/tls-config.js";
-export { ProxyCore, addressOf } from "./proxy/core.js";
+export { ProxyCore } from "./proxy/core.js";
+export { addressOf } from "./proxy/opener.js";
 export { coreOf, refFor, isProxy, createProxy } from "./proxy/proxy.js";
 export * from "./uri.js";
 export * from "./serializers/types.js";
@@ -28,6 +29,7 @@ export * from "./serializers/values.js";
 export * from "./serializers/classes.js";
 export * from "./serializers/call.js";
 export * from "./serializers/msgpack.js";
+export { encodeSimpleCall } from "./serializers/msgpack-call.js";
 export * from "./serializers/json.js";
 export * from "./serializers/serpent.js";
 export * from "./serializers/serpent-dialect.js";
@@ -44,4 +46,6 @@ export { markNotSent, wasNotSent, markFromReply, cameFromReply } from "./proxy/o
 export { createCore, createFace, engineOf } from "./proxy/proxy.js";
 export type { ProxyEngine, BatchCall } from "./proxy/engine.js";
 export * from "./daemon/drain.js";
-export { metadataFrom, type RemoteMetadata } from "./proxy/channel.js";
+export { metadataFrom, type RemoteMetadata } from "./proxy/metadata.js";
+export { CallsInFlight } from "./proxy/calls-in-flight.js";
+export { PendingCall } from "./proxy/pending.js";

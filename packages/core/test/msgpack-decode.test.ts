@@ -390,3 +390,43 @@ describe("msgpack decoder", () => {
     });
   });
 });
+
+describe("msgpack decoding of a payload that is one scalar (read without the reader)", () => {
+  /** The same bytes as the only item of an array, which the general reader decodes. */
+  const inArray = (payload: Buffer): unknown => (msgpack.decode(Buffer.concat([Buffer.from([0x91]), payload])) as unknown[])[0];
+
+  it("gives what the reader gives for every 1-byte payload", () => {
+    for (let byte = 0; byte < 256; byte++) {
+      const payload = Buffer.from([byte]);
+      let general: unknown;
+      try {
+        general = inArray(payload);
+      } catch {
+        // Not a whole value in one byte (a length or a tag without its data): refused either way.
+        expect(() => msgpack.decode(payload), `byte ${byte.toString(16)}`).to.throw(SerializeError);
+        continue;
+      }
+      expect(msgpack.decode(payload), `byte ${byte.toString(16)}`).to.deep.equal(general);
+    }
+  });
+
+  it("gives what the reader gives for ints of 8, 16 and 32 bits and float64, and refuses them truncated", () => {
+    const payloads = ["cc00", "ccff", "d080", "d07f", "cd0100", "cdffff", "d18000", "d1ff7f", "ce00010000", "ceffffffff", "d280000000", "d2ffff7fff"];
+    payloads.push(
+      "cb3ff8000000000000",
+      "cbfff0000000000000",
+      "cb7ff8000000000000",
+      "cb8000000000000000",
+      "ca3fc00000",
+      "cf0000000100000000",
+      "d3ffffffff00000000",
+    );
+    for (const text of payloads) {
+      const payload = hex(text);
+      expect(msgpack.decode(payload), text).to.deep.equal(inArray(payload));
+      expect(() => msgpack.decode(payload.subarray(0, -1)), `${text} truncated`).to.throw(SerializeError);
+    }
+    expect(Object.is(msgpack.decode(hex("cb8000000000000000")), -0)).to.equal(true);
+    expect(msgpack.decode(hex("cb7ff8000000000000"))).to.be.NaN;
+  });
+});

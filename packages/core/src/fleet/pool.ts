@@ -13,7 +13,7 @@
  */
 import { debugLog } from "../debug.js";
 import { PyroError, TimeoutError } from "../errors.js";
-import type { RemoteMetadata } from "../proxy/channel.js";
+import type { RemoteMetadata } from "../proxy/metadata.js";
 import type { BatchCall, ProxyEngine } from "../proxy/engine.js";
 import type { CallOptions } from "../proxy/options.js";
 import { markNotSent } from "../proxy/outcome.js";

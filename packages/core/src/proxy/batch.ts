@@ -10,6 +10,7 @@
  * ```
  */
 import { PyroError } from "../errors.js";
+import { NO_KWARGS } from "../serializers/call.js";
 import { ExceptionWrapper } from "../serializers/classes.js";
 import type { BatchCall, ProxyEngine } from "./engine.js";
 import type { RemoteMembers } from "./remote.js";
@@ -39,19 +40,26 @@ export class BatchError extends PyroError {
 interface Recording {
   engine: ProxyEngine;
   calls: BatchCall[];
+  /** One recorder function per method name, made on first use. */
+  recorders: Map<string, (...args: unknown[]) => void>;
 }
 
 const recordings = new WeakMap<object, Recording>();
 
 /** Starts a batch on the proxy's object (for a pool: on one of its workers, chosen when the batch is sent). */
 export function createBatch<T>(engine: ProxyEngine): Batch<T> {
-  const recording: Recording = { engine, calls: [] };
+  const recording: Recording = { engine, calls: [], recorders: new Map() };
   const recorder = new globalThis.Proxy(Object.create(null) as object, {
     get(_target, key) {
       if (typeof key === "symbol" || key === "then") return undefined;
-      return (...args: unknown[]) => {
-        recording.calls.push([key, args, {}]);
-      };
+      let record = recording.recorders.get(key);
+      if (record === undefined) {
+        record = (...args: unknown[]) => {
+          recording.calls.push([key, args, NO_KWARGS]);
+        };
+        recording.recorders.set(key, record);
+      }
+      return record;
     },
   });
   recordings.set(recorder, recording);

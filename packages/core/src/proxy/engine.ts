@@ -5,7 +5,7 @@
  */
 import type { ProxyRef } from "../serializers/values.js";
 import type { URI } from "../uri.js";
-import type { RemoteMetadata } from "./channel.js";
+import type { RemoteMetadata } from "./metadata.js";
 import type { CallOptions } from "./options.js";
 import type { ProxySettings } from "./settings.js";
 

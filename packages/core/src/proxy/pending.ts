@@ -1,6 +1,6 @@
 /**
- * A call waiting for its reply. One small object per call and no closures beyond the promise's
- * own executor: this is the client's hot path.
+ * A call waiting for its reply. One small object per call and its promise: this is the client's
+ * hot path.
  */
 import { PyroError } from "../errors.js";
 import type { Frame } from "../transport/outgoing.js";
@@ -16,15 +16,6 @@ import { RemoteStream, type StreamChannel, iterateCallResult } from "./stream.js
  * promise (and fails as a `null` result does).
  */
 export const ONEWAY_SENT: Promise<unknown> = Object.assign(Promise.resolve(null), { [Symbol.asyncIterator]: iterateCallResult });
-
-/** The call whose promise is being made (see {@link PendingCall.promise}). */
-let adopting: PendingCall | undefined;
-
-/** The one executor of every call's promise: no closure per call. */
-function adoptSettlers(resolve: (value: unknown) => void, reject: (error: Error) => void): void {
-  adopting!.resolve = resolve;
-  adopting!.reject = reject;
-}
 
 /** A call in flight. */
 export class PendingCall {
@@ -58,13 +49,10 @@ export class PendingCall {
 
   /** A new promise settled by this call (make one per call). */
   promise(): Promise<unknown> {
-    // The executor runs synchronously inside the constructor, so the module variable cannot be
-    // seen by any other call.
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- handed to the shared executor, see adopting
-    adopting = this;
-    const promise = new Promise<unknown>(adoptSettlers);
-    adopting = undefined;
-    return promise;
+    return new Promise<unknown>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
   }
 
   /** Settles from a RESULT message and its decoded payload. */

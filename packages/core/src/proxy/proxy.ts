@@ -16,8 +16,9 @@ import { inspect } from "node:util";
 
 import { PyroError } from "../errors.js";
 import { AUTOPROXY, ProxyRef } from "../serializers/values.js";
+import { NO_KWARGS } from "../serializers/call.js";
 import { URI } from "../uri.js";
-import { type RemoteMetadata, metadataFrom } from "./channel.js";
+import { type RemoteMetadata, metadataFrom } from "./metadata.js";
 import { ProxyCore } from "./core.js";
 import type { ProxyEngine } from "./engine.js";
 import type { CallOptions } from "./options.js";
@@ -26,8 +27,6 @@ import { type ProxySettings, settingsForRef } from "./settings.js";
 import { ONEWAY_SENT } from "./pending.js";
 import { iterateCallResult } from "./stream.js";
 import { type Batch, createBatch } from "./batch.js";
-
-const EMPTY_KWARGS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 /** A proxy's face: its engine (one object's core, or a pool) plus per-view call options (see {@link withOptions}). */
 class ProxyView {
@@ -116,12 +115,12 @@ function face(view: ProxyView): object {
   const proxy = new globalThis.Proxy(Object.create(proxyPrototype) as object, {
     get(_target, key) {
       if (typeof key === "symbol") return symbolMember(view, key);
-      if (LOCAL_NAMES.has(key)) return localMember(view, key);
+      // Looked up first: the members made so far are what calls read, and never local names.
       let member = view.members.get(key);
-      if (member === undefined) {
-        member = makeMember(view, key);
-        view.members.set(key, member);
-      }
+      if (member !== undefined) return member;
+      if (LOCAL_NAMES.has(key)) return localMember(view, key);
+      member = makeMember(view, key);
+      view.members.set(key, member);
       return member;
     },
     set(_target, key) {
@@ -160,11 +159,11 @@ function makeMember(view: ProxyView, name: string): unknown {
   // it can fail any more, and it is iterable already.
   const member = core.settings.callerStacks
     ? (...args: unknown[]) => {
-        const result = core.call(name, args, EMPTY_KWARGS, callOptions);
+        const result = core.call(name, args, NO_KWARGS, callOptions);
         return result === ONEWAY_SENT ? result : iterable(withCallerStack(result));
       }
     : (...args: unknown[]) => {
-        const result = core.call(name, args, EMPTY_KWARGS, callOptions);
+        const result = core.call(name, args, NO_KWARGS, callOptions);
         return result === ONEWAY_SENT ? result : iterable(result);
       };
   // Awaiting a member reads the remote property of that name.
@@ -187,17 +186,18 @@ const withCaller = new WeakSet<object>();
 
 /**
  * The call's promise, with the caller's own frames added to the stack of its error. The error is
- * made where the reply is decoded, far from the code that made the call; but inside this async
- * function, V8's async stack traces lead from here to whoever awaits it, so a new Error made in
- * the `catch` names the caller's line (`at async main (app.js:12:3)`). Costs one more promise per
- * call, which `CALLER_STACKS=false` saves.
+ * made where the reply is decoded, far from the code that made the call; but V8's async stack
+ * traces lead from a rejection handler to whoever awaits the promise it settles, so a new Error
+ * made in {@link rethrowWithCallerFrames} names the caller's line (`at async main (app.js:12:3)`).
+ * Costs one more promise and one reaction per call (no closure: the handler is shared), which
+ * `CALLER_STACKS=false` saves.
  */
-async function withCallerStack(call: Promise<unknown>): Promise<unknown> {
-  try {
-    return await call;
-  } catch (error) {
-    throw addCallerFrames(error, new Error());
-  }
+function withCallerStack(call: Promise<unknown>): Promise<unknown> {
+  return call.then(undefined, rethrowWithCallerFrames);
+}
+
+function rethrowWithCallerFrames(error: unknown): never {
+  throw addCallerFrames(error, new Error());
 }
 
 function addCallerFrames(error: unknown, here: Error): unknown {

@@ -4,6 +4,12 @@
 import { SerializeError } from "../errors.js";
 import type { CallRequest } from "./types.js";
 
+/**
+ * The keyword arguments of a call that has none, shared by the calls that proxies make: the
+ * msgpack encoder knows it on sight (msgpack-call.ts).
+ */
+export const NO_KWARGS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
 /** Validates a decoded `[object, method, args, kwargs]` call. */
 export function checkCall(value: unknown): CallRequest {
   if (!Array.isArray(value) || value.length !== 4) {

@@ -38,7 +38,7 @@ import { CLASS_KEY, asSerializeError, setOwn } from "./classes.js";
 import { PYRO4_DIALECT, type PyroDialect } from "./dialect.js";
 import { SHORT_STRING, cachedKey, float32At, float64At, rememberKey, shortAscii, text } from "./msgpack-bytes.js";
 import { decodeExtension } from "./msgpack-ext.js";
-import { checkCall, checkCallFields } from "./call.js";
+import { NO_KWARGS, checkCall, checkCallFields } from "./call.js";
 import type { CallRequest, DecodeContext } from "./types.js";
 
 /** Payloads from this size on get a DataView for their floats. */
@@ -53,6 +53,11 @@ export function decodeMsgpack(data: Uint8Array, context: DecodeContext, dialect:
   const limits = context.limits;
   checkPayloadSize(bytes.length, limits, "msgpack");
   if (bytes.length === 0) throw new SerializeError("invalid msgpack data: the payload is empty");
+  // Most replies are one number or nil: read without a reader.
+  if (bytes.length <= 9) {
+    const scalar = smallScalar(bytes);
+    if (scalar !== NOT_SMALL) return scalar;
+  }
   const reader = new MsgpackReader(bytes, costBudget(bytes.length, limits), limits.maxDepth, context, dialect);
   let value: unknown;
   try {
@@ -63,9 +68,6 @@ export function decodeMsgpack(data: Uint8Array, context: DecodeContext, dialect:
   if (reader.pos !== bytes.length) throw new SerializeError(`invalid msgpack data: ${bytes.length - reader.pos} bytes left after the value`);
   return value;
 }
-
-/** The kwargs of a call that sent an empty map (most calls): one frozen object, nothing allocated. */
-const NO_KWARGS: Record<string, unknown> = Object.freeze({});
 
 /**
  * Decodes an INVOKE payload, `[object, method, args, kwargs]`, as {@link decodeMsgpack} and
@@ -86,6 +88,39 @@ export function decodeMsgpackCall(data: Uint8Array, context: DecodeContext, dial
     return reader.call();
   } catch (error) {
     throw asSerializeError(error, "invalid msgpack data");
+  }
+}
+
+/** What {@link smallScalar} answers for a payload it leaves to the reader. */
+const NOT_SMALL = Symbol("not a small scalar");
+
+/** The value of a payload that is exactly one int of up to 32 bits, a float64, nil or a boolean; else {@link NOT_SMALL}. */
+function smallScalar(bytes: Buffer): unknown {
+  const byte = bytes[0]!;
+  switch (bytes.length) {
+    case 1:
+      if (byte < 0x80) return byte;
+      if (byte >= 0xe0) return byte - 0x100;
+      if (byte === 0xc0) return null;
+      if (byte === 0xc2) return false;
+      if (byte === 0xc3) return true;
+      return NOT_SMALL;
+    case 2:
+      if (byte === 0xcc) return bytes[1]!;
+      if (byte === 0xd0) return (bytes[1]! << 24) >> 24;
+      return NOT_SMALL;
+    case 3:
+      if (byte === 0xcd) return (bytes[1]! << 8) | bytes[2]!;
+      if (byte === 0xd1) return (((bytes[1]! << 8) | bytes[2]!) << 16) >> 16;
+      return NOT_SMALL;
+    case 5:
+      if (byte === 0xce) return bytes.readUInt32BE(1);
+      if (byte === 0xd2) return bytes.readInt32BE(1);
+      return NOT_SMALL;
+    case 9:
+      return byte === 0xcb ? bytes.readDoubleBE(1) : NOT_SMALL;
+    default:
+      return NOT_SMALL;
   }
 }
 

@@ -34,6 +34,7 @@ import { decodeMsgpack, decodeMsgpackCall } from "./msgpack-decode.js";
 import { MSGPACK_RULES, RawBytes } from "./msgpack-prepare.js";
 import { encodeParts } from "./msgpack-parts.js";
 import { packScalar } from "./msgpack-scalar.js";
+import { encodeSimpleCall } from "./msgpack-call.js";
 import { PrepareWalk, prepareCallArguments, preparePayload } from "./prepare-payload.js";
 import { type CallRequest, DEFAULT_DECODE_CONTEXT, type DecodeContext, type Serializer } from "./types.js";
 import { PYRO4_DIALECT, type PyroDialect } from "./dialect.js";
@@ -99,6 +100,9 @@ function encodeCallValue(
   dialect: PyroDialect,
 ): Buffer | Buffer[] {
   const options = encodeOptions(reserve);
+  // Most calls are a few plain values, written without the walk or msgpackr (msgpack-call.ts).
+  const simple = encodeSimpleCall(object, method, args, kwargs, reserve);
+  if (simple !== undefined) return simple;
   const walk = new PrepareWalk(MSGPACK_RULES, dialect);
   // The INVOKE tuple; object id and method name are strings, only the arguments need preparing.
   return packPrepared([object, method, ...prepareCallArguments(args, kwargs, walk)], walk, options, parts);
