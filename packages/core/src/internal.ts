@@ -29,7 +29,7 @@ export * from "./serializers/values.js";
 export * from "./serializers/classes.js";
 export * from "./serializers/call.js";
 export * from "./serializers/msgpack.js";
-export { encodeSimpleCall } from "./serializers/msgpack-call.js";
+export { encodeSimpleCall, encodeSimpleValue } from "./serializers/msgpack-direct.js";
 export * from "./serializers/json.js";
 export * from "./serializers/serpent.js";
 export * from "./serializers/serpent-dialect.js";

@@ -316,7 +316,7 @@ describe("msgpack serializer", () => {
       expect(msgpack.encode(undefined).toString("hex")).to.equal("c0");
     });
 
-    it("leaves −0, floats and integers beyond 32 bits to the general writer", () => {
+    it("writes −0 and integers beyond 32 bits in the prepare walk's forms, floats as float64", () => {
       expect(msgpack.encode(-0).toString("hex")).to.equal("cb8000000000000000");
       expect(msgpack.encode(1.5).toString("hex")).to.equal("cb3ff8000000000000");
       expect(msgpack.encode(2 ** 32).toString("hex")).to.equal("cf0000000100000000");

@@ -6,7 +6,7 @@ import type { CallRequest } from "./types.js";
 
 /**
  * The keyword arguments of a call that has none, shared by the calls that proxies make: the
- * msgpack encoder knows it on sight (msgpack-call.ts).
+ * msgpack encoder knows it on sight (msgpack-direct.ts).
  */
 export const NO_KWARGS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 

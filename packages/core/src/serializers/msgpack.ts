@@ -33,8 +33,7 @@ import { asSerializeError } from "./classes.js";
 import { decodeMsgpack, decodeMsgpackCall } from "./msgpack-decode.js";
 import { MSGPACK_RULES, RawBytes } from "./msgpack-prepare.js";
 import { encodeParts } from "./msgpack-parts.js";
-import { packScalar } from "./msgpack-scalar.js";
-import { encodeSimpleCall } from "./msgpack-call.js";
+import { encodeSimpleCall, encodeSimpleValue } from "./msgpack-direct.js";
 import { PrepareWalk, prepareCallArguments, preparePayload } from "./prepare-payload.js";
 import { type CallRequest, DEFAULT_DECODE_CONTEXT, type DecodeContext, type Serializer } from "./types.js";
 import { PYRO4_DIALECT, type PyroDialect } from "./dialect.js";
@@ -84,8 +83,9 @@ function packPrepared(prepared: unknown, walk: PrepareWalk, options: number, par
 
 function encodeValue(value: unknown, reserve: number, parts: boolean, dialect: PyroDialect, what: string): Buffer | Buffer[] {
   const options = encodeOptions(reserve);
-  const scalar = packScalar(value, reserve);
-  if (scalar !== undefined) return scalar;
+  // Most results are a few plain values, written without the walk or msgpackr (msgpack-direct.ts).
+  const simple = encodeSimpleValue(value, reserve);
+  if (simple !== undefined) return simple;
   const walk = new PrepareWalk(MSGPACK_RULES, dialect);
   return packPrepared(preparePayload(value, walk, what), walk, options, parts);
 }
@@ -100,7 +100,7 @@ function encodeCallValue(
   dialect: PyroDialect,
 ): Buffer | Buffer[] {
   const options = encodeOptions(reserve);
-  // Most calls are a few plain values, written without the walk or msgpackr (msgpack-call.ts).
+  // Most calls are a few plain values, written without the walk or msgpackr (msgpack-direct.ts).
   const simple = encodeSimpleCall(object, method, args, kwargs, reserve);
   if (simple !== undefined) return simple;
   const walk = new PrepareWalk(MSGPACK_RULES, dialect);

@@ -1,10 +1,10 @@
 /**
- * The direct encoding of simple calls (serializers/msgpack-call.ts) against msgpackr, which the
- * general path uses: for every call it takes, the bytes must be msgpackr's, byte for byte; what it
- * leaves to the general path must come out as the prepare walk makes it.
+ * The direct encoding of simple calls and values (serializers/msgpack-direct.ts) against msgpackr,
+ * which the general path uses: for every call or value it takes, the bytes must be msgpackr's,
+ * byte for byte; what it leaves to the general path must come out as the prepare walk makes it.
  */
 import { expect } from "chai";
-import { PYRO5, encodeSimpleCall, msgpackSerializer as msgpack } from "@pyrots/core/internal";
+import { PYRO5, encodeSimpleCall, encodeSimpleValue, msgpackSerializer as msgpack } from "@pyrots/core/internal";
 import { Packr } from "msgpackr";
 
 /** msgpackr as the serializer sets it up (msgpack.ts). */
@@ -123,5 +123,32 @@ describe("msgpack: simple calls written directly", () => {
   it("is the same for Pyro5's msgpack (the call tuple has no class dicts)", () => {
     const pyro5 = PYRO5.serializerByName("msgpack");
     expect(pyro5.encodeCall("o", "m", [1, "a", [2.5]], {}).toString("hex")).to.equal(reference("o", "m", [1, "a", [2.5]], {}));
+  });
+});
+
+describe("msgpack: simple values (results) written directly", () => {
+  const packed = (value: unknown): string => Buffer.from(packr.pack(value)).toString("hex");
+
+  it("gives msgpackr's bytes for 3,000 random simple values, with and without room for a header", () => {
+    const next = random(29);
+    for (let i = 0; i < 3000; i++) {
+      const value = simpleValue(next, 1);
+      const reserve = next() < 0.5 ? 0 : Math.floor(next() * 256);
+      if (packed(value).length / 2 + reserve < 4000) expect(encodeSimpleValue(value, reserve), `case ${i} taken directly`).to.not.equal(undefined);
+      expect(msgpack.encode(value, reserve).subarray(reserve).toString("hex"), `case ${i}: ${JSON.stringify(value)?.slice(0, 200)}`).to.equal(packed(value));
+    }
+    for (const value of [...EDGES, 0.5, Number.NaN, -Infinity, "", "x".repeat(255), true, false, null, {}, [], [[1, "a"], {}]]) {
+      expect(encodeSimpleValue(value, 0)?.toString("hex"), String(value)).to.equal(packed(value));
+    }
+    expect(encodeSimpleValue(undefined, 0)?.toString("hex")).to.equal("c0");
+  });
+
+  it("leaves to the prepare walk what it converts or refuses", () => {
+    for (const value of [-0, 2 ** 40, "héllo", "x".repeat(256), { a: 1 }, new Date(0), Buffer.from("ab"), 10n, new Map(), new Set(), [[[[[1]]]]], [() => 1]]) {
+      expect(encodeSimpleValue(value, 0), String(value)).to.equal(undefined);
+    }
+    expect(msgpack.encode(-0).toString("hex")).to.equal("cb8000000000000000");
+    expect(msgpack.encode(2 ** 40).toString("hex")).to.equal("cf0000010000000000");
+    expect(() => msgpack.encode([() => 1])).to.throw(/function/);
   });
 });

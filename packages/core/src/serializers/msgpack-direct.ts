@@ -1,10 +1,11 @@
 /**
- * The msgpack encoding of a typical call, written directly: `[object, method, args, kwargs]`
+ * msgpack written directly for the commonest payloads: a call `[object, method, args, kwargs]`
  * whose arguments are ASCII strings, numbers, booleans, null and plain arrays of those, with no
- * keyword arguments. These need neither the prepare walk (nothing in them is converted or
- * refused) nor msgpackr's general machinery, and they are most calls: a handful of small values.
- * Anything else makes {@link encodeSimpleCall} answer undefined, and the caller takes the general
- * path. The bytes are exactly msgpackr's for the same tuple (the msgpack tests compare them):
+ * keyword arguments, and a value (a call's result) of the same kinds. These need neither the
+ * prepare walk (nothing in them is converted or refused) nor msgpackr's general machinery, and
+ * they are most calls and most results. Anything else makes {@link encodeSimpleCall} and
+ * {@link encodeSimpleValue} answer undefined, and the caller takes the general path. The bytes
+ * are exactly msgpackr's for the same value (the msgpack tests compare them):
  *
  * | value                          | bytes                                          |
  * | ------------------------------ | ---------------------------------------------- |
@@ -25,7 +26,7 @@ import { NO_KWARGS } from "./call.js";
 
 /** Encoded calls are written one after the other into a slab, never over a region handed out. */
 const SLAB_SIZE = 64 * 1024;
-/** Calls larger than this take the general path (their slab space is better spent on many small ones). */
+/** Payloads larger than this take the general path (their slab space is better spent on many small ones). */
 const MAX_SIMPLE_CALL = 4 * 1024;
 /** Arrays nested deeper than this take the general path (batches nest three deep). */
 const MAX_SIMPLE_DEPTH = 4;
@@ -47,11 +48,7 @@ export function encodeSimpleCall(
   reserve: number,
 ): Buffer | undefined {
   if (kwargs !== null && kwargs !== NO_KWARGS && !isEmptyRecord(kwargs)) return undefined;
-  if (position + MAX_SIMPLE_CALL > SLAB_SIZE) {
-    slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
-    position = 0;
-  }
-  const start = position;
+  const start = slabStart();
   const end = start + MAX_SIMPLE_CALL;
   let at = start + reserve;
   slab[at++] = 0x94;
@@ -62,8 +59,33 @@ export function encodeSimpleCall(
   at = writeArray(args, at, end, 1);
   if (at < 0 || at >= end) return undefined;
   slab[at++] = kwargs === null ? 0xc0 : 0x80;
-  position = at;
-  return slab.subarray(start, at);
+  return handOut(start, at);
+}
+
+/**
+ * `value` in msgpack after `reserve` bytes of room, or undefined when it needs the general
+ * encoder. Like {@link encodeSimpleCall}'s, the buffer is a view of the shared slab.
+ */
+export function encodeSimpleValue(value: unknown, reserve: number): Buffer | undefined {
+  const start = slabStart();
+  const end = start + MAX_SIMPLE_CALL;
+  const at = writeItem(value, start + reserve, end, 1);
+  return at < 0 || at > end ? undefined : handOut(start, at);
+}
+
+/** Where the next payload starts in the slab, with room for the largest simple one (a new slab when needed). */
+function slabStart(): number {
+  if (position + MAX_SIMPLE_CALL > SLAB_SIZE) {
+    slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+    position = 0;
+  }
+  return position;
+}
+
+/** Hands out slab bytes `start`..`end`: later payloads are written after them. */
+function handOut(start: number, end: number): Buffer {
+  position = end;
+  return slab.subarray(start, end);
 }
 
 function isEmptyRecord(value: object): boolean {
