@@ -33,6 +33,11 @@ describe("TLS", () => {
   });
   after(() => certs.remove());
 
+  /** A daemon's TLS options that require a client certificate from the test CA. */
+  function mutualServerTls() {
+    return { cert: certs.read(certs.serverCert), key: certs.read(certs.serverKey), ca: certs.read(certs.caCert), requestCert: true, rejectUnauthorized: true };
+  }
+
   describe("server-authenticated", () => {
     let daemon: Daemon;
     let uri: string;
@@ -210,16 +215,7 @@ describe("TLS", () => {
   describe("interop with Pyro4's SSL mode", () => {
     it("a Python Pyro4 client with a client certificate calls a mutual-TLS pyrots daemon", async function () {
       requirePython(this);
-      await using daemon = await Daemon.create({
-        host: "127.0.0.1",
-        tls: {
-          cert: certs.read(certs.serverCert),
-          key: certs.read(certs.serverKey),
-          ca: certs.read(certs.caCert),
-          requestCert: true,
-          rejectUnauthorized: true,
-        },
-      });
+      await using daemon = await Daemon.create({ host: "127.0.0.1", tls: mutualServerTls() });
       const uri = daemon.register(Greeter, "greeter").toString();
       const run = await runProcess(PYTHON, ["-c", "import sys, Pyro4\nprint(Pyro4.Proxy(sys.argv[1]).hello('python'))", uri], {
         env: pythonEnv({
@@ -278,16 +274,7 @@ describe("TLS", () => {
 
     it("a Python Pyro5 client with a client certificate calls a mutual-TLS pyrots daemon", async function () {
       requirePython(this, PYRO5);
-      await using daemon = await Daemon.create({
-        host: "127.0.0.1",
-        tls: {
-          cert: certs.read(certs.serverCert),
-          key: certs.read(certs.serverKey),
-          ca: certs.read(certs.caCert),
-          requestCert: true,
-          rejectUnauthorized: true,
-        },
-      });
+      await using daemon = await Daemon.create({ host: "127.0.0.1", tls: mutualServerTls() });
       const uri = daemon.register(Greeter, "greeter").toString();
       const script = [
         ...pyro5Ssl({ SSL_CACERTS: certs.caCert, SSL_CLIENTCERT: certs.clientCert, SSL_CLIENTKEY: certs.clientKey }),

@@ -4,6 +4,7 @@
  */
 import { hostname } from "node:os";
 import { Proxy, RemoteError } from "@pyrots/core";
+import { primeFactors } from "../common/factorize.js";
 import { print } from "../common/python.js";
 import { WORKITEM_CLASSES, type Workitem } from "./workitem.js";
 
@@ -14,22 +15,9 @@ interface Dispatcher {
   putResult(item: Workitem): void;
 }
 
-/** The prime factors of n, smallest first. */
-function factorize(n: number): number[] {
-  const primes: number[] = [];
-  for (let candidate = 2; candidate * candidate <= n; candidate++) {
-    while (n % candidate === 0) {
-      primes.push(candidate);
-      n /= candidate;
-    }
-  }
-  if (n > 1) primes.push(n);
-  return primes;
-}
-
 function processItem(item: Workitem): void {
   print(`factorizing ${item.data} -->`);
-  item.result = factorize(item.data);
+  item.result = primeFactors(item.data);
   print(item.result);
   item.processedBy = WORKERNAME;
 }

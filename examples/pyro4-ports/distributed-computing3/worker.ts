@@ -5,6 +5,7 @@
  */
 import { hostname } from "node:os";
 import { Daemon, expose, locateNS } from "@pyrots/core";
+import { primeFactors } from "../common/factorize.js";
 import { print } from "../common/python.js";
 
 /** The factorizer each worker hosts. */
@@ -16,19 +17,6 @@ export class Worker {
     print("    -->", result);
     return result;
   }
-}
-
-/** The prime factors of n, smallest first. */
-function primeFactors(n: number): number[] {
-  const primes: number[] = [];
-  for (let candidate = 2; candidate * candidate <= n; candidate++) {
-    while (n % candidate === 0) {
-      primes.push(candidate);
-      n /= candidate;
-    }
-  }
-  if (n > 1) primes.push(n);
-  return primes;
 }
 
 // A unique name for this worker, so that workers do not overwrite each other's registrations.

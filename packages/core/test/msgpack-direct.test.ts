@@ -4,20 +4,11 @@
  * byte for byte; what it leaves to the general path must come out as the prepare walk makes it.
  */
 import { expect } from "chai";
-import { PYRO5, encodeSimpleCall, encodeSimpleValue, msgpackSerializer as msgpack } from "@pyrots/core/internal";
+import { MSGPACKR_OPTIONS, PYRO5, encodeSimpleCall, encodeSimpleValue, msgpackSerializer as msgpack } from "@pyrots/core/internal";
 import { Packr } from "msgpackr";
 
 /** msgpackr as the serializer sets it up (msgpack.ts). */
-const packr = new Packr({
-  useRecords: false,
-  mapsAsObjects: true,
-  encodeUndefinedAsNil: true,
-  variableMapSize: true,
-  int64AsType: "auto" as "number",
-  moreTypes: false,
-  bundleStrings: false,
-  structuredClone: false,
-});
+const packr = new Packr({ ...MSGPACKR_OPTIONS });
 
 const reference = (object: string, method: string, args: unknown[], kwargs: Record<string, unknown> | null): string =>
   Buffer.from(packr.pack([object, method, args, kwargs])).toString("hex");

@@ -54,7 +54,8 @@ addExtension({
   },
 } as never);
 
-const packr = new Packr({
+/** msgpackr's options for the general path (the tests compare the direct encoder with them). */
+export const MSGPACKR_OPTIONS = Object.freeze({
   useRecords: false,
   mapsAsObjects: true,
   encodeUndefinedAsNil: true,
@@ -66,6 +67,8 @@ const packr = new Packr({
   // Explicitly false (not just unset): msgpackr then refuses its reference ext types 0x69/0x70.
   structuredClone: false,
 });
+
+const packr = new Packr({ ...MSGPACKR_OPTIONS });
 
 function encodeOptions(reserve: number): number {
   if (!(reserve >= 0 && reserve <= 255 && Number.isInteger(reserve))) throw new RangeError(`reserve must be 0..255, got ${reserve}`);
