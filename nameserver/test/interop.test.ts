@@ -5,7 +5,7 @@ import { Daemon, NamingError, Proxy, RemoteError, URI, callWithKwargs, expose, l
 import { SqlStorage } from "@pyrots/nameserver";
 import { run, runBin, start, startBin } from "./support/process.js";
 import { describeInterop, PYTHON, pythonEnv, type Spawned, waitUntil } from "@pyrots/test-support";
-import { startTestNs, tempDir } from "./support/ns.js";
+import { failure, startTestNs, tempDir } from "./support/ns.js";
 
 const SCRIPTS = fileURLToPath(new URL("../test/python/", import.meta.url));
 const SERIALIZERS = ["msgpack", "json"] as const;
@@ -15,15 +15,6 @@ class Thing {
   hello(name: string): string {
     return `hi ${name}`;
   }
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a failure");
 }
 
 describeInterop("interop: Python Pyro4 against pyro-ns", function () {

@@ -5,18 +5,9 @@
 import { expect } from "chai";
 import { NamingError, Proxy, RemoteError, callWithKwargs } from "@pyrots/core";
 import { DEFAULT_LIMITS, type NameServerLimits, type RunningNameServer } from "@pyrots/nameserver";
-import { startTestNs } from "./support/ns.js";
+import { failure, startTestNs } from "./support/ns.js";
 
 type AnyProxy = Record<string, (...args: unknown[]) => Promise<unknown>> & AsyncDisposable;
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a failure");
-}
 
 async function valueError(promise: Promise<unknown>, message: RegExp): Promise<void> {
   const error = await failure(promise);

@@ -2,21 +2,12 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { NamingError, Proxy, PyroError, RemoteError, URI, bind, callWithKwargs, metadataOf } from "@pyrots/core";
 import type { RunningNameServer } from "@pyrots/nameserver";
-import { startTestNs, tempDir } from "./support/ns.js";
+import { failure, startTestNs, tempDir } from "./support/ns.js";
 
 const SERIALIZERS = ["msgpack", "json"] as const;
 const STORAGES = ["memory", "sql"] as const;
 
 /** Rejection of a promise, for asserting on errors. */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a failure");
-}
-
 for (const serializer of SERIALIZERS) {
   for (const storageKind of STORAGES) {
     describe(`name server API (${serializer}, ${storageKind} storage)`, () => {

@@ -8,19 +8,10 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { NamingError, Proxy, type NameServerProxy, RemoteError, release, withOptions } from "@pyrots/core";
 import type { RunningNameServer } from "@pyrots/nameserver";
-import { startTestNs, tempDir } from "./support/ns.js";
+import { failure, startTestNs, tempDir } from "./support/ns.js";
 
 const URI_A = "PYRO:a@127.0.0.1:4001";
 const URI_B = "PYRO:b@127.0.0.1:4002";
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a failure");
-}
 
 for (const storageKind of ["memory", "sql"] as const) {
   describe(`name server watch (${storageKind} storage)`, function () {

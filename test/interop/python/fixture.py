@@ -13,6 +13,11 @@ def serve(daemon, objects, prefix="interop."):
     and serves until SIGTERM or until stdin closes (so the daemon never outlives the test run)."""
     for name, obj in objects.items():
         print("uri: %s %s" % (name, daemon.register(obj, prefix + name)))
+    serve_until_stopped(daemon)
+
+
+def serve_until_stopped(daemon):
+    """Prints "ready", then serves until SIGTERM or until stdin closes, and closes the daemon."""
     print("ready")
     sys.stdout.flush()
 

@@ -6,12 +6,12 @@ gateway reaches it with json, as a stock Pyro4 program expects; only the name se
 json too (PYRO_SERIALIZER=json from the environment). Prints "uri: thermo PYRO:..." and "ready",
 and serves until SIGTERM or until its stdin closes.
 """
-import signal
 import sys
-import threading
 
 import Pyro4
 import Pyro4.errors
+
+from fixture import serve_until_stopped
 
 
 @Pyro4.expose
@@ -59,21 +59,7 @@ def main():
     with Pyro4.locateNS(host="127.0.0.1", port=ns_port) as ns:
         ns.register("example.thermo", uri, metadata={"python", "sensor"})
     print("uri: thermo %s" % uri)
-    print("ready")
-    sys.stdout.flush()
-
-    def stop(*_):
-        threading.Thread(target=daemon.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-
-    def watch_stdin():
-        sys.stdin.read()
-        stop()
-
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    daemon.requestLoop()
-    daemon.close()
+    serve_until_stopped(daemon)
 
 
 if __name__ == "__main__":
