@@ -2,7 +2,9 @@
  * The msgpack call decoder (`decodeCall`, with its fast path for the common `[object, method,
  * args, kwargs]` shape) against the general one, `checkCall(decode(...))`: on calls built from
  * random values and on their mutations (bytes changed, cut off, added), both must give the same
- * call or refuse with the same SerializeError, never another error.
+ * call or refuse with the same SerializeError, never another error. Short payloads (the replies
+ * read without a reader: one small scalar) must decode as the same bytes do inside an array, which
+ * the general reader takes.
  *
  * `FUZZ_CASES` sets the number of payloads (default 3000); `FUZZ_SEED` replays a run.
  */
@@ -54,6 +56,29 @@ describe("fuzz: the msgpack call decoder agrees with the general decoder", funct
         const fast = outcome(() => msgpack.decodeCall(payload, DEFAULT_DECODE_CONTEXT));
         const general = outcome(() => checkCall(msgpack.decode(payload, DEFAULT_DECODE_CONTEXT)));
         expect(fast).to.deep.equal(general);
+      }),
+      { numRuns: fuzzCases(3000), seed: FUZZ_SEED },
+    );
+  });
+
+  it("reads short payloads (one scalar, read directly) as the general reader reads the same bytes inside an array", () => {
+    const short = fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 9 }),
+      fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null)).chain((value) => {
+        const bytes = msgpack.encode(value);
+        return fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })).map(([at, byte]) => {
+          const copy = Buffer.from(bytes);
+          copy[at % copy.length] = byte;
+          return copy;
+        });
+      }),
+    );
+    fc.assert(
+      fc.property(short, (bytes) => {
+        const direct = outcome(() => msgpack.decode(bytes, DEFAULT_DECODE_CONTEXT));
+        const inArray = outcome(() => msgpack.decode(Buffer.concat([Buffer.from([0x91]), bytes]), DEFAULT_DECODE_CONTEXT));
+        if ("call" in direct) expect(inArray, bytes.toString("hex")).to.deep.equal({ call: [direct.call] });
+        else expect(inArray, bytes.toString("hex")).to.have.property("error");
       }),
       { numRuns: fuzzCases(3000), seed: FUZZ_SEED },
     );
