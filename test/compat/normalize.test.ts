@@ -3,7 +3,7 @@
  * normalize to the same text, or the suite fails by chance.
  */
 import { expect } from "chai";
-import { asyncClient, callcontext } from "./scenarios/calls.js";
+import { asyncCallchain, asyncClient, callcontext } from "./scenarios/calls.js";
 import { chatbox } from "./scenarios/messaging.js";
 import { resourcetracking } from "./scenarios/reconnects.js";
 
@@ -37,6 +37,21 @@ describe("compat scenario normalizers", () => {
     const expected = asyncClient.normalize!(apart, SERVER);
     expect(expected.split("\n")).to.have.length(6);
     expect(asyncClient.normalize!(glued, SERVER)).to.equal(expected);
+  });
+
+  it("async callchain: callbacks printing into the main thread's line compare alike (seen in CI)", () => {
+    const section = (middle: string) =>
+      `\n* async call with call chain, where calls have extra arguments:\n${middle}back from sleep\nfinal value= 36\n\ndone.\n`;
+    const callbacks = [1, 2, 3].map((b) => `>>> async func called with some arguments: a=${[30, 31, 33][b - 1]}, b=${b}, extra=${["None", "42", "last one"][b - 1]}`);
+    const apart = section(`sleeping 1 second\n${callbacks.join("\n")}\n`);
+    // The callback thread wrote between the text of print("sleeping 1 second") and its newline.
+    const glued = section(`sleeping 1 second${callbacks.join("\n")}\n\n`);
+    const early = section(`${callbacks.join("\n")}\nsleeping 1 second\n`);
+    const expected = asyncCallchain.normalize!(apart, INFO);
+    expect(expected).to.include("sleeping 1 second\nback from sleep").and.to.include(callbacks.join("\n"));
+    expect(asyncCallchain.normalize!(glued, INFO)).to.equal(expected);
+    expect(asyncCallchain.normalize!(early, INFO)).to.equal(expected);
+    expect(asyncCallchain.normalize!(section(`sleeping 1 second\n${[...callbacks].reverse().join("\n")}\n`), INFO)).not.to.equal(expected);
   });
 
   it("chatbox: the newcomer's own announcement normalizes alike wherever the race printed it", () => {

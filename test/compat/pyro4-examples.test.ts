@@ -63,6 +63,11 @@ describe("Pyro4's own examples, unchanged, against their pyrots ports", function
     scheduler.schedule(ready.flatMap((scenario) => variantsOf(scenario).map((variant) => ({ scenario, variant }))));
   });
 
+  after(async function () {
+    this.timeout(15 * 60_000);
+    await scheduler.stop();
+  });
+
   for (const scenario of SCENARIOS) {
     describe(scenario.name, function () {
       before(function () {

@@ -24,6 +24,7 @@ interface Job {
 export class RunScheduler {
   private readonly results = new Map<string, Promise<RunResult>>();
   private readonly queue: Job[] = [];
+  private readonly running = new Set<Promise<RunResult>>();
   private load = 0;
 
   constructor(private readonly capacity = defaultCapacity()) {}
@@ -46,8 +47,20 @@ export class RunScheduler {
     return result;
   }
 
+  /**
+   * Drops the runs not started yet and waits for the others: when mocha runs some of the tests
+   * only (`--grep`), runs nobody asked for must not outlive the suite.
+   */
+  async stop(): Promise<void> {
+    this.queue.length = 0;
+    await Promise.all(this.running);
+  }
+
   private run(job: Job): Promise<RunResult> {
-    return runJob(job);
+    const running = runJob(job);
+    this.running.add(running);
+    void running.then(() => this.running.delete(running));
+    return running;
   }
 
   private pump(): void {

@@ -225,6 +225,21 @@ export const batchedcalls: Scenario = {
 const ASYNC_SERVER_EVENTS =
   /^Object .*:$|^ {4}uri = \S+$|^Pyro daemon running\.$|dividing \d+ by \d+ after a slight delay|multiply \d+ by \d+, no delay|adding \d+ to \d+, no delay/gm;
 
+/** What the async clients' callbacks print: one string each, from Pyro4's result thread, at any moment. */
+const ASYNC_CALLBACK_LINES =
+  />>> async (?:function called with value=\d+ increase=\d+|func called with some arguments: a=\d+, b=\d+, extra=(?:None|42|last one)|batch function called, returning: \[[\d, ]*\])/g;
+
+/**
+ * An async client's output as two lists: the main thread's lines, then what the callbacks printed,
+ * in order. A callback runs while the main thread prints (`print` writes its text and its newline
+ * separately), so it can land inside a main-thread line: `sleeping 1 second>>> async func …`.
+ */
+function asyncClientLines(text: string): string {
+  const callbacks = events(text, ASYNC_CALLBACK_LINES);
+  const main = dropLines(text.replace(ASYNC_CALLBACK_LINES, ""), /^$/);
+  return `${main}\n--- printed by the callbacks, in order:\n${callbacks}`;
+}
+
 /**
  * The async example with one of its clients. The server prints as calls arrive, and calls made at
  * once arrive in any order (Python's threads even print into each other's lines): its output is
@@ -247,7 +262,7 @@ function asyncScenario(client: "client" | "client_batch" | "client_callchain"): 
       await server.stop();
     },
     timeoutMs: 120_000,
-    normalize: (text, info) => (info.role === "server" ? sortLines(events(text, ASYNC_SERVER_EVENTS)) : text),
+    normalize: (text, info) => (info.role === "server" ? sortLines(events(text, ASYNC_SERVER_EVENTS)) : asyncClientLines(text)),
   };
 }
 
