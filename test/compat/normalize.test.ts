@@ -42,7 +42,9 @@ describe("compat scenario normalizers", () => {
   it("async callchain: callbacks printing into the main thread's line compare alike (seen in CI)", () => {
     const section = (middle: string) =>
       `\n* async call with call chain, where calls have extra arguments:\n${middle}back from sleep\nfinal value= 36\n\ndone.\n`;
-    const callbacks = [1, 2, 3].map((b) => `>>> async func called with some arguments: a=${[30, 31, 33][b - 1]}, b=${b}, extra=${["None", "42", "last one"][b - 1]}`);
+    const callbacks = [1, 2, 3].map(
+      (b) => `>>> async func called with some arguments: a=${[30, 31, 33][b - 1]}, b=${b}, extra=${["None", "42", "last one"][b - 1]}`,
+    );
     const apart = section(`sleeping 1 second\n${callbacks.join("\n")}\n`);
     // The callback thread wrote between the text of print("sleeping 1 second") and its newline.
     const glued = section(`sleeping 1 second${callbacks.join("\n")}\n\n`);
