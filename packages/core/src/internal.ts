@@ -48,4 +48,5 @@ export type { ProxyEngine, BatchCall } from "./proxy/engine.js";
 export * from "./daemon/drain.js";
 export { metadataFrom, type RemoteMetadata } from "./proxy/metadata.js";
 export { CallsInFlight } from "./proxy/calls-in-flight.js";
+export { Fifo } from "./proxy/fifo.js";
 export { PendingCall } from "./proxy/pending.js";

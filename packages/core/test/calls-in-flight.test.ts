@@ -1,10 +1,11 @@
 /**
  * A connection's calls in flight (proxy/calls-in-flight.ts): sequence numbers never shared by two
  * calls in flight, replies matched whatever their order, slots that grow and numbers that wrap
- * around 65,535 while calls given up on keep theirs.
+ * around 65,535 while calls given up on keep theirs; the queue behind a full window (proxy/fifo.ts)
+ * keeps its order through growth and calls given up on while queued.
  */
 import { expect } from "chai";
-import { CallsInFlight, PendingCall } from "@pyrots/core/internal";
+import { CallsInFlight, Fifo, PendingCall } from "@pyrots/core/internal";
 
 const newCall = (name = "m") => new PendingCall(Buffer.alloc(24), false, name);
 
@@ -91,5 +92,66 @@ describe("calls in flight on one connection", () => {
     expect(drained.sent.map((call) => call.method)).to.deep.equal(["a", "b"]);
     expect(drained.queued.map((call) => call.method)).to.deep.equal(["d"]);
     expect(calls.load).to.equal(0);
+  });
+
+  it("sends 100,000 calls queued behind a window of one in order, skipping those given up on while queued", () => {
+    const calls = new CallsInFlight();
+    const all = Array.from({ length: 100_000 }, (_, i) => newCall(String(i)));
+    calls.addSent(all[0]!);
+    for (const call of all.slice(1)) calls.queue(call);
+    const givenUp = new Set<PendingCall>();
+    for (let i = 1; i < all.length; i += 7) {
+      expect(calls.abandon(all[i]!)).to.equal("queued");
+      expect(calls.abandon(all[i]!), "given up on twice").to.equal("unknown");
+      givenUp.add(all[i]!);
+    }
+    expect(calls.load).to.equal(all.length - givenUp.size);
+    const order: PendingCall[] = [all[0]!];
+    for (let seq = all[0]!.seq; ; ) {
+      expect(calls.takeAnswered(seq)).to.equal(order.at(-1));
+      const next = calls.takeQueued();
+      if (next === undefined) break;
+      order.push(next);
+      seq = calls.addSent(next);
+    }
+    expect(order).to.deep.equal(all.filter((call) => !givenUp.has(call)));
+    expect(calls.load).to.equal(0);
+    expect(calls.busy).to.equal(false);
+    expect(calls.hasQueued).to.equal(false);
+  });
+
+  it("is not busy when every queued call was given up on, and drains none of them", () => {
+    const calls = new CallsInFlight();
+    const queued = [newCall("a"), newCall("b")];
+    for (const call of queued) calls.queue(call);
+    expect(calls.busy).to.equal(true);
+    for (const call of queued) calls.abandon(call);
+    expect(calls.busy).to.equal(false);
+    expect(calls.hasQueued).to.equal(false);
+    expect(calls.load).to.equal(0);
+    expect(calls.drain().queued).to.deep.equal([]);
+    expect(calls.takeQueued()).to.equal(undefined);
+  });
+});
+
+describe("the first-in, first-out queue behind a full window", () => {
+  it("agrees with an array on 20,000 random pushes and shifts across growth and wrap-around", () => {
+    const fifo = new Fifo<number>();
+    const model: number[] = [];
+    let state = 12345;
+    for (let i = 0; i < 20_000; i++) {
+      state = (state * 1103515245 + 12345) >>> 0;
+      // Pushes win slightly more often, so the ring grows while its front wraps around.
+      if (state % 100 < 55) {
+        fifo.push(i);
+        model.push(i);
+      } else {
+        expect(fifo.shift()).to.equal(model.shift());
+      }
+      expect(fifo.length).to.equal(model.length);
+    }
+    expect(fifo.takeAll()).to.deep.equal(model);
+    expect(fifo.length).to.equal(0);
+    expect(fifo.shift()).to.equal(undefined);
   });
 });

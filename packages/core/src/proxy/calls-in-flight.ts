@@ -3,6 +3,7 @@
  * number, and those queued until the daemon's window has room. No I/O: the channel (channel.ts)
  * sends what this tells it to.
  */
+import { Fifo } from "./fifo.js";
 import type { PendingCall } from "./pending.js";
 
 /** Slots a connection starts with; they double as calls in flight reach half of them. */
@@ -22,20 +23,25 @@ export class CallsInFlight {
   private mask = INITIAL_SLOTS - 1;
   /** How many slots hold a call. */
   private sentCount = 0;
-  /** Calls waiting to be sent (the daemon's window is full; Pyro4 daemons take one at a time). */
-  private readonly waiting: PendingCall[] = [];
+  /**
+   * Calls waiting to be sent (the daemon's window is full; Pyro4 daemons take one at a time), with
+   * those given up on while waiting: they stay where they are, counted in `waitingAbandoned`, and
+   * are skipped when their turn comes (taking one out of the middle would cost O(n) each).
+   */
+  private readonly waiting = new Fifo<PendingCall>();
+  private waitingAbandoned = 0;
   private lastSeq = 0;
   /** Sent calls that the caller gave up on (timed out, aborted), whose late answers we wait for. */
   private abandoned = 0;
 
   /** Number of calls sent or queued and not yet answered. */
   get load(): number {
-    return this.sentCount + this.waiting.length;
+    return this.sentCount + this.waiting.length - this.waitingAbandoned;
   }
 
   /** True while a call still waits for something: a reply its caller wants, or room to be sent. */
   get busy(): boolean {
-    return this.sentCount - this.abandoned + this.waiting.length > 0;
+    return this.sentCount - this.abandoned + this.waiting.length - this.waitingAbandoned > 0;
   }
 
   /** True when every sent call is one its caller gave up on. */
@@ -50,7 +56,7 @@ export class CallsInFlight {
 
   /** True when calls wait for room in the window. */
   get hasQueued(): boolean {
-    return this.waiting.length > 0;
+    return this.waiting.length > this.waitingAbandoned;
   }
 
   /**
@@ -87,12 +93,20 @@ export class CallsInFlight {
 
   /** Queues `call` until the window has room. */
   queue(call: PendingCall): void {
+    call.queued = true;
     this.waiting.push(call);
   }
 
-  /** The call queued longest, taken out of the queue. */
+  /** The call queued longest (and not given up on), taken out of the queue. */
   takeQueued(): PendingCall | undefined {
-    return this.waiting.shift();
+    for (let call = this.waiting.shift(); call !== undefined; call = this.waiting.shift()) {
+      if (call.queued) {
+        call.queued = false;
+        return call;
+      }
+      this.waitingAbandoned--;
+    }
+    return undefined;
   }
 
   /** The sent call that reply `seq` answers, no longer in flight; undefined for an unknown number. */
@@ -112,9 +126,9 @@ export class CallsInFlight {
    * answer (`"sent"`: it still counts against the window); `"unknown"` for neither.
    */
   abandon(call: PendingCall): "queued" | "sent" | "unknown" {
-    const queued = this.waiting.indexOf(call);
-    if (queued >= 0) {
-      this.waiting.splice(queued, 1);
+    if (call.queued) {
+      call.queued = false;
+      this.waitingAbandoned++;
       return "queued";
     }
     if (this.slots[call.seq & this.mask] !== call) return "unknown";
@@ -134,7 +148,9 @@ export class CallsInFlight {
       slots[index] = undefined;
     }
     this.sentCount = 0;
-    const queued = this.waiting.splice(0);
+    const queued = this.waiting.takeAll().filter((call) => call.queued);
+    for (const call of queued) call.queued = false;
+    this.waitingAbandoned = 0;
     this.abandoned = 0;
     return { sent, queued };
   }

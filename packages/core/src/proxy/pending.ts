@@ -34,6 +34,8 @@ export class PendingCall {
   streamBatch = 0;
   /** The sequence number its connection gave it when sending it (0 until then). */
   seq = 0;
+  /** True while the call waits in its connection's queue for room in the daemon's window. */
+  queued = false;
   /** Times the call was handed back unsent by a closing connection (see `Channel.onUnsent`). */
   requeued = 0;
   private settled = false;
