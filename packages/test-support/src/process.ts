@@ -47,6 +47,18 @@ interface LineWaiter {
   reject: (error: Error) => void;
 }
 
+/** Children started here and still running, by pid. */
+const running = new Set<number>();
+
+/**
+ * Kills the children still running when this process exits: a test process ended early (mocha's
+ * forced exit, a failed `before`) must not leave daemons behind. Our own programs watch their
+ * stdin for that too; Python's and other programs do not.
+ */
+function killRunningOnExit(): void {
+  for (const pid of running) signalPid(pid, "SIGKILL");
+}
+
 /** Starts `command args`; stdin stays open as a pipe so that a child can watch for our exit. */
 export function spawnProcess(command: string, args: readonly string[], options: SpawnOptions = {}): Spawned {
   const argv = options.cpu === undefined ? [command, ...args] : ["taskset", "-c", options.cpu, command, ...args];
@@ -54,6 +66,8 @@ export function spawnProcess(command: string, args: readonly string[], options: 
   const child = spawn(argv[0]!, argv.slice(1), { env: options.env ?? process.env, cwd: options.cwd, stdio: [...stdio] });
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   const pid = child.pid;
+  if (running.size === 0) process.once("exit", killRunningOnExit);
+  running.add(pid);
   const lines: string[] = [];
   const listeners: ((line: string) => void)[] = [];
   let stderrText = "";
@@ -84,6 +98,8 @@ export function spawnProcess(command: string, args: readonly string[], options: 
       resolve(exitInfo);
     });
   }).then((info) => {
+    running.delete(pid);
+    if (running.size === 0) process.off("exit", killRunningOnExit);
     for (const w of waiters) w.reject(new Error(`waiting for ${w.pattern}: ${describeExit()}`));
     waiters = [];
     return info;
