@@ -126,9 +126,10 @@ describe("daemon lifecycle", () => {
   });
 });
 
-/** The daemon's accepted sockets, found through node's server connection list. */
+/** The daemon's client sockets, from its connection intake (daemon/intake.ts). */
 async function openSockets(daemon: Daemon): Promise<import("node:net").Socket[]> {
-  const internals = (daemon as unknown as { server: { clients: Set<{ connection: { stream: import("node:net").Socket } }> } }).server;
+  type Intake = { clients: Set<{ connection: { stream: import("node:net").Socket } }> };
+  const internals = (daemon as unknown as { server: { intake: Intake } }).server.intake;
   return [...internals.clients].map((client) => client.connection.stream);
 }
 

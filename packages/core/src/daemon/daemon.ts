@@ -1,21 +1,20 @@
 /**
  * The daemon engine: hosts exposed objects over TCP or a Unix socket and answers Pyro4 protocol 48.
  */
-import type net from "node:net";
 import { performance } from "node:perf_hooks";
 import type { PyroConfig } from "../config.js";
 import { DaemonError, PyroError } from "../errors.js";
 import { DAEMON_OBJECT_ID } from "../protocol/constants.js";
 import { ProxyRef } from "../serializers/values.js";
-import { Connection } from "../transport/connection.js";
 import { reachableHost } from "../transport/addresses.js";
-import type { Acceptor, ListenAddress, Listener } from "../transport/socket.js";
+import type { ListenAddress, Listener } from "../transport/socket.js";
 import { URI } from "../uri.js";
 import type { DaemonActivity } from "../instruments.js";
-import { ConnectionTable, Slot } from "./admission.js";
-import { ClientConnection, type ClientServices } from "./client.js";
+import { ConnectionTable } from "./admission.js";
+import type { ClientServices } from "./client.js";
 import { DaemonObject } from "./daemon-object.js";
-import { DRAIN_CONNECT_REFUSAL, type DaemonState, type DrainOutcome, type DrainState, waitUntilQuiet } from "./drain.js";
+import { type DaemonState, type DrainOutcome, type DrainState, waitUntilQuiet } from "./drain.js";
+import { ConnectionIntake } from "./intake.js";
 import { ObjectRegistry, type ObjectMetadata, type RegisteredObject } from "./registry.js";
 import type { DaemonSettings } from "./settings.js";
 import { StreamRegistry } from "./streams.js";
@@ -39,19 +38,11 @@ export type DaemonStats = DaemonActivity;
 export type DaemonAddress = { port: number } | { unixSocket: string };
 
 /**
- * Clients refused for want of a slot get a short while to send their CONNECT and read why (as
- * Pyro4 tells them); this many at most, beyond which they are dropped at once.
+ * The daemon engine: listens, accepts client connections (through its intake, intake.ts) and
+ * serves registered objects. The public `Daemon` (endpoints/daemon.ts) wraps it with what only the
+ * layers above know (making proxies from callbacks, the name server).
  */
-const MAX_REFUSING = 64;
-/** Seconds a refused client has for that. */
-const REFUSE_GRACE = 2;
-
-/**
- * The daemon engine: listens, accepts client connections and serves registered objects. The
- * public `Daemon` (endpoints/daemon.ts) wraps it with what only the layers above know (making
- * proxies from callbacks, the name server).
- */
-export class DaemonServer implements Acceptor {
+export class DaemonServer {
   /** The effective configuration. */
   readonly config: PyroConfig;
   /** Open remote iterators. */
@@ -62,32 +53,14 @@ export class DaemonServer implements Acceptor {
   private readonly work = new WorkCounter();
   private readonly drainState: DrainState = { draining: false, lastArrival: 0 };
   private draining: Promise<DrainOutcome> | undefined;
-  private readonly services: ClientServices;
-  /** Client connections past their TLS handshake (or plain ones), admitted or being refused. */
-  private readonly clients = new Set<ClientConnection>();
-  /** The slot of each accepted socket not yet ready for Pyro (its TLS handshake is running). */
-  private readonly pending = new Map<net.Socket, Slot>();
-  private refusing = 0;
-  /** Every accepted socket still open (their byte counts are the daemon's traffic). */
-  private readonly sockets = new Set<net.Socket>();
-  /** Bytes moved by sockets already closed. */
-  private closedBytesReceived = 0;
-  private closedBytesSent = 0;
+  private readonly intake: ConnectionIntake;
   private listener: Listener | undefined;
   private closing: Promise<void> | undefined;
-  /** False until requestLoop() when the daemon serves from its request loop (`serveFrom: "requestLoop"`). */
-  private serving: boolean;
-  /**
-   * Sockets accepted before the request loop started, waiting unanswered as in a listen backlog
-   * (no slot, no handshake clock yet), each with its stream once ready (for TLS: after the TLS handshake).
-   */
-  private readonly waiting = new Map<net.Socket, net.Socket | undefined>();
   private stopped!: Promise<void>;
   private markStopped!: () => void;
 
   private constructor(readonly settings: DaemonSettings) {
     this.config = settings.config;
-    this.serving = settings.serveFrom === "create";
     this.registry = new ObjectRegistry(this.config.autoProxy ? (id) => this.proxyFor(id) : undefined);
     const { maxConnections, maxConnectionsPerHost, maxIterStreams } = this.config;
     this.table = new ConnectionTable({ maxConnections, maxPerHost: maxConnectionsPerHost });
@@ -97,15 +70,16 @@ export class DaemonServer implements Acceptor {
       perOwner: maxIterStreams,
       total: maxIterStreams > 0 && maxConnections > 0 ? maxIterStreams * maxConnections : 0,
     });
-    this.services = {
+    const services: ClientServices = {
       settings,
       objects: this.registry,
       streams: this.streams,
       work: this.work,
       stamps: this.table,
       drain: this.drainState,
-      clientClosed: (client) => this.clients.delete(client),
+      clientClosed: (client) => this.intake.clients.delete(client),
     };
+    this.intake = new ConnectionIntake({ services, table: this.table, serving: settings.serveFrom === "create", where: () => this.locationStr });
     this.stopped = new Promise((resolve) => (this.markStopped = resolve));
     this.registry.register(new DaemonObject(this.introspection()), DAEMON_OBJECT_ID, false);
   }
@@ -114,7 +88,7 @@ export class DaemonServer implements Acceptor {
   static async start(settings: DaemonSettings, where: DaemonAddress): Promise<DaemonServer> {
     const daemon = new DaemonServer(settings);
     const address: ListenAddress = "unixSocket" in where ? { path: where.unixSocket } : { host: daemon.config.host, port: where.port };
-    daemon.listener = await settings.network.bind(address, daemon, settings.tls);
+    daemon.listener = await settings.network.bind(address, daemon.intake, settings.tls);
     settings.instrument?.daemonStarted?.(daemon);
     return daemon;
   }
@@ -194,16 +168,7 @@ export class DaemonServer implements Acceptor {
    * `serveFrom: "requestLoop"` starts answering here, the connections that waited first.
    */
   requestLoop(): Promise<void> {
-    if (!this.serving && !this.closing) {
-      this.serving = true;
-      const waiting = [...this.waiting];
-      this.waiting.clear();
-      for (const [raw, stream] of waiting) {
-        if (raw.destroyed) continue;
-        this.accepted(raw);
-        if (stream !== undefined && !raw.destroyed) this.ready(stream, raw);
-      }
-    }
+    if (!this.closing) this.intake.startServing();
     return this.stopped;
   }
 
@@ -226,7 +191,7 @@ export class DaemonServer implements Acceptor {
     const probe = () => ({
       calls: this.work.size,
       streams: this.streams.size,
-      connections: this.clients.size,
+      connections: this.intake.clients.size,
       sinceArrival: performance.now() - this.drainState.lastArrival,
       stopped: this.closing !== undefined,
     });
@@ -247,141 +212,19 @@ export class DaemonServer implements Acceptor {
   /** What the daemon is doing right now: open connections, remote iterators, calls running. */
   get stats(): DaemonStats {
     let sessions = 0;
-    for (const client of this.clients) sessions += client.session.sessionCount;
-    let bytesReceived = this.closedBytesReceived;
-    let bytesSent = this.closedBytesSent;
-    for (const socket of this.sockets) {
-      bytesReceived += socket.bytesRead;
-      bytesSent += socket.bytesWritten;
-    }
+    for (const client of this.intake.clients) sessions += client.session.sessionCount;
+    const { bytesReceived, bytesSent } = this.intake.traffic();
     return { connections: this.table.size, streams: this.streams.size, sessions, callsInFlight: this.work.size, bytesReceived, bytesSent };
-  }
-
-  // ---- Acceptor: the listener's connections ----
-
-  /** @internal A socket was accepted: it takes a slot (or is refused) and its handshake clock starts. */
-  accepted(raw: net.Socket): void {
-    if (log.enabled) log(`${raw.remoteAddress ?? "unix"}:${raw.remotePort ?? ""} connected to ${this.locationStr}`);
-    if (this.closing) {
-      raw.destroy();
-      return;
-    }
-    if (!this.serving) {
-      this.hold(raw);
-      return;
-    }
-    this.sockets.add(raw);
-    const admitted = this.table.admit(raw);
-    let slot: Slot;
-    if (typeof admitted === "string") {
-      if (this.refusing >= MAX_REFUSING) {
-        if (log.enabled) log(`${raw.remoteAddress ?? "unix"}: dropped at once: ${admitted}`);
-        raw.once("close", () => this.socketClosed(raw, undefined));
-        raw.destroy();
-        return;
-      }
-      this.refusing++;
-      slot = Slot.refused(raw, admitted);
-      slot.startHandshakeClock(REFUSE_GRACE, () => undefined);
-    } else {
-      slot = admitted;
-      const timeout = this.config.handshakeTimeout;
-      slot.startHandshakeClock(timeout, () => log.enabled && log(`${raw.remoteAddress ?? "unix"}: no handshake within ${timeout} s, closing`));
-    }
-    this.pending.set(raw, slot);
-    // One listener does all the bookkeeping: each listener costs memory for as long as the
-    // connection lives, and a daemon may hold thousands of idle ones ("close" comes once, and
-    // `on` spares the wrapper `once` makes).
-    raw.on("close", () => this.socketClosed(raw, slot));
-  }
-
-  /** An accepted socket closed: its byte counts go to the totals, and its slot (if it got one) is freed. */
-  private socketClosed(raw: net.Socket, slot: Slot | undefined): void {
-    this.sockets.delete(raw);
-    this.closedBytesReceived += raw.bytesRead;
-    this.closedBytesSent += raw.bytesWritten;
-    if (slot === undefined) return;
-    slot.stopHandshakeClock();
-    this.pending.delete(raw);
-    if (slot.refusal !== undefined) this.refusing--;
-    else this.table.release(slot);
-  }
-
-  /** @internal The socket is ready for Pyro (for TLS: its TLS handshake succeeded). */
-  ready(stream: net.Socket, raw: net.Socket | undefined): void {
-    if (!this.serving && raw !== undefined && this.waiting.has(raw)) {
-      this.waiting.set(raw, stream);
-      if (stream !== raw) stream.on("error", () => undefined);
-      return;
-    }
-    const slot = raw === undefined ? undefined : this.pending.get(raw);
-    if (raw !== undefined) this.pending.delete(raw);
-    if (slot === undefined) {
-      if (raw === undefined) process.stderr.write("pyrots: cannot tell which TCP connection a TLS connection belongs to; dropping it\n");
-      stream.destroy();
-      return;
-    }
-    // Evicted, or the daemon began shutting down, while its TLS handshake ran.
-    if ((slot.released && slot.refusal === undefined) || this.closing) {
-      stream.destroy();
-      return;
-    }
-    const connection = new Connection(
-      stream,
-      { maxMessageSize: this.settings.handshakeMessageLimit, messageTimeout: this.config.messageTimeout },
-      this.settings.signing,
-      // Pyro4 and Pyro5 clients share the port: the first message's version decides.
-      "detect",
-      this.settings.wireLog,
-    );
-    const refusal = slot.refusal ?? (this.drainState.draining ? DRAIN_CONNECT_REFUSAL : undefined);
-    const client = new ClientConnection(connection, this.services, slot, refusal);
-    if (slot.refusal === undefined) slot.holder = client.session;
-    // The client leaves `clients` through `services.clientClosed` when its connection closes.
-    this.clients.add(client);
-    connection.start(client);
-    const idleTimeout = this.config.idleTimeout;
-    if (idleTimeout > 0) {
-      stream.setTimeout(idleTimeout * 1000);
-      stream.on("timeout", () => client.idle());
-    }
-  }
-
-  /** @internal */
-  tlsFailed(error: Error, raw: net.Socket | undefined): void {
-    if (log.enabled) log(`${raw?.remoteAddress ?? "unix"}: TLS handshake failed: ${error.message}`);
-  }
-
-  /** Keeps a socket unanswered until the request loop starts (at most MAX_CONNECTIONS of them). */
-  private hold(raw: net.Socket): void {
-    const { maxConnections } = this.config;
-    if (maxConnections > 0 && this.waiting.size >= maxConnections) {
-      raw.destroy();
-      return;
-    }
-    this.waiting.set(raw, undefined);
-    raw.once("close", () => this.waiting.delete(raw));
-    // Errors (a client giving up) must not go unhandled while nobody reads the socket.
-    raw.on("error", () => undefined);
   }
 
   private async doShutdown(abandonCalls: boolean): Promise<void> {
     const server = this.listener?.server;
     const serverClosed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
-    // Read no more requests: under steady load, calls accepted after the wait below would be cut
-    // off by the close (their replies dropped, oneways abandoned). Unread ones were never accepted.
-    for (const client of this.clients) client.connection.pauseReading();
-    for (const raw of this.pending.keys()) raw.destroy();
-    for (const raw of this.waiting.keys()) raw.destroy();
-    this.waiting.clear();
+    this.intake.stopAccepting();
     if (!abandonCalls) await this.work.idle();
     // Replies of the last calls are queued for the next tick; let them leave first.
     await new Promise((resolve) => setImmediate(resolve));
-    for (const client of this.clients) {
-      client.connection.close();
-      // Read again (a closed connection ignores the bytes) so the peer's end of stream is seen.
-      client.connection.stream.resume();
-    }
+    this.intake.closeClients();
     this.streams.closeAll();
     await serverClosed;
     try {
