@@ -14,7 +14,6 @@
  */
 import { inspect } from "node:util";
 
-import { PyroError } from "../errors.js";
 import { AUTOPROXY, ProxyRef } from "../serializers/values.js";
 import { NO_KWARGS } from "../serializers/call.js";
 import { URI } from "../uri.js";
@@ -26,6 +25,7 @@ import type { Remote } from "./remote.js";
 import { type ProxySettings, settingsForRef } from "./settings.js";
 import { ONEWAY_SENT } from "./pending.js";
 import { iterateCallResult } from "./stream.js";
+import { withCallerStack } from "./caller-stack.js";
 import { type Batch, createBatch } from "./batch.js";
 
 /** A proxy's face: its engine (one object's core, or a pool) plus per-view call options (see {@link withOptions}). */
@@ -179,37 +179,6 @@ function makeMember(view: ProxyView, name: string): unknown {
 function iterable(result: Promise<unknown>): Promise<unknown> {
   (result as Promise<unknown> & { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] = iterateCallResult;
   return result;
-}
-
-/** Errors that already carry their caller's frames (an error may reach several awaits). */
-const withCaller = new WeakSet<object>();
-
-/**
- * The call's promise, with the caller's own frames added to the stack of its error. The error is
- * made where the reply is decoded, far from the code that made the call; but V8's async stack
- * traces lead from a rejection handler to whoever awaits the promise it settles, so a new Error
- * made in {@link rethrowWithCallerFrames} names the caller's line (`at async main (app.js:12:3)`).
- * Costs one more promise and one reaction per call (no closure: the handler is shared), which
- * `CALLER_STACKS=false` saves.
- */
-function withCallerStack(call: Promise<unknown>): Promise<unknown> {
-  return call.then(undefined, rethrowWithCallerFrames);
-}
-
-function rethrowWithCallerFrames(error: unknown): never {
-  throw addCallerFrames(error, new Error());
-}
-
-function addCallerFrames(error: unknown, here: Error): unknown {
-  if (!(error instanceof PyroError) || withCaller.has(error) || typeof error.stack !== "string") return error;
-  const frames = (here.stack ?? "")
-    .split("\n")
-    .slice(2)
-    .filter((line) => !line.includes("(node:internal/"));
-  if (frames.length === 0) return error;
-  withCaller.add(error);
-  error.stack = `${error.stack}\n    --- where the call was made ---\n${frames.join("\n")}`;
-  return error;
 }
 
 function symbolMember(view: ProxyView, key: symbol): unknown {
