@@ -7,7 +7,8 @@
  * does not end by itself: a watchdog then names what is still active and fails the run.
  */
 const SETTLE_MS = 3_000;
-const EXIT_BOUND_MS = 15_000;
+/** How long a finished run may take to exit (`TEST_EXIT_BOUND_MS`: the watchdog's own test shortens it). */
+const EXIT_BOUND_MS = Number(process.env.TEST_EXIT_BOUND_MS) > 0 ? Number(process.env.TEST_EXIT_BOUND_MS) : 15_000;
 
 function counts() {
   const byType = new Map();
@@ -61,16 +62,24 @@ function watchFiles(root) {
   }
 }
 
+/** Ends the process, naming what is still active, if it has not ended by itself in time. */
+function armExitWatchdog() {
+  setTimeout(() => {
+    console.error(
+      `\n  the test process did not exit within ${EXIT_BOUND_MS / 1000} s of the last test; still active: ${process.getActiveResourcesInfo().join(", ") || "(nothing Node lists: a worker thread?)"}\n`,
+    );
+    process.exit(1);
+  }, EXIT_BOUND_MS).unref();
+}
+
 export const mochaHooks = {
   beforeAll() {
-    watchFiles(this.test.parent);
-  },
-  afterAll() {
-    setTimeout(() => {
-      console.error(
-        `\n  the test process did not exit within ${EXIT_BOUND_MS / 1000} s of the last test; still active: ${process.getActiveResourcesInfo().join(", ") || "(nothing Node lists: a worker thread?)"}\n`,
-      );
-      process.exit(1);
-    }, EXIT_BOUND_MS).unref();
+    const root = this.test.parent;
+    watchFiles(root);
+    // First of the root's "after all" hooks: mocha skips the rest of them once one fails (the
+    // unhandled-rejection check in strict-process.mjs fails by throwing), and a run that failed
+    // that way while something still held the process open would otherwise never end.
+    root.afterAll("exit watchdog", armExitWatchdog);
+    root._afterAll.unshift(root._afterAll.pop());
   },
 };
