@@ -2,7 +2,8 @@
  * A first-in, first-out queue on a ring of slots that doubles when full. `Array#shift` is cheap
  * only while an array is short: past a few tens of thousands of items V8 copies the rest on each
  * call, and 100,000 calls queued toward a Pyro4 daemon (one call in flight at a time) then cost
- * ~90 µs each to take out. Here each push and shift is O(1) at any length.
+ * ~90 µs each to take out. Here each push and shift is O(1) at any length. Items are never
+ * `undefined` (that is what `shift` returns when the queue is empty).
  */
 export class Fifo<T> {
   private items: Array<T | undefined> = new Array<T | undefined>(4).fill(undefined);
