@@ -72,6 +72,8 @@ export interface EtcdClusterOptions {
   heartbeatMs?: number;
   /** Election timeout in ms (default 500; etcd's own default is 1000). */
   electionMs?: number;
+  /** Where members' ports come from (default {@link freePort}; tests of the start itself hand out taken ones). */
+  ports?: () => Promise<number>;
 }
 
 /** A running test cluster. */
@@ -95,14 +97,36 @@ export interface EtcdCluster extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-/** Starts a cluster (3 members by default) and waits until it has a leader. */
+/** A member could not bind its port: taken between {@link freePort} finding it free and etcd binding it. */
+class PortTakenError extends Error {}
+
+/** Times a cluster start is tried with fresh ports when a port was taken in the meantime. */
+const START_ATTEMPTS = 3;
+
+/**
+ * Starts a cluster (3 members by default) and waits until it has a leader. A port found free can be
+ * taken before etcd binds it (an outgoing connection of a test running beside may get it as its
+ * ephemeral port): the start is then tried again on fresh ports.
+ */
 export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promise<EtcdCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCluster(options);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt >= START_ATTEMPTS) throw error;
+      console.log(`etcd: ${error.message.split("\n")[0]}; starting the cluster again on other ports`);
+    }
+  }
+}
+
+async function startCluster(options: EtcdClusterOptions): Promise<EtcdCluster> {
   const count = options.members ?? 3;
   const root = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "pyrots-etcd-"));
   const token = `pyrots-test-${process.pid}-${Date.now()}`;
   const members: EtcdMember[] = [];
   for (let i = 0; i < count; i++) {
-    const [clientPort, peerPort] = [await freePort(), await freePort()];
+    const nextPort = options.ports ?? freePort;
+    const [clientPort, peerPort] = [await nextPort(), await nextPort()];
     members.push({ name: `m${i}`, clientPort, peerPort, endpoint: `127.0.0.1:${clientPort}`, dataDir: join(root, `m${i}`) });
   }
   const initialCluster = members.map((m) => `${m.name}=http://127.0.0.1:${m.peerPort}`).join(",");
@@ -149,7 +173,9 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
     for (const m of members) launch(m);
     await waitHealthy();
   } catch (error) {
+    const portTaken = members.some((m) => m.process?.stderr().includes("address already in use"));
     await stop();
+    if (portTaken) throw new PortTakenError(`a port was taken before etcd bound it (${(error as Error).message})`, { cause: error });
     throw error;
   }
   let stopping: Promise<void> | undefined;
