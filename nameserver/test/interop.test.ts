@@ -4,8 +4,8 @@ import { expect } from "chai";
 import { Daemon, NamingError, Proxy, RemoteError, URI, callWithKwargs, expose, locateNS } from "@pyrots/core";
 import { SqlStorage } from "@pyrots/nameserver";
 import { run, runBin, start, startBin } from "./support/process.js";
-import { describeInterop, PYTHON, pythonEnv, type Spawned, waitUntil } from "@pyrots/test-support";
-import { failure, startTestNs, tempDir } from "./support/ns.js";
+import { describeInterop, failure, PYTHON, pythonEnv, type Spawned, waitUntil } from "@pyrots/test-support";
+import { startTestNs, tempDir } from "./support/ns.js";
 
 const SCRIPTS = fileURLToPath(new URL("../test/python/", import.meta.url));
 const SERIALIZERS = ["msgpack", "json"] as const;

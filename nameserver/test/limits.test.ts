@@ -5,7 +5,8 @@
 import { expect } from "chai";
 import { NamingError, Proxy, RemoteError, callWithKwargs } from "@pyrots/core";
 import { DEFAULT_LIMITS, type NameServerLimits, type RunningNameServer } from "@pyrots/nameserver";
-import { failure, startTestNs } from "./support/ns.js";
+import { startTestNs } from "./support/ns.js";
+import { failure } from "@pyrots/test-support";
 
 type AnyProxy = Record<string, (...args: unknown[]) => Promise<unknown>> & AsyncDisposable;
 

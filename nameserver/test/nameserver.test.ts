@@ -2,7 +2,8 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { NamingError, Proxy, PyroError, RemoteError, URI, bind, callWithKwargs, metadataOf } from "@pyrots/core";
 import type { RunningNameServer } from "@pyrots/nameserver";
-import { failure, startTestNs, tempDir } from "./support/ns.js";
+import { startTestNs, tempDir } from "./support/ns.js";
+import { failure } from "@pyrots/test-support";
 
 const SERIALIZERS = ["msgpack", "json"] as const;
 const STORAGES = ["memory", "sql"] as const;

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { NamingError, Proxy, type NameServerProxy, RemoteError, release, withOptions } from "@pyrots/core";
 import type { RunningNameServer } from "@pyrots/nameserver";
-import { failure, startTestNs, tempDir } from "./support/ns.js";
+import { startTestNs, tempDir } from "./support/ns.js";
+import { failure } from "@pyrots/test-support";
 
 const URI_A = "PYRO:a@127.0.0.1:4001";
 const URI_B = "PYRO:b@127.0.0.1:4002";

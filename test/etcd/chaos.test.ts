@@ -9,9 +9,8 @@
 import { expect } from "chai";
 import { NamingError, PyroError } from "@pyrots/core";
 import { EtcdStorage } from "@pyrots/nameserver";
-import { type EtcdCluster, describeEtcd, startEtcdCluster, eventually } from "@pyrots/test-support";
+import { describeEtcd, type EtcdCluster, eventually, failure, startEtcdCluster } from "@pyrots/test-support";
 import { type NsProcess, nsProxy, startNsProcess } from "../support/ns-process.js";
-import { failure } from "../support/outcome.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const uriOf = (i: number) => `PYRO:chaos${i}@127.0.0.1:${10_000 + i}`;

@@ -11,9 +11,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { NamingError, RemoteError } from "@pyrots/core";
-import { etcdAvailable, type EtcdCluster, requireEtcd, type Spawned, spawnProcess, startEtcdCluster } from "@pyrots/test-support";
+import { etcdAvailable, type EtcdCluster, failure, requireEtcd, type Spawned, spawnProcess, startEtcdCluster } from "@pyrots/test-support";
 import { type NsProcess, nsProxy, startNsProcess } from "../support/ns-process.js";
-import { failure } from "../support/outcome.js";
 
 const HOLDER = fileURLToPath(new URL("../support/lease-holder.js", import.meta.url));
 const TTL = 2;

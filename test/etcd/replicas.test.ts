@@ -6,9 +6,8 @@
  */
 import { expect } from "chai";
 import { NamingError, URI } from "@pyrots/core";
-import { describeEtcd, type EtcdCluster, runProcess, startEtcdCluster, eventually } from "@pyrots/test-support";
+import { describeEtcd, type EtcdCluster, eventually, failure, runProcess, startEtcdCluster } from "@pyrots/test-support";
 import { type NsProcess, nsProxy, startNsProcess } from "../support/ns-process.js";
-import { failure } from "../support/outcome.js";
 import { PYTHON, pythonEnv, requirePython } from "../support/python.js";
 
 const PY_HA = `

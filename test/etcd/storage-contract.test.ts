@@ -10,8 +10,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { NamingError } from "@pyrots/core";
 import { EtcdStorage, MemoryStorage, type NameStorage, SqlStorage } from "@pyrots/nameserver";
-import { type EtcdCluster, etcdAvailable, requireEtcd, startEtcdCluster } from "@pyrots/test-support";
-import { failure } from "../support/outcome.js";
+import { etcdAvailable, type EtcdCluster, failure, requireEtcd, startEtcdCluster } from "@pyrots/test-support";
 
 const entry = (uri: string, metadata: string[] = []) => ({ uri, metadata });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

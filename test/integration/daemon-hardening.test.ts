@@ -8,7 +8,7 @@
 import { expect } from "chai";
 import { BatchError, Daemon, Proxy, RemoteError, batch, expose, runBatch } from "@pyrots/core";
 import { FLAG, MSG, RawConnection, SERIALIZER, frame, json } from "../support/wire.js";
-import { failure } from "../support/outcome.js";
+import { failure } from "@pyrots/test-support";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

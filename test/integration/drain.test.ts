@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { CommunicationError, Daemon, DaemonError, NamingError, Proxy, behavior, expose, locateNS, oneway } from "@pyrots/core";
 import { wasNotSent } from "@pyrots/core/internal";
 import { startNameServer } from "@pyrots/nameserver";
-import { failure } from "../support/outcome.js";
+import { failure } from "@pyrots/test-support";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { CommunicationError, Daemon, DaemonError, NamingError, Proxy, PythonError, RemoteError, callWithKwargs, expose } from "@pyrots/core";
 import { VARIANTS, startDaemon } from "../support/variants.js";
-import { failure } from "../support/outcome.js";
+import { failure } from "@pyrots/test-support";
 
 class CustomFailure extends Error {
   readonly code = 42;

@@ -6,9 +6,8 @@
 import { expect } from "chai";
 import { CommunicationError, ConfigError, Daemon, NamingError, Proxy, PyroError, URI, expose, loadConfig, locateNS } from "@pyrots/core";
 import { startNameServer } from "@pyrots/nameserver";
-import { failure } from "../support/outcome.js";
 import { PYTHON, describeInterop, pythonEnv } from "../support/python.js";
-import { runProcess, spawnProcess } from "@pyrots/test-support";
+import { failure, runProcess, spawnProcess } from "@pyrots/test-support";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;

@@ -3,9 +3,8 @@ import { ConnectionClosedError, Daemon, Proxy, PyroError, SecurityError, Timeout
 import { Greeter, type GreeterApi } from "../support/greeter.js";
 import { RawConnection } from "../support/wire.js";
 import { type Relay, header, rewritten, startRelay } from "../support/relay.js";
-import { runProcess, spawnProcess } from "@pyrots/test-support";
+import { failure, runProcess, spawnProcess } from "@pyrots/test-support";
 import { PYTHON, pythonEnv, requirePython } from "../support/python.js";
-import { failure } from "../support/outcome.js";
 
 describe("HMAC message signing", () => {
   let daemon: Daemon;

@@ -11,7 +11,7 @@ import { ProxyRef, coreOf, msgpackSerializer } from "@pyrots/core/internal";
 import { type Bait, startBait } from "../support/bait.js";
 import { type TargetDaemon, startTargetDaemon } from "../support/children.js";
 import { FLAG, MSG, type RawMessage, RawConnection, SERIALIZER, frame, json } from "../support/wire.js";
-import { failure } from "../support/outcome.js";
+import { failure } from "@pyrots/test-support";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const msgpack = (value: unknown) => msgpackSerializer.encode(value);

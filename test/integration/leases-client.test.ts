@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { Daemon, type LeaseEvent, type NameRegistrationOptions, NamingError, expose, locateNS } from "@pyrots/core";
 import { type RunningNameServer, startNameServer } from "@pyrots/nameserver";
-import { failure } from "../support/outcome.js";
+import { failure } from "@pyrots/test-support";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { CommunicationError, ConnectionClosedError, Daemon, DaemonError, Proxy, expose, release } from "@pyrots/core";
-import { failure } from "../support/outcome.js";
+import { failure } from "@pyrots/test-support";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

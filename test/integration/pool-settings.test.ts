@@ -6,7 +6,7 @@
 import net from "node:net";
 import { expect } from "chai";
 import { Daemon, type Instrument, RemoteError, type SentCall, behavior, expose, pool } from "@pyrots/core";
-import { failure } from "../support/outcome.js";
+import { failure } from "@pyrots/test-support";
 
 @behavior({ instanceMode: "single" })
 @expose

@@ -4,9 +4,8 @@ import { Daemon, Proxy, PyroError, type Remote, SecurityError, expose } from "@p
 import { startNameServer } from "@pyrots/nameserver";
 import { Greeter, type GreeterApi } from "../support/greeter.js";
 import { type TestCertificates, makeCertificates } from "../support/certs.js";
-import { runProcess, spawnProcess } from "@pyrots/test-support";
+import { failure, runProcess, spawnProcess } from "@pyrots/test-support";
 import { PYRO5, PYTHON, pythonEnv, pythonPyro5Env, requirePython } from "../support/python.js";
-import { failure } from "../support/outcome.js";
 
 /** A plain TCP connection that sends nothing. */
 function rawConnect(port: number): Promise<net.Socket> {

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { CommunicationError, Daemon, Proxy, RemoteError, SerializeError, callWithKwargs, expose } from "@pyrots/core";
 import { coreOf } from "@pyrots/core/internal";
 import { VARIANTS, startDaemon } from "../support/variants.js";
-import { failure } from "../support/outcome.js";
+import { failure } from "@pyrots/test-support";
 
 const FUNCTION = "a function (functions do not cross the wire; pass a proxy to an exposed object for callbacks)";
 
